@@ -1,0 +1,84 @@
+import type { DuplicatesReport, FindReport, IndexProgress, IndexReport, SimilarReport } from '../shared/types';
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}
+
+function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  if (seconds < 60) return `${Math.ceil(seconds)}s`;
+  const minutes = Math.floor(seconds / 60);
+  return minutes < 60 ? `${minutes}m${String(Math.round(seconds % 60)).padStart(2, '0')}s` : `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+const PHASE_LABEL: Record<IndexProgress['phase'], string> = {
+  scan: 'Scanning',
+  index: 'Indexing',
+  pixel: 'Comparing pixels',
+  vectors: 'Building search index',
+  done: 'Done',
+};
+
+/** One line of a terminal progress bar. */
+export function formatProgressLine(progress: IndexProgress, columns = 80): string {
+  const label = PHASE_LABEL[progress.phase].padEnd(20);
+  if (progress.phase === 'scan') return `${label} ${progress.total} photos found`;
+  const fraction = progress.total > 0 ? Math.min(1, progress.done / progress.total) : 1;
+  const barWidth = Math.max(10, Math.min(30, columns - 60));
+  const filled = Math.round(fraction * barWidth);
+  const bar = `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}]`;
+  const eta = progress.etaSeconds === null ? '' : ` ETA ${formatDuration(progress.etaSeconds)}`;
+  return `${label} ${bar} ${progress.done}/${progress.total} ${progress.rate.toFixed(1)}/s${eta}`;
+}
+
+export function formatIndexReport(report: IndexReport): string {
+  const lines = [
+    `${report.cancelled ? 'Cancelled' : 'Indexed'} in ${report.seconds.toFixed(1)}s: ${report.scanned} photos found, ` +
+      `${report.indexed} read (${report.decoded} decoded, ${report.moved} already known), ${report.unchanged} unchanged, ${report.removed} removed.`,
+  ];
+  if (report.errors.length > 0) {
+    lines.push(`${report.errors.length} file${report.errors.length === 1 ? '' : 's'} could not be indexed:`);
+    for (const error of report.errors) lines.push(`  ${error.path}: ${error.reason}`);
+  }
+  return lines.join('\n');
+}
+
+export function formatDuplicates(report: DuplicatesReport): string {
+  if (report.groups.length === 0) return 'No duplicates found.';
+  const wasted = report.groups.reduce((sum, group) => sum + group.wasted_bytes, 0);
+  const lines = [`${report.groups.length} duplicate group${report.groups.length === 1 ? '' : 's'}, ${formatBytes(wasted)} could be freed:`];
+  for (const group of report.groups) {
+    lines.push('', `${group.kind} · ${group.files.length} files · ${formatBytes(group.wasted_bytes)} wasted`);
+    group.files.forEach((file, i) => {
+      const score = group.scores ? ` (${(group.scores[i] ?? 0).toFixed(3)})` : '';
+      lines.push(`  ${i === 0 ? 'keep' : '    '} ${file}${score}`);
+    });
+  }
+  return lines.join('\n');
+}
+
+export function formatFind(query: string, report: FindReport): string {
+  const lines: string[] = [];
+  if (report.exact.length + report.pixel.length + report.near.length === 0) return `${query} is not in the library.`;
+  for (const file of report.exact) lines.push(`exact  ${file}`);
+  for (const file of report.pixel) lines.push(`pixel  ${file}`);
+  for (const match of report.near) lines.push(`near   ${match.path} (${match.score.toFixed(3)})`);
+  return lines.join('\n');
+}
+
+export function formatSimilar(reports: readonly SimilarReport[]): string {
+  const lines: string[] = [];
+  for (const report of reports) {
+    lines.push(`${report.query}:`);
+    if (report.results.length === 0) lines.push('  (no similar photos)');
+    for (const result of report.results) lines.push(`  ${result.score.toFixed(3)}  ${result.path}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,167 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { DuplicateKindFilter } from '../shared/types';
+import { Doppel } from '../core/doppel';
+import { errorMessage } from '../core/errors';
+import { formatDuplicates, formatFind, formatIndexReport, formatProgressLine, formatSimilar } from './format';
+
+const USAGE = `Usage: doppel <command> [options]
+
+Commands:
+  index <folder...>      Index photo folders (incremental: unchanged files are skipped)
+  duplicates             List duplicate groups, biggest waste first
+  find <image>           Is this photo already in the library?
+  similar <image...>     Library photos that look like each image
+  serve                  Open the app in a browser (local bridge)
+
+Options:
+  --library DIR          Library folder (default: your per-user data folder, or $DOPPEL_LIBRARY)
+  --json                 Machine-readable output
+  --kind K               duplicates: exact | pixel | near | all (default all)
+  --threshold T          duplicates: minimum similarity (0-1) for near duplicates
+  --hash-distance N      duplicates: maximum perceptual-hash distance (bits) for near duplicates
+  --limit K              similar: results per image (default 10)
+  --exclude GLOB         index: skip paths matching GLOB, relative to the folder (repeatable)
+  --port N               serve: port (default 4173)
+  -h, --help             Show this help
+`;
+
+const OPTIONS = {
+  library: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  kind: { type: 'string' },
+  threshold: { type: 'string' },
+  'hash-distance': { type: 'string' },
+  limit: { type: 'string' },
+  exclude: { type: 'string', multiple: true },
+  port: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+  version: { type: 'boolean', default: false },
+} satisfies ParseArgsConfig['options'];
+
+/** Exit codes: 0 done (even with bad photos), 1 the command failed, 2 bad arguments. */
+class UsageError extends Error {
+  override readonly name = 'UsageError' as const;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    process.stderr.write(`doppel: ${errorMessage(error)}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...args] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  try {
+    return await run(command, args, values);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`doppel: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    const name = (error as { name?: string }).name;
+    const prefix = name === 'InvalidArgumentError' ? '' : '';
+    process.stderr.write(`doppel ${command}: ${prefix}${errorMessage(error)}\n`);
+    return name === 'InvalidArgumentError' ? 2 : 1;
+  }
+}
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+async function run(command: string, args: string[], values: Values): Promise<number> {
+  const json = values.json === true;
+  const print = (text: string): void => void process.stdout.write(`${text}\n`);
+  switch (command) {
+    case 'index': {
+      if (args.length === 0) throw new UsageError('index needs at least one folder');
+      return withLibrary(values, async (doppel) => {
+        const controller = new AbortController();
+        const onSigint = (): void => {
+          process.stderr.write('\nCancelling after the current photos… (Ctrl-C again to force)\n');
+          process.off('SIGINT', onSigint);
+          controller.abort();
+        };
+        process.on('SIGINT', onSigint);
+        const tty = !json && process.stderr.isTTY === true;
+        try {
+          const report = await doppel.index(args, {
+            excludes: values.exclude,
+            signal: controller.signal,
+            onProgress: tty ? (p) => process.stderr.write(`\r\x1b[2K${formatProgressLine(p, process.stderr.columns)}`) : undefined,
+          });
+          if (tty) process.stderr.write('\r\x1b[2K');
+          print(json ? JSON.stringify(report) : formatIndexReport(report));
+          return 0;
+        } finally {
+          process.off('SIGINT', onSigint);
+        }
+      });
+    }
+    case 'duplicates': {
+      const kind = parseKind(values.kind);
+      const threshold = parseNumber(values.threshold, 'threshold', 0, 1);
+      const hashDistance = parseNumber(values['hash-distance'], 'hash-distance', 0, 11);
+      return withLibrary(values, async (doppel) => {
+        const report = await doppel.duplicates({ kind, threshold, hashDistance });
+        print(json ? JSON.stringify(report) : formatDuplicates(report));
+        return 0;
+      });
+    }
+    case 'find': {
+      if (args.length !== 1) throw new UsageError('find needs exactly one image');
+      return withLibrary(values, async (doppel) => {
+        const report = await doppel.find(args[0]!);
+        print(json ? JSON.stringify(report) : formatFind(args[0]!, report));
+        return 0;
+      });
+    }
+    case 'similar': {
+      if (args.length === 0) throw new UsageError('similar needs at least one image');
+      const limit = parseNumber(values.limit, 'limit', 1, 1000);
+      return withLibrary(values, async (doppel) => {
+        const reports = await doppel.similar(args, { limit: limit === undefined ? undefined : Math.floor(limit) });
+        print(json ? JSON.stringify(reports) : formatSimilar(reports));
+        return 0;
+      });
+    }
+    case 'serve': {
+      const port = parseNumber(values.port, 'port', 0, 65535) ?? 4173;
+      const { serve } = await import('./serve');
+      return serve({ libraryDir: values.library, port });
+    }
+    default:
+      throw new UsageError(`unknown command '${command}'`);
+  }
+}
+
+async function withLibrary(values: Values, body: (doppel: Doppel) => Promise<number>): Promise<number> {
+  const doppel = await Doppel.open({
+    libraryDir: values.library,
+    log: process.env.DOPPEL_DEBUG ? (line) => process.stderr.write(`${line}\n`) : undefined,
+  });
+  try {
+    return await body(doppel);
+  } finally {
+    await doppel.close();
+  }
+}
+
+function parseKind(value: string | undefined): DuplicateKindFilter {
+  if (value === undefined) return 'all';
+  if (value === 'exact' || value === 'pixel' || value === 'near' || value === 'all') return value;
+  throw new UsageError(`--kind must be exact, pixel, near or all (got '${value}')`);
+}
+
+function parseNumber(value: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < min || number > max) {
+    throw new UsageError(`--${name} must be a number from ${min} to ${max} (got '${value}')`);
+  }
+  return number;
+}

@@ -1,0 +1,87 @@
+import fs from 'node:fs/promises';
+import { errorMessage } from '../errors';
+import { HammingIndex } from '../duplicates/hamming-index';
+import { contentHashOf } from '../media/content-hash';
+import { pixelHashOf } from '../media/pixel-hash';
+import type { ContentSignature, PhotoRepository } from '../store/photo.repository';
+
+/**
+ * Perceptual-hash distance under which two contents of the same dimensions are worth a full decode to
+ * compare pixels. The same pixels give almost the same pHash whichever container holds them (the
+ * small differences come from JPEG shrink-on-load versus a full decode); 6 bits leaves margin while
+ * keeping unrelated same-size photos (typically 20-40 bits apart) out.
+ */
+export const PIXEL_CANDIDATE_DISTANCE = 6;
+
+/**
+ * Pixel-identical duplicates without decoding every photo at full resolution: only contents whose
+ * cheap signature (oriented width x height + perceptual hash) collides with another content get a
+ * pixel hash, and each content is hashed at most once in the library's life.
+ */
+export class PixelIdentityService {
+  readonly #photos: PhotoRepository;
+  readonly #log: (line: string) => void;
+
+  constructor(photos: PhotoRepository, log: (line: string) => void) {
+    this.#photos = photos;
+    this.#log = log;
+  }
+
+  /** Contents that collide with another one and have no pixel hash yet. */
+  candidatesNeedingPixelHash(signatures: readonly ContentSignature[]): ContentSignature[] {
+    const byDimensions = new Map<string, ContentSignature[]>();
+    for (const signature of signatures) {
+      const key = `${signature.width}x${signature.height}`;
+      const list = byDimensions.get(key);
+      if (list) list.push(signature);
+      else byDimensions.set(key, [signature]);
+    }
+    const needed = new Map<string, ContentSignature>();
+    for (const group of byDimensions.values()) {
+      if (group.length < 2) continue;
+      const index = new HammingIndex();
+      for (const signature of group) index.add(signature.perceptualHash);
+      for (const { a, b } of index.pairs(PIXEL_CANDIDATE_DISTANCE)) {
+        for (const member of [group[a]!, group[b]!]) if (member.pixelHash === null) needed.set(member.hash, member);
+      }
+    }
+    return [...needed.values()];
+  }
+
+  /** Computes and stores the missing pixel hashes of colliding contents. Failures are logged, not fatal. */
+  async computeMissing(options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<number> {
+    const candidates = this.candidatesNeedingPixelHash(this.#photos.signatures());
+    options.onProgress?.(0, candidates.length);
+    let computed = 0;
+    const results: Array<[string, string]> = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < candidates.length && !options.signal?.aborted) {
+        const candidate = candidates[next++]!;
+        const pixelHash = await this.hashContent(candidate.hash);
+        if (pixelHash) results.push([candidate.hash, pixelHash]);
+        computed += 1;
+        options.onProgress?.(computed, candidates.length);
+      }
+    };
+    // Full-resolution decodes are memory-hungry (a 12 MP photo is 36 MB of pixels): two at a time.
+    await Promise.all([worker(), worker()]);
+    this.#photos.setPixelHashes(results);
+    return results.length;
+  }
+
+  /** Pixel hash of a stored content, read from one of its files; null (logged) if none can be read. */
+  async hashContent(contentHash: string): Promise<string | null> {
+    for (const filePath of this.#photos.pathsOfContent(contentHash)) {
+      try {
+        const bytes = await fs.readFile(filePath);
+        // The file may have changed since it was indexed: its pixels would not be this content's.
+        if (contentHashOf(bytes) !== contentHash) continue;
+        return await pixelHashOf(filePath, bytes);
+      } catch (error) {
+        this.#log(`pixel hash of ${filePath} failed: ${errorMessage(error)}`);
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,136 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import picomatch from 'picomatch';
+import { errnoCode, errorMessage } from '../errors';
+import { imageKindOf } from './image-types';
+
+export interface ScannedFile {
+  readonly path: string;
+  readonly rootPath: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly dev: number;
+  readonly ino: number;
+}
+
+export interface ScanProblem {
+  readonly path: string;
+  readonly reason: string;
+}
+
+export interface ScanRoot {
+  readonly path: string;
+  /** Glob patterns matched against paths relative to the root (`**\/Thumbs/**`, `*.tmp.jpg`). */
+  readonly excludes: readonly string[];
+}
+
+export interface ScanOptions {
+  /** Folders never entered, e.g. the library folder itself (compared by real path). */
+  readonly skipDirs?: readonly string[];
+  readonly signal?: AbortSignal;
+  /** Called every so often with the number of photo files found so far. */
+  readonly onFound?: (count: number) => void;
+}
+
+export interface ScanResult {
+  readonly files: ScannedFile[];
+  /** Folders that could not be listed; their previously indexed files must not be treated as deleted. */
+  readonly unreadableDirs: string[];
+  readonly problems: ScanProblem[];
+}
+
+/**
+ * Walks the roots recursively and lists photo files with their size and mtime (stat only, no reads).
+ * Skips hidden files and folders and `skipDirs`; follows symlinked folders but visits each real
+ * folder and each file (device + inode) once, which also survives symlink loops; symlinked files are
+ * listed only if their target was not reached another way. Files that vanish mid-scan are dropped;
+ * unreadable folders are reported, not fatal.
+ */
+export async function scanRoots(roots: readonly ScanRoot[], options: ScanOptions = {}): Promise<ScanResult> {
+  const files: ScannedFile[] = [];
+  const unreadableDirs: string[] = [];
+  const problems: ScanProblem[] = [];
+  const visitedDirs = new Set<string>();
+  const seenFiles = new Set<string>();
+  const skipDirs = new Set<string>();
+  for (const dir of options.skipDirs ?? []) skipDirs.add(await realPathOrSelf(dir));
+
+  for (const root of roots) {
+    const isExcluded = root.excludes.length > 0 ? picomatch(root.excludes as string[], { dot: true }) : () => false;
+    const stack: string[] = [root.path];
+    while (stack.length > 0) {
+      options.signal?.throwIfAborted();
+      const dir = stack.pop() as string;
+      const real = await realPathOrSelf(dir);
+      if (skipDirs.has(real)) continue;
+      const dirStat = await statOrNull(real);
+      if (dirStat === null) continue;
+      const dirKey = `${dirStat.dev}:${dirStat.ino}`;
+      if (visitedDirs.has(dirKey)) continue;
+      visitedDirs.add(dirKey);
+
+      let entries: import('node:fs').Dirent[];
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch (error) {
+        if (errnoCode(error) === 'ENOENT') continue; // vanished mid-scan
+        unreadableDirs.push(dir);
+        problems.push({ path: dir, reason: `Cannot list folder: ${errorMessage(error)}` });
+        continue;
+      }
+      entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0)); // popped in name order
+      for (const entry of entries) {
+        if (entry.name.startsWith('.')) continue;
+        const full = path.join(dir, entry.name);
+        const relative = path.relative(root.path, full);
+        if (isExcluded(relative) || isExcluded(relative.split(path.sep).join('/'))) continue;
+        if (entry.isDirectory()) {
+          stack.push(full);
+          continue;
+        }
+        if (!entry.isFile() && !entry.isSymbolicLink()) continue;
+        const kind = imageKindOf(entry.name);
+        if (entry.isSymbolicLink()) {
+          const target = await statOrNull(full); // follows the link
+          if (target === null) continue; // dangling link
+          if (target.isDirectory()) {
+            stack.push(full);
+            continue;
+          }
+          if (!target.isFile() || kind === null) continue;
+          addFile(full, root.path, target);
+          continue;
+        }
+        if (kind === null) continue;
+        const stat = await statOrNull(full, false);
+        if (stat === null) continue; // vanished mid-scan
+        addFile(full, root.path, stat);
+      }
+      if (files.length > 0) options.onFound?.(files.length);
+    }
+  }
+  return { files, unreadableDirs, problems };
+
+  function addFile(filePath: string, rootPath: string, stat: import('node:fs').Stats): void {
+    const key = `${stat.dev}:${stat.ino}`;
+    if (seenFiles.has(key)) return;
+    seenFiles.add(key);
+    files.push({ path: filePath, rootPath, size: stat.size, mtimeMs: stat.mtimeMs, dev: stat.dev, ino: stat.ino });
+  }
+}
+
+async function statOrNull(target: string, follow = true): Promise<import('node:fs').Stats | null> {
+  try {
+    return follow ? await fs.stat(target) : await fs.lstat(target);
+  } catch {
+    return null;
+  }
+}
+
+async function realPathOrSelf(target: string): Promise<string> {
+  try {
+    return await fs.realpath(target);
+  } catch {
+    return path.resolve(target);
+  }
+}

@@ -1,0 +1,77 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { FindReport, ScoredPath } from '../../shared/types';
+import { InvalidArgumentError, errnoCode, errorMessage } from '../errors';
+import { chunkValuesWithin } from '../duplicates/hamming-index';
+import { contentHashOf } from '../media/content-hash';
+import { decodePhoto, type DecodedPhoto } from '../media/photo-decoder';
+import { hammingDistance, hashChunks } from '../media/perceptual-hash';
+import { pixelHashOf } from '../media/pixel-hash';
+import { PIXEL_CANDIDATE_DISTANCE, type PixelIdentityService } from '../indexing/pixel-identity.service';
+import type { PhotoRepository } from '../store/photo.repository';
+
+/** Finds library photos similar to a decoded query (the similarity layer). */
+export interface NearMatchFinder {
+  readonly modelInputSize: number;
+  nearMatches(query: { contentHash: string; decoded: DecodedPhoto }): Promise<ScoredPath[]>;
+}
+
+/**
+ * "Is this photo already in my library?" for any file: exact copies by content-hash lookup, pixel-
+ * identical ones by a signature probe (dimensions + perceptual-hash chunks, all index lookups) and a
+ * pixel-hash comparison of the few candidates, near ones from the similarity layer.
+ */
+export class FindService {
+  readonly #photos: PhotoRepository;
+  readonly #pixels: PixelIdentityService;
+  readonly #near: NearMatchFinder | null;
+
+  constructor(photos: PhotoRepository, pixels: PixelIdentityService, near: NearMatchFinder | null) {
+    this.#photos = photos;
+    this.#pixels = pixels;
+    this.#near = near;
+  }
+
+  async find(imagePath: string): Promise<FindReport> {
+    const absolute = path.resolve(imagePath);
+    const bytes = await readQuery(absolute);
+    const contentHash = contentHashOf(bytes);
+    const exact = this.#photos.pathsOfContent(contentHash).filter((p) => p !== absolute);
+    const decoded = await decodePhoto(absolute, bytes, { modelInputSize: this.#near?.modelInputSize ?? 0 });
+
+    const chunks = hashChunks(decoded.perceptualHash);
+    const radius = Math.floor(PIXEL_CANDIDATE_DISTANCE / 4);
+    const candidates = this.#photos
+      .signaturesMatchingChunks(decoded.width, decoded.height, chunks.map((chunk) => chunkValuesWithin(chunk, radius)))
+      .filter((c) => c.hash !== contentHash && hammingDistance(c.perceptualHash, decoded.perceptualHash) <= PIXEL_CANDIDATE_DISTANCE);
+
+    const pixel: string[] = [];
+    if (candidates.length > 0) {
+      const queryPixelHash = await pixelHashOf(absolute, bytes);
+      for (const candidate of candidates) {
+        let candidatePixelHash = candidate.pixelHash;
+        if (candidatePixelHash === null) {
+          candidatePixelHash = await this.#pixels.hashContent(candidate.hash);
+          if (candidatePixelHash) this.#photos.setPixelHashes([[candidate.hash, candidatePixelHash]]);
+        }
+        if (candidatePixelHash === queryPixelHash) pixel.push(...this.#photos.pathsOfContent(candidate.hash));
+      }
+    }
+    const alreadyListed = new Set([...exact, ...pixel, absolute]);
+    const near = this.#near
+      ? (await this.#near.nearMatches({ contentHash, decoded })).filter((match) => !alreadyListed.has(match.path))
+      : [];
+    return { exact, pixel: pixel.filter((p) => p !== absolute).sort(), near };
+  }
+}
+
+async function readQuery(absolute: string): Promise<Buffer> {
+  try {
+    return await fs.readFile(absolute);
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'ENOENT') throw new InvalidArgumentError(`Cannot find ${absolute}: no such file`);
+    if (code === 'EISDIR') throw new InvalidArgumentError(`Cannot read ${absolute}: it is a folder, not an image`);
+    throw new InvalidArgumentError(`Cannot read ${absolute}: ${errorMessage(error)}`);
+  }
+}

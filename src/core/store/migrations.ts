@@ -1,0 +1,87 @@
+/**
+ * Versioned schema migrations, applied in order inside one transaction each; `PRAGMA user_version`
+ * records the last applied one. Never edit a released migration: add a new one.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly description: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'roots, files, contents, decisions, trash log',
+    sql: `
+      CREATE TABLE roots (
+        id        INTEGER PRIMARY KEY,
+        path      TEXT NOT NULL UNIQUE,
+        excludes  TEXT NOT NULL DEFAULT '[]',   -- JSON array of glob patterns relative to the root
+        added_at  INTEGER NOT NULL
+      );
+
+      -- One row per distinct file content (SHA-256 of the bytes). Everything learnt by decoding lives
+      -- here, so byte-identical copies, moves and renames never need a second decode.
+      CREATE TABLE contents (
+        hash          TEXT PRIMARY KEY,
+        size          INTEGER NOT NULL,
+        format        TEXT NOT NULL,
+        width         INTEGER NOT NULL,             -- after EXIF orientation
+        height        INTEGER NOT NULL,
+        orientation   INTEGER NOT NULL DEFAULT 1,
+        taken_at      TEXT,                         -- EXIF DateTimeOriginal, local time as written by the camera
+        camera_make   TEXT,
+        camera_model  TEXT,
+        phash         TEXT NOT NULL,                -- 64-bit DCT perceptual hash, 16 hex digits
+        ph0           INTEGER NOT NULL,             -- its four 16-bit chunks, indexed for multi-index
+        ph1           INTEGER NOT NULL,             -- hashing lookups ("is this picture already here?")
+        ph2           INTEGER NOT NULL,
+        ph3           INTEGER NOT NULL,
+        phash_variants TEXT NOT NULL DEFAULT '[]',  -- JSON: hashes of the 90/180/270 rotations and the mirror
+        pixel_hash    TEXT,                         -- SHA-256 of the oriented pixels; computed only when needed
+        decoded_at    INTEGER NOT NULL
+      );
+      CREATE INDEX contents_by_sig0 ON contents (width, height, ph0);
+      CREATE INDEX contents_by_sig1 ON contents (width, height, ph1);
+      CREATE INDEX contents_by_sig2 ON contents (width, height, ph2);
+      CREATE INDEX contents_by_sig3 ON contents (width, height, ph3);
+      CREATE INDEX contents_by_pixel_hash ON contents (pixel_hash) WHERE pixel_hash IS NOT NULL;
+
+      CREATE TABLE files (
+        id            INTEGER PRIMARY KEY,
+        root_id       INTEGER NOT NULL REFERENCES roots (id) ON DELETE CASCADE,
+        path          TEXT NOT NULL UNIQUE,
+        size          INTEGER NOT NULL,
+        mtime_ms      REAL NOT NULL,
+        dev           INTEGER NOT NULL DEFAULT 0,
+        ino           INTEGER NOT NULL DEFAULT 0,
+        content_hash  TEXT,                         -- NULL when the bytes could not be read
+        status        TEXT NOT NULL CHECK (status IN ('ok', 'error', 'unsupported')),
+        error         TEXT,
+        indexed_at    INTEGER NOT NULL
+      );
+      CREATE INDEX files_by_content ON files (content_hash);
+      CREATE INDEX files_by_root ON files (root_id);
+
+      -- User decisions outlive the index: keyed by content, so they survive moves and re-indexing.
+      CREATE TABLE ignored_pairs (
+        hash_a  TEXT NOT NULL,
+        hash_b  TEXT NOT NULL,
+        decided_at INTEGER NOT NULL,
+        PRIMARY KEY (hash_a, hash_b),
+        CHECK (hash_a < hash_b)
+      );
+      CREATE TABLE kept_files (
+        path        TEXT PRIMARY KEY,
+        decided_at  INTEGER NOT NULL
+      );
+      CREATE TABLE trash_log (
+        id             INTEGER PRIMARY KEY,
+        original_path  TEXT NOT NULL,
+        trashed_at     INTEGER NOT NULL,
+        content_hash   TEXT,
+        restored_at    INTEGER
+      );
+    `,
+  },
+];

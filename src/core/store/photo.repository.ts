@@ -1,0 +1,262 @@
+import { hashChunks } from '../media/perceptual-hash';
+import type { SqliteDatabase } from './library.database';
+
+export type FileStatus = 'ok' | 'error' | 'unsupported';
+
+export interface RootRow {
+  readonly id: number;
+  readonly path: string;
+  readonly excludes: readonly string[];
+}
+
+export interface StoredFile {
+  readonly id: number;
+  readonly path: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly contentHash: string | null;
+  readonly status: FileStatus;
+}
+
+export interface FileRecord {
+  readonly rootId: number;
+  readonly path: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly dev: number;
+  readonly ino: number;
+  readonly contentHash: string | null;
+  readonly status: FileStatus;
+  readonly error: string | null;
+}
+
+export interface ContentRecord {
+  readonly hash: string;
+  readonly size: number;
+  readonly format: string;
+  readonly width: number;
+  readonly height: number;
+  readonly orientation: number;
+  readonly takenAt: string | null;
+  readonly cameraMake: string | null;
+  readonly cameraModel: string | null;
+  readonly perceptualHash: string;
+  readonly perceptualHashVariants: readonly string[];
+}
+
+/** What the pixel-identity and near-duplicate phases need of every decoded content, in compact form. */
+export interface ContentSignature {
+  readonly hash: string;
+  readonly width: number;
+  readonly height: number;
+  readonly perceptualHash: string;
+  readonly pixelHash: string | null;
+}
+
+export interface GroupMember {
+  readonly path: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  /** `dev:ino`: hard links to one inode share it and take the space once. */
+  readonly inode: string;
+}
+
+export interface FileGroupRow {
+  readonly key: string;
+  readonly members: GroupMember[];
+}
+
+/** All SQLite I/O about roots, files and their contents. Services ask this; they never touch SQL. */
+export class PhotoRepository {
+  readonly #db: SqliteDatabase;
+  readonly #statements;
+
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+    this.#statements = {
+      rootByPath: db.prepare<[string], { id: number; path: string; excludes: string }>('SELECT id, path, excludes FROM roots WHERE path = ?'),
+      insertRoot: db.prepare<[string, string, number]>('INSERT INTO roots (path, excludes, added_at) VALUES (?, ?, ?)'),
+      updateRootExcludes: db.prepare<[string, number]>('UPDATE roots SET excludes = ? WHERE id = ?'),
+      roots: db.prepare<[], { id: number; path: string; excludes: string }>('SELECT id, path, excludes FROM roots ORDER BY path'),
+      filesOfRoot: db.prepare<[number], { id: number; path: string; size: number; mtime_ms: number; content_hash: string | null; status: FileStatus }>(
+        'SELECT id, path, size, mtime_ms, content_hash, status FROM files WHERE root_id = ?',
+      ),
+      contentExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM contents WHERE hash = ?'),
+      upsertFile: db.prepare(
+        `INSERT INTO files (root_id, path, size, mtime_ms, dev, ino, content_hash, status, error, indexed_at)
+         VALUES (@rootId, @path, @size, @mtimeMs, @dev, @ino, @contentHash, @status, @error, @now)
+         ON CONFLICT (path) DO UPDATE SET root_id = excluded.root_id, size = excluded.size, mtime_ms = excluded.mtime_ms,
+           dev = excluded.dev, ino = excluded.ino, content_hash = excluded.content_hash, status = excluded.status,
+           error = excluded.error, indexed_at = excluded.indexed_at`,
+      ),
+      insertContent: db.prepare(
+        `INSERT OR REPLACE INTO contents (hash, size, format, width, height, orientation, taken_at, camera_make, camera_model,
+           phash, ph0, ph1, ph2, ph3, phash_variants, pixel_hash, decoded_at)
+         VALUES (@hash, @size, @format, @width, @height, @orientation, @takenAt, @cameraMake, @cameraModel,
+           @perceptualHash, @ph0, @ph1, @ph2, @ph3, @variants, NULL, @now)`,
+      ),
+      deleteFile: db.prepare<[number]>('DELETE FROM files WHERE id = ?'),
+      setPixelHash: db.prepare<[string, string]>('UPDATE contents SET pixel_hash = ? WHERE hash = ?'),
+      signatures: db.prepare<[], { hash: string; width: number; height: number; phash: string; pixel_hash: string | null }>(
+        `SELECT c.hash, c.width, c.height, c.phash, c.pixel_hash FROM contents c
+         WHERE EXISTS (SELECT 1 FROM files f WHERE f.content_hash = c.hash AND f.status = 'ok')`,
+      ),
+      pathOfContent: db.prepare<[string], { path: string }>(`SELECT path FROM files WHERE content_hash = ? AND status = 'ok' ORDER BY path LIMIT 1`),
+      pathsOfContent: db.prepare<[string], { path: string }>(`SELECT path FROM files WHERE content_hash = ? AND status = 'ok' ORDER BY path`),
+      contentOfPath: db.prepare<[string], { content_hash: string | null; status: FileStatus }>('SELECT content_hash, status FROM files WHERE path = ?'),
+      contentsByPixelHash: db.prepare<[string], { hash: string }>('SELECT hash FROM contents WHERE pixel_hash = ?'),
+      signaturesByChunk: [0, 1, 2, 3].map((chunk) =>
+        db.prepare<[number, number, string], { hash: string; width: number; height: number; phash: string; pixel_hash: string | null }>(
+          `SELECT c.hash, c.width, c.height, c.phash, c.pixel_hash FROM contents c
+           WHERE c.width = ? AND c.height = ? AND c.ph${chunk} IN (SELECT value FROM json_each(?))
+           AND EXISTS (SELECT 1 FROM files f WHERE f.content_hash = c.hash AND f.status = 'ok')`,
+        ),
+      ),
+      exactGroups: db.prepare<[], { key: string; members: string }>(
+        `SELECT content_hash AS key,
+                json_group_array(json_object('path', path, 'size', size, 'mtimeMs', mtime_ms, 'inode', dev || ':' || ino)) AS members
+         FROM (SELECT * FROM files WHERE content_hash IS NOT NULL AND size > 0 ORDER BY path)
+         GROUP BY content_hash HAVING count(*) > 1`,
+      ),
+      pixelGroups: db.prepare<[], { key: string; members: string }>(
+        `SELECT c.pixel_hash AS key,
+                json_group_array(json_object('path', f.path, 'size', f.size, 'mtimeMs', f.mtime_ms, 'inode', f.dev || ':' || f.ino)) AS members
+         FROM (SELECT * FROM files WHERE status = 'ok' ORDER BY path) f JOIN contents c ON c.hash = f.content_hash
+         WHERE c.pixel_hash IS NOT NULL
+         GROUP BY c.pixel_hash HAVING count(DISTINCT c.hash) > 1`,
+      ),
+      counts: db.prepare<[], { files: number; errors: number; bytes: number | null }>(
+        `SELECT count(*) FILTER (WHERE status = 'ok') AS files, count(*) FILTER (WHERE status != 'ok') AS errors,
+                sum(size) AS bytes FROM files`,
+      ),
+      errors: db.prepare<[], { path: string; error: string | null }>(`SELECT path, error FROM files WHERE status != 'ok' ORDER BY path`),
+      fileDetails: db.prepare<[string], { path: string; size: number; mtime_ms: number; dev: number; ino: number }>(
+        `SELECT path, size, mtime_ms, dev, ino FROM files WHERE content_hash = ? AND status = 'ok' ORDER BY path`,
+      ),
+    };
+  }
+
+  /** Registers a root folder (or updates its exclude patterns) and returns it. */
+  upsertRoot(rootPath: string, excludes: readonly string[] | undefined): RootRow {
+    const existing = this.#statements.rootByPath.get(rootPath);
+    if (existing) {
+      if (excludes !== undefined) this.#statements.updateRootExcludes.run(JSON.stringify(excludes), existing.id);
+      return { id: existing.id, path: existing.path, excludes: excludes ?? (JSON.parse(existing.excludes) as string[]) };
+    }
+    const result = this.#statements.insertRoot.run(rootPath, JSON.stringify(excludes ?? []), Date.now());
+    return { id: Number(result.lastInsertRowid), path: rootPath, excludes: excludes ?? [] };
+  }
+
+  roots(): RootRow[] {
+    return this.#statements.roots.all().map((row) => ({ id: row.id, path: row.path, excludes: JSON.parse(row.excludes) as string[] }));
+  }
+
+  filesOfRoot(rootId: number): Map<string, StoredFile> {
+    const files = new Map<string, StoredFile>();
+    for (const row of this.#statements.filesOfRoot.iterate(rootId)) {
+      files.set(row.path, { id: row.id, path: row.path, size: row.size, mtimeMs: row.mtime_ms, contentHash: row.content_hash, status: row.status });
+    }
+    return files;
+  }
+
+  hasContent(hash: string): boolean {
+    return this.#statements.contentExists.get(hash) !== undefined;
+  }
+
+  /** Writes one batch of indexing results in a single transaction. */
+  saveBatch(contents: readonly ContentRecord[], files: readonly FileRecord[]): void {
+    const now = Date.now();
+    this.#db.transaction(() => {
+      for (const content of contents) {
+        const [ph0, ph1, ph2, ph3] = hashChunks(content.perceptualHash);
+        this.#statements.insertContent.run({ ...content, ph0, ph1, ph2, ph3, variants: JSON.stringify(content.perceptualHashVariants), now });
+      }
+      for (const file of files) this.#statements.upsertFile.run({ ...file, now });
+    })();
+  }
+
+  removeFiles(ids: readonly number[]): void {
+    this.#db.transaction(() => {
+      for (const id of ids) this.#statements.deleteFile.run(id);
+    })();
+  }
+
+  /** Signatures of every content that at least one readable file still has. */
+  signatures(): ContentSignature[] {
+    return this.#statements.signatures.all().map(toSignature);
+  }
+
+  /**
+   * Contents of these dimensions having at least one perceptual-hash chunk among `chunkValues[c]`
+   * (multi-index hashing probe: index lookups, never a scan of the library).
+   */
+  signaturesMatchingChunks(width: number, height: number, chunkValues: readonly (readonly number[])[]): ContentSignature[] {
+    const found = new Map<string, ContentSignature>();
+    chunkValues.forEach((values, chunk) => {
+      for (const row of this.#statements.signaturesByChunk[chunk]!.all(width, height, JSON.stringify(values))) {
+        found.set(row.hash, toSignature(row));
+      }
+    });
+    return [...found.values()];
+  }
+
+  setPixelHashes(entries: ReadonlyArray<readonly [contentHash: string, pixelHash: string]>): void {
+    this.#db.transaction(() => {
+      for (const [contentHash, pixelHash] of entries) this.#statements.setPixelHash.run(pixelHash, contentHash);
+    })();
+  }
+
+  /** One readable path showing this content (for decoding it again), or null. */
+  pathOfContent(contentHash: string): string | null {
+    return this.#statements.pathOfContent.get(contentHash)?.path ?? null;
+  }
+
+  pathsOfContent(contentHash: string): string[] {
+    return this.#statements.pathsOfContent.all(contentHash).map((row) => row.path);
+  }
+
+  contentOfPath(filePath: string): { contentHash: string | null; status: FileStatus } | null {
+    const row = this.#statements.contentOfPath.get(filePath);
+    return row ? { contentHash: row.content_hash, status: row.status } : null;
+  }
+
+  contentsWithPixelHash(pixelHash: string): string[] {
+    return this.#statements.contentsByPixelHash.all(pixelHash).map((row) => row.hash);
+  }
+
+  /** Byte-identical files (same content hash), two or more per group. */
+  exactGroups(): FileGroupRow[] {
+    return this.#statements.exactGroups.all().map(toFileGroup);
+  }
+
+  /** Files whose contents differ but whose pixels are identical, with the byte copies of each. */
+  pixelGroups(): FileGroupRow[] {
+    return this.#statements.pixelGroups.all().map(toFileGroup);
+  }
+
+  filesOfContent(contentHash: string): GroupMember[] {
+    return this.#statements.fileDetails.all(contentHash).map((row) => ({
+      path: row.path,
+      size: row.size,
+      mtimeMs: row.mtime_ms,
+      inode: `${row.dev}:${row.ino}`,
+    }));
+  }
+
+  counts(): { files: number; errors: number; bytes: number } {
+    const row = this.#statements.counts.get();
+    return { files: row?.files ?? 0, errors: row?.errors ?? 0, bytes: row?.bytes ?? 0 };
+  }
+
+  errors(): Array<{ path: string; reason: string }> {
+    return this.#statements.errors.all().map((row) => ({ path: row.path, reason: row.error ?? 'unknown error' }));
+  }
+}
+
+function toSignature(row: { hash: string; width: number; height: number; phash: string; pixel_hash: string | null }): ContentSignature {
+  return { hash: row.hash, width: row.width, height: row.height, perceptualHash: row.phash, pixelHash: row.pixel_hash };
+}
+
+function toFileGroup(row: { key: string; members: string }): FileGroupRow {
+  return { key: row.key, members: JSON.parse(row.members) as GroupMember[] };
+}
