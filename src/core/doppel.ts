@@ -2,8 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { DuplicatesReport, FindReport, IndexReport, LibraryStats, SimilarReport } from '../shared/types';
-import { InvalidArgumentError } from './errors';
+import { DoppelError, InvalidArgumentError, errorMessage } from './errors';
 import { DuplicatesService, type DuplicatesOptions } from './duplicates/duplicates.service';
+import { NearDuplicatesService } from './duplicates/near-duplicates.service';
+import { Embedder } from './embedding/embedder';
+import type { ExecutionProviderRequest } from './embedding/execution-providers';
+import { EmbeddingPipeline } from './similar/embedding-pipeline';
+import { SimilarService } from './similar/similar.service';
+import { VectorSearchService } from './similar/vector-search.service';
+import { EmbeddingRepository } from './store/embedding.repository';
 import { IndexerService, type IndexOptions } from './indexing/indexer.service';
 import { PixelIdentityService } from './indexing/pixel-identity.service';
 import { defaultLibraryDir } from './library-paths';
@@ -17,6 +24,28 @@ export interface OpenOptions {
   readonly libraryDir?: string;
   /** One line per notable event (skipped files, fallbacks); silent by default. */
   readonly log?: (line: string) => void;
+  /** Embedding model id from resources/models/manifest.json; default: the library's, else the manifest's default. */
+  readonly modelId?: string;
+  /** Inference accelerators to try; default 'auto' (the platform's, then CPU). */
+  readonly executionProviders?: ExecutionProviderRequest;
+  /** Folder holding the model files; default: the project's models/ ($DOPPEL_MODELS_DIR). */
+  readonly modelsDir?: string;
+  /** Skip loading the model: exact and pixel duplicates only (faster start for scripts). */
+  readonly withoutSimilarity?: boolean;
+}
+
+class ModelUnavailableError extends DoppelError {
+  override readonly name = 'ModelUnavailableError' as const;
+  constructor(message: string) {
+    super('MODEL_UNAVAILABLE', message);
+  }
+}
+
+interface Similarity {
+  readonly embedder: Embedder;
+  readonly vectors: VectorSearchService;
+  readonly similar: SimilarService;
+  readonly pipeline: EmbeddingPipeline;
 }
 
 export interface SimilarOptions {
@@ -40,22 +69,82 @@ export class Doppel {
   readonly #indexer: IndexerService;
   readonly #duplicates: DuplicatesService;
   readonly #finder: FindService;
+  readonly #embeddings: EmbeddingRepository;
+  readonly #similarity: Similarity | null;
+  readonly #similarityError: string | null;
   #closed = false;
 
-  private constructor(libraryDir: string, db: SqliteDatabase, log: (line: string) => void) {
+  private constructor(
+    libraryDir: string,
+    db: SqliteDatabase,
+    log: (line: string) => void,
+    embedder: Embedder | null,
+    similarityError: string | null,
+  ) {
     this.libraryDir = libraryDir;
     this.#db = db;
     this.#photos = new PhotoRepository(db);
+    this.#embeddings = new EmbeddingRepository(db);
     this.#thumbnails = new ThumbnailStore(libraryDir);
-    this.#indexer = new IndexerService({ photos: this.#photos, thumbnails: this.#thumbnails, libraryDir, consumer: null, log });
-    this.#duplicates = new DuplicatesService(this.#photos, null);
-    this.#finder = new FindService(this.#photos, new PixelIdentityService(this.#photos, log), null);
+    this.#similarityError = similarityError;
+    this.#similarity = null;
+    if (embedder) {
+      const vectors = new VectorSearchService({ embeddings: this.#embeddings, modelId: embedder.modelId, dim: embedder.dim, libraryDir, log });
+      this.#similarity = {
+        embedder,
+        vectors,
+        similar: new SimilarService({ photos: this.#photos, embeddings: this.#embeddings, embedder, vectors }),
+        pipeline: new EmbeddingPipeline({ embedder, embeddings: this.#embeddings, photos: this.#photos, vectors, log }),
+      };
+    }
+    const similarity = this.#similarity;
+    this.#indexer = new IndexerService({
+      photos: this.#photos,
+      thumbnails: this.#thumbnails,
+      libraryDir,
+      consumer: similarity?.pipeline ?? null,
+      log,
+    });
+    this.#duplicates = new DuplicatesService(
+      this.#photos,
+      new NearDuplicatesService({
+        photos: this.#photos,
+        embeddings: this.#embeddings,
+        vectors: similarity?.vectors ?? null,
+        modelId: similarity?.embedder.modelId ?? null,
+      }),
+    );
+    this.#finder = new FindService(this.#photos, new PixelIdentityService(this.#photos, log), similarity?.similar ?? null);
   }
 
+  /**
+   * Opens (or creates) a library. The embedding model is loaded once here; if it cannot be, the
+   * library still opens for exact and pixel duplicates and `stats().modelError` says why similarity
+   * search is off (e.g. "Model file … is missing: run `npm run setup`").
+   */
   static async open(options: OpenOptions = {}): Promise<Doppel> {
     const libraryDir = path.resolve(options.libraryDir ?? defaultLibraryDir());
+    const log = options.log ?? (() => {});
     const db = openLibraryDatabase(libraryDir);
-    return new Doppel(libraryDir, db, options.log ?? (() => {}));
+    let embedder: Embedder | null = null;
+    let similarityError: string | null = options.withoutSimilarity ? 'similarity search was turned off for this session' : null;
+    if (!options.withoutSimilarity) {
+      const settings = new EmbeddingRepository(db);
+      try {
+        embedder = await Embedder.load({
+          modelId: options.modelId ?? settings.setting('model') ?? undefined,
+          modelsDir: options.modelsDir,
+          executionProviders: options.executionProviders,
+          log,
+        });
+        // Remember the model: the next session uses the same vectors (switching re-embeds).
+        settings.setSetting('model', embedder.modelId);
+      } catch (error) {
+        similarityError = errorMessage(error);
+        log(`similarity search unavailable: ${similarityError}`);
+      }
+    }
+    return new Doppel(libraryDir, db, log, embedder, similarityError);
   }
 
   /** Indexes (or re-indexes incrementally) the given folders. Bad files are reported, never fatal. */
@@ -76,9 +165,14 @@ export class Doppel {
     return this.#finder.find(imagePath);
   }
 
-  async similar(paths: readonly string[], _options: SimilarOptions = {}): Promise<SimilarReport[]> {
+  async similar(paths: readonly string[], options: SimilarOptions = {}): Promise<SimilarReport[]> {
     this.#assertOpen();
-    return paths.map((query) => ({ query: path.resolve(query), results: [] }));
+    return this.#requireSimilarity().similar.similar(paths, options.limit);
+  }
+
+  #requireSimilarity(): Similarity {
+    if (this.#similarity) return this.#similarity;
+    throw new ModelUnavailableError(`Similarity search is unavailable: ${this.#similarityError ?? 'no model loaded'}`);
   }
 
   stats(): LibraryStats {
@@ -90,8 +184,10 @@ export class Doppel {
       files: counts.files,
       errors: counts.errors,
       bytes: counts.bytes,
-      model: null,
-      vectors: 0,
+      model: this.#similarity?.embedder.modelId ?? null,
+      executionProvider: this.#similarity?.embedder.provider ?? null,
+      modelError: this.#similarityError,
+      vectors: this.#similarity ? this.#embeddings.positionCount(this.#similarity.embedder.modelId) : 0,
     };
   }
 
@@ -106,6 +202,7 @@ export class Doppel {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#similarity?.embedder.close();
     this.#db.close();
   }
 

@@ -2,13 +2,20 @@ import type { DuplicateGroup, DuplicateKind } from '../../shared/types';
 import type { GroupMember } from '../store/photo.repository';
 
 /**
- * Orders a group's files with the suggested keeper first — the oldest file (originals predate their
- * copies), then the shortest path — and counts the bytes freed by keeping only it. Hard links to one
+ * Orders a group's files with the suggested keeper first — by `preferFirst` (near duplicates: the
+ * largest picture), then the oldest file (originals predate their copies), then the shortest path —
+ * and counts the bytes freed by keeping only it. Hard links to one
  * inode take the space once, so they add nothing to the waste.
  */
-export function toDuplicateGroup(kind: DuplicateKind, members: readonly GroupMember[], scores?: ReadonlyMap<string, number>): DuplicateGroup {
+export function toDuplicateGroup(
+  kind: DuplicateKind,
+  members: readonly GroupMember[],
+  options: { scores?: ReadonlyMap<string, number>; preferFirst?: (a: GroupMember, b: GroupMember) => number } = {},
+): DuplicateGroup {
+  const { scores, preferFirst = () => 0 } = options;
   const ordered = [...members].sort(
-    (a, b) => a.mtimeMs - b.mtimeMs || a.path.length - b.path.length || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
+    (a, b) =>
+      preferFirst(a, b) || a.mtimeMs - b.mtimeMs || a.path.length - b.path.length || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
   );
   const keeper = ordered[0];
   const inodes = new Map<string, number>();

@@ -25,6 +25,8 @@ export interface IndexOptions {
   readonly signal?: AbortSignal;
   /** Files decoded at once; two cores decode, a third overlaps the next read. */
   readonly concurrency?: number;
+  /** Minimum time between progress events (phase changes always report); default 100 ms. */
+  readonly progressIntervalMs?: number;
 }
 
 const BATCH_SIZE = 32;
@@ -62,7 +64,7 @@ export class IndexerService {
 
   async index(rootPaths: readonly string[], options: IndexOptions = {}): Promise<IndexReport> {
     const startedAt = performance.now();
-    const progress = new ProgressReporter(options.onProgress);
+    const progress = new ProgressReporter(options.onProgress, options.progressIntervalMs);
     const signal = options.signal;
     const roots = rootPaths.map((rootPath) => this.#photos.upsertRoot(path.resolve(rootPath), options.excludes));
 

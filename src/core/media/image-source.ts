@@ -41,7 +41,7 @@ export async function openImage(filePath: string, bytes: Uint8Array): Promise<Im
     metadata = await sharp(bytes, SHARP_INPUT).metadata();
   } catch (error) {
     if (isHeifContainer(bytes)) return openHeic(filePath, bytes, error);
-    throw new DecodeError(filePath, describeSharpError(error, filePath), { cause: error });
+    throw new DecodeError(filePath, describeSharpError(error, filePath, bytes), { cause: error });
   }
   if (metadata.format === 'heif' && metadata.compression === 'hevc') return openHeic(filePath, bytes, null);
   return fromSharpMetadata(filePath, metadata, () => sharp(bytes, SHARP_INPUT).rotate());
@@ -140,6 +140,14 @@ function normaliseFormat(metadata: sharp.Metadata): string {
   return metadata.format ?? 'unknown';
 }
 
+/** A JPEG (SOI marker) whose data does not end with the EOI marker, trailing padding aside. */
+function isTruncatedJpeg(bytes: Uint8Array): boolean {
+  if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) return false;
+  let end = bytes.length;
+  while (end > 2 && (bytes[end - 1] === 0x00 || bytes[end - 1] === 0x0a || bytes[end - 1] === 0x0d)) end -= 1;
+  return !(bytes[end - 2] === 0xff && bytes[end - 1] === 0xd9);
+}
+
 /** `ftyp` box with a HEIF brand at offset 4. */
 function isHeifContainer(bytes: Uint8Array): boolean {
   if (bytes.length < 12) return false;
@@ -149,10 +157,15 @@ function isHeifContainer(bytes: Uint8Array): boolean {
   return ['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1'].includes(brand);
 }
 
-/** Turns libvips' terse messages into reasons a person understands. */
-export function describeSharpError(error: unknown, filePath: string): string {
+/**
+ * Turns libvips' terse messages into reasons a person understands. libvips reports errors through a
+ * process-wide buffer, so under concurrent decodes the message can arrive as a bare "Unknown error":
+ * the bytes themselves are checked too (a JPEG without its end marker is truncated).
+ */
+export function describeSharpError(error: unknown, filePath: string, bytes?: Uint8Array): string {
   const message = errorMessage(error);
   const extension = extensionOf(filePath);
+  if (bytes && isTruncatedJpeg(bytes)) return 'truncated JPEG (premature end of data)';
   if (/unsupported image format/i.test(message)) {
     return `not a recognised image (the content is not ${extension ? extension.toUpperCase() : 'image'} data)`;
   }

@@ -44,7 +44,7 @@ export async function decodePhoto(filePath: string, bytes: Uint8Array, options: 
       .raw()
       .toBuffer({ resolveWithObject: true });
   } catch (error) {
-    throw new DecodeError(filePath, describeSharpError(error, filePath), { cause: error });
+    throw new DecodeError(filePath, describeSharpError(error, filePath, bytes), { cause: error });
   }
   const raw = { raw: { width: working.info.width, height: working.info.height, channels: working.info.channels } } as const;
   const modelInputSize = options.modelInputSize ?? 0;

@@ -14,7 +14,7 @@ export async function pixelHashOf(filePath: string, bytes: Uint8Array): Promise<
   try {
     decoded = await source.pipeline().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   } catch (error) {
-    throw new DecodeError(filePath, describeSharpError(error, filePath), { cause: error });
+    throw new DecodeError(filePath, describeSharpError(error, filePath, bytes), { cause: error });
   }
   const { width, height, channels } = decoded.info;
   let pixels = decoded.data;

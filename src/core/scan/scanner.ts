@@ -42,8 +42,9 @@ export interface ScanResult {
 /**
  * Walks the roots recursively and lists photo files with their size and mtime (stat only, no reads).
  * Skips hidden files and folders and `skipDirs`; follows symlinked folders but visits each real
- * folder and each file (device + inode) once, which also survives symlink loops; symlinked files are
- * listed only if their target was not reached another way. Files that vanish mid-scan are dropped;
+ * folder (device + inode) once, which also survives symlink loops; a symlinked file is listed only
+ * if its target is not listed already. Hard links are separate files (they show up as duplicates
+ * that waste no space). Files that vanish mid-scan are dropped;
  * unreadable folders are reported, not fatal.
  */
 export async function scanRoots(roots: readonly ScanRoot[], options: ScanOptions = {}): Promise<ScanResult> {
@@ -52,6 +53,7 @@ export async function scanRoots(roots: readonly ScanRoot[], options: ScanOptions
   const problems: ScanProblem[] = [];
   const visitedDirs = new Set<string>();
   const seenFiles = new Set<string>();
+  const symlinkedFiles: Array<{ path: string; rootPath: string; stat: import('node:fs').Stats }> = [];
   const skipDirs = new Set<string>();
   for (const dir of options.skipDirs ?? []) skipDirs.add(await realPathOrSelf(dir));
 
@@ -98,7 +100,7 @@ export async function scanRoots(roots: readonly ScanRoot[], options: ScanOptions
             continue;
           }
           if (!target.isFile() || kind === null) continue;
-          addFile(full, root.path, target);
+          symlinkedFiles.push({ path: full, rootPath: root.path, stat: target });
           continue;
         }
         if (kind === null) continue;
@@ -109,12 +111,13 @@ export async function scanRoots(roots: readonly ScanRoot[], options: ScanOptions
       if (files.length > 0) options.onFound?.(files.length);
     }
   }
+  for (const link of symlinkedFiles) {
+    if (!seenFiles.has(`${link.stat.dev}:${link.stat.ino}`)) addFile(link.path, link.rootPath, link.stat);
+  }
   return { files, unreadableDirs, problems };
 
   function addFile(filePath: string, rootPath: string, stat: import('node:fs').Stats): void {
-    const key = `${stat.dev}:${stat.ino}`;
-    if (seenFiles.has(key)) return;
-    seenFiles.add(key);
+    seenFiles.add(`${stat.dev}:${stat.ino}`);
     files.push({ path: filePath, rootPath, size: stat.size, mtimeMs: stat.mtimeMs, dev: stat.dev, ino: stat.ino });
   }
 }

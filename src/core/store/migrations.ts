@@ -84,4 +84,42 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'embeddings, FAISS id map, labels, settings',
+    sql: `
+      -- Vectors are kept here (float32, L2-normalized) so the FAISS index can always be rebuilt
+      -- without the photos. Keyed by model: vectors of two models are never mixed.
+      CREATE TABLE embeddings (
+        content_hash  TEXT NOT NULL,
+        model_id      TEXT NOT NULL,
+        vector        BLOB NOT NULL,
+        PRIMARY KEY (content_hash, model_id)
+      ) WITHOUT ROWID;
+
+      -- The FAISS id map: position i of the model's index file holds this content's vector.
+      CREATE TABLE vector_positions (
+        model_id      TEXT NOT NULL,
+        position      INTEGER NOT NULL,
+        content_hash  TEXT NOT NULL,
+        PRIMARY KEY (model_id, position)
+      ) WITHOUT ROWID;
+      CREATE INDEX vector_positions_by_content ON vector_positions (model_id, content_hash);
+
+      CREATE TABLE content_labels (
+        content_hash  TEXT NOT NULL,
+        model_id      TEXT NOT NULL,
+        rank          INTEGER NOT NULL,
+        label         TEXT NOT NULL,
+        score         REAL NOT NULL,
+        PRIMARY KEY (content_hash, model_id, rank)
+      ) WITHOUT ROWID;
+      CREATE INDEX content_labels_by_label ON content_labels (label);
+
+      CREATE TABLE settings (
+        key    TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -53,6 +53,10 @@ export interface ContentSignature {
   readonly pixelHash: string | null;
 }
 
+export interface PictureRow extends ContentSignature {
+  readonly perceptualHashVariants: readonly string[];
+}
+
 export interface GroupMember {
   readonly path: string;
   readonly size: number;
@@ -125,6 +129,10 @@ export class PhotoRepository {
          WHERE c.pixel_hash IS NOT NULL
          GROUP BY c.pixel_hash HAVING count(DISTINCT c.hash) > 1`,
       ),
+      pictures: db.prepare<[], { hash: string; width: number; height: number; phash: string; phash_variants: string; pixel_hash: string | null }>(
+        `SELECT c.hash, c.width, c.height, c.phash, c.phash_variants, c.pixel_hash FROM contents c
+         WHERE EXISTS (SELECT 1 FROM files f WHERE f.content_hash = c.hash AND f.status = 'ok') ORDER BY c.hash`,
+      ),
       counts: db.prepare<[], { files: number; errors: number; bytes: number | null }>(
         `SELECT count(*) FILTER (WHERE status = 'ok') AS files, count(*) FILTER (WHERE status != 'ok') AS errors,
                 sum(size) AS bytes FROM files`,
@@ -179,6 +187,18 @@ export class PhotoRepository {
     this.#db.transaction(() => {
       for (const id of ids) this.#statements.deleteFile.run(id);
     })();
+  }
+
+  /** Every readable content with what near-duplicate grouping needs to know about it. */
+  pictures(): PictureRow[] {
+    return this.#statements.pictures.all().map((row) => ({
+      hash: row.hash,
+      width: row.width,
+      height: row.height,
+      perceptualHash: row.phash,
+      perceptualHashVariants: JSON.parse(row.phash_variants) as string[],
+      pixelHash: row.pixel_hash,
+    }));
   }
 
   /** Signatures of every content that at least one readable file still has. */

@@ -1,0 +1,143 @@
+import type { DuplicateGroup } from '../../shared/types';
+import type { VectorSearchService } from '../similar/vector-search.service';
+import type { EmbeddingRepository } from '../store/embedding.repository';
+import type { GroupMember, PhotoRepository, PictureRow } from '../store/photo.repository';
+import type { NearDuplicateFinder, NearDuplicateOptions } from './duplicates.service';
+import { byWastedBytes, roundScore, toDuplicateGroup } from './file-groups';
+import { HammingIndex } from './hamming-index';
+import { starClusters, type CandidatePair } from './near-duplicate-clusters';
+import { DEFAULT_NEAR_COSINE, DEFAULT_NEAR_HASH_DISTANCE, NEAR_NEIGHBOURS } from './thresholds';
+
+/** Queries per FAISS batch search while grouping: bounds memory, keeps OpenMP busy. */
+const QUERY_PAGE = 2048;
+
+/** Similarity shown for a pair found by perceptual hash: 1 at distance 0, 0.5 at 32 bits. */
+export function hashSimilarity(distance: number): number {
+  return 1 - distance / 64;
+}
+
+interface PictureNode {
+  readonly contents: PictureRow[];
+  readonly pixels: number;
+}
+
+/**
+ * Near-duplicate groups from two signals — embedding cosine (FAISS k-NN of every photo, batched) OR
+ * perceptual-hash distance (multi-index hashing, including the hashes of the rotations and the
+ * mirror) — never an all-pairs scan. A "picture" is one pixel-identity class: byte- and pixel-
+ * identical files are one node, so they never form a near group of their own.
+ */
+export class NearDuplicatesService implements NearDuplicateFinder {
+  readonly #photos: PhotoRepository;
+  readonly #embeddings: EmbeddingRepository;
+  readonly #vectors: VectorSearchService | null;
+  readonly #modelId: string | null;
+
+  constructor(deps: { photos: PhotoRepository; embeddings: EmbeddingRepository; vectors: VectorSearchService | null; modelId: string | null }) {
+    this.#photos = deps.photos;
+    this.#embeddings = deps.embeddings;
+    this.#vectors = deps.vectors;
+    this.#modelId = deps.modelId;
+  }
+
+  async nearDuplicateGroups(options: NearDuplicateOptions = {}): Promise<DuplicateGroup[]> {
+    const threshold = options.threshold ?? DEFAULT_NEAR_COSINE;
+    const hashDistance = options.hashDistance ?? DEFAULT_NEAR_HASH_DISTANCE;
+    const { nodes, nodeOfContent } = this.#pictureNodes();
+    const pairs = [...hashPairs(nodes, hashDistance), ...this.#vectorPairs(nodeOfContent, threshold)];
+    const clusters = starClusters(pairs, (node) => nodes[node]?.pixels ?? 0);
+
+    const pixelsOfContent = new Map<string, number>();
+    for (const node of nodes) for (const content of node.contents) pixelsOfContent.set(content.hash, content.width * content.height);
+    const groups: DuplicateGroup[] = [];
+    for (const cluster of clusters) {
+      const members: Array<GroupMember & { pixels: number }> = [];
+      const scores = new Map<string, number>();
+      for (const { node, score } of [{ node: cluster.centre, score: 1 }, ...cluster.members]) {
+        for (const content of nodes[node]?.contents ?? []) {
+          for (const file of this.#photos.filesOfContent(content.hash)) {
+            members.push({ ...file, pixels: pixelsOfContent.get(content.hash) ?? 0 });
+            scores.set(file.path, roundScore(score));
+          }
+        }
+      }
+      if (members.length < 2) continue;
+      const pixelsOf = new Map(members.map((m) => [m.path, m.pixels]));
+      groups.push(
+        toDuplicateGroup('near', members, {
+          scores,
+          preferFirst: (a, b) => (pixelsOf.get(b.path) ?? 0) - (pixelsOf.get(a.path) ?? 0) || b.size - a.size,
+        }),
+      );
+    }
+    return groups.sort(byWastedBytes);
+  }
+
+  #pictureNodes(): { nodes: PictureNode[]; nodeOfContent: Map<string, number> } {
+    const byKey = new Map<string, number>();
+    const nodes: Array<{ contents: PictureRow[]; pixels: number }> = [];
+    const nodeOfContent = new Map<string, number>();
+    for (const picture of this.#photos.pictures()) {
+      const key = picture.pixelHash ?? picture.hash;
+      let node = byKey.get(key);
+      if (node === undefined) {
+        node = nodes.length;
+        byKey.set(key, node);
+        nodes.push({ contents: [], pixels: 0 });
+      }
+      const entry = nodes[node]!;
+      entry.contents.push(picture);
+      entry.pixels = Math.max(entry.pixels, picture.width * picture.height);
+      nodeOfContent.set(picture.hash, node);
+    }
+    return { nodes, nodeOfContent };
+  }
+
+  #vectorPairs(nodeOfContent: ReadonlyMap<string, number>, threshold: number): CandidatePair[] {
+    if (!this.#vectors || !this.#modelId) return [];
+    const vectors = this.#vectors;
+    const live = new Set(nodeOfContent.keys());
+    const pairs: CandidatePair[] = [];
+    for (const page of this.#embeddings.liveEmbeddingPages(this.#modelId, QUERY_PAGE)) {
+      const dim = page[0]?.vector.length ?? 0;
+      const queries = new Float32Array(page.length * dim);
+      page.forEach((item, i) => queries.set(item.vector, i * dim));
+      const results = vectors.search(queries, NEAR_NEIGHBOURS, live);
+      page.forEach((item, i) => {
+        const a = nodeOfContent.get(item.contentHash);
+        if (a === undefined) return;
+        for (const hit of results[i] ?? []) {
+          if (hit.cosine < threshold) break; // best first
+          const b = nodeOfContent.get(hit.contentHash);
+          if (b !== undefined && b !== a) pairs.push({ a, b, score: hit.cosine });
+        }
+      });
+    }
+    return pairs;
+  }
+}
+
+/** Pairs of pictures whose hashes (or the hash of one's rotation/mirror) are within `maxDistance`. */
+export function hashPairs(nodes: ReadonlyArray<{ contents: readonly PictureRow[] }>, maxDistance: number): CandidatePair[] {
+  const index = new HammingIndex();
+  const nodeOfId: number[] = [];
+  nodes.forEach((node, n) => {
+    for (const content of node.contents) {
+      index.add(content.perceptualHash);
+      nodeOfId.push(n);
+    }
+  });
+  const pairs: CandidatePair[] = [];
+  nodes.forEach((node, a) => {
+    for (const content of node.contents) {
+      for (const hash of [content.perceptualHash, ...content.perceptualHashVariants]) {
+        for (const { id, distance } of index.neighbours(hash, maxDistance)) {
+          const b = nodeOfId[id];
+          if (b !== undefined && b > a) pairs.push({ a, b, score: hashSimilarity(distance) });
+          else if (b !== undefined && b < a && hash !== content.perceptualHash) pairs.push({ a: b, b: a, score: hashSimilarity(distance) });
+        }
+      }
+    }
+  });
+  return pairs;
+}

@@ -1,0 +1,96 @@
+import fs from 'node:fs/promises';
+import type { Embedder } from '../embedding/embedder';
+import { errorMessage } from '../errors';
+import type { DecodedContentConsumer } from '../indexing/indexer.service';
+import { contentHashOf } from '../media/content-hash';
+import { decodePhoto } from '../media/photo-decoder';
+import type { EmbeddingRepository } from '../store/embedding.repository';
+import type { PhotoRepository } from '../store/photo.repository';
+import type { VectorSearchService } from './vector-search.service';
+
+/**
+ * Embeds the model input of every photo the indexer decodes (batched, one ONNX session), stores the
+ * vectors and labels, and at the end of a run brings the FAISS index up to date. Photos that have no
+ * vector for the active model — the library was indexed with another model, or without one — are
+ * decoded again from one of their files and embedded, so switching models re-embeds the library.
+ */
+export class EmbeddingPipeline implements DecodedContentConsumer {
+  readonly #embedder: Embedder;
+  readonly #embeddings: EmbeddingRepository;
+  readonly #photos: PhotoRepository;
+  readonly #vectors: VectorSearchService;
+  readonly #log: (line: string) => void;
+
+  constructor(deps: {
+    embedder: Embedder;
+    embeddings: EmbeddingRepository;
+    photos: PhotoRepository;
+    vectors: VectorSearchService;
+    log: (line: string) => void;
+  }) {
+    this.#embedder = deps.embedder;
+    this.#embeddings = deps.embeddings;
+    this.#photos = deps.photos;
+    this.#vectors = deps.vectors;
+    this.#log = deps.log;
+  }
+
+  get modelInputSize(): number {
+    return this.#embedder.inputSize;
+  }
+
+  async consume(batch: ReadonlyArray<{ readonly contentHash: string; readonly modelInput: Uint8Array }>): Promise<void> {
+    if (batch.length === 0) return;
+    const { vectors, labels } = await this.#embedder.embed(batch.map((item) => item.modelInput));
+    const dim = this.#embedder.dim;
+    this.#embeddings.saveEmbeddings(
+      this.#embedder.modelId,
+      batch.map((item, i) => ({
+        contentHash: item.contentHash,
+        vector: vectors.slice(i * dim, (i + 1) * dim),
+        labels: labels ? (labels[i] ?? []) : null,
+      })),
+    );
+  }
+
+  async finish(options: { cancelled: boolean; onProgress: (done: number, total: number) => void }): Promise<void> {
+    if (!options.cancelled) await this.embedMissing(options.onProgress);
+    this.#vectors.update();
+  }
+
+  /** Decodes and embeds readable photos that lack a vector for the active model. */
+  async embedMissing(onProgress: (done: number, total: number) => void = () => {}): Promise<number> {
+    const missing = this.#embeddings.contentsMissingEmbedding(this.#embedder.modelId);
+    if (missing.length === 0) return 0;
+    onProgress(0, missing.length);
+    let done = 0;
+    let embedded = 0;
+    const batch: Array<{ contentHash: string; modelInput: Uint8Array }> = [];
+    for (const contentHash of missing) {
+      const modelInput = await this.#modelInputOf(contentHash);
+      if (modelInput) batch.push({ contentHash, modelInput });
+      if (batch.length >= 16) {
+        embedded += batch.length;
+        await this.consume(batch.splice(0));
+      }
+      onProgress(++done, missing.length);
+    }
+    embedded += batch.length;
+    await this.consume(batch);
+    return embedded;
+  }
+
+  async #modelInputOf(contentHash: string): Promise<Uint8Array | null> {
+    for (const filePath of this.#photos.pathsOfContent(contentHash)) {
+      try {
+        const bytes = await fs.readFile(filePath);
+        if (contentHashOf(bytes) !== contentHash) continue; // changed since indexed: the next index run handles it
+        const decoded = await decodePhoto(filePath, bytes, { modelInputSize: this.#embedder.inputSize });
+        return decoded.modelInput;
+      } catch (error) {
+        this.#log(`cannot embed ${filePath}: ${errorMessage(error)}`);
+      }
+    }
+    return null;
+  }
+}

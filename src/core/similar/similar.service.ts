@@ -1,0 +1,109 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { ScoredPath, SimilarReport } from '../../shared/types';
+import { DEFAULT_NEAR_COSINE } from '../duplicates/thresholds';
+import type { Embedder } from '../embedding/embedder';
+import { InvalidArgumentError, errnoCode, errorMessage } from '../errors';
+import { roundScore } from '../duplicates/file-groups';
+import { decodePhoto, type DecodedPhoto } from '../media/photo-decoder';
+import type { EmbeddingRepository } from '../store/embedding.repository';
+import type { PhotoRepository } from '../store/photo.repository';
+import type { NearMatchFinder } from './find.service';
+import type { VectorSearchService } from './vector-search.service';
+
+export const DEFAULT_SIMILAR_LIMIT = 10;
+
+/** Nearest-neighbour questions: "photos that look like this one" and the near part of "find". */
+export class SimilarService implements NearMatchFinder {
+  readonly #photos: PhotoRepository;
+  readonly #embeddings: EmbeddingRepository;
+  readonly #embedder: Embedder;
+  readonly #vectors: VectorSearchService;
+
+  constructor(deps: { photos: PhotoRepository; embeddings: EmbeddingRepository; embedder: Embedder; vectors: VectorSearchService }) {
+    this.#photos = deps.photos;
+    this.#embeddings = deps.embeddings;
+    this.#embedder = deps.embedder;
+    this.#vectors = deps.vectors;
+  }
+
+  get modelInputSize(): number {
+    return this.#embedder.inputSize;
+  }
+
+  /**
+   * For each image (a library photo: its stored vector, no decode; any other file: decoded and
+   * embedded, all in one batch), the `limit` most similar library photos, best first, without the
+   * query file itself. Byte copies of the query are listed (score 1): they are other files.
+   */
+  async similar(paths: readonly string[], limit = DEFAULT_SIMILAR_LIMIT): Promise<SimilarReport[]> {
+    const queries = paths.map((p) => path.resolve(p));
+    const dim = this.#embedder.dim;
+    const vectors = new Float32Array(queries.length * dim);
+    const toEmbed: Array<{ slot: number; modelInput: Uint8Array }> = [];
+    const errors = new Map<number, string>();
+    for (const [slot, query] of queries.entries()) {
+      const stored = this.#storedVector(query);
+      if (stored) {
+        vectors.set(stored, slot * dim);
+        continue;
+      }
+      try {
+        toEmbed.push({ slot, modelInput: await this.#modelInputOf(query) });
+      } catch (error) {
+        errors.set(slot, errorMessage(error)); // one bad query must not sink the others
+      }
+    }
+    if (toEmbed.length > 0) {
+      const embedded = await this.#embedder.embed(toEmbed.map((item) => item.modelInput));
+      toEmbed.forEach((item, i) => vectors.set(embedded.vectors.subarray(i * dim, (i + 1) * dim), item.slot * dim));
+    }
+    const live = this.#embeddings.liveContentHashes();
+    // Copies of the query take places in the list: ask for a few more than needed.
+    const hits = this.#vectors.search(vectors, limit + 4, live);
+    return queries.map((query, q) => {
+      const error = errors.get(q);
+      if (error !== undefined) return { query, results: [], error };
+      return { query, results: this.#toPaths(hits[q] ?? [], new Set([query])).slice(0, limit) };
+    });
+  }
+
+  /** Library photos near a decoded query, above the near-duplicate threshold (for `find`). */
+  async nearMatches(query: { contentHash: string; decoded: DecodedPhoto }, threshold = DEFAULT_NEAR_COSINE): Promise<ScoredPath[]> {
+    let vector = this.#embeddings.embedding(query.contentHash, this.#embedder.modelId);
+    if (!vector && query.decoded.modelInput) vector = (await this.#embedder.embed([query.decoded.modelInput])).vectors;
+    if (!vector) return [];
+    const hits = this.#vectors.search(vector, DEFAULT_SIMILAR_LIMIT)[0] ?? [];
+    return this.#toPaths(hits.filter((hit) => hit.cosine >= threshold && hit.contentHash !== query.contentHash), new Set());
+  }
+
+  #toPaths(hits: ReadonlyArray<{ contentHash: string; cosine: number }>, exclude: ReadonlySet<string>): ScoredPath[] {
+    const results: ScoredPath[] = [];
+    for (const hit of hits) {
+      for (const filePath of this.#photos.pathsOfContent(hit.contentHash)) {
+        if (!exclude.has(filePath)) results.push({ path: filePath, score: roundScore(hit.cosine) });
+      }
+    }
+    return results;
+  }
+
+  #storedVector(filePath: string): Float32Array | null {
+    const content = this.#photos.contentOfPath(filePath);
+    if (!content?.contentHash || content.status !== 'ok') return null;
+    return this.#embeddings.embedding(content.contentHash, this.#embedder.modelId);
+  }
+
+  async #modelInputOf(filePath: string): Promise<Uint8Array> {
+    let bytes: Buffer;
+    try {
+      bytes = await fs.readFile(filePath);
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code === 'ENOENT') throw new InvalidArgumentError(`Cannot find ${filePath}: no such file`);
+      throw new InvalidArgumentError(`Cannot read ${filePath}: ${errorMessage(error)}`);
+    }
+    const decoded = await decodePhoto(filePath, bytes, { modelInputSize: this.#embedder.inputSize });
+    if (!decoded.modelInput) throw new Error(`Internal error: no model input for ${filePath}`);
+    return decoded.modelInput;
+  }
+}

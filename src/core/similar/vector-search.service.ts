@@ -1,0 +1,134 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { VectorIndex, chooseKind } from '../vectors/vector-index';
+import type { EmbeddingRepository } from '../store/embedding.repository';
+
+/** Rebuild instead of appending once this share of the index points at photos that are gone. */
+const MAX_DEAD_FRACTION = 0.25;
+
+export interface ContentHit {
+  readonly contentHash: string;
+  /** Cosine similarity of the stored (L2-normalized) vectors, exact, in [-1, 1]. */
+  readonly cosine: number;
+}
+
+/**
+ * Owns one model's FAISS index file in the library folder (`vectors-<model>.faiss`) and its id map
+ * in SQLite. The index is a cache of the vectors stored in SQLite: a missing, corrupt or stale file
+ * is rebuilt from them, never an error. Deleted photos are masked at query time and dropped at the
+ * next rebuild (faiss-node's removeIds renumbers flat indexes, which would break the id map).
+ */
+export class VectorSearchService {
+  readonly #embeddings: EmbeddingRepository;
+  readonly #modelId: string;
+  readonly #dim: number;
+  readonly #file: string;
+  readonly #log: (line: string) => void;
+  #index: VectorIndex | null = null;
+  #positions: string[] = [];
+
+  constructor(deps: { embeddings: EmbeddingRepository; modelId: string; dim: number; libraryDir: string; log: (line: string) => void }) {
+    this.#embeddings = deps.embeddings;
+    this.#modelId = deps.modelId;
+    this.#dim = deps.dim;
+    this.#file = path.join(deps.libraryDir, `vectors-${deps.modelId}.faiss`);
+    this.#log = deps.log;
+  }
+
+  get size(): number {
+    return this.#ready().size;
+  }
+
+  get kind(): string {
+    return this.#ready().kind;
+  }
+
+  /** Puts vectors stored since the last call into the index (or rebuilds it) and saves it atomically. */
+  update(): void {
+    const index = this.#ready();
+    const live = this.#embeddings.liveContentHashes();
+    const dead = this.#positions.reduce((n, hash) => n + (live.has(hash) ? 0 : 1), 0);
+    const fresh = this.#embeddings.unpositionedEmbeddings(this.#modelId).filter((item) => live.has(item.contentHash));
+    const total = this.#positions.length + fresh.length;
+    const wantsOtherKind = total > 0 && chooseKind(total - dead, this.#dim) !== index.kind;
+    if (dead > total * MAX_DEAD_FRACTION || wantsOtherKind) {
+      this.rebuild();
+      return;
+    }
+    if (fresh.length === 0) {
+      if (!fs.existsSync(this.#file)) this.#index?.save(this.#file);
+      return;
+    }
+    index.add(concat(fresh.map((item) => item.vector), this.#dim));
+    this.#embeddings.appendPositions(this.#modelId, this.#positions.length, fresh.map((item) => item.contentHash));
+    this.#positions.push(...fresh.map((item) => item.contentHash));
+    index.save(this.#file);
+  }
+
+  /** Rebuilds the index from the stored vectors of every photo still in the library. */
+  rebuild(): VectorIndex {
+    const live = this.#embeddings.liveEmbeddings(this.#modelId);
+    const index = VectorIndex.build(this.#dim, concat(live.map((item) => item.vector), this.#dim));
+    this.#embeddings.replacePositions(this.#modelId, live.map((item) => item.contentHash));
+    this.#positions = live.map((item) => item.contentHash);
+    this.#index = index;
+    index.save(this.#file);
+    this.#log(`vector index for ${this.#modelId} rebuilt: ${index.size} vectors, ${index.kind}`);
+    return index;
+  }
+
+  /**
+   * The `k` nearest live contents of each query vector, best first, with exact cosines (the
+   * approximate index proposes candidates; stored vectors re-rank them).
+   */
+  search(queries: Float32Array, k: number, live: ReadonlySet<string> = this.#embeddings.liveContentHashes()): ContentHit[][] {
+    const index = this.#ready();
+    const queryCount = queries.length / this.#dim;
+    if (index.size === 0 || k <= 0) return Array.from({ length: queryCount }, () => []);
+    const dead = this.#positions.length - live.size;
+    const fetch = Math.min(index.size, Math.max(k * 2, k + Math.max(0, dead)) + 8);
+    const hits = index.search(queries, fetch);
+    return hits.map((list, q) => {
+      const query = queries.subarray(q * this.#dim, (q + 1) * this.#dim);
+      const seen = new Set<string>();
+      const results: ContentHit[] = [];
+      for (const hit of list) {
+        const contentHash = this.#positions[hit.position];
+        if (contentHash === undefined || seen.has(contentHash) || !live.has(contentHash)) continue;
+        seen.add(contentHash);
+        const stored = this.#embeddings.embedding(contentHash, this.#modelId);
+        results.push({ contentHash, cosine: stored ? dot(query, stored) : hit.score });
+      }
+      return results.sort((a, b) => b.cosine - a.cosine).slice(0, k);
+    });
+  }
+
+  /** Loads the index file, or rebuilds it when it is missing, unreadable or out of step with the id map. */
+  #ready(): VectorIndex {
+    if (this.#index) return this.#index;
+    this.#positions = this.#embeddings.positions(this.#modelId);
+    const loaded = VectorIndex.load(this.#file, this.#dim);
+    if (loaded && loaded.size === this.#positions.length) {
+      this.#index = loaded;
+      return loaded;
+    }
+    this.#log(
+      loaded
+        ? `vector index ${this.#file} holds ${loaded.size} vectors but the id map has ${this.#positions.length}: rebuilding`
+        : `vector index ${this.#file} is missing or unreadable: rebuilding from stored vectors`,
+    );
+    return this.rebuild();
+  }
+}
+
+export function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
+}
+
+function concat(vectors: readonly Float32Array[], dim: number): Float32Array {
+  const out = new Float32Array(vectors.length * dim);
+  vectors.forEach((vector, i) => out.set(vector, i * dim));
+  return out;
+}

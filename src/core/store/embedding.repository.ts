@@ -1,0 +1,155 @@
+import type { SqliteDatabase } from './library.database';
+
+export interface ContentLabel {
+  readonly label: string;
+  readonly score: number;
+}
+
+/** SQLite I/O for embeddings, the FAISS id map (position -> content) and per-photo labels. */
+export class EmbeddingRepository {
+  readonly #db: SqliteDatabase;
+  readonly #statements;
+
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+    this.#statements = {
+      insertEmbedding: db.prepare<[string, string, Buffer]>('INSERT OR REPLACE INTO embeddings (content_hash, model_id, vector) VALUES (?, ?, ?)'),
+      deleteLabels: db.prepare<[string, string]>('DELETE FROM content_labels WHERE content_hash = ? AND model_id = ?'),
+      insertLabel: db.prepare<[string, string, number, string, number]>(
+        'INSERT INTO content_labels (content_hash, model_id, rank, label, score) VALUES (?, ?, ?, ?, ?)',
+      ),
+      embedding: db.prepare<[string, string], { vector: Buffer }>('SELECT vector FROM embeddings WHERE content_hash = ? AND model_id = ?'),
+      contentsMissingEmbedding: db.prepare<[string], { hash: string }>(
+        `SELECT c.hash FROM contents c
+         WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = c.hash AND e.model_id = ?)
+           AND EXISTS (SELECT 1 FROM files f WHERE f.content_hash = c.hash AND f.status = 'ok')`,
+      ),
+      unpositioned: db.prepare<[string, string], { content_hash: string; vector: Buffer }>(
+        `SELECT e.content_hash, e.vector FROM embeddings e
+         WHERE e.model_id = ? AND NOT EXISTS (SELECT 1 FROM vector_positions p WHERE p.model_id = ? AND p.content_hash = e.content_hash)
+         ORDER BY e.content_hash`,
+      ),
+      positions: db.prepare<[string], { position: number; content_hash: string }>(
+        'SELECT position, content_hash FROM vector_positions WHERE model_id = ? ORDER BY position',
+      ),
+      positionCount: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM vector_positions WHERE model_id = ?'),
+      insertPosition: db.prepare<[string, number, string]>('INSERT INTO vector_positions (model_id, position, content_hash) VALUES (?, ?, ?)'),
+      clearPositions: db.prepare<[string]>('DELETE FROM vector_positions WHERE model_id = ?'),
+      liveEmbeddings: db.prepare<[string], { content_hash: string; vector: Buffer }>(
+        `SELECT e.content_hash, e.vector FROM embeddings e
+         WHERE e.model_id = ? AND EXISTS (SELECT 1 FROM files f WHERE f.content_hash = e.content_hash AND f.status = 'ok')
+         ORDER BY e.content_hash`,
+      ),
+      liveEmbeddingsPage: db.prepare<[string, string, number], { content_hash: string; vector: Buffer }>(
+        `SELECT e.content_hash, e.vector FROM embeddings e
+         WHERE e.model_id = ? AND e.content_hash > ?
+           AND EXISTS (SELECT 1 FROM files f WHERE f.content_hash = e.content_hash AND f.status = 'ok')
+         ORDER BY e.content_hash LIMIT ?`,
+      ),
+      liveContents: db.prepare<[], { content_hash: string }>(`SELECT DISTINCT content_hash FROM files WHERE status = 'ok' AND content_hash IS NOT NULL`),
+      labels: db.prepare<[string, string], { label: string; score: number }>(
+        'SELECT label, score FROM content_labels WHERE content_hash = ? AND model_id = ? ORDER BY rank',
+      ),
+      setting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
+      setSetting: db.prepare<[string, string]>('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)'),
+      embeddingCount: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM embeddings WHERE model_id = ?'),
+    };
+  }
+
+  /** Stores a batch of vectors (and labels, when the model has them) in one transaction. */
+  saveEmbeddings(modelId: string, items: ReadonlyArray<{ contentHash: string; vector: Float32Array; labels: readonly ContentLabel[] | null }>): void {
+    this.#db.transaction(() => {
+      for (const item of items) {
+        this.#statements.insertEmbedding.run(item.contentHash, modelId, toBlob(item.vector));
+        if (item.labels) {
+          this.#statements.deleteLabels.run(item.contentHash, modelId);
+          item.labels.forEach((label, rank) => this.#statements.insertLabel.run(item.contentHash, modelId, rank, label.label, label.score));
+        }
+      }
+    })();
+  }
+
+  embedding(contentHash: string, modelId: string): Float32Array | null {
+    const row = this.#statements.embedding.get(contentHash, modelId);
+    return row ? fromBlob(row.vector) : null;
+  }
+
+  embeddingCount(modelId: string): number {
+    return this.#statements.embeddingCount.get(modelId)?.n ?? 0;
+  }
+
+  /** Readable contents that have no vector for this model yet (new model, or embedding failed before). */
+  contentsMissingEmbedding(modelId: string): string[] {
+    return this.#statements.contentsMissingEmbedding.all(modelId).map((row) => row.hash);
+  }
+
+  /** Vectors not yet placed in the model's FAISS index. */
+  unpositionedEmbeddings(modelId: string): Array<{ contentHash: string; vector: Float32Array }> {
+    return this.#statements.unpositioned.all(modelId, modelId).map((row) => ({ contentHash: row.content_hash, vector: fromBlob(row.vector) }));
+  }
+
+  /** Vectors of every content that still has a readable file, for a full rebuild of the index. */
+  liveEmbeddings(modelId: string): Array<{ contentHash: string; vector: Float32Array }> {
+    return this.#statements.liveEmbeddings.all(modelId).map((row) => ({ contentHash: row.content_hash, vector: fromBlob(row.vector) }));
+  }
+
+  /** Live vectors in content-hash order, `pageSize` at a time, so 1M vectors never sit in memory at once. */
+  *liveEmbeddingPages(modelId: string, pageSize: number): Generator<Array<{ contentHash: string; vector: Float32Array }>> {
+    let after = '';
+    for (;;) {
+      const rows = this.#statements.liveEmbeddingsPage.all(modelId, after, pageSize);
+      if (rows.length === 0) return;
+      yield rows.map((row) => ({ contentHash: row.content_hash, vector: fromBlob(row.vector) }));
+      after = rows[rows.length - 1]?.content_hash ?? after;
+    }
+  }
+
+  liveContentHashes(): Set<string> {
+    return new Set(this.#statements.liveContents.all().map((row) => row.content_hash));
+  }
+
+  /** The id map, position order. */
+  positions(modelId: string): string[] {
+    return this.#statements.positions.all(modelId).map((row) => row.content_hash);
+  }
+
+  positionCount(modelId: string): number {
+    return this.#statements.positionCount.get(modelId)?.n ?? 0;
+  }
+
+  appendPositions(modelId: string, start: number, contentHashes: readonly string[]): void {
+    this.#db.transaction(() => {
+      contentHashes.forEach((hash, i) => this.#statements.insertPosition.run(modelId, start + i, hash));
+    })();
+  }
+
+  replacePositions(modelId: string, contentHashes: readonly string[]): void {
+    this.#db.transaction(() => {
+      this.#statements.clearPositions.run(modelId);
+      contentHashes.forEach((hash, i) => this.#statements.insertPosition.run(modelId, i, hash));
+    })();
+  }
+
+  labels(contentHash: string, modelId: string): ContentLabel[] {
+    return this.#statements.labels.all(contentHash, modelId);
+  }
+
+  setting(key: string): string | null {
+    return this.#statements.setting.get(key)?.value ?? null;
+  }
+
+  setSetting(key: string, value: string): void {
+    this.#statements.setSetting.run(key, value);
+  }
+}
+
+function toBlob(vector: Float32Array): Buffer {
+  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+}
+
+function fromBlob(blob: Buffer): Float32Array {
+  // Copy: the blob's memory may not be 4-byte aligned.
+  const copy = new Uint8Array(blob.byteLength);
+  copy.set(blob);
+  return new Float32Array(copy.buffer);
+}
