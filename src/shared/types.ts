@@ -39,6 +39,8 @@ export interface FindReport {
 export interface SimilarReport {
   readonly query: string;
   readonly results: readonly ScoredPath[];
+  /** Set when this query could not be answered (unreadable or undecodable file); results is then empty. */
+  readonly error?: string;
 }
 
 export interface IndexError {
@@ -83,6 +85,11 @@ export interface LibraryStats {
   readonly files: number;
   readonly errors: number;
   readonly bytes: number;
+  /** Embedding model in use, null when similarity search is unavailable (see `modelError`). */
   readonly model: string | null;
+  /** Where inference runs: 'cpu', 'cuda', 'dml', 'coreml'. */
+  readonly executionProvider: string | null;
+  /** Why similarity search is unavailable, when it is. */
+  readonly modelError: string | null;
   readonly vectors: number;
 }
