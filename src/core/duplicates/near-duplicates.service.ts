@@ -1,5 +1,5 @@
 import type { DuplicateGroup } from '../../shared/types';
-import type { VectorSearchService } from '../similar/vector-search.service';
+import { dot, type VectorSearchService } from '../similar/vector-search.service';
 import type { EmbeddingRepository } from '../store/embedding.repository';
 import type { GroupMember, PhotoRepository, PictureRow } from '../store/photo.repository';
 import type { NearDuplicateFinder, NearDuplicateOptions } from './duplicates.service';
@@ -44,7 +44,7 @@ export class NearDuplicatesService implements NearDuplicateFinder {
     const threshold = options.threshold ?? DEFAULT_NEAR_COSINE;
     const hashDistance = options.hashDistance ?? DEFAULT_NEAR_HASH_DISTANCE;
     const { nodes, nodeOfContent } = this.#pictureNodes();
-    const pairs = [...hashPairs(nodes, hashDistance), ...this.#vectorPairs(nodeOfContent, threshold)];
+    const pairs = [...this.#scoreHashPairs(nodes, hashPairs(nodes, hashDistance)), ...this.#vectorPairs(nodeOfContent, threshold)];
     const clusters = starClusters(pairs, (node) => nodes[node]?.pixels ?? 0);
 
     const pixelsOfContent = new Map<string, number>();
@@ -71,6 +71,27 @@ export class NearDuplicatesService implements NearDuplicateFinder {
       );
     }
     return groups.sort(byWastedBytes);
+  }
+
+  /**
+   * Scores shown to the user are embedding cosines where there are embeddings: a hash distance of 0
+   * says "same composition", not "same photo" (a q30 re-encode also has distance 0). Pairs matched
+   * only through a rotated or mirrored hash keep the hash similarity, since embeddings are not
+   * rotation-invariant.
+   */
+  #scoreHashPairs(nodes: readonly PictureNode[], pairs: readonly HashPair[]): CandidatePair[] {
+    const modelId = this.#modelId;
+    if (!modelId) return [...pairs];
+    const vectorOf = (node: number): Float32Array | null => {
+      const content = nodes[node]?.contents[0];
+      return content ? this.#embeddings.embedding(content.hash, modelId) : null;
+    };
+    return pairs.map((pair) => {
+      if (pair.viaTransform) return pair;
+      const a = vectorOf(pair.a);
+      const b = vectorOf(pair.b);
+      return a && b ? { ...pair, score: Math.max(0, dot(a, b)) } : pair;
+    });
   }
 
   #pictureNodes(): { nodes: PictureNode[]; nodeOfContent: Map<string, number> } {
@@ -117,8 +138,13 @@ export class NearDuplicatesService implements NearDuplicateFinder {
   }
 }
 
+export interface HashPair extends CandidatePair {
+  /** Found only by the hash of a rotation or the mirror image of one of the two. */
+  readonly viaTransform: boolean;
+}
+
 /** Pairs of pictures whose hashes (or the hash of one's rotation/mirror) are within `maxDistance`. */
-export function hashPairs(nodes: ReadonlyArray<{ contents: readonly PictureRow[] }>, maxDistance: number): CandidatePair[] {
+export function hashPairs(nodes: ReadonlyArray<{ contents: readonly PictureRow[] }>, maxDistance: number): HashPair[] {
   const index = new HammingIndex();
   const nodeOfId: number[] = [];
   nodes.forEach((node, n) => {
@@ -127,14 +153,15 @@ export function hashPairs(nodes: ReadonlyArray<{ contents: readonly PictureRow[]
       nodeOfId.push(n);
     }
   });
-  const pairs: CandidatePair[] = [];
+  const pairs: HashPair[] = [];
   nodes.forEach((node, a) => {
     for (const content of node.contents) {
       for (const hash of [content.perceptualHash, ...content.perceptualHashVariants]) {
+        const viaTransform = hash !== content.perceptualHash;
         for (const { id, distance } of index.neighbours(hash, maxDistance)) {
           const b = nodeOfId[id];
-          if (b !== undefined && b > a) pairs.push({ a, b, score: hashSimilarity(distance) });
-          else if (b !== undefined && b < a && hash !== content.perceptualHash) pairs.push({ a: b, b: a, score: hashSimilarity(distance) });
+          if (b === undefined || b === a || (b < a && !viaTransform)) continue; // direct pairs once
+          pairs.push({ a: Math.min(a, b), b: Math.max(a, b), score: hashSimilarity(distance), viaTransform });
         }
       }
     }

@@ -1,0 +1,177 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Doppel } from '../../src/core/doppel';
+import type { DuplicatesReport, FindReport, SimilarReport } from '../../src/shared/types';
+import { buildLibrary, type LibraryManifest } from '../fixtures';
+import { ensureCliBuilt, runCli, runCliJson, tempDir } from '../helpers/cli';
+
+let work: string;
+let manifest: LibraryManifest;
+let library: string;
+
+beforeAll(async () => {
+  ensureCliBuilt();
+  work = tempDir('similarity');
+  manifest = await buildLibrary(path.join(work, 'Photos'));
+  library = path.join(work, 'library');
+  await runCliJson(['index', manifest.root, '--library', library]);
+});
+
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+describe('near-duplicate groups', () => {
+  it('should put each set of edited copies together', async () => {
+    const report = await runCliJson<DuplicatesReport>(['duplicates', '--kind', 'near', '--library', library]);
+    for (const expected of manifest.nearGroups) {
+      const group = report.groups.find((g) => g.files.includes(expected.files[0]!));
+      expect(group, expected.why).toBeDefined();
+      for (const file of expected.files) expect(group!.files, `${expected.why}: ${file}`).toContain(file);
+    }
+  });
+
+  it('should not mix unrelated photos into a group', async () => {
+    const report = await runCliJson<DuplicatesReport>(['duplicates', '--kind', 'near', '--library', library]);
+    const familyOf = new Map<string, number>();
+    const families = [...manifest.nearGroups.map((g) => g.files), ...manifest.pixelGroups, ...manifest.exactGroups];
+    families.forEach((files, i) => files.forEach((file) => familyOf.set(file, familyOf.get(file) ?? i)));
+    // exact and pixel families of one picture are one family
+    for (const group of report.groups) {
+      const keys = new Set(group.files.map((file) => familyKey(file)));
+      expect(keys.size, JSON.stringify(group.files)).toBe(1);
+    }
+    function familyKey(file: string): string {
+      const near = manifest.nearGroups.findIndex((g) => g.files.includes(file));
+      if (near >= 0) return `near${near}`;
+      const pixel = manifest.pixelGroups.findIndex((g) => g.includes(file) || manifest.exactGroups.some((e) => e.includes(file) && e.some((x) => g.includes(x))));
+      if (pixel >= 0) return `pixel${pixel}`;
+      return file;
+    }
+  });
+
+  it('should give scores in [0, 1] with the representative scoring 1', async () => {
+    const report = await runCliJson<DuplicatesReport>(['duplicates', '--kind', 'near', '--library', library]);
+    expect(report.groups.length).toBeGreaterThan(0);
+    for (const group of report.groups) {
+      expect(group.kind).toBe('near');
+      expect(group.scores).toHaveLength(group.files.length);
+      expect(group.scores!.every((s) => s >= 0 && s <= 1)).toBe(true);
+      expect(group.scores).toContain(1);
+    }
+  });
+
+  it('should not repeat byte- or pixel-identical files as near groups of their own', async () => {
+    const report = await runCliJson<DuplicatesReport>(['duplicates', '--kind', 'all', '--library', library]);
+    const near = report.groups.filter((g) => g.kind === 'near');
+    for (const identical of [...manifest.exactGroups, ...manifest.pixelGroups]) {
+      expect(near.some((g) => g.files.every((f) => identical.includes(f)))).toBe(false);
+    }
+    expect(report.groups.some((g) => g.kind === 'exact')).toBe(true);
+    expect(report.groups.some((g) => g.kind === 'pixel')).toBe(true);
+  });
+
+  it('should find fewer groups with a stricter threshold', async () => {
+    const loose = await runCliJson<DuplicatesReport>(['duplicates', '--kind', 'near', '--threshold', '0.5', '--hash-distance', '10', '--library', library]);
+    const strict = await runCliJson<DuplicatesReport>(['duplicates', '--kind', 'near', '--threshold', '0.999', '--hash-distance', '0', '--library', library]);
+    const pairs = (r: DuplicatesReport) => r.groups.reduce((n, g) => n + g.files.length - 1, 0);
+    expect(pairs(strict)).toBeLessThan(pairs(loose));
+  });
+});
+
+describe('doppel similar', () => {
+  it('should rank the edited copies of a library photo first, without the photo itself', async () => {
+    const [horses, ...copies] = manifest.nearGroups[2]!.files;
+    const [report] = await runCliJson<SimilarReport[]>(['similar', horses!, '--limit', '5', '--library', library]);
+    expect(report!.query).toBe(horses);
+    expect(report!.results.map((r) => r.path)).not.toContain(horses);
+    expect(report!.results.slice(0, copies.length).map((r) => r.path).sort()).toEqual([...copies].sort());
+    const scores = report!.results.map((r) => r.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(scores.every((s) => s >= 0 && s <= 1)).toBe(true);
+    expect(report!.results).toHaveLength(5);
+  });
+
+  it('should answer for an image outside the library, and for several at once', async () => {
+    const outside = path.join(work, 'outside-horses.jpg');
+    await sharp(manifest.nearGroups[2]!.files[0]!).resize(300).jpeg({ quality: 50 }).toFile(outside);
+    const reports = await runCliJson<SimilarReport[]>(['similar', outside, manifest.realPhotos[0]!, '--limit', '3', '--library', library]);
+    expect(reports).toHaveLength(2);
+    expect(manifest.nearGroups[2]!.files).toContain(reports[0]!.results[0]!.path);
+    expect(reports[0]!.results[0]!.score).toBeGreaterThan(0.9);
+  });
+
+  it('should report an unreadable query without failing the others', async () => {
+    const reports = await runCliJson<SimilarReport[]>(['similar', path.join(work, 'nope.jpg'), manifest.realPhotos[0]!, '--library', library]);
+    expect(reports[0]!.error).toMatch(/no such file/);
+    expect(reports[1]!.results.length).toBeGreaterThan(0);
+  });
+});
+
+describe('doppel find (near)', () => {
+  it('should list near copies of an edited photo with scores', async () => {
+    const outside = path.join(work, 'outside-edit.jpg');
+    await sharp(manifest.nearGroups[2]!.files[0]!).modulate({ brightness: 1.1 }).jpeg({ quality: 60 }).toFile(outside);
+    const report = await runCliJson<FindReport>(['find', outside, '--library', library]);
+    expect(report.exact).toEqual([]);
+    expect(report.near.map((n) => n.path)).toContain(manifest.nearGroups[2]!.files[0]);
+    expect(report.near.every((n) => n.score > 0 && n.score <= 1)).toBe(true);
+  });
+});
+
+describe('vector index persistence', () => {
+  it('should rebuild a missing or corrupt index file from the stored vectors', async () => {
+    const query = manifest.nearGroups[2]!.files[0]!;
+    const before = await runCliJson<SimilarReport[]>(['similar', query, '--library', library]);
+    const indexFile = fs.readdirSync(library).find((f) => f.endsWith('.faiss'));
+    expect(indexFile).toBeDefined();
+    fs.writeFileSync(path.join(library, indexFile!), 'garbage');
+    const afterCorrupt = await runCliJson<SimilarReport[]>(['similar', query, '--library', library]);
+    expect(afterCorrupt).toEqual(before);
+    fs.rmSync(path.join(library, indexFile!));
+    const afterMissing = await runCliJson<SimilarReport[]>(['similar', query, '--library', library]);
+    expect(afterMissing).toEqual(before);
+    expect(fs.existsSync(path.join(library, indexFile!))).toBe(true);
+  });
+
+  it('should drop deleted photos from results', async () => {
+    const copy = path.join(manifest.root, 'Horses copy for deletion.jpg');
+    await sharp(manifest.nearGroups[2]!.files[0]!).resize(500).jpeg({ quality: 80 }).toFile(copy);
+    await runCliJson(['index', manifest.root, '--library', library]);
+    const query = manifest.nearGroups[2]!.files[0]!;
+    let [report] = await runCliJson<SimilarReport[]>(['similar', query, '--library', library]);
+    expect(report!.results.map((r) => r.path)).toContain(copy);
+    fs.rmSync(copy);
+    await runCliJson(['index', manifest.root, '--library', library]);
+    [report] = await runCliJson<SimilarReport[]>(['similar', query, '--library', library]);
+    expect(report!.results.map((r) => r.path)).not.toContain(copy);
+  });
+
+  it('should re-embed the library when the model changes, never mixing vectors', async () => {
+    const other = path.join(work, 'library-v2');
+    fs.cpSync(library, other, { recursive: true });
+    const doppel = await Doppel.open({ libraryDir: other, modelId: 'mobilenet-v2-100' });
+    try {
+      expect(doppel.stats().model).toBe('mobilenet-v2-100');
+      expect(doppel.stats().vectors).toBe(0);
+      const report = await doppel.index([manifest.root]);
+      expect(report.decoded).toBe(0);
+      const stats = doppel.stats();
+      expect(stats.vectors).toBeGreaterThan(0);
+      const [similar] = await doppel.similar([manifest.nearGroups[2]!.files[0]!], { limit: 2 });
+      expect(manifest.nearGroups[2]!.files).toContain(similar!.results[0]!.path);
+    } finally {
+      await doppel.close();
+    }
+  });
+});
+
+describe('without a model', () => {
+  it('should still index and find exact duplicates, and say clearly why similarity is off', async () => {
+    const emptyModels = path.join(work, 'no-models');
+    fs.mkdirSync(emptyModels);
+    const result = await runCli(['similar', manifest.realPhotos[0]!, '--library', path.join(work, 'lib-nomodel')], { DOPPEL_MODELS_DIR: emptyModels });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Similarity search is unavailable: .*missing.*npm run setup/s);
+  });
+});
