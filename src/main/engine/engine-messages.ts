@@ -1,0 +1,31 @@
+/**
+ * Messages between Electron main and the engine utility process, over a MessagePort.
+ * Requests carry a `seq` so main can match answers to pending calls (Signal Desktop's pattern).
+ */
+import type { Channel } from '../../shared/channels.js';
+import type { AppEvent } from '../../shared/ipc-contract.js';
+import type { Result } from '../../shared/result.js';
+
+/** First message on the parent port; carries the MessagePort as its transfer. */
+export interface EngineInit {
+  readonly type: 'init';
+  /** Null: the core's per-user default library. */
+  readonly libraryDir: string | null;
+}
+
+export type EngineRequest =
+  | { readonly type: 'invoke'; readonly channel: Channel; readonly input: unknown }
+  /** Answers Result<string | null>: the thumbnail file, checked to lie inside the library. */
+  | { readonly type: 'thumbnail'; readonly photoPath: string };
+
+export interface EngineRequestMessage {
+  readonly seq: number;
+  readonly request: EngineRequest;
+}
+
+export type EngineMessage =
+  | { readonly type: 'ready'; readonly libraryDir: string }
+  /** The library could not be opened; the engine stays up and answers every call with this error. */
+  | { readonly type: 'unavailable'; readonly message: string }
+  | { readonly type: 'response'; readonly seq: number; readonly result: Result<unknown> }
+  | { readonly type: 'event'; readonly event: AppEvent };

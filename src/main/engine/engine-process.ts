@@ -1,0 +1,80 @@
+/**
+ * Entry of the engine utility process (`utilityProcess.fork`). It owns the core: sharp,
+ * onnxruntime-node, faiss-node and the single SQLite writer, so a native crash takes down this
+ * process only, never the window.
+ */
+import { ErrorCodes, err, type Result } from '../../shared/result.js';
+import type { EngineInit, EngineMessage, EngineRequest, EngineRequestMessage } from './engine-messages.js';
+import { EngineService } from './engine-service.js';
+
+/** The two Electron objects used here, typed locally so this folder never imports electron. */
+interface PortLike {
+  on(event: 'message', listener: (event: { data: unknown }) => void): void;
+  postMessage(message: EngineMessage): void;
+  start(): void;
+}
+interface ParentPortLike {
+  once(event: 'message', listener: (event: { data: unknown; ports: PortLike[] }) => void): void;
+}
+
+const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
+if (!parentPort) throw new Error('engine-process must be started with Electron utilityProcess.fork');
+
+const log = (line: string): void => console.log(`[engine] ${line}`);
+
+parentPort.once('message', ({ data, ports }) => {
+  const init = data as EngineInit;
+  const port = ports[0];
+  if (!port) throw new Error('engine-process: the init message carried no MessagePort');
+  void serve(init, port);
+});
+
+async function serve(init: EngineInit, port: PortLike): Promise<void> {
+  const post = (message: EngineMessage): void => port.postMessage(message);
+  let answer: (request: EngineRequest) => Promise<Result<unknown>>;
+  // Requests that arrive while the library opens wait for it instead of failing.
+  const queued: EngineRequestMessage[] = [];
+  let ready = false;
+
+  port.on('message', ({ data }) => {
+    const message = data as EngineRequestMessage;
+    if (!ready) queued.push(message);
+    else void respond(message);
+  });
+  port.start();
+
+  const respond = async ({ seq, request }: EngineRequestMessage): Promise<void> => {
+    post({ type: 'response', seq, result: await answer(request) });
+  };
+
+  try {
+    const service = await EngineService.open({
+      ...(init.libraryDir ? { libraryDir: init.libraryDir } : {}),
+      onEvent: (event) => post({ type: 'event', event }),
+      log,
+    });
+    answer = async (request) => {
+      switch (request.type) {
+        case 'invoke':
+          return service.dispatch(request.channel, request.input);
+        case 'thumbnail':
+          return { ok: true, value: await service.resolveThumbnail(request.photoPath) };
+        default:
+          return unreachable(request);
+      }
+    };
+    process.once('exit', () => void service.close());
+    post({ type: 'ready', libraryDir: service.libraryDir });
+  } catch (thrown) {
+    const message = `Cannot open the library${init.libraryDir ? ` at ${init.libraryDir}` : ''}: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
+    log(message);
+    answer = async () => err(ErrorCodes.engineUnavailable, message);
+    post({ type: 'unavailable', message });
+  }
+  ready = true;
+  for (const message of queued.splice(0)) void respond(message);
+}
+
+function unreachable(request: never): Result<unknown> {
+  return err(ErrorCodes.unknownChannel, `Unknown engine request ${JSON.stringify(request)}`);
+}

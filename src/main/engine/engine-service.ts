@@ -1,0 +1,89 @@
+/**
+ * Hosts one `Doppel` and answers contract calls with Result envelopes. Runs inside the Electron
+ * engine utility process and, unchanged, inside the browser-mode bridge: it must stay free of
+ * Electron (scripts/check-imports.mjs enforces that for src/main/engine).
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { Doppel } from '../../core/doppel.js';
+import { isChannel } from '../../shared/channels.js';
+import { parseChannelInput, type AppEvent } from '../../shared/ipc-contract.js';
+import { ErrorCodes, err, ok, toAppError, type Result } from '../../shared/result.js';
+import { channelHandlers, type HandlerContext } from './channel-handlers.js';
+import { IndexJobs } from './index-jobs.js';
+
+export interface EngineServiceOptions {
+  /** Library folder; the core's per-user default when left out. */
+  readonly libraryDir?: string;
+  readonly onEvent: (event: AppEvent) => void;
+  readonly log?: (line: string) => void;
+}
+
+export class EngineService {
+  readonly #doppel: Doppel;
+  readonly #jobs: IndexJobs;
+  readonly #log: (line: string) => void;
+  #closed = false;
+
+  private constructor(doppel: Doppel, jobs: IndexJobs, log: (line: string) => void) {
+    this.#doppel = doppel;
+    this.#jobs = jobs;
+    this.#log = log;
+  }
+
+  static async open(options: EngineServiceOptions): Promise<EngineService> {
+    const log = options.log ?? (() => {});
+    const doppel = await Doppel.open({ ...(options.libraryDir ? { libraryDir: options.libraryDir } : {}), log });
+    const jobs = new IndexJobs((roots, indexOptions) => doppel.index(roots, indexOptions), options.onEvent, log);
+    return new EngineService(doppel, jobs, log);
+  }
+
+  get libraryDir(): string {
+    return this.#doppel.libraryDir;
+  }
+
+  /** Validates `input` against the contract, runs the channel's handler, never throws. */
+  async dispatch(channel: string, input: unknown): Promise<Result<unknown>> {
+    if (!isChannel(channel)) return err(ErrorCodes.unknownChannel, `Unknown channel "${channel}"`);
+    if (this.#closed) return err(ErrorCodes.engineUnavailable, `Cannot run ${channel}: the library is closed`);
+    const parsed = parseChannelInput(channel, input);
+    if (!parsed.ok) return parsed;
+    const context: HandlerContext = { doppel: this.#doppel, jobs: this.#jobs };
+    // The mapped type pairs each channel with its own input; TS cannot follow that through a union key.
+    const handler = channelHandlers[channel] as (context: HandlerContext, input: unknown) => unknown;
+    try {
+      return ok(await handler(context, parsed.value));
+    } catch (thrown) {
+      const error = toAppError(thrown);
+      this.#log(`${channel} failed: ${error.message}`);
+      return { ok: false, error };
+    }
+  }
+
+  /**
+   * Absolute path of the thumbnail of an indexed photo, or null. Only files inside the library
+   * folder are ever returned, whatever the core answers, so a thumbnail URL cannot read other files.
+   */
+  async resolveThumbnail(photoPath: string): Promise<string | null> {
+    if (this.#closed || !path.isAbsolute(photoPath)) return null;
+    const thumbnail = this.#doppel.thumbnailPath(photoPath);
+    if (!thumbnail) return null;
+    try {
+      const [realThumbnail, realLibrary] = await Promise.all([fs.realpath(thumbnail), fs.realpath(this.libraryDir)]);
+      const relative = path.relative(realLibrary, realThumbnail);
+      const inside = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+      if (!inside) this.#log(`refused thumbnail outside the library: ${thumbnail}`);
+      return inside ? realThumbnail : null;
+    } catch (thrown) {
+      this.#log(`thumbnail of ${photoPath} unreadable: ${toAppError(thrown).message}`);
+      return null;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#jobs.abortAll();
+    await this.#doppel.close();
+  }
+}

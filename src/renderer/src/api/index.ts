@@ -1,0 +1,5 @@
+/** The renderer's only door to the app: the preload's `window.api`, or the bridge in a browser. */
+import type { DoppelApi } from '../../../shared/api.js';
+import { createHttpApi } from './http-api.js';
+
+export const api: DoppelApi = window.api ?? createHttpApi(window.location.origin);

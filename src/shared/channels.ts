@@ -1,0 +1,35 @@
+/**
+ * Channel names of the IPC contract, kept free of zod so that the preload script and the renderer
+ * can build their API objects at runtime without bundling the schemas. `ipc-contract.ts` is checked
+ * (`satisfies`) to define exactly these channels, so the two cannot drift apart.
+ */
+export const CHANNELS = [
+  'library:stats',
+  'library:index',
+  'jobs:list',
+  'jobs:cancel',
+  'duplicates:list',
+  'similar:query',
+  'find:query',
+] as const;
+
+export type Channel = (typeof CHANNELS)[number];
+
+/** `library:stats` → `library`. */
+export type ChannelNamespace<C extends string = Channel> = C extends `${infer N}:${string}` ? N : never;
+
+/** `library:stats` → `stats`. */
+export type ChannelMethod<C extends string> = C extends `${string}:${infer M}` ? M : never;
+
+export function isChannel(name: string): name is Channel {
+  return (CHANNELS as readonly string[]).includes(name);
+}
+
+/** Splits `library:stats` into `['library', 'stats']`. */
+export function splitChannel(channel: Channel): readonly [string, string] {
+  const at = channel.indexOf(':');
+  return [channel.slice(0, at), channel.slice(at + 1)];
+}
+
+/** Electron channel that carries AppEvents (see ipc-contract.ts) from main to the renderer. */
+export const EVENT_CHANNEL = 'app:event';

@@ -1,0 +1,133 @@
+/**
+ * The IPC contract: the single source of truth for every call the UI can make, whichever door it
+ * comes through (Electron IPC via preload, or HTTP via the browser-mode bridge).
+ *
+ * Each channel maps to a zod input schema (validated by main before forwarding to the engine, and
+ * by the shared dispatcher) and an output type. The renderer's `window.api` type is derived from
+ * this map in `api.ts`; nothing restates it.
+ */
+import { z } from 'zod';
+import type { Channel } from './channels.js';
+import type {
+  DuplicatesReport,
+  FindReport,
+  IndexProgress,
+  IndexReport,
+  LibraryStats,
+  SimilarReport,
+} from './types.js';
+import { ErrorCodes, err, ok, type AppError, type Result } from './result.js';
+
+/** Phantom carrier of an output type: exists only for the type checker. */
+export interface Returns<T> {
+  readonly __returns?: T;
+}
+
+function returns<T>(): Returns<T> {
+  return {};
+}
+
+interface ChannelSpec {
+  readonly input: z.ZodType;
+  readonly output: Returns<unknown>;
+}
+
+/** POSIX (`/photos`), Windows drive (`C:\photos`) or UNC (`\\nas\photos`); no `node:path` here. */
+const ABSOLUTE_PATH = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
+
+const absolutePath = z
+  .string()
+  .min(1, 'path is empty')
+  .max(4096, 'path is too long')
+  .refine((path) => ABSOLUTE_PATH.test(path), { message: 'must be an absolute path' });
+
+const noInput = z.undefined();
+
+export const contract = {
+  /** Counts and roots of the library. */
+  'library:stats': { input: noInput, output: returns<LibraryStats>() },
+  /** Starts (re)indexing the given folders, adding new ones to the library's roots; answers with the job id at once. */
+  'library:index': {
+    input: z.object({ roots: z.array(absolutePath).min(1, 'give at least one folder').max(256) }).strict(),
+    output: returns<{ readonly jobId: string }>(),
+  },
+  /** Current and recent jobs, so a reloaded UI can pick up a running index. */
+  'jobs:list': { input: noInput, output: returns<readonly JobSnapshot[]>() },
+  /** Asks a job to stop between photos; `cancelled` is false when it had already finished. */
+  'jobs:cancel': {
+    input: z.object({ jobId: z.string().min(1).max(64) }).strict(),
+    output: returns<{ readonly cancelled: boolean }>(),
+  },
+  'duplicates:list': {
+    input: z
+      .object({
+        kind: z.enum(['exact', 'pixel', 'near', 'all']).optional(),
+        /** Minimum similarity in [0, 1] for `near` groups. */
+        threshold: z.number().min(0).max(1).optional(),
+        /** Maximum perceptual-hash Hamming distance (64-bit hash). */
+        hashDistance: z.number().int().min(0).max(64).optional(),
+      })
+      .strict()
+      .optional(),
+    output: returns<DuplicatesReport>(),
+  },
+  'similar:query': {
+    input: z
+      .object({
+        paths: z.array(absolutePath).min(1).max(64),
+        limit: z.number().int().min(1).max(500).optional(),
+      })
+      .strict(),
+    output: returns<readonly SimilarReport[]>(),
+  },
+  /** "Is this photo already in my library?" for any file on disk. */
+  'find:query': { input: z.object({ path: absolutePath }).strict(), output: returns<FindReport>() },
+} as const satisfies Record<Channel, ChannelSpec>;
+
+export type Contract = typeof contract;
+
+/** What a caller passes (before zod defaults/transforms). */
+export type ChannelInput<C extends Channel> = z.input<Contract[C]['input']>;
+
+/** What the handler receives after validation. */
+export type ParsedInput<C extends Channel> = z.output<Contract[C]['input']>;
+
+export type ChannelOutput<C extends Channel> = Contract[C]['output'] extends Returns<infer T> ? T : never;
+
+/**
+ * Validates `input` against the channel's schema.
+ * @example parseChannelInput('find:query', { path: 'a.jpg' }) // → { ok: false, error: { code: 'invalid_input', … } }
+ */
+export function parseChannelInput<C extends Channel>(channel: C, input: unknown): Result<ParsedInput<C>> {
+  const spec: ChannelSpec | undefined = contract[channel];
+  if (!spec) return err(ErrorCodes.unknownChannel, `Unknown channel "${String(channel)}"`);
+  const parsed = spec.input.safeParse(input);
+  if (parsed.success) return ok(parsed.data as ParsedInput<C>);
+  const details = parsed.error.issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'input'}: ${issue.message}`)
+    .join('; ');
+  return err(ErrorCodes.invalidInput, `Invalid input for ${channel}: ${details}`);
+}
+
+// ---- Jobs and events ----------------------------------------------------------------------------
+
+interface JobBase {
+  readonly id: string;
+  readonly kind: 'index';
+  readonly roots: readonly string[];
+  /** Epoch milliseconds. */
+  readonly startedAt: number;
+}
+
+/** A job's whole state; events carry it whole so a listener never has to merge partial updates. */
+export type JobSnapshot =
+  | (JobBase & { readonly state: 'running'; readonly progress: IndexProgress | null })
+  | (JobBase & { readonly state: 'done'; readonly report: IndexReport })
+  | (JobBase & { readonly state: 'failed'; readonly error: AppError });
+
+/** Pushed from the engine to every UI: over `webContents.send` in Electron, over SSE in browser mode. */
+export type AppEvent =
+  /** A job changed. `running` updates are throttled to a few per second; the final one always comes. */
+  | { readonly type: 'job'; readonly job: JobSnapshot }
+  /** The engine process died and was started again; pending calls failed with `engine_crashed`. */
+  | { readonly type: 'engine'; readonly status: 'restarted' | 'unavailable'; readonly message: string };

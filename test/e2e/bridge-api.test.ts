@@ -1,0 +1,156 @@
+/**
+ * The bridge speaks the IPC contract over HTTP: same validation, same Result envelope, same
+ * dispatcher as the Electron engine process. No browser needed here.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBridge, type Bridge } from '../../src/bridge/index.js';
+import type { JobSnapshot } from '../../src/shared/ipc-contract.js';
+import type { Result } from '../../src/shared/result.js';
+import { writePhotoFolder, type PhotoFolder } from './support/photo-folder.js';
+import { recordEvents } from './support/sse.js';
+
+let tempDir: string;
+let bridge: Bridge;
+let photos: PhotoFolder;
+
+async function call(channel: string, input?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Result<unknown> }> {
+  const response = await fetch(new URL(`/api/${channel}`, bridge.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    ...(input === undefined ? {} : { body: JSON.stringify(input) }),
+  });
+  return { status: response.status, body: (await response.json()) as Result<unknown> };
+}
+
+async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+beforeAll(async () => {
+  tempDir = await mkdtemp(path.join(os.tmpdir(), 'doppel-bridge-'));
+  photos = await writePhotoFolder(path.join(tempDir, 'photos'));
+  bridge = await startBridge({ libraryDir: path.join(tempDir, 'library'), port: 0, host: '127.0.0.1' });
+});
+
+afterAll(async () => {
+  await bridge?.close();
+  await rm(tempDir, { recursive: true, force: true });
+});
+
+describe('bridge API', () => {
+  it('should listen on 127.0.0.1 only', () => {
+    expect(new URL(bridge.url).hostname).toBe('127.0.0.1');
+  });
+
+  it('should answer library:stats with an empty library in the envelope', async () => {
+    const { status, body } = await call('library:stats');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ ok: true, value: { files: 0, roots: [], libraryDir: path.join(tempDir, 'library') } });
+  });
+
+  it('should reject input that fails the contract with invalid_input', async () => {
+    const { status, body } = await call('find:query', { path: 'relative/photo.jpg' });
+    expect(status).toBe(400);
+    expect(body).toEqual({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringContaining('path: must be an absolute path') },
+    });
+  });
+
+  it('should reject unknown fields (strict schemas)', async () => {
+    const { body } = await call('library:index', { roots: [photos.root], extra: 1 });
+    expect(body).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+  });
+
+  it('should answer an unknown channel with unknown_channel', async () => {
+    const { status, body } = await call('library:format', {});
+    expect(status).toBe(404);
+    expect(body).toMatchObject({ ok: false, error: { code: 'unknown_channel' } });
+  });
+
+  it('should refuse calls from another origin', async () => {
+    const response = await fetch(new URL('/api/library:stats', bridge.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+    });
+    expect(response.status).toBe(403);
+  });
+
+  it('should refuse calls without a JSON content type', async () => {
+    const response = await fetch(new URL('/api/library:stats', bridge.url), { method: 'POST', body: '' });
+    const body = (await response.json()) as Result<unknown>;
+    expect(body).toMatchObject({ ok: false, error: { code: 'transport' } });
+  });
+
+  it('should report a missing folder as a failed job, with the folder in the message', async () => {
+    const missing = path.join(tempDir, 'no-such-folder');
+    const recorder = await recordEvents(bridge.url);
+    const started = await call('library:index', { roots: [missing] });
+    expect(started.body.ok).toBe(true);
+    const failed = await waitFor(
+      () => recorder.events.map((event) => (event.type === 'job' ? event.job : null)).find((job) => job?.state === 'failed') ?? undefined,
+      'the failed job event',
+    );
+    recorder.stop();
+    expect(failed).toMatchObject({ state: 'failed', error: { code: 'invalid_input', message: expect.stringContaining(missing) } });
+  });
+
+  it('should index as a job: id at once, throttled progress events, then the report', async () => {
+    const recorder = await recordEvents(bridge.url);
+    const started = await call('library:index', { roots: [photos.root] });
+    expect(started.body.ok).toBe(true);
+    const { jobId } = (started.body as { value: { jobId: string } }).value;
+    const finished = await waitFor(
+      () =>
+        recorder.events
+          .map((event) => (event.type === 'job' && event.job.id === jobId ? event.job : null))
+          .find((job): job is JobSnapshot => job !== null && job.state !== 'running'),
+      'the job to finish',
+    );
+    recorder.stop();
+    expect(finished).toMatchObject({ state: 'done', report: { scanned: photos.all.length, cancelled: false, errors: [] } });
+    const running = recorder.events.filter((event) => event.type === 'job' && event.job.state === 'running');
+    expect(running.length).toBeGreaterThan(0);
+
+    const jobs = (await call('jobs:list')).body as { value: JobSnapshot[] };
+    expect(jobs.value[0]).toMatchObject({ id: jobId, state: 'done' });
+  });
+
+  it('should answer jobs:cancel for a finished job with cancelled: false', async () => {
+    const jobs = (await call('jobs:list')).body as { value: JobSnapshot[] };
+    const { body } = await call('jobs:cancel', { jobId: jobs.value[0]?.id ?? 'none' });
+    expect(body).toEqual({ ok: true, value: { cancelled: false } });
+  });
+
+  it('should list the byte copy as an exact duplicate group', async () => {
+    const { body } = await call('duplicates:list', { kind: 'exact' });
+    expect(body).toMatchObject({ ok: true });
+    const groups = (body as { value: { groups: { kind: string; files: string[] }[] } }).value.groups;
+    expect(groups).toHaveLength(1);
+    expect([...(groups[0]?.files ?? [])].sort()).toEqual([photos.original, photos.byteCopy].sort());
+  });
+
+  it('should serve the thumbnail of an indexed photo as WebP', async () => {
+    const response = await fetch(new URL(`/thumb?path=${encodeURIComponent(photos.original)}`, bridge.url));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('image/webp');
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(bytes.subarray(8, 12).toString('ascii')).toBe('WEBP');
+  });
+
+  it('should not serve files that are not thumbnails of indexed photos', async () => {
+    const outside = await fetch(new URL(`/thumb?path=${encodeURIComponent('/etc/passwd')}`, bridge.url));
+    expect(outside.status).toBe(404);
+    const traversal = await fetch(new URL('/..%2f..%2f..%2fetc%2fpasswd', bridge.url));
+    expect(await traversal.text()).not.toContain('root:');
+  });
+});

@@ -1,0 +1,65 @@
+/** Index jobs as the engine runs them: one at a time, cancellable, progress throttled. */
+import { describe, expect, it } from 'vitest';
+import { IndexJobs, PROGRESS_INTERVAL_MS, type IndexFunction } from '../../src/main/engine/index-jobs.js';
+import type { AppEvent, JobSnapshot } from '../../src/shared/ipc-contract.js';
+import type { IndexReport } from '../../src/shared/types.js';
+
+const REPORT: IndexReport = { scanned: 0, indexed: 0, unchanged: 0, removed: 0, moved: 0, decoded: 0, errors: [], cancelled: false, seconds: 0 };
+
+function jobsOf(events: readonly AppEvent[]): JobSnapshot[] {
+  return events.flatMap((event) => (event.type === 'job' ? [event.job] : []));
+}
+
+function untilSettled(events: readonly AppEvent[]): Promise<JobSnapshot> {
+  return new Promise((resolve) => {
+    const poll = (): void => {
+      const settled = jobsOf(events).find((job) => job.state !== 'running');
+      if (settled) resolve(settled);
+      else setTimeout(poll, 5);
+    };
+    poll();
+  });
+}
+
+describe('IndexJobs', () => {
+  it('should throttle a burst of progress but always deliver the last update', async () => {
+    const events: AppEvent[] = [];
+    const index: IndexFunction = async (_roots, { onProgress }) => {
+      for (let done = 1; done <= 1000; done += 1) onProgress({ phase: 'index', done, total: 1000, rate: 0, etaSeconds: null });
+      await new Promise((resolve) => setTimeout(resolve, PROGRESS_INTERVAL_MS * 2));
+      return REPORT;
+    };
+    new IndexJobs(index, (event) => events.push(event), () => {}).start(['/photos']);
+    await untilSettled(events);
+    const progress = jobsOf(events).flatMap((job) => (job.state === 'running' && job.progress ? [job.progress.done] : []));
+    expect(progress.length).toBeLessThanOrEqual(3);
+    expect(progress.at(-1)).toBe(1000);
+  });
+
+  it('should refuse a second job while one runs', () => {
+    const jobs = new IndexJobs(() => new Promise(() => {}), () => {}, () => {});
+    jobs.start(['/a']);
+    expect(() => jobs.start(['/b'])).toThrow(/still running/);
+  });
+
+  it('should abort the running job on cancel and report what the core returned', async () => {
+    const events: AppEvent[] = [];
+    const index: IndexFunction = (_roots, { signal }) =>
+      new Promise((resolve) => signal.addEventListener('abort', () => resolve({ ...REPORT, cancelled: true })));
+    const jobs = new IndexJobs(index, (event) => events.push(event), () => {});
+    const jobId = jobs.start(['/photos']);
+    expect(jobs.cancel(jobId)).toBe(true);
+    expect(await untilSettled(events)).toMatchObject({ id: jobId, state: 'done', report: { cancelled: true } });
+    expect(jobs.cancel(jobId)).toBe(false);
+  });
+
+  it('should report a thrown error as a failed job with a contract error code', async () => {
+    const events: AppEvent[] = [];
+    const failure = Object.assign(new Error('Cannot index /nope: no such folder'), { code: 'INVALID_ARGUMENT' });
+    new IndexJobs(() => Promise.reject(failure), (event) => events.push(event), () => {}).start(['/nope']);
+    expect(await untilSettled(events)).toMatchObject({
+      state: 'failed',
+      error: { code: 'invalid_input', message: 'Cannot index /nope: no such folder' },
+    });
+  });
+});
