@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { DuplicatesReport, FindReport, IndexReport, LibraryStats, SimilarReport } from '../shared/types';
+import type { DuplicatesReport, FindReport, IndexReport, LibraryStats, PhotoPage, SimilarReport } from '../shared/types';
 import { DoppelError, InvalidArgumentError, errorMessage } from './errors';
 import { DuplicatesService, type DuplicatesOptions } from './duplicates/duplicates.service';
 import { NearDuplicatesService } from './duplicates/near-duplicates.service';
@@ -189,6 +189,14 @@ export class Doppel {
       modelError: this.#similarityError,
       vectors: this.#similarity ? this.#embeddings.positionCount(this.#similarity.embedder.modelId) : 0,
     };
+  }
+
+  /** A page of the library's readable photos, newest capture first. */
+  photos(options: { offset?: number; limit?: number } = {}): PhotoPage {
+    this.#assertOpen();
+    const offset = Math.max(0, Math.floor(options.offset ?? 0));
+    const limit = Math.min(1000, Math.max(1, Math.floor(options.limit ?? 100)));
+    return { total: this.#photos.counts().files, photos: this.#photos.photoPage(offset, limit) };
   }
 
   /** Absolute path of the WebP thumbnail of an indexed file, or null when there is none. */

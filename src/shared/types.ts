@@ -93,3 +93,23 @@ export interface LibraryStats {
   readonly modelError: string | null;
   readonly vectors: number;
 }
+
+/** One indexed photo, as listed in the Library view. */
+export interface PhotoSummary {
+  readonly path: string;
+  readonly size: number;
+  readonly format: string;
+  /** Upright dimensions (EXIF orientation applied). */
+  readonly width: number;
+  readonly height: number;
+  /** EXIF capture time in the camera's local time (`2024-07-14T10:11:12`), or null. */
+  readonly takenAt: string | null;
+  readonly camera: string | null;
+}
+
+export interface PhotoPage {
+  /** All readable photos in the library. */
+  readonly total: number;
+  /** Newest capture first (photos without a capture time last), then by path. */
+  readonly photos: readonly PhotoSummary[];
+}

@@ -75,6 +75,17 @@ describe('incremental indexing', () => {
     await expect(doppel.index([path.join(photos, 'a', 'scene 0.jpg')])).rejects.toThrow(/not a folder/);
   });
 
+  it('should list indexed photos page by page', async () => {
+    await doppel.index([photos]);
+    const first = doppel.photos({ offset: 0, limit: 4 });
+    const rest = doppel.photos({ offset: 4, limit: 4 });
+    expect(first.total).toBe(6);
+    expect(first.photos).toHaveLength(4);
+    expect(rest.photos).toHaveLength(2);
+    expect(new Set([...first.photos, ...rest.photos].map((p) => p.path)).size).toBe(6);
+    expect(first.photos[0]).toMatchObject({ width: 320, height: 240, format: 'jpeg' });
+  });
+
   it('should apply exclude patterns per root', async () => {
     const report = await doppel.index([photos], { excludes: ['**/scene 0.jpg'] });
     expect(report.scanned).toBe(5);

@@ -112,6 +112,7 @@ export class VectorSearchService {
       this.#index = loaded;
       return loaded;
     }
+    if (!loaded && this.#positions.length === 0 && !fs.existsSync(this.#file)) return this.rebuild(); // a new library: nothing to say
     this.#log(
       loaded
         ? `vector index ${this.#file} holds ${loaded.size} vectors but the id map has ${this.#positions.length}: rebuilding`

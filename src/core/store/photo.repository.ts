@@ -1,3 +1,4 @@
+import type { PhotoSummary } from '../../shared/types';
 import { hashChunks } from '../media/perceptual-hash';
 import type { SqliteDatabase } from './library.database';
 
@@ -133,6 +134,11 @@ export class PhotoRepository {
         `SELECT c.hash, c.width, c.height, c.phash, c.phash_variants, c.pixel_hash FROM contents c
          WHERE EXISTS (SELECT 1 FROM files f WHERE f.content_hash = c.hash AND f.status = 'ok') ORDER BY c.hash`,
       ),
+      photoPage: db.prepare<[number, number], { path: string; size: number; format: string; width: number; height: number; taken_at: string | null; camera_make: string | null; camera_model: string | null }>(
+        `SELECT f.path, f.size, c.format, c.width, c.height, c.taken_at, c.camera_make, c.camera_model
+         FROM files f JOIN contents c ON c.hash = f.content_hash WHERE f.status = 'ok'
+         ORDER BY c.taken_at IS NULL, c.taken_at DESC, f.path LIMIT ? OFFSET ?`,
+      ),
       counts: db.prepare<[], { files: number; errors: number; bytes: number | null }>(
         `SELECT count(*) FILTER (WHERE status = 'ok') AS files, count(*) FILTER (WHERE status != 'ok') AS errors,
                 sum(size) AS bytes FROM files`,
@@ -260,6 +266,19 @@ export class PhotoRepository {
       size: row.size,
       mtimeMs: row.mtime_ms,
       inode: `${row.dev}:${row.ino}`,
+    }));
+  }
+
+  /** A page of readable photos, newest capture first. */
+  photoPage(offset: number, limit: number): PhotoSummary[] {
+    return this.#statements.photoPage.all(limit, offset).map((row) => ({
+      path: row.path,
+      size: row.size,
+      format: row.format,
+      width: row.width,
+      height: row.height,
+      takenAt: row.taken_at,
+      camera: [row.camera_make, row.camera_model].filter(Boolean).join(' ') || null,
     }));
   }
 
