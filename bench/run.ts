@@ -1,11 +1,57 @@
 /**
  * `npm run bench`: every performance target of the project, measured and printed.
- * Environment: BENCH_PHOTOS (default 300), BENCH_ONLY (comma list: index,vectors,grouping).
+ *
+ * Each section runs in its own Node process, so peak RSS is that section's alone.
+ * Environment: BENCH_ONLY (comma list of index,vectors,grouping; default all), BENCH_PHOTOS (12 MP
+ * JPEGs for the index section, default 300), BENCH_VECTOR_SIZES (default 10000,100000; add 1000000
+ * for the 1M case, which takes about 10 minutes to build on 2 cores), BENCH_GROUPING_PHOTOS
+ * (default 100000).
  */
-import { runIndexBench } from './index.bench';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
-const only = new Set((process.env.BENCH_ONLY ?? 'index,vectors,grouping').split(','));
-const results: Record<string, unknown> = {};
+const section = process.env.BENCH_SECTION;
 
-if (only.has('index')) results.index = await runIndexBench({ photos: Number(process.env.BENCH_PHOTOS ?? 300) });
-console.log(`BENCH ${JSON.stringify(results)}`);
+if (section) {
+  await runSection(section);
+} else {
+  const sections = (process.env.BENCH_ONLY ?? 'index,vectors,grouping').split(',').filter(Boolean);
+  let failed = false;
+  for (const name of sections) {
+    console.log(`\n== ${name} ==`);
+    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+      stdio: 'inherit',
+      env: { ...process.env, BENCH_SECTION: name },
+    });
+    if (child.status !== 0) {
+      console.error(`bench section ${name} failed (exit ${child.status})`);
+      failed = true;
+    }
+  }
+  process.exitCode = failed ? 1 : 0;
+}
+
+async function runSection(name: string): Promise<void> {
+  let result: unknown;
+  switch (name) {
+    case 'index': {
+      const { runIndexBench } = await import('./index.bench');
+      result = await runIndexBench({ photos: Number(process.env.BENCH_PHOTOS ?? 300) });
+      break;
+    }
+    case 'vectors': {
+      const { runVectorBench } = await import('./vectors.bench');
+      const sizes = (process.env.BENCH_VECTOR_SIZES ?? '10000,100000').split(',').map(Number);
+      result = await runVectorBench({ sizes });
+      break;
+    }
+    case 'grouping': {
+      const { runGroupingBench } = await import('./grouping.bench');
+      result = await runGroupingBench({ photos: Number(process.env.BENCH_GROUPING_PHOTOS ?? 100_000) });
+      break;
+    }
+    default:
+      throw new Error(`unknown bench section '${name}' (expected index, vectors or grouping)`);
+  }
+  console.log(`BENCH ${name} ${JSON.stringify(result)}`);
+}

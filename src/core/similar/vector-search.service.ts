@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { VectorIndex, chooseKind } from '../vectors/vector-index';
+import { MAX_TRAINING_VECTORS, VectorIndex, chooseKind } from '../vectors/vector-index';
 import type { EmbeddingRepository } from '../store/embedding.repository';
 
 /** Rebuild instead of appending once this share of the index points at photos that are gone. */
 const MAX_DEAD_FRACTION = 0.25;
+/** Vectors read from SQLite and handed to FAISS at a time during a rebuild. */
+const REBUILD_PAGE = 5000;
 
 export interface ContentHit {
   readonly contentHash: string;
@@ -65,12 +67,32 @@ export class VectorSearchService {
     index.save(this.#file);
   }
 
-  /** Rebuilds the index from the stored vectors of every photo still in the library. */
+  /**
+   * Rebuilds the index from the stored vectors of every photo still in the library, streaming them
+   * from SQLite page by page (a million 1024-dim vectors are 4 GB: never all in memory); the
+   * approximate kind trains on an evenly spread sample first.
+   */
   rebuild(): VectorIndex {
-    const live = this.#embeddings.liveEmbeddings(this.#modelId);
-    const index = VectorIndex.build(this.#dim, concat(live.map((item) => item.vector), this.#dim));
-    this.#embeddings.replacePositions(this.#modelId, live.map((item) => item.contentHash));
-    this.#positions = live.map((item) => item.contentHash);
+    const count = this.#embeddings.liveEmbeddingCount(this.#modelId);
+    const stride = Math.max(1, Math.ceil(count / MAX_TRAINING_VECTORS));
+    const sample: Float32Array[] = [];
+    if (chooseKind(count, this.#dim) !== 'flat') {
+      let row = 0;
+      for (const page of this.#embeddings.liveEmbeddingPages(this.#modelId, REBUILD_PAGE)) {
+        for (const item of page) if (row++ % stride === 0) sample.push(item.vector);
+      }
+    }
+    const index = VectorIndex.create(this.#dim, {
+      expectedSize: count,
+      ...(sample.length > 0 ? { trainingVectors: concat(sample, this.#dim) } : {}),
+    });
+    const positions: string[] = [];
+    for (const page of this.#embeddings.liveEmbeddingPages(this.#modelId, REBUILD_PAGE)) {
+      index.add(concat(page.map((item) => item.vector), this.#dim));
+      for (const item of page) positions.push(item.contentHash);
+    }
+    this.#embeddings.replacePositions(this.#modelId, positions);
+    this.#positions = positions;
     this.#index = index;
     index.save(this.#file);
     this.#log(`vector index for ${this.#modelId} rebuilt: ${index.size} vectors, ${index.kind}`);
@@ -81,13 +103,20 @@ export class VectorSearchService {
    * The `k` nearest live contents of each query vector, best first, with exact cosines (the
    * approximate index proposes candidates; stored vectors re-rank them).
    */
-  search(queries: Float32Array, k: number, live: ReadonlySet<string> = this.#embeddings.liveContentHashes()): ContentHit[][] {
+  search(
+    queries: Float32Array,
+    k: number,
+    live: ReadonlySet<string> = this.#embeddings.liveContentHashes(),
+    options: { minApproximateScore?: number } = {},
+  ): ContentHit[][] {
+    const minApproximate = options.minApproximateScore ?? -Infinity;
     const index = this.#ready();
     const queryCount = queries.length / this.#dim;
     if (index.size === 0 || k <= 0) return Array.from({ length: queryCount }, () => []);
     const dead = this.#positions.length - live.size;
     const fetch = Math.min(index.size, Math.max(k * 2, k + Math.max(0, dead)) + 8);
     const hits = index.search(queries, fetch);
+    const exact = index.kind === 'flat'; // flat scores are exact cosines already
     return hits.map((list, q) => {
       const query = queries.subarray(q * this.#dim, (q + 1) * this.#dim);
       const seen = new Set<string>();
@@ -95,8 +124,9 @@ export class VectorSearchService {
       for (const hit of list) {
         const contentHash = this.#positions[hit.position];
         if (contentHash === undefined || seen.has(contentHash) || !live.has(contentHash)) continue;
+        if (hit.score < minApproximate) break; // best first: the rest score lower still
         seen.add(contentHash);
-        const stored = this.#embeddings.embedding(contentHash, this.#modelId);
+        const stored = exact ? null : this.#embeddings.embedding(contentHash, this.#modelId);
         results.push({ contentHash, cosine: stored ? dot(query, stored) : hit.score });
       }
       return results.sort((a, b) => b.cosine - a.cosine).slice(0, k);

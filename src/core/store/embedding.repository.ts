@@ -35,10 +35,9 @@ export class EmbeddingRepository {
       positionCount: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM vector_positions WHERE model_id = ?'),
       insertPosition: db.prepare<[string, number, string]>('INSERT INTO vector_positions (model_id, position, content_hash) VALUES (?, ?, ?)'),
       clearPositions: db.prepare<[string]>('DELETE FROM vector_positions WHERE model_id = ?'),
-      liveEmbeddings: db.prepare<[string], { content_hash: string; vector: Buffer }>(
-        `SELECT e.content_hash, e.vector FROM embeddings e
-         WHERE e.model_id = ? AND EXISTS (SELECT 1 FROM files f WHERE f.content_hash = e.content_hash AND f.status = 'ok')
-         ORDER BY e.content_hash`,
+      liveEmbeddingCount: db.prepare<[string], { n: number }>(
+        `SELECT count(*) AS n FROM embeddings e
+         WHERE e.model_id = ? AND EXISTS (SELECT 1 FROM files f WHERE f.content_hash = e.content_hash AND f.status = 'ok')`,
       ),
       liveEmbeddingsPage: db.prepare<[string, string, number], { content_hash: string; vector: Buffer }>(
         `SELECT e.content_hash, e.vector FROM embeddings e
@@ -88,9 +87,9 @@ export class EmbeddingRepository {
     return this.#statements.unpositioned.all(modelId, modelId).map((row) => ({ contentHash: row.content_hash, vector: fromBlob(row.vector) }));
   }
 
-  /** Vectors of every content that still has a readable file, for a full rebuild of the index. */
-  liveEmbeddings(modelId: string): Array<{ contentHash: string; vector: Float32Array }> {
-    return this.#statements.liveEmbeddings.all(modelId).map((row) => ({ contentHash: row.content_hash, vector: fromBlob(row.vector) }));
+  /** Number of vectors of contents that still have a readable file. */
+  liveEmbeddingCount(modelId: string): number {
+    return this.#statements.liveEmbeddingCount.get(modelId)?.n ?? 0;
   }
 
   /** Live vectors in content-hash order, `pageSize` at a time, so 1M vectors never sit in memory at once. */

@@ -1,0 +1,143 @@
+/**
+ * Vector index benchmark: for each library size, build the index the app would use (VectorIndex's
+ * own kind choice), then report build time, single-query latency (as the similar-photos UI
+ * queries), recall@10 against brute force, memory, and (for 100k) batched k-NN throughput as the
+ * near-duplicate grouping uses it.
+ *
+ * Vectors come from SyntheticEmbeddings (clustered, decaying spectrum, near-duplicate pairs; see
+ * its doc comment), generated in 10k chunks on the fly from a seed: the 1M case never holds the
+ * 4 GB of raw vectors. Queries are unseen items of the same distribution.
+ */
+import { SyntheticEmbeddings } from '../src/core/vectors/synthetic-embeddings';
+import { MAX_TRAINING_VECTORS, VectorIndex } from '../src/core/vectors/vector-index';
+
+const DIM = 1024;
+const CHUNK = 10_000;
+const K = 10;
+const GROUPING_K = 16;
+
+export interface VectorBenchOptions {
+  readonly sizes?: number[];
+  /** Single queries timed per size (default 200). */
+  readonly queries?: number;
+}
+
+interface SizeResult {
+  size: number;
+  kind: string;
+  buildSeconds: number;
+  p50Ms: number;
+  p99Ms: number;
+  recallAt10: number;
+  recallQueries: number;
+  peakRssMiB: number;
+  batchKnnSeconds?: number;
+}
+
+export async function runVectorBench(options: VectorBenchOptions = {}): Promise<object> {
+  const sizes = options.sizes ?? [10_000, 100_000, 1_000_000];
+  const queryCount = options.queries ?? 200;
+  const results: SizeResult[] = [];
+  for (const size of [...sizes].sort((a, b) => a - b)) {
+    results.push(benchSize(size, queryCount));
+    (globalThis as { gc?: () => void }).gc?.();
+  }
+  return { dim: DIM, results };
+}
+
+function benchSize(size: number, queryCount: number): SizeResult {
+  const generator = new SyntheticEmbeddings({ dim: DIM, librarySize: size, seed: 42 });
+  const label = `vectors ${formatCount(size)}`;
+  const started = performance.now();
+  const index = VectorIndex.create(DIM, { expectedSize: size, trainingVectors: trainingSample(generator, size) });
+  const chunk = new Float32Array(CHUNK * DIM);
+  for (let start = 0; start < size; start += CHUNK) {
+    const count = Math.min(CHUNK, size - start);
+    index.add(generator.fill(start, count, chunk).subarray(0, count * DIM));
+  }
+  const buildSeconds = (performance.now() - started) / 1000;
+  console.log(`${label}: index ${index.kind}, build ${buildSeconds.toFixed(1)} s`);
+
+  const queries = generator.fill(size, queryCount); // photos not in the library
+  const latencies: number[] = [];
+  const found: number[][] = [];
+  for (let q = 0; q < queryCount; q++) {
+    const query = queries.subarray(q * DIM, (q + 1) * DIM);
+    const before = performance.now();
+    const [hits] = index.search(query, K);
+    latencies.push(performance.now() - before);
+    found.push(hits!.map((hit) => hit.position));
+  }
+  latencies.sort((a, b) => a - b);
+  const p50Ms = percentile(latencies, 0.5);
+  const p99Ms = percentile(latencies, 0.99);
+  console.log(`${label}: single query p50 ${p50Ms.toFixed(2)} ms, p99 ${p99Ms.toFixed(2)} ms (k=${K}, ${queryCount} queries)`);
+
+  // Brute force in JS costs queries × size × dim multiply-adds: keep it near 3·10^9.
+  const recallQueries = Math.max(10, Math.min(queryCount, Math.floor(3e9 / (size * DIM))));
+  const truth = exactNeighbours(generator, size, queries.subarray(0, recallQueries * DIM), recallQueries, chunk);
+  let matched = 0;
+  truth.forEach((expected, q) => {
+    const got = new Set(found[q]);
+    matched += expected.filter((position) => got.has(position)).length;
+  });
+  const recallAt10 = matched / (recallQueries * K);
+  console.log(`${label}: recall@${K} ${recallAt10.toFixed(3)} vs exact (${recallQueries} queries)`);
+
+  let batchKnnSeconds: number | undefined;
+  if (size === 100_000) {
+    const batchStarted = performance.now();
+    for (let start = 0; start < size; start += CHUNK) {
+      const count = Math.min(CHUNK, size - start);
+      index.search(generator.fill(start, count, chunk).subarray(0, count * DIM), GROUPING_K);
+    }
+    batchKnnSeconds = (performance.now() - batchStarted) / 1000;
+    console.log(`${label}: batched k-NN of all ${formatCount(size)} (k=${GROUPING_K}) ${batchKnnSeconds.toFixed(1)} s incl. generating the queries`);
+  }
+  const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  console.log(`${label}: peak RSS ${peakRssMiB.toFixed(0)} MiB (process so far), RSS now ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
+  return { size, kind: index.kind, buildSeconds, p50Ms, p99Ms, recallAt10, recallQueries, peakRssMiB, batchKnnSeconds };
+}
+
+function trainingSample(generator: SyntheticEmbeddings, size: number): Float32Array {
+  const rows = Math.min(size, MAX_TRAINING_VECTORS);
+  const sample = new Float32Array(rows * DIM);
+  for (let i = 0; i < rows; i++) generator.fill(Math.floor((i * size) / rows), 1, sample.subarray(i * DIM, (i + 1) * DIM));
+  return sample;
+}
+
+/** Exact top-K positions by inner product, regenerating the library chunk by chunk. */
+function exactNeighbours(generator: SyntheticEmbeddings, size: number, queries: Float32Array, count: number, chunk: Float32Array): number[][] {
+  const best = Array.from({ length: count }, () => ({ positions: [] as number[], scores: [] as number[] }));
+  for (let start = 0; start < size; start += CHUNK) {
+    const rows = Math.min(CHUNK, size - start);
+    generator.fill(start, rows, chunk);
+    for (let q = 0; q < count; q++) {
+      const query = queries.subarray(q * DIM, (q + 1) * DIM);
+      const top = best[q]!;
+      for (let row = 0; row < rows; row++) {
+        let score = 0;
+        const base = row * DIM;
+        for (let d = 0; d < DIM; d++) score += query[d]! * chunk[base + d]!;
+        if (top.scores.length === K && score <= top.scores[K - 1]!) continue;
+        let at = top.scores.length;
+        while (at > 0 && top.scores[at - 1]! < score) at--;
+        top.scores.splice(at, 0, score);
+        top.positions.splice(at, 0, start + row);
+        if (top.scores.length > K) {
+          top.scores.pop();
+          top.positions.pop();
+        }
+      }
+    }
+  }
+  return best.map((top) => top.positions);
+}
+
+function percentile(sorted: number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))]!;
+}
+
+function formatCount(count: number): string {
+  return count >= 1_000_000 ? `${count / 1_000_000}M` : `${count / 1000}k`;
+}

@@ -1,0 +1,100 @@
+/**
+ * `npm run eval`: near-duplicate detection quality on real photos and their Copydays-style edits.
+ *
+ *   node dist/eval.mjs [--model <id>] [--compare-models] [--dir <folder>] [--distractors <n>]
+ *                      [--sweep] [--tune-precision 0.995] [--strict]
+ *
+ * The set is built in `--dir`, `$DOPPEL_EVAL_DIR` or a temporary folder (removed afterwards).
+ * Thresholds are tuned on one half of the source photos and reported on the other. Prints one table
+ * per model and, last, a single JSON line with every number. `--sweep` also prints the tuning sweep;
+ * `--strict` exits 1 when a target is missed. Progress goes to stderr, results to stdout.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildEvalSet } from './eval-set';
+import { EDITS } from './edits';
+import { evaluateModel } from './evaluate-model';
+import { findSourcePhotos } from './photo-sources';
+import { formatComparison, formatModelReport, formatSweep, targetsMet, type ModelResult } from './report';
+import { TUNE_PRECISION } from './threshold-sweep';
+
+const COMPARED_MODELS = ['mobilenet-v3-small-075', 'mobilenet-v2-100'] as const;
+
+const MIN_SOURCES = 6;
+
+function summary(result: ModelResult): object {
+  const { reportDefault, reportTuned, search } = result;
+  const pick = (metrics: typeof reportTuned): object => ({
+    recallNonGeometric: metrics.recallNonGeometric.recall,
+    recallGeometric: metrics.recallGeometric.recall,
+    recallAll: metrics.recallAll.recall,
+    pairPrecision: metrics.pairPrecision,
+    predictedPairs: metrics.predictedPairs,
+    falsePairs: metrics.falsePairs,
+    recallByEdit: Object.fromEntries(Object.entries(metrics.recallByEdit).map(([edit, count]) => [edit, count.recall])),
+  });
+  return { model: result.model, tuned: result.tuned, reportDefault: pick(reportDefault), reportTuned: pick(reportTuned), search, targets: targetsMet(result), indexErrors: result.indexErrors, indexSeconds: result.seconds };
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      model: { type: 'string' },
+      'compare-models': { type: 'boolean', default: false },
+      dir: { type: 'string' },
+      distractors: { type: 'string', default: '20' },
+      strict: { type: 'boolean', default: false },
+      sweep: { type: 'boolean', default: false },
+      'tune-precision': { type: 'string', default: String(TUNE_PRECISION) },
+    },
+  });
+  const log = (line: string): void => console.error(line);
+  const started = performance.now();
+  const sources = findSourcePhotos({
+    unpackedRoot: resolve('.cache/eval-photos'),
+    extraDirs: (process.env.DOPPEL_EVAL_PHOTO_DIRS ?? '').split(':').filter((dir) => dir !== ''),
+  });
+  if (sources.length < MIN_SOURCES) {
+    throw new Error(`Cannot evaluate: found ${sources.length} real photos, need at least ${MIN_SOURCES} (apt-get install darknet; see src/eval/photo-sources.ts)`);
+  }
+  const chosenDir = values.dir ?? process.env.DOPPEL_EVAL_DIR;
+  const root = chosenDir !== undefined ? resolve(chosenDir) : await mkdtemp(join(tmpdir(), 'doppel-eval-'));
+  try {
+    const origins = [...new Set(sources.map((source) => source.origin))].join(', ');
+    log(`building the evaluation set in ${root} from ${sources.length} real photos (${origins}), ${EDITS.length} edits each...`);
+    const set = await buildEvalSet(join(root, 'set'), sources, { distractors: Number(values.distractors) });
+    log(`  tuning half: ${set.halves.tune.sources.length} photos, ${set.halves.tune.files.length} files; report half: ${set.halves.report.sources.length} photos, ${set.halves.report.files.length} files`);
+    const models = values['compare-models'] ? [...COMPARED_MODELS] : [values.model];
+    const results: ModelResult[] = [];
+    for (const model of models) {
+      const { result, sweep } = await evaluateModel(set, model, { tunePrecision: Number(values['tune-precision']), log });
+      results.push(result);
+      if (values.sweep) console.log(`\n${formatSweep(result.model, sweep)}`);
+      console.log(`\n${formatModelReport(result, EDITS)}`);
+    }
+    if (results.length > 1) console.log(`\n${formatComparison(results)}`);
+    console.log(
+      JSON.stringify({
+        eval: 'doppel-near-duplicates',
+        seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+        sources: { tune: set.halves.tune.sources.map((s) => s.id), report: set.halves.report.sources.map((s) => s.id) },
+        files: { tune: set.halves.tune.files.length, report: set.halves.report.files.length },
+        models: results.map(summary),
+      }),
+    );
+    const allMet = results.every((result) => Object.values(targetsMet(result)).every(Boolean));
+    return values.strict && !allMet ? 1 : 0;
+  } finally {
+    if (chosenDir === undefined) await rm(root, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(1);
+  },
+);

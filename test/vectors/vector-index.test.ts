@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { SyntheticEmbeddings } from '../../src/core/vectors/synthetic-embeddings';
+import { chooseKind, DEFAULT_FLAT_LIMIT, VectorIndex } from '../../src/core/vectors/vector-index';
+
+const DIM = 32;
+
+/** Unit vectors along axes, optionally tilted towards the next axis so neighbours are unambiguous. */
+function axisVectors(count: number, dim = DIM): Float32Array {
+  const vectors = new Float32Array(count * dim);
+  for (let i = 0; i < count; i++) {
+    vectors[i * dim + (i % dim)] = 1;
+    vectors[i * dim + ((i + 1) % dim)] = 0.1 * (1 + Math.floor(i / dim));
+  }
+  normalizeRows(vectors, dim);
+  return vectors;
+}
+
+function normalizeRows(vectors: Float32Array, dim: number): void {
+  for (let row = 0; row < vectors.length / dim; row++) {
+    const vector = vectors.subarray(row * dim, (row + 1) * dim);
+    const norm = Math.hypot(...vector);
+    for (let d = 0; d < dim; d++) vector[d]! /= norm;
+  }
+}
+
+describe('VectorIndex (flat)', () => {
+  it('should return exact neighbours with inner-product scores, best first', () => {
+    const vectors = new Float32Array([1, 0, 0, 0.8, 0.6, 0, 0, 1, 0, 0, 0, 1]);
+    const index = VectorIndex.build(3, vectors);
+    expect(index.kind).toBe('flat');
+    const [hits] = index.search(new Float32Array([1, 0, 0]), 3);
+    expect(hits!.slice(0, 2).map((hit) => hit.position)).toEqual([0, 1]);
+    expect(hits![0]!.score).toBeCloseTo(1, 6);
+    expect(hits![1]!.score).toBeCloseTo(0.8, 6);
+    expect(hits![2]!.score).toBeCloseTo(0, 6);
+  });
+
+  it('should give positions in insertion order across build and add', () => {
+    const index = VectorIndex.build(DIM, axisVectors(10));
+    index.add(axisVectors(20).subarray(10 * DIM));
+    expect(index.size).toBe(20);
+    const query = axisVectors(20).subarray(15 * DIM, 16 * DIM);
+    expect(index.search(query, 1)[0]![0]!.position).toBe(15);
+  });
+
+  it('should clamp k to the number of vectors', () => {
+    const index = VectorIndex.build(DIM, axisVectors(3));
+    const [hits] = index.search(axisVectors(1), 10);
+    expect(hits).toHaveLength(3);
+  });
+
+  it('should return one empty list per query when the index is empty', () => {
+    const index = VectorIndex.create(DIM, { expectedSize: 0 });
+    expect(index.search(axisVectors(2), 5)).toEqual([[], []]);
+  });
+
+  it('should answer a batch of queries with one list each, in query order', () => {
+    const vectors = axisVectors(1200);
+    const index = VectorIndex.build(DIM, vectors, { kind: 'flat' });
+    const results = index.search(vectors, 1);
+    expect(results).toHaveLength(1200);
+    expect(results.every((hits, query) => hits[0]!.position === query)).toBe(true);
+  });
+
+  it('should reject a vector array that is not a multiple of the dimension', () => {
+    const index = VectorIndex.create(DIM, { expectedSize: 0 });
+    expect(() => index.add(new Float32Array(DIM + 1))).toThrow(/not a multiple of the dimension/);
+  });
+
+  it('should reject k below 1 instead of passing it to faiss', () => {
+    const index = VectorIndex.build(DIM, axisVectors(3));
+    expect(() => index.search(axisVectors(1), 0)).toThrow(/k must be a positive integer/);
+  });
+});
+
+describe('VectorIndex (approximate)', () => {
+  it('should pick flat for small libraries and HNSW with PCA for large 1024-dim ones', () => {
+    expect(chooseKind(DEFAULT_FLAT_LIMIT, 1024)).toBe('flat');
+    expect(chooseKind(100_000, 1024)).toBe('pca256,hnsw32');
+    expect(chooseKind(100_000, 128)).toBe('hnsw32');
+  });
+
+  it('should fall back to flat on auto when there are too few training vectors', () => {
+    const index = VectorIndex.create(DIM, { expectedSize: 100_000, trainingVectors: axisVectors(10) });
+    expect(index.kind).toBe('flat');
+  });
+
+  it('should refuse an explicit approximate index without enough training vectors', () => {
+    expect(() => VectorIndex.create(1024, { expectedSize: 10, kind: 'approximate' })).toThrow(/at least 1000 training vectors/);
+  });
+
+  it('should reach recall@10 >= 0.95 against exact search on clustered embeddings', () => {
+    const dim = 384;
+    const count = 5000;
+    const generator = new SyntheticEmbeddings({ dim, librarySize: count, latentDim: 96, seed: 11 });
+    const vectors = generator.fill(0, count);
+    const approximate = VectorIndex.build(dim, vectors, { kind: 'approximate' });
+    const exact = VectorIndex.build(dim, vectors, { kind: 'flat' });
+    expect(approximate.kind).toBe('pca256,hnsw32');
+    const queries = generator.fill(count, 200); // unseen photos, as in a similar-photos query
+    const truth = exact.search(queries, 10);
+    const found = approximate.search(queries, 10);
+    let hits = 0;
+    truth.forEach((expected, query) => {
+      const got = new Set(found[query]!.map((hit) => hit.position));
+      hits += expected.filter((hit) => got.has(hit.position)).length;
+    });
+    expect(hits / (200 * 10)).toBeGreaterThanOrEqual(0.95);
+    // Scores estimate cosine similarity.
+    expect(Math.abs(found[0]![0]!.score - truth[0]![0]!.score)).toBeLessThan(0.05);
+  });
+
+  it('should search more candidates when asked, finding at least as many true neighbours', () => {
+    const dim = 64;
+    const count = 6000;
+    const generator = new SyntheticEmbeddings({ dim, librarySize: count, latentDim: 64, seed: 5 });
+    const vectors = generator.fill(0, count);
+    const approximate = VectorIndex.build(dim, vectors, { kind: 'approximate' });
+    const exact = VectorIndex.build(dim, vectors, { kind: 'flat' });
+    const queries = generator.fill(count, 300);
+    const truth = exact.search(queries, 10);
+    const recallWith = (candidates: number): number => {
+      const found = approximate.search(queries, 10, { candidates });
+      let hits = 0;
+      truth.forEach((expected, query) => {
+        const got = new Set(found[query]!.map((hit) => hit.position));
+        hits += expected.filter((hit) => got.has(hit.position)).length;
+      });
+      return hits / (300 * 10);
+    };
+    const narrow = recallWith(10);
+    const wide = recallWith(200);
+    expect(wide).toBeGreaterThan(narrow);
+    expect(wide).toBeGreaterThanOrEqual(0.99);
+  });
+});
