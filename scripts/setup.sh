@@ -36,5 +36,22 @@ if ! node -e "new (require('better-sqlite3'))(':memory:')" >/dev/null 2>&1 || ! 
 fi
 node scripts/build-faiss.mjs
 node scripts/fetch-models.mjs
+
+# More real photos for `npm run eval`: the sample images of scikit-image and OpenCV. Only their data
+# folders are unpacked (installing the packages would pull in SciPy, Matplotlib, MathJax, ...).
+EVAL_PHOTOS=.cache/eval-photos/debian
+if [ ! -d "$EVAL_PHOTOS" ] && command -v apt-get >/dev/null 2>&1; then
+  echo "setup: fetching sample photos for the evaluation (python3-skimage, opencv-doc data only)"
+  tmp=$(mktemp -d)
+  if (cd "$tmp" && apt-get download python3-skimage opencv-doc >/dev/null 2>&1 || { ${SUDO:-} apt-get update -qq && apt-get download python3-skimage opencv-doc >/dev/null; }); then
+    for deb in "$tmp"/*.deb; do dpkg-deb -x "$deb" "$tmp/x"; done
+    mkdir -p "$EVAL_PHOTOS/usr/lib/python3/dist-packages/skimage" "$EVAL_PHOTOS/usr/share/doc/opencv-doc/examples"
+    cp -r "$tmp/x/usr/lib/python3/dist-packages/skimage/data" "$EVAL_PHOTOS/usr/lib/python3/dist-packages/skimage/"
+    cp -r "$tmp/x/usr/share/doc/opencv-doc/examples/data" "$EVAL_PHOTOS/usr/share/doc/opencv-doc/examples/"
+  else
+    echo "setup: could not download the evaluation photos; npm run eval will use the darknet photos only"
+  fi
+  rm -rf "$tmp"
+fi
 npm run build
 echo "setup: done. Try: npx doppel index ~/Pictures && npx doppel duplicates"

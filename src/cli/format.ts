@@ -30,6 +30,7 @@ const PHASE_LABEL: Record<IndexProgress['phase'], string> = {
 export function formatProgressLine(progress: IndexProgress, columns = 80): string {
   const label = PHASE_LABEL[progress.phase].padEnd(20);
   if (progress.phase === 'scan') return `${label} ${progress.total} photos found`;
+  if (progress.phase === 'done') return label.trim();
   const fraction = progress.total > 0 ? Math.min(1, progress.done / progress.total) : 1;
   const barWidth = Math.max(10, Math.min(30, columns - 60));
   const filled = Math.round(fraction * barWidth);

@@ -5,6 +5,7 @@
  */
 export const CHANNELS = [
   'library:stats',
+  'library:photos',
   'library:index',
   'jobs:list',
   'jobs:cancel',

@@ -14,6 +14,7 @@ import type {
   IndexProgress,
   IndexReport,
   LibraryStats,
+  PhotoPage,
   SimilarReport,
 } from './types.js';
 import { ErrorCodes, err, ok, type AppError, type Result } from './result.js';
@@ -46,6 +47,17 @@ const noInput = z.undefined();
 export const contract = {
   /** Counts and roots of the library. */
   'library:stats': { input: noInput, output: returns<LibraryStats>() },
+  /** One page of the library's photos, newest capture first (see `PhotoPage`). */
+  'library:photos': {
+    input: z
+      .object({
+        offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+        /** Bounded so that one call never serialises a whole library of summaries. */
+        limit: z.number().int().min(1).max(500).default(100),
+      })
+      .strict(),
+    output: returns<PhotoPage>(),
+  },
   /** Starts (re)indexing the given folders, adding new ones to the library's roots; answers with the job id at once. */
   'library:index': {
     input: z.object({ roots: z.array(absolutePath).min(1, 'give at least one folder').max(256) }).strict(),

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge, type Bridge } from '../../src/bridge/index.js';
 import type { JobSnapshot } from '../../src/shared/ipc-contract.js';
 import type { Result } from '../../src/shared/result.js';
+import type { PhotoPage } from '../../src/shared/types.js';
 import { writePhotoFolder, type PhotoFolder } from './support/photo-folder.js';
 import { recordEvents } from './support/sse.js';
 
@@ -137,6 +138,23 @@ describe('bridge API', () => {
     const groups = (body as { value: { groups: { kind: string; files: string[] }[] } }).value.groups;
     expect(groups).toHaveLength(1);
     expect([...(groups[0]?.files ?? [])].sort()).toEqual([photos.original, photos.byteCopy].sort());
+  });
+
+  it('should page library:photos, every photo once, with total', async () => {
+    const first = (await call('library:photos', { offset: 0, limit: 4 })).body as Result<PhotoPage>;
+    const rest = (await call('library:photos', { offset: 4, limit: 500 })).body as Result<PhotoPage>;
+    if (!first.ok || !rest.ok) throw new Error('library:photos failed');
+    expect(first.value.total).toBe(photos.all.length);
+    expect(first.value.photos).toHaveLength(4);
+    const paths = [...first.value.photos, ...rest.value.photos].map((photo) => photo.path);
+    expect([...paths].sort()).toEqual([...photos.all].sort());
+  });
+
+  it('should reject a library:photos page bigger than 500 or a negative offset', async () => {
+    const tooBig = await call('library:photos', { offset: 0, limit: 501 });
+    expect(tooBig.body).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('limit') } });
+    const negative = await call('library:photos', { offset: -1, limit: 10 });
+    expect(negative.body).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('offset') } });
   });
 
   it('should serve the thumbnail of an indexed photo as WebP', async () => {

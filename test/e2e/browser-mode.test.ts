@@ -8,9 +8,10 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge, type Bridge } from '../../src/bridge/index.js';
-import type { Result } from '../../src/shared/result.js';
-import type { DuplicatesReport, FindReport, SimilarReport } from '../../src/shared/types.js';
+import { nearDefaults } from '../../src/shared/near-defaults.js';
+import type { DuplicatesReport, FindReport } from '../../src/shared/types.js';
 import { chromiumAvailable, launchChromium } from './support/browser.js';
+import { callBridge as callBridgeAt, expectSimilarView, thumbnailWidths as pageThumbnailWidths } from './support/page-checks.js';
 import { writePhotoFolder, type PhotoFolder } from './support/photo-folder.js';
 import { ensureRendererBuilt } from './support/renderer-build.js';
 
@@ -23,36 +24,12 @@ let page: Page;
 let photos: PhotoFolder;
 const pageErrors: string[] = [];
 
-/** What the tests read of an <img> in the page (tsconfig.node has no DOM lib, on purpose). */
-interface PageImage {
-  readonly complete: boolean;
-  readonly naturalWidth: number;
+function thumbnailWidths(selector: string): Promise<number[]> {
+  return pageThumbnailWidths(page, selector);
 }
 
-/** Waits until every <img> matching `selector` has settled; answers their naturalWidth (0 = broken). */
-async function thumbnailWidths(selector: string): Promise<number[]> {
-  const images = page.locator(selector);
-  const read = (): Promise<PageImage[]> =>
-    images.evaluateAll((elements) =>
-      elements.map((element) => {
-        const image = element as unknown as PageImage;
-        return { complete: image.complete, naturalWidth: image.naturalWidth };
-      }),
-    );
-  await expect.poll(async () => (await read()).every((image) => image.complete)).toBe(true);
-  return (await read()).map((image) => image.naturalWidth);
-}
-
-/** Asks the bridge directly, to compare the UI with what the core answers. */
-async function callBridge<T>(channel: string, input: unknown): Promise<T> {
-  const response = await fetch(new URL(`/api/${channel}`, bridge.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(input),
-  });
-  const result = (await response.json()) as Result<T>;
-  if (!result.ok) throw new Error(`${channel} failed: ${result.error.message}`);
-  return result.value;
+function callBridge<T>(channel: string, input: unknown): Promise<T> {
+  return callBridgeAt<T>(bridge.url, channel, input);
 }
 
 /** Page script: remembers whether the progress panel ever showed, however briefly. */
@@ -103,6 +80,7 @@ describe.skipIf(!chromiumAvailable())('browser mode', () => {
     expect(await page.getByRole('heading', { name: /Indexing finished/ }).count()).toBe(1);
     expect(await page.evaluate('window.__progressSeen')).toBe(true);
     await expect.poll(() => page.getByTestId('stat-files').textContent()).toBe(String(photos.all.length));
+    await expect.poll(() => page.locator('[data-testid="library-photos"] .photo').count()).toBe(photos.all.length);
     await page.screenshot({ path: `${SCREENSHOT_PREFIX}library.png`, fullPage: true });
   });
 
@@ -134,7 +112,8 @@ describe.skipIf(!chromiumAvailable())('browser mode', () => {
 
     // Near duplicates depend on the similarity model: strict once the core finds the resized copy.
     await filter('Near duplicates').click();
-    const nearAnswer = await callBridge<DuplicatesReport>('duplicates:list', { kind: 'near' });
+    // The view sends the sensitivity from Settings, which starts at the shared defaults.
+    const nearAnswer = await callBridge<DuplicatesReport>('duplicates:list', { kind: 'near', ...nearDefaults });
     const nearGroups = page.locator('[data-testid="duplicate-group"][data-kind="near"]');
     await expect.poll(() => nearGroups.count()).toBe(nearAnswer.groups.length);
     if (nearAnswer.groups.some((group) => group.files.includes(photos.resized))) {
@@ -155,26 +134,7 @@ describe.skipIf(!chromiumAvailable())('browser mode', () => {
     expect(clickedPath).toBeTruthy();
     await clicked.click();
 
-    await page.getByRole('heading', { name: 'Similar', exact: true }).waitFor();
-    const heading = page.getByTestId('similar-heading');
-    await heading.waitFor();
-
-    // What the core answers today decides how strict this is: once similarity search returns
-    // results, the view must show every one of them (minus the query photo itself).
-    const answer = await callBridge<SimilarReport[]>('similar:query', { paths: [clickedPath], limit: 48 });
-    const expected = (answer[0]?.results ?? []).filter((match) => match.path !== clickedPath);
-    const tiles = page.locator('[data-testid="similar-results"] .photo');
-    if (expected.length === 0) {
-      expect(await heading.textContent()).toContain(`No photos similar to ${path.basename(clickedPath ?? '')}`);
-    } else {
-      await expect.poll(() => tiles.count()).toBe(expected.length);
-      const widths = await thumbnailWidths('[data-testid="similar-results"] img.thumb');
-      for (const width of widths) expect(width).toBeGreaterThan(0);
-      const shown = await page.locator('[data-testid="similar-results"] .photo-button').evaluateAll((buttons) =>
-        buttons.map((button) => button.getAttribute('title')),
-      );
-      expect(shown).toEqual(expected.map((match) => match.path));
-    }
+    await expectSimilarView(page, bridge.url, clickedPath ?? '');
     await page.screenshot({ path: `${SCREENSHOT_PREFIX}similar.png`, fullPage: true });
   });
 

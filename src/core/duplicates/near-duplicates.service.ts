@@ -10,8 +10,6 @@ import { DEFAULT_NEAR_COSINE, DEFAULT_NEAR_HASH_DISTANCE, NEAR_NEIGHBOURS } from
 
 /** Queries per FAISS batch search while grouping: bounds memory, keeps OpenMP busy. */
 const QUERY_PAGE = 2048;
-/** How far below the threshold an approximate score may be and still be worth an exact re-score. */
-const APPROXIMATION_MARGIN = 0.08;
 
 /** Similarity shown for a pair found by perceptual hash: 1 at distance 0, 0.5 at 32 bits. */
 export function hashSimilarity(distance: number): number {
@@ -125,9 +123,8 @@ export class NearDuplicatesService implements NearDuplicateFinder {
       const dim = page[0]?.vector.length ?? 0;
       const queries = new Float32Array(page.length * dim);
       page.forEach((item, i) => queries.set(item.vector, i * dim));
-      // The approximate index underestimates cosines a little (PCA drops a sliver of each vector):
-      // candidates within APPROXIMATION_MARGIN of the threshold are re-scored exactly, the rest skipped.
-      const results = vectors.search(queries, NEAR_NEIGHBOURS, live, { minApproximateScore: threshold - APPROXIMATION_MARGIN });
+      // Candidates below the threshold are dropped before the (exact) re-scoring.
+      const results = vectors.search(queries, NEAR_NEIGHBOURS, live, { minApproximateScore: threshold });
       page.forEach((item, i) => {
         const a = nodeOfContent.get(item.contentHash);
         if (a === undefined) return;

@@ -117,19 +117,31 @@ export class VectorSearchService {
     const fetch = Math.min(index.size, Math.max(k * 2, k + Math.max(0, dead)) + 8);
     const hits = index.search(queries, fetch);
     const exact = index.kind === 'flat'; // flat scores are exact cosines already
-    return hits.map((list, q) => {
-      const query = queries.subarray(q * this.#dim, (q + 1) * this.#dim);
+    // Keep live, distinct candidates; approximate scores never underestimate (PCA shortens
+    // distances), so a candidate scoring below the floor is below it exactly too.
+    const candidates = hits.map((list) => {
       const seen = new Set<string>();
-      const results: ContentHit[] = [];
+      const kept: Array<{ contentHash: string; score: number }> = [];
       for (const hit of list) {
         const contentHash = this.#positions[hit.position];
         if (contentHash === undefined || seen.has(contentHash) || !live.has(contentHash)) continue;
         if (hit.score < minApproximate) break; // best first: the rest score lower still
         seen.add(contentHash);
-        const stored = exact ? null : this.#embeddings.embedding(contentHash, this.#modelId);
-        results.push({ contentHash, cosine: stored ? dot(query, stored) : hit.score });
+        kept.push({ contentHash, score: hit.score });
       }
-      return results.sort((a, b) => b.cosine - a.cosine).slice(0, k);
+      return kept;
+    });
+    // Exact re-scoring from the stored vectors, read in one query for the whole batch.
+    const stored = exact ? new Map<string, Float32Array>() : this.#embeddings.embeddingsOf(uniqueHashes(candidates), this.#modelId);
+    return candidates.map((list, q) => {
+      const query = queries.subarray(q * this.#dim, (q + 1) * this.#dim);
+      return list
+        .map(({ contentHash, score }) => {
+          const vector = stored.get(contentHash);
+          return { contentHash, cosine: vector ? dot(query, vector) : score };
+        })
+        .sort((a, b) => b.cosine - a.cosine)
+        .slice(0, k);
     });
   }
 
@@ -156,6 +168,12 @@ export function dot(a: Float32Array, b: Float32Array): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
   return sum;
+}
+
+function uniqueHashes(lists: ReadonlyArray<ReadonlyArray<{ contentHash: string }>>): string[] {
+  const hashes = new Set<string>();
+  for (const list of lists) for (const item of list) hashes.add(item.contentHash);
+  return [...hashes];
 }
 
 function concat(vectors: readonly Float32Array[], dim: number): Float32Array {

@@ -35,6 +35,9 @@ export class EmbeddingRepository {
       positionCount: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM vector_positions WHERE model_id = ?'),
       insertPosition: db.prepare<[string, number, string]>('INSERT INTO vector_positions (model_id, position, content_hash) VALUES (?, ?, ?)'),
       clearPositions: db.prepare<[string]>('DELETE FROM vector_positions WHERE model_id = ?'),
+      embeddingsOf: db.prepare<[string, string], { content_hash: string; vector: Buffer }>(
+        `SELECT content_hash, vector FROM embeddings WHERE model_id = ? AND content_hash IN (SELECT value FROM json_each(?))`,
+      ),
       liveEmbeddingCount: db.prepare<[string], { n: number }>(
         `SELECT count(*) AS n FROM embeddings e
          WHERE e.model_id = ? AND EXISTS (SELECT 1 FROM files f WHERE f.content_hash = e.content_hash AND f.status = 'ok')`,
@@ -71,6 +74,16 @@ export class EmbeddingRepository {
   embedding(contentHash: string, modelId: string): Float32Array | null {
     const row = this.#statements.embedding.get(contentHash, modelId);
     return row ? fromBlob(row.vector) : null;
+  }
+
+  /** Vectors of many contents in one query (re-scoring a batch of search results). */
+  embeddingsOf(contentHashes: readonly string[], modelId: string): Map<string, Float32Array> {
+    const vectors = new Map<string, Float32Array>();
+    if (contentHashes.length === 0) return vectors;
+    for (const row of this.#statements.embeddingsOf.all(modelId, JSON.stringify(contentHashes))) {
+      vectors.set(row.content_hash, fromBlob(row.vector));
+    }
+    return vectors;
   }
 
   embeddingCount(modelId: string): number {

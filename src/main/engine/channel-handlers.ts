@@ -18,6 +18,7 @@ export type ChannelHandlers = {
 
 export const channelHandlers: ChannelHandlers = {
   'library:stats': ({ doppel }) => doppel.stats(),
+  'library:photos': ({ doppel }, { offset, limit }) => doppel.photos({ offset, limit }),
   'library:index': ({ jobs }, { roots }) => ({ jobId: jobs.start(roots) }),
   'jobs:list': ({ jobs }) => jobs.list(),
   'jobs:cancel': ({ jobs }, { jobId }) => ({ cancelled: jobs.cancel(jobId) }),

@@ -41,3 +41,19 @@ export function folderOf(filePath: string): string {
 export function formatScore(score: number): string {
   return `${Math.round(score * 100)}%`;
 }
+
+const TAKEN_AT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?/;
+
+/**
+ * A capture time as the camera's clock showed it. EXIF carries no time zone, so the value is
+ * formatted as UTC to keep the viewer's own zone from shifting it.
+ * @example formatTakenAt('2024-07-14T10:11:12') // → 'Jul 14, 2024, 10:11 AM' (in an en-US locale)
+ */
+export function formatTakenAt(takenAt: string): string {
+  const parts = TAKEN_AT.exec(takenAt);
+  if (!parts) return takenAt;
+  const [, year, month, day, hour, minute] = parts.map(Number);
+  const hasTime = parts[4] !== undefined;
+  const date = new Date(Date.UTC(year ?? 0, (month ?? 1) - 1, day ?? 1, hasTime ? hour : 0, hasTime ? minute : 0));
+  return date.toLocaleString(undefined, { dateStyle: 'medium', ...(hasTime ? { timeStyle: 'short' } : {}), timeZone: 'UTC' });
+}

@@ -16,7 +16,7 @@ export interface PhotoFolder {
 }
 
 /** A smooth, seed-dependent picture: gradients plus rings, so each seed looks clearly different. */
-async function paintJpeg(file: string, seed: number, width = 480, height = 360): Promise<void> {
+async function paintJpeg(file: string, seed: number, width = 480, height = 360, takenAt?: string): Promise<void> {
   const pixels = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y += 1) {
     for (let x = 0; x < width; x += 1) {
@@ -27,7 +27,10 @@ async function paintJpeg(file: string, seed: number, width = 480, height = 360):
       pixels[offset + 2] = ((seed * 53) % 200) + ring;
     }
   }
-  await sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 88 }).toFile(file);
+  const image = sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 88 });
+  // libvips names the EXIF sub-IFD (where DateTimeOriginal lives) IFD2.
+  if (takenAt) image.withExif({ IFD2: { DateTimeOriginal: takenAt } });
+  await image.toFile(file);
 }
 
 export async function writePhotoFolder(root: string): Promise<PhotoFolder> {
@@ -43,4 +46,34 @@ export async function writePhotoFolder(root: string): Promise<PhotoFolder> {
   const others = [path.join(root, 'meadow.jpg'), path.join(root, 'sunset.jpg'), path.join(root, 'copies', 'street.jpg')];
   await Promise.all(others.map((file, index) => paintJpeg(file, index + 4)));
   return { root, original, byteCopy, pngExport, resized, all: [original, byteCopy, pngExport, resized, ...others] };
+}
+
+export interface DatedPhoto {
+  readonly path: string;
+  /** As the core reports it: `2021-06-01T10:00:00`. */
+  readonly takenAt: string;
+}
+
+/**
+ * `count` small distinct JPEGs with EXIF capture times one day apart from `firstDay` (the last one
+ * newest), enough to fill more than one page of the Library grid.
+ */
+export async function writeDatedPhotos(folder: string, count: number, firstDay = '2021-01-01'): Promise<DatedPhoto[]> {
+  const DAY_MS = 86_400_000;
+  await fs.mkdir(folder, { recursive: true });
+  // Seeds follow the day, so photos of different calls (and days) are different pictures.
+  const firstDayNumber = Math.floor(Date.parse(`${firstDay}T00:00:00Z`) / DAY_MS);
+  const photos = Array.from({ length: count }, (_, index) => {
+    const dayNumber = firstDayNumber + index;
+    const takenAt = `${new Date(dayNumber * DAY_MS).toISOString().slice(0, 10)}T09:30:00`;
+    const file = path.join(folder, `day-${String(index + 1).padStart(3, '0')}.jpg`);
+    return { path: file, takenAt, seed: 10 + (dayNumber % 1000) };
+  });
+  await Promise.all(
+    photos.map(({ path: file, takenAt, seed }) => {
+      const exifDate = `${takenAt.slice(0, 10).replaceAll('-', ':')} ${takenAt.slice(11)}`; // 2021:06:01 09:30:00
+      return paintJpeg(file, seed, 96, 72, exifDate);
+    }),
+  );
+  return photos.map(({ path: file, takenAt }) => ({ path: file, takenAt }));
 }

@@ -1,7 +1,7 @@
-/** Which view shows, and the photo the Similar view is about. No router: three views need none. */
+/** Which view shows, and the photo the Similar view is about. No router: four views need none. */
 import { ref } from 'vue';
 
-export type ViewName = 'library' | 'duplicates' | 'similar';
+export type ViewName = 'library' | 'duplicates' | 'similar' | 'settings';
 
 export const currentView = ref<ViewName>('library');
 

@@ -1,0 +1,216 @@
+/**
+ * The Library photo grid, the Settings view and the near-duplicate sensitivity, in real Chromium
+ * against the bridge on a real (temporary) library bigger than one page of the grid.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBridge, type Bridge } from '../../src/bridge/index.js';
+import type { JobSnapshot } from '../../src/shared/ipc-contract.js';
+import { nearDefaults, nearThresholdRange } from '../../src/shared/near-defaults.js';
+import type { DuplicatesReport, LibraryStats, PhotoPage } from '../../src/shared/types.js';
+import { chromiumAvailable, launchChromium } from './support/browser.js';
+import { callBridge as callBridgeAt, expectSimilarView, thumbnailWidths, tilePaths } from './support/page-checks.js';
+import { writeDatedPhotos, writePhotoFolder, type DatedPhoto, type PhotoFolder } from './support/photo-folder.js';
+import { ensureRendererBuilt } from './support/renderer-build.js';
+
+const SCREENSHOT_PREFIX = path.join(os.tmpdir(), 'doppel-');
+/** The grid's page size (LibraryPhotoGrid.vue): the library below holds more than one page. */
+const GRID_PAGE = 48;
+const GRID = '[data-testid="library-photos"]';
+
+let tempDir: string;
+let bridge: Bridge;
+let browser: Browser;
+let page: Page;
+let photos: PhotoFolder;
+let dated: DatedPhoto[];
+const pageErrors: string[] = [];
+
+function callBridge<T>(channel: string, input?: unknown): Promise<T> {
+  return callBridgeAt<T>(bridge.url, channel, input);
+}
+
+/** Indexes through the API (the UI path is browser-mode.test's); expect.poll works only inside a test. */
+async function indexAndWait(root: string): Promise<void> {
+  const { jobId } = await callBridge<{ jobId: string }>('library:index', { roots: [root] });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const job = (await callBridge<JobSnapshot[]>('jobs:list')).find((candidate) => candidate.id === jobId);
+    if (job?.state === 'done') return;
+    if (job?.state === 'failed') throw new Error(`indexing ${root} failed: ${job.error.message}`);
+    if (Date.now() > deadline) throw new Error(`indexing ${root} did not finish within 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Each shown group as its sorted files, groups sorted: independent of display order. */
+function groupKeys(groups: readonly { readonly files: readonly (string | null)[] }[]): string[] {
+  return groups.map((group) => [...group.files].sort().join('|')).sort();
+}
+
+async function shownNearGroups(): Promise<string[]> {
+  const groups = page.locator('[data-testid="duplicate-group"][data-kind="near"]');
+  const files = await groups.evaluateAll((elements) =>
+    elements.map((group) => ({
+      files: [...group.querySelectorAll('.photo-button')].map((button) => button.getAttribute('title')),
+    })),
+  );
+  return groupKeys(files);
+}
+
+describe.skipIf(!chromiumAvailable())('library grid and settings', () => {
+  beforeAll(async () => {
+    const rendererDir = ensureRendererBuilt();
+    tempDir = await mkdtemp(path.join(os.tmpdir(), 'doppel-grid-'));
+    photos = await writePhotoFolder(path.join(tempDir, 'photos'));
+    dated = await writeDatedPhotos(path.join(tempDir, 'photos', 'days'), GRID_PAGE - photos.all.length + 4);
+    bridge = await startBridge({ libraryDir: path.join(tempDir, 'library'), port: 0, host: '127.0.0.1', rendererDir });
+    await indexAndWait(photos.root);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
+    await page.goto(bridge.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await bridge?.close();
+    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+  });
+
+  it('should show the first page of photos, newest first, with loaded thumbnails and capture dates', async () => {
+    const tiles = page.locator(`${GRID} .photo`);
+    await expect.poll(() => tiles.count()).toBe(GRID_PAGE);
+    const firstPage = await callBridge<PhotoPage>('library:photos', { offset: 0, limit: GRID_PAGE });
+    expect(firstPage.total).toBe(photos.all.length + dated.length);
+    expect(await tilePaths(page, GRID)).toEqual(firstPage.photos.map((photo) => photo.path));
+
+    const newest = dated.at(-1);
+    expect(firstPage.photos[0]?.path).toBe(newest?.path);
+    // Camera-local time, not shifted by the viewer's time zone: 2021-02-19T09:30:00 shows 9:30.
+    const firstDetail = await tiles.first().locator('.photo-detail').textContent();
+    expect(firstDetail).toContain('2021');
+    expect(firstDetail).toMatch(/\b0?9:30\b/);
+
+    await tiles.first().scrollIntoViewIfNeeded();
+    const widths = await thumbnailWidths(page, `${GRID} .photo:nth-child(-n+12) img.thumb`);
+    expect(widths).toHaveLength(12);
+    for (const width of widths) expect(width).toBeGreaterThan(0);
+    await page.screenshot({ path: `${SCREENSHOT_PREFIX}library-grid.png`, fullPage: true });
+  });
+
+  it('should load the next page when "Show more" scrolls into view', async () => {
+    const total = photos.all.length + dated.length;
+    const more = page.locator(GRID).getByRole('button', { name: /Show more/ });
+    expect(await more.textContent()).toContain(`${total - GRID_PAGE} left`);
+    await more.scrollIntoViewIfNeeded();
+
+    const tiles = page.locator(`${GRID} .photo`);
+    await expect.poll(() => tiles.count()).toBe(total);
+    expect(await more.count()).toBe(0);
+    expect(await page.getByTestId('photos-count').textContent()).toContain(`${total} of ${total} shown`);
+    const everything = await callBridge<PhotoPage>('library:photos', { offset: 0, limit: 500 });
+    expect(await tilePaths(page, GRID)).toEqual(everything.photos.map((photo) => photo.path));
+
+    await tiles.last().scrollIntoViewIfNeeded();
+    const lastWidths = await thumbnailWidths(page, `${GRID} .photo:nth-last-child(-n+4) img.thumb`);
+    for (const width of lastWidths) expect(width).toBeGreaterThan(0);
+  });
+
+  it('should open Similar for a clicked grid tile, with what similar:query answers', async () => {
+    await page.locator(`${GRID} .photo-button[title="${photos.original}"]`).click();
+    await expectSimilarView(page, bridge.url, photos.original);
+  });
+
+  it('should show the library folder, the model and where it runs in Settings', async () => {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Settings', exact: true }).waitFor();
+    const stats = await callBridge<LibraryStats>('library:stats');
+    await expect.poll(() => page.getByTestId('settings-library-dir').textContent()).toBe(stats.libraryDir);
+    if (stats.model) {
+      expect(await page.getByTestId('settings-model').textContent()).toContain(stats.model);
+      expect(await page.getByTestId('settings-provider').textContent()).toContain(stats.executionProvider ?? '');
+      expect(await page.getByTestId('settings-vectors').textContent()).toMatch(new RegExp(`^\\s*${stats.vectors}\\b`));
+    } else {
+      expect(await page.getByTestId('settings-model-error').textContent()).toContain(stats.modelError ?? '');
+    }
+    expect(await page.getByLabel('Minimum similarity').inputValue()).toBe(String(nearDefaults.threshold));
+    expect(await page.getByLabel('Layout difference allowed').inputValue()).toBe(String(nearDefaults.hashDistance));
+    await page.screenshot({ path: `${SCREENSHOT_PREFIX}settings.png`, fullPage: true });
+  });
+
+  it('should show fewer or equal near groups with the threshold slider at its maximum than at its minimum', async () => {
+    await page.getByRole('button', { name: 'Duplicates' }).click();
+    await page.locator('fieldset.segmented label', { hasText: 'Near duplicates' }).click();
+    const slider = page.getByLabel('Near duplicates: similarity at least');
+    const hashDistance = nearDefaults.hashDistance;
+
+    await slider.focus();
+    await page.keyboard.press('Home');
+    expect(await slider.inputValue()).toBe(String(nearThresholdRange.min));
+    const loose = await callBridge<DuplicatesReport>('duplicates:list', { kind: 'near', threshold: nearThresholdRange.min, hashDistance });
+    await expect.poll(shownNearGroups).toEqual(groupKeys(loose.groups));
+    await page.screenshot({ path: `${SCREENSHOT_PREFIX}near-loose.png`, fullPage: true });
+
+    await page.keyboard.press('End');
+    expect(await slider.inputValue()).toBe(String(nearThresholdRange.max));
+    const strict = await callBridge<DuplicatesReport>('duplicates:list', { kind: 'near', threshold: nearThresholdRange.max, hashDistance });
+    await expect.poll(shownNearGroups).toEqual(groupKeys(strict.groups));
+    expect(strict.groups.length).toBeLessThanOrEqual(loose.groups.length);
+    // With embeddings the fixture's look-alike day photos group at the loose end only, so the view must have changed.
+    const { model } = await callBridge<LibraryStats>('library:stats');
+    if (model) expect(strict.groups.length).toBeLessThan(loose.groups.length);
+    await page.screenshot({ path: `${SCREENSHOT_PREFIX}near-strict.png`, fullPage: true });
+  });
+
+  it('should remember the threshold across a reload, and reset it to the default', async () => {
+    await page.reload();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const threshold = page.getByLabel('Minimum similarity');
+    expect(await threshold.inputValue()).toBe(String(nearThresholdRange.max));
+    await page.getByRole('button', { name: 'Reset to defaults' }).click();
+    expect(await threshold.inputValue()).toBe(String(nearDefaults.threshold));
+    // Back at the defaults nothing stays stored: a later retuning of the defaults reaches this user.
+    await expect.poll(() => page.evaluate("localStorage.getItem('doppel.nearSensitivity')")).toBeNull();
+  });
+
+  it('should say why similarity is off and how to fix it when the model cannot load', async () => {
+    // The bridge has no switch for a missing model, so the stats answer is rewritten on its way in.
+    const missing = 'Cannot load /models/mobilenet.onnx: no such file';
+    await page.route('**/api/library:stats', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { ok: true; value: LibraryStats };
+      const value: LibraryStats = { ...body.value, model: null, executionProvider: null, modelError: missing, vectors: 0 };
+      await route.fulfill({ response, json: { ok: true, value } });
+    });
+    await page.reload();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const notice = page.getByTestId('settings-model-error');
+    await expect.poll(() => notice.textContent()).toContain(missing);
+    expect(await notice.textContent()).toContain('npm run setup');
+    expect(await page.getByTestId('settings-model').textContent()).toContain('None loaded');
+    await page.screenshot({ path: `${SCREENSHOT_PREFIX}settings-no-model.png`, fullPage: true });
+    await page.unroute('**/api/library:stats');
+  });
+
+  it('should refresh the grid when an index job finishes', async () => {
+    await page.getByRole('button', { name: 'Library' }).click();
+    const tiles = page.locator(`${GRID} .photo`);
+    await expect.poll(() => tiles.count()).toBe(GRID_PAGE);
+    const [newest] = await writeDatedPhotos(path.join(photos.root, 'later'), 1, '2024-07-14');
+    await indexAndWait(photos.root);
+    const total = photos.all.length + dated.length + 1;
+    await expect.poll(() => page.getByTestId('photos-count').textContent()).toContain(`of ${total} shown`);
+    expect((await tilePaths(page, GRID))[0]).toBe(newest?.path);
+  });
+
+  it('should run without page errors', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

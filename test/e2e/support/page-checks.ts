@@ -1,0 +1,63 @@
+/** Checks shared by the browser tests: what the page shows, compared with what the bridge answers. */
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { Result } from '../../../src/shared/result.js';
+import type { SimilarReport } from '../../../src/shared/types.js';
+
+/** What the tests read of an <img> in the page (tsconfig.node has no DOM lib, on purpose). */
+interface PageImage {
+  readonly complete: boolean;
+  readonly naturalWidth: number;
+}
+
+/** Waits until every <img> matching `selector` has settled; answers their naturalWidth (0 = broken). */
+export async function thumbnailWidths(page: Page, selector: string): Promise<number[]> {
+  const images = page.locator(selector);
+  const read = (): Promise<PageImage[]> =>
+    images.evaluateAll((elements) =>
+      elements.map((element) => {
+        const image = element as unknown as PageImage;
+        return { complete: image.complete, naturalWidth: image.naturalWidth };
+      }),
+    );
+  await expect.poll(async () => (await read()).every((image) => image.complete)).toBe(true);
+  return (await read()).map((image) => image.naturalWidth);
+}
+
+/** Asks the bridge directly, to compare the UI with what the core answers. */
+export async function callBridge<T>(bridgeUrl: string, channel: string, input?: unknown): Promise<T> {
+  const response = await fetch(new URL(`/api/${channel}`, bridgeUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    ...(input === undefined ? {} : { body: JSON.stringify(input) }),
+  });
+  const result = (await response.json()) as Result<T>;
+  if (!result.ok) throw new Error(`${channel} failed: ${result.error.message}`);
+  return result.value;
+}
+
+/** The title attribute of each tile's button: the photo's absolute path. */
+export function tilePaths(page: Page, selector: string): Promise<(string | null)[]> {
+  return page.locator(`${selector} .photo-button`).evaluateAll((buttons) => buttons.map((button) => button.getAttribute('title')));
+}
+
+/** Page must show the Similar view for `clickedPath`, with exactly what `similar:query` answers (minus the photo itself). */
+export async function expectSimilarView(page: Page, bridgeUrl: string, clickedPath: string): Promise<void> {
+  await page.getByRole('heading', { name: 'Similar', exact: true }).waitFor();
+  const heading = page.getByTestId('similar-heading');
+  await heading.waitFor();
+  // What the core answers today decides how strict this is: once similarity search returns
+  // results, the view must show every one of them (minus the query photo itself).
+  const answer = await callBridge<SimilarReport[]>(bridgeUrl, 'similar:query', { paths: [clickedPath], limit: 48 });
+  const expected = (answer[0]?.results ?? []).filter((match) => match.path !== clickedPath);
+  const tiles = page.locator('[data-testid="similar-results"] .photo');
+  if (expected.length === 0) {
+    expect(await heading.textContent()).toContain(`No photos similar to ${path.basename(clickedPath)}`);
+    return;
+  }
+  await expect.poll(() => tiles.count()).toBe(expected.length);
+  const widths = await thumbnailWidths(page, '[data-testid="similar-results"] img.thumb');
+  for (const width of widths) expect(width).toBeGreaterThan(0);
+  expect(await tilePaths(page, '[data-testid="similar-results"]')).toEqual(expected.map((match) => match.path));
+}
