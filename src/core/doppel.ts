@@ -112,6 +112,7 @@ export class Doppel {
         embeddings: this.#embeddings,
         vectors: similarity?.vectors ?? null,
         modelId: similarity?.embedder.modelId ?? null,
+        log,
       }),
     );
     this.#finder = new FindService(this.#photos, new PixelIdentityService(this.#photos, log), similarity?.similar ?? null);

@@ -58,7 +58,7 @@ export class SimilarService implements NearMatchFinder {
       const embedded = await this.#embedder.embed(toEmbed.map((item) => item.modelInput));
       toEmbed.forEach((item, i) => vectors.set(embedded.vectors.subarray(i * dim, (i + 1) * dim), item.slot * dim));
     }
-    const live = this.#embeddings.liveContentHashes();
+    const live = this.#vectors.liveContents();
     // Copies of the query take places in the list: ask for a few more than needed.
     const hits = this.#vectors.search(vectors, limit + 4, live);
     return queries.map((query, q) => {

@@ -8,6 +8,15 @@ const MAX_DEAD_FRACTION = 0.25;
 /** Vectors read from SQLite and handed to FAISS at a time during a rebuild. */
 const REBUILD_PAGE = 5000;
 
+export interface SearchOptions {
+  /** Drop candidates whose approximate score is below this before re-scoring them. */
+  readonly minApproximateScore?: number;
+  /** Drop candidates the caller already knows (e.g. a pair seen from its other side) before re-scoring. */
+  readonly accept?: (queryIndex: number, contentHash: string) => boolean;
+  /** Search breadth of the approximate index (see VectorIndex). */
+  readonly candidates?: number;
+}
+
 export interface ContentHit {
   readonly contentHash: string;
   /** Cosine similarity of the stored (L2-normalized) vectors, exact, in [-1, 1]. */
@@ -28,6 +37,8 @@ export class VectorSearchService {
   readonly #log: (line: string) => void;
   #index: VectorIndex | null = null;
   #positions: string[] = [];
+  /** Contents that still have a readable file; cached between index runs (a 1M-photo set is costly to rebuild per query). */
+  #live: Set<string> | null = null;
 
   constructor(deps: { embeddings: EmbeddingRepository; modelId: string; dim: number; libraryDir: string; log: (line: string) => void }) {
     this.#embeddings = deps.embeddings;
@@ -48,7 +59,8 @@ export class VectorSearchService {
   /** Puts vectors stored since the last call into the index (or rebuilds it) and saves it atomically. */
   update(): void {
     const index = this.#ready();
-    const live = this.#embeddings.liveContentHashes();
+    this.#live = null; // files may have come and gone during the run
+    const live = this.liveContents();
     const dead = this.#positions.reduce((n, hash) => n + (live.has(hash) ? 0 : 1), 0);
     const fresh = this.#embeddings.unpositionedEmbeddings(this.#modelId).filter((item) => live.has(item.contentHash));
     const total = this.#positions.length + fresh.length;
@@ -106,26 +118,29 @@ export class VectorSearchService {
   search(
     queries: Float32Array,
     k: number,
-    live: ReadonlySet<string> = this.#embeddings.liveContentHashes(),
-    options: { minApproximateScore?: number } = {},
+    live: ReadonlySet<string> = this.liveContents(),
+    options: SearchOptions = {},
   ): ContentHit[][] {
     const minApproximate = options.minApproximateScore ?? -Infinity;
+    const accept = options.accept ?? (() => true);
     const index = this.#ready();
     const queryCount = queries.length / this.#dim;
     if (index.size === 0 || k <= 0) return Array.from({ length: queryCount }, () => []);
-    const dead = this.#positions.length - live.size;
-    const fetch = Math.min(index.size, Math.max(k * 2, k + Math.max(0, dead)) + 8);
-    const hits = index.search(queries, fetch);
+    // Slack for masked (deleted) positions; more than a quarter dead triggers a rebuild anyway.
+    const dead = Math.max(0, this.#positions.length - live.size);
+    const fetch = Math.min(index.size, k + Math.min(dead, 2 * k) + 8);
+    const hits = index.search(queries, fetch, options.candidates === undefined ? {} : { candidates: options.candidates });
     const exact = index.kind === 'flat'; // flat scores are exact cosines already
     // Keep live, distinct candidates; approximate scores never underestimate (PCA shortens
     // distances), so a candidate scoring below the floor is below it exactly too.
-    const candidates = hits.map((list) => {
+    const candidates = hits.map((list, q) => {
       const seen = new Set<string>();
       const kept: Array<{ contentHash: string; score: number }> = [];
       for (const hit of list) {
         const contentHash = this.#positions[hit.position];
         if (contentHash === undefined || seen.has(contentHash) || !live.has(contentHash)) continue;
         if (hit.score < minApproximate) break; // best first: the rest score lower still
+        if (!accept(q, contentHash)) continue;
         seen.add(contentHash);
         kept.push({ contentHash, score: hit.score });
       }
@@ -143,6 +158,12 @@ export class VectorSearchService {
         .sort((a, b) => b.cosine - a.cosine)
         .slice(0, k);
     });
+  }
+
+  /** Contents with at least one readable file (the mask applied to search results). */
+  liveContents(): ReadonlySet<string> {
+    this.#live ??= this.#embeddings.liveContentHashes();
+    return this.#live;
   }
 
   /** Loads the index file, or rebuilds it when it is missing, unreadable or out of step with the id map. */

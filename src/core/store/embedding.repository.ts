@@ -160,7 +160,8 @@ function toBlob(vector: Float32Array): Buffer {
 }
 
 function fromBlob(blob: Buffer): Float32Array {
-  // Copy: the blob's memory may not be 4-byte aligned.
+  // A view when the blob is 4-byte aligned (4 KB vectors get their own allocation), else a copy.
+  if (blob.byteOffset % 4 === 0) return new Float32Array(blob.buffer, blob.byteOffset, blob.byteLength / 4);
   const copy = new Uint8Array(blob.byteLength);
   copy.set(blob);
   return new Float32Array(copy.buffer);
