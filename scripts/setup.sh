@@ -26,9 +26,12 @@ fi
 
 # Install scripts are run selectively below: faiss-node's own script needs hosts we cannot always
 # reach, and onnxruntime-node's would fetch CUDA binaries (.npmrc skips that anyway).
+# `npm install` (not `npm ci`): npm 11 writes lock files without the other platforms' optional
+# packages (rollup's native builds), which `npm ci` then rejects as out of sync; install still
+# installs exactly the locked versions.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm dependencies"
-  npm ci --ignore-scripts --no-audit --no-fund
+  npm install --ignore-scripts --no-audit --no-fund
 fi
 if ! node -e "new (require('better-sqlite3'))(':memory:')" >/dev/null 2>&1 || ! node -e "require('sharp')" >/dev/null 2>&1; then
   echo "setup: building native modules (better-sqlite3 compiles from source where no prebuilt is reachable: about a minute)"

@@ -15,6 +15,7 @@ Commands:
 
 Options:
   --library DIR          Library folder (default: your per-user data folder, or $DOPPEL_LIBRARY)
+  --model ID             Embedding model (resources/models/manifest.json); switching re-embeds on the next index
   --json                 Machine-readable output
   --kind K               duplicates: exact | pixel | near | all (default all)
   --threshold T          duplicates: minimum similarity (0-1) for near duplicates
@@ -27,6 +28,7 @@ Options:
 
 const OPTIONS = {
   library: { type: 'string' },
+  model: { type: 'string' },
   json: { type: 'boolean', default: false },
   kind: { type: 'string' },
   threshold: { type: 'string' },
@@ -142,6 +144,7 @@ async function run(command: string, args: string[], values: Values): Promise<num
 async function withLibrary(values: Values, body: (doppel: Doppel) => Promise<number>): Promise<number> {
   const doppel = await Doppel.open({
     libraryDir: values.library,
+    modelId: values.model,
     log: process.env.DOPPEL_DEBUG ? (line) => process.stderr.write(`${line}\n`) : undefined,
   });
   try {

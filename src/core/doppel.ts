@@ -141,6 +141,10 @@ export class Doppel {
         // Remember the model: the next session uses the same vectors (switching re-embeds).
         settings.setSetting('model', embedder.modelId);
       } catch (error) {
+        if (options.modelId && (error as { name?: string }).name === 'UnknownModelError') {
+          db.close();
+          throw new InvalidArgumentError(errorMessage(error)); // asked for by name: a typo, not a broken install
+        }
         similarityError = errorMessage(error);
         log(`similarity search unavailable: ${similarityError}`);
       }
