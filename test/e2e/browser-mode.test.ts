@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge, type Bridge } from '../../src/bridge/index.js';
 import { nearDefaults } from '../../src/shared/near-defaults.js';
 import type { DuplicatesReport, FindReport } from '../../src/shared/types.js';
-import { chromiumAvailable, launchChromium } from './support/browser.js';
+import { chromiumAvailable, launchChromium, openAppPage } from './support/browser.js';
 import { callBridge as callBridgeAt, expectSimilarView, thumbnailWidths as pageThumbnailWidths } from './support/page-checks.js';
 import { writePhotoFolder, type PhotoFolder } from './support/photo-folder.js';
 import { ensureRendererBuilt } from './support/renderer-build.js';
@@ -47,12 +47,7 @@ describe.skipIf(!chromiumAvailable())('browser mode', () => {
     photos = await writePhotoFolder(path.join(tempDir, 'photos'));
     bridge = await startBridge({ libraryDir: path.join(tempDir, 'library'), port: 0, host: '127.0.0.1', rendererDir });
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(message.text());
-    });
-    await page.goto(bridge.url);
+    page = await openAppPage(browser, bridge.url, pageErrors);
   });
 
   afterAll(async () => {

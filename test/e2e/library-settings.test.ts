@@ -11,7 +11,7 @@ import { startBridge, type Bridge } from '../../src/bridge/index.js';
 import type { JobSnapshot } from '../../src/shared/ipc-contract.js';
 import { nearDefaults, nearThresholdRange } from '../../src/shared/near-defaults.js';
 import type { DuplicatesReport, LibraryStats, PhotoPage } from '../../src/shared/types.js';
-import { chromiumAvailable, launchChromium } from './support/browser.js';
+import { chromiumAvailable, launchChromium, openAppPage } from './support/browser.js';
 import { callBridge as callBridgeAt, expectSimilarView, thumbnailWidths, tilePaths } from './support/page-checks.js';
 import { writeDatedPhotos, writePhotoFolder, type DatedPhoto, type PhotoFolder } from './support/photo-folder.js';
 import { ensureRendererBuilt } from './support/renderer-build.js';
@@ -70,12 +70,7 @@ describe.skipIf(!chromiumAvailable())('library grid and settings', () => {
     bridge = await startBridge({ libraryDir: path.join(tempDir, 'library'), port: 0, host: '127.0.0.1', rendererDir });
     await indexAndWait(photos.root);
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(message.text());
-    });
-    await page.goto(bridge.url);
+    page = await openAppPage(browser, bridge.url, pageErrors);
   });
 
   afterAll(async () => {

@@ -1,3 +1,5 @@
+import { popcount32 } from '../media/perceptual-hash';
+
 /**
  * Multi-index hashing over 64-bit perceptual hashes: each hash is split into four 16-bit chunks and
  * each chunk value is a bucket key. Two hashes within distance d share at least one chunk within
@@ -107,13 +109,6 @@ export class HammingIndex {
     this.#high = grow(this.#high);
     this.#low = grow(this.#low);
   }
-}
-
-function popcount32(value: number): number {
-  let v = value >>> 0;
-  v -= (v >>> 1) & 0x55555555;
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 /** All 16-bit values within `radius` bits of `value` (radius 0: 1 value, 1: 17, 2: 137). */

@@ -107,7 +107,8 @@ export function hammingDistance(a: string, b: string): number {
   );
 }
 
-function popcount32(value: number): number {
+/** Set bits in a 32-bit integer. */
+export function popcount32(value: number): number {
   let v = value >>> 0;
   v -= (v >>> 1) & 0x55555555;
   v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
