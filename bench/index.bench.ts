@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { Doppel } from '../src/core/doppel';
+import type { IndexReport } from '../src/shared/types';
 import { writeBenchPhotos } from '../test/fixtures/bench-photos';
 
 export interface IndexBenchOptions {
@@ -32,34 +33,46 @@ export async function runIndexBench(options: IndexBenchOptions = {}): Promise<In
   const files = await ensurePhotos(photoDir, count);
   for (const file of files) fs.readFileSync(file); // warm the page cache for both contenders
 
-  const decodeSeconds = await timeDecodeOnly(files, 2);
-  const decodeRate = files.length / decodeSeconds;
-  console.log(`index: decode-only (rotate + shrink to 256 px, 2 at a time): ${decodeRate.toFixed(1)} photos/s (${decodeSeconds.toFixed(2)} s)`);
-
-  const libraryDir = fs.mkdtempSync(path.join(os.tmpdir(), 'doppel-bench-library-'));
-  try {
-    const doppel = await Doppel.open({ libraryDir });
-    const model = doppel.stats().model;
-    const full = await doppel.index([photoDir]);
-    const fullRate = files.length / full.seconds;
-    console.log(`index: full index (hash, decode, thumbnail, pHash${model ? `, embedding with ${model}` : ''}): ${fullRate.toFixed(1)} photos/s (${full.seconds.toFixed(2)} s)`);
-    const ratio = fullRate / decodeRate;
-    console.log(`index: full / decode-only = ${ratio.toFixed(2)} (target >= 0.70)`);
-    const again = await doppel.index([photoDir]);
-    console.log(`index: unchanged re-index of ${again.scanned} photos: ${again.seconds.toFixed(3)} s (target < 1 s)`);
-    await doppel.close();
-    if (full.errors.length > 0 || full.decoded !== files.length) throw new Error(`bench index saw errors: ${JSON.stringify(full.errors.slice(0, 3))}`);
-    return {
-      photos: files.length,
-      decodeOnlyPhotosPerSecond: round(decodeRate),
-      fullIndexPhotosPerSecond: round(fullRate),
-      ratio: round(ratio),
-      unchangedReindexSeconds: again.seconds,
-      embeddingModel: model,
-    };
-  } finally {
-    fs.rmSync(libraryDir, { recursive: true, force: true });
+  // Best of two interleaved runs each: single runs on a shared 2-core machine vary by +-5 %.
+  let decodeSeconds = Infinity;
+  let full: IndexReport | null = null;
+  let again: IndexReport | null = null;
+  let model: string | null = null;
+  for (let round = 0; round < 2; round++) {
+    decodeSeconds = Math.min(decodeSeconds, await timeDecodeOnly(files, 2));
+    const libraryDir = fs.mkdtempSync(path.join(os.tmpdir(), 'doppel-bench-library-'));
+    try {
+      const doppel = await Doppel.open({ libraryDir });
+      model = doppel.stats().model;
+      const run = await doppel.index([photoDir], process.env.BENCH_CONCURRENCY ? { concurrency: Number(process.env.BENCH_CONCURRENCY) } : {});
+      if (run.errors.length > 0 || run.decoded !== files.length) throw new Error(`bench index saw errors: ${JSON.stringify(run.errors.slice(0, 3))}`);
+      if (!full || run.seconds < full.seconds) full = run;
+      const rerun = await doppel.index([photoDir]);
+      if (!again || rerun.seconds > again.seconds) again = rerun; // worst of the unchanged re-index runs
+      await doppel.close();
+    } finally {
+      fs.rmSync(libraryDir, { recursive: true, force: true });
+    }
   }
+  if (!full || !again) throw new Error('bench index did not run');
+  const decodeRate = files.length / decodeSeconds;
+  const fullRate = files.length / full.seconds;
+  const ratio = fullRate / decodeRate;
+  console.log(`index: decode-only (rotate + shrink to 256 px, 2 at a time): ${decodeRate.toFixed(1)} photos/s (${decodeSeconds.toFixed(2)} s, best of 2)`);
+  console.log(
+    `index: full index (read, SHA-256, decode, thumbnail, pHash${model ? `, embedding with ${model}` : ''}, SQLite): ` +
+      `${fullRate.toFixed(1)} photos/s (${full.seconds.toFixed(2)} s, best of 2)`,
+  );
+  console.log(`index: full / decode-only = ${ratio.toFixed(2)} (target >= 0.70)`);
+  console.log(`index: unchanged re-index of ${again.scanned} photos: ${again.seconds.toFixed(3)} s (target < 1 s)`);
+  return {
+    photos: files.length,
+    decodeOnlyPhotosPerSecond: round(decodeRate),
+    fullIndexPhotosPerSecond: round(fullRate),
+    ratio: round(ratio),
+    unchangedReindexSeconds: again.seconds,
+    embeddingModel: model,
+  };
 }
 
 async function ensurePhotos(dir: string, count: number): Promise<string[]> {

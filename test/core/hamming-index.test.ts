@@ -31,7 +31,7 @@ describe('HammingIndex', () => {
       hashes.push(base, flipBits(base, [3, 17, 40, 63].slice(0, i % 5)), flipBits(base, [1, 9, 20, 33, 47, 58, 60].slice(0, i % 8)));
     }
     hashes.forEach((hash) => index.add(hash));
-    for (const maxDistance of [0, 3, 6, 8]) {
+    for (const maxDistance of [0, 3, 6, 8, 10]) {
       const expected: string[] = [];
       for (let a = 0; a < hashes.length; a++) {
         for (let b = a + 1; b < hashes.length; b++) {

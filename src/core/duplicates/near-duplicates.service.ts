@@ -138,18 +138,27 @@ export class NearDuplicatesService implements NearDuplicateFinder {
     return { nodes, nodeOfContent };
   }
 
+  /**
+   * k-NN of every photo through the FAISS index, batched. Candidates are re-scored with the stored
+   * vectors, kept here as int8 with a per-vector scale (1 KB a photo; cosine error ~1e-3) as they
+   * stream past as queries: re-reading each neighbour's vector from SQLite would cost more than the
+   * search itself.
+   */
   #vectorPairs(nodeOfContent: ReadonlyMap<string, number>, threshold: number): CandidatePair[] {
     if (!this.#vectors || !this.#modelId) return [];
     const vectors = this.#vectors;
-    const live = new Set(nodeOfContent.keys());
-    const pairs: CandidatePair[] = [];
-    // Each pair is usually proposed from both sides: re-score it once (the expensive part is
-    // reading the neighbour's stored vector).
+    const live = vectors.liveContents();
+    const quantized = new QuantizedVectors();
+    const proposals: Array<{ query: number; neighbour: string }> = [];
+    // Each pair is usually proposed from both sides: keep it once.
     const proposed = new Set<string>();
     for (const page of this.#embeddings.liveEmbeddingPages(this.#modelId, QUERY_PAGE)) {
       const dim = page[0]?.vector.length ?? 0;
       const queries = new Float32Array(page.length * dim);
-      page.forEach((item, i) => queries.set(item.vector, i * dim));
+      const ordinals = page.map((item, i) => {
+        queries.set(item.vector, i * dim);
+        return quantized.add(item.contentHash, item.vector);
+      });
       const accept = (q: number, contentHash: string): boolean => {
         const query = page[q]?.contentHash ?? '';
         const key = query < contentHash ? `${query}|${contentHash}` : `${contentHash}|${query}`;
@@ -157,24 +166,73 @@ export class NearDuplicatesService implements NearDuplicateFinder {
         proposed.add(key);
         return true;
       };
-      // Candidates below the threshold are dropped before the (exact) re-scoring; near duplicates
-      // are close neighbours, so a narrower search than "similar photos" uses finds them.
+      // Approximate scores never underestimate, so candidates below the threshold are dropped here;
+      // near duplicates are close neighbours, found by a narrower search than "similar photos".
       const results = vectors.search(queries, NEAR_NEIGHBOURS, live, {
         minApproximateScore: threshold,
         accept,
         candidates: GROUPING_CANDIDATES,
+        rescore: false,
       });
-      page.forEach((item, i) => {
-        const a = nodeOfContent.get(item.contentHash);
-        if (a === undefined) return;
-        for (const hit of results[i] ?? []) {
-          if (hit.cosine < threshold) break; // best first
-          const b = nodeOfContent.get(hit.contentHash);
-          if (b !== undefined && b !== a) pairs.push({ a, b, score: hit.cosine });
-        }
+      results.forEach((hits, q) => {
+        for (const hit of hits) proposals.push({ query: ordinals[q]!, neighbour: hit.contentHash });
       });
     }
+    const pairs: CandidatePair[] = [];
+    for (const { query, neighbour } of proposals) {
+      const other = quantized.ordinalOf(neighbour);
+      if (other === undefined) continue; // no stored vector (cannot happen for live contents)
+      const cosine = quantized.cosine(query, other);
+      if (cosine < threshold) continue;
+      const a = nodeOfContent.get(quantized.hashOf(query));
+      const b = nodeOfContent.get(neighbour);
+      if (a !== undefined && b !== undefined && a !== b) pairs.push({ a, b, score: cosine });
+    }
     return pairs;
+  }
+}
+
+/** Unit vectors stored as int8 with one scale each, for fast approximate-exact dot products. */
+class QuantizedVectors {
+  #data = new Int8Array(0);
+  #scales: number[] = [];
+  #hashes: string[] = [];
+  readonly #ordinals = new Map<string, number>();
+  #dim = 0;
+
+  add(contentHash: string, vector: Float32Array): number {
+    if (this.#dim === 0) this.#dim = vector.length;
+    const ordinal = this.#hashes.length;
+    if ((ordinal + 1) * this.#dim > this.#data.length) {
+      const bigger = new Int8Array(Math.max(1024, ordinal * 2) * this.#dim);
+      bigger.set(this.#data);
+      this.#data = bigger;
+    }
+    let max = 0;
+    for (let i = 0; i < vector.length; i++) max = Math.max(max, Math.abs(vector[i]!));
+    const scale = max > 0 ? 127 / max : 1;
+    const offset = ordinal * this.#dim;
+    for (let i = 0; i < vector.length; i++) this.#data[offset + i] = Math.round(vector[i]! * scale);
+    this.#scales.push(scale);
+    this.#hashes.push(contentHash);
+    this.#ordinals.set(contentHash, ordinal);
+    return ordinal;
+  }
+
+  ordinalOf(contentHash: string): number | undefined {
+    return this.#ordinals.get(contentHash);
+  }
+
+  hashOf(ordinal: number): string {
+    return this.#hashes[ordinal] ?? '';
+  }
+
+  cosine(a: number, b: number): number {
+    const data = this.#data;
+    const dim = this.#dim;
+    let sum = 0;
+    for (let i = 0, x = a * dim, y = b * dim; i < dim; i++) sum += data[x + i]! * data[y + i]!;
+    return sum / (this.#scales[a]! * this.#scales[b]!);
   }
 }
 

@@ -64,6 +64,12 @@ export async function createSessionWithFallback(
       const session = await InferenceSession.create(modelBytes, {
         executionProviders: [provider],
         graphOptimizationLevel: 'all',
+        // Inference (~1 ms a photo) shares the cores with decoding (~30 ms a photo). ORT's default
+        // thread pool spins on every core while idle, which starves the decoders: one thread, no
+        // spinning, and the photos decode in parallel around it.
+        intraOpNumThreads: 1,
+        interOpNumThreads: 1,
+        extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
       });
       for (const failure of failures) log(`embedding: cannot use execution provider ${failure}`);
       if (failures.length > 0) log(`embedding: using execution provider ${provider}`);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { IndexError, IndexProgress, IndexReport } from '../../shared/types';
 import { errnoCode, errorMessage } from '../errors';
-import { contentHashOf } from '../media/content-hash';
+import { contentHashOfAsync } from '../media/content-hash';
 import { decodePhoto } from '../media/photo-decoder';
 import { scanRoots, type ScannedFile } from '../scan/scanner';
 import type { ContentRecord, FileRecord, PhotoRepository, RootRow, StoredFile } from '../store/photo.repository';
@@ -92,6 +92,13 @@ export class IndexerService {
     const decodes = new DecodeRegistry();
     let pending: Array<Exclude<Outcome, { kind: 'vanished' }>> = [];
     let flushing: Promise<void> = Promise.resolve();
+    let queuedFlushes = 0;
+    const queueFlush = (): void => {
+      queuedFlushes += 1;
+      flushing = flushing.then(flush).finally(() => {
+        queuedFlushes -= 1;
+      });
+    };
 
     const flush = async (): Promise<void> => {
       const batch = pending;
@@ -127,7 +134,7 @@ export class IndexerService {
         counters.moved += 1;
       }
       pending.push(outcome);
-      if (pending.length >= BATCH_SIZE) flushing = flushing.then(flush);
+      if (pending.length >= BATCH_SIZE) queueFlush();
     };
 
     let cancelled = false;
@@ -141,11 +148,13 @@ export class IndexerService {
         }
         const file = work[next++] as ScannedFile;
         await processFile(file);
-        await flushing; // back-pressure: never run far ahead of the writer/embedder
+        // Back-pressure: decoding goes on while one batch is embedded and written, but never runs
+        // more than one batch ahead of the writer/embedder.
+        if (queuedFlushes > 1) await flushing;
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
-    flushing = flushing.then(flush);
+    queueFlush();
     await flushing;
     progress.finish();
 
@@ -205,7 +214,7 @@ export class IndexerService {
       this.#log(`skip ${file.path}: ${reason}`);
       return { kind: 'failed', file: { ...base, size: file.size, mtimeMs: file.mtimeMs, contentHash: null, status: 'error', error: reason } };
     }
-    const contentHash = contentHashOf(read.bytes);
+    const contentHash = await contentHashOfAsync(read.bytes);
     const record = { ...base, size: read.size, mtimeMs: read.mtimeMs, contentHash };
 
     // Another file with these bytes is being decoded right now: wait for it instead of decoding twice.

@@ -27,6 +27,10 @@ export interface ImageSource {
   readonly height: number;
   /** EXIF orientation (1-8) of the file, 1 when absent. */
   readonly orientation: number;
+  /** Whether the pixels carry an alpha channel. */
+  readonly hasAlpha: boolean;
+  /** Already 8-bit sRGB with three channels: no colour conversion needed. */
+  readonly plainRgb: boolean;
   /** A fresh sharp pipeline yielding the picture upright (orientation applied). */
   pipeline(): sharp.Sharp;
 }
@@ -58,6 +62,8 @@ function fromSharpMetadata(filePath: string, metadata: sharp.Metadata, pipeline:
     width: swap ? height : width,
     height: swap ? width : height,
     orientation,
+    hasAlpha: metadata.hasAlpha === true,
+    plainRgb: metadata.space === 'srgb' && metadata.channels === 3 && metadata.depth === 'uchar' && !metadata.icc,
     pipeline,
   };
 }
@@ -80,6 +86,8 @@ async function openHeic(filePath: string, bytes: Uint8Array, sharpError: unknown
     width,
     height,
     orientation: 1,
+    hasAlpha: true, // libheif hands over RGBA
+    plainRgb: false,
     pipeline: () => sharp(rgba, { raw: { width, height, channels: 4 }, limitInputPixels: MAX_INPUT_PIXELS }),
   };
 }

@@ -3,6 +3,7 @@ import { DecodeError } from '../errors';
 import { readPhotoMetadata, type PhotoMetadata } from './exif';
 import { openImage, describeSharpError } from './image-source';
 import { PHASH_INPUT_SIZE, perceptualHash, perceptualHashVariants } from './perceptual-hash';
+import { resizeArea, resizeBilinearRgb, rgbToGray } from './pixel-resize';
 
 /** Long edge of the working copy every derivative is made from, and of the stored thumbnail. */
 export const WORKING_SIZE = 256;
@@ -35,27 +36,25 @@ export async function decodePhoto(filePath: string, bytes: Uint8Array, options: 
   const source = await openImage(filePath, bytes);
   let working: { data: Buffer; info: sharp.OutputInfo };
   try {
-    working = await source
+    let pipeline = source
       .pipeline()
-      .resize({ width: WORKING_SIZE, height: WORKING_SIZE, fit: 'inside', withoutEnlargement: true })
-      .flatten({ background: '#ffffff' })
-      .toColourspace('srgb')
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+      .resize({ width: WORKING_SIZE, height: WORKING_SIZE, fit: 'inside', withoutEnlargement: true });
+    // Transparent pictures go on white, as a viewer shows them; opaque ones skip the extra pass.
+    if (source.hasAlpha) pipeline = pipeline.flatten({ background: '#ffffff' }).removeAlpha();
+    if (!source.plainRgb) pipeline = pipeline.toColourspace('srgb'); // CMYK, grayscale, 16-bit, ICC-tagged
+    working = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   } catch (error) {
     throw new DecodeError(filePath, describeSharpError(error, filePath, bytes), { cause: error });
   }
-  const raw = { raw: { width: working.info.width, height: working.info.height, channels: working.info.channels } } as const;
+  const { width, height, channels } = working.info;
+  if (channels !== 3) throw new DecodeError(filePath, `unexpected pixel layout after decoding (${channels} channels)`);
   const modelInputSize = options.modelInputSize ?? 0;
-  const [thumbnailWebp, gray, modelInput, metadata] = await Promise.all([
-    sharp(working.data, raw).webp({ quality: 80, effort: 2 }).toBuffer(),
-    sharp(working.data, raw).resize(PHASH_INPUT_SIZE, PHASH_INPUT_SIZE, { fit: 'fill' }).grayscale().raw().toBuffer(),
-    modelInputSize > 0
-      ? sharp(working.data, raw).resize(modelInputSize, modelInputSize, { fit: 'fill' }).raw().toBuffer()
-      : Promise.resolve(null),
-    readPhotoMetadata(bytes),
-  ]);
+  // The thumbnail encodes on a libuv thread while the small derivatives are computed here.
+  const thumbnail = sharp(working.data, { raw: { width, height, channels } }).webp({ quality: 80, effort: 0 }).toBuffer();
+  const pixels = new Uint8Array(working.data.buffer, working.data.byteOffset, working.data.byteLength);
+  const gray = resizeArea(rgbToGray(pixels), width, height, 1, PHASH_INPUT_SIZE, PHASH_INPUT_SIZE);
+  const modelInput = modelInputSize > 0 ? resizeBilinearRgb(pixels, width, height, modelInputSize, modelInputSize) : null;
+  const [thumbnailWebp, metadata] = await Promise.all([thumbnail, readPhotoMetadata(bytes)]);
   return {
     format: source.format,
     width: source.width,
@@ -65,6 +64,6 @@ export async function decodePhoto(filePath: string, bytes: Uint8Array, options: 
     perceptualHash: perceptualHash(gray),
     perceptualHashVariants: perceptualHashVariants(gray),
     thumbnailWebp,
-    modelInput: modelInput ? new Uint8Array(modelInput.buffer, modelInput.byteOffset, modelInput.byteLength) : null,
+    modelInput,
   };
 }

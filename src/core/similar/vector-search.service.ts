@@ -15,6 +15,11 @@ export interface SearchOptions {
   readonly accept?: (queryIndex: number, contentHash: string) => boolean;
   /** Search breadth of the approximate index (see VectorIndex). */
   readonly candidates?: number;
+  /**
+   * Re-score candidates exactly from the stored vectors (default true). Off for callers that hold
+   * the vectors themselves: the scores are then the index's (exact for flat, estimates otherwise).
+   */
+  readonly rescore?: boolean;
 }
 
 export interface ContentHit {
@@ -147,7 +152,8 @@ export class VectorSearchService {
       return kept;
     });
     // Exact re-scoring from the stored vectors, read in one query for the whole batch.
-    const stored = exact ? new Map<string, Float32Array>() : this.#embeddings.embeddingsOf(uniqueHashes(candidates), this.#modelId);
+    const rescore = !exact && options.rescore !== false;
+    const stored = rescore ? this.#embeddings.embeddingsOf(uniqueHashes(candidates), this.#modelId) : new Map<string, Float32Array>();
     return candidates.map((list, q) => {
       const query = queries.subarray(q * this.#dim, (q + 1) * this.#dim);
       return list
