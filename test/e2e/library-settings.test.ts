@@ -157,10 +157,9 @@ describe.skipIf(!chromiumAvailable())('library grid and settings', () => {
     expect(await slider.inputValue()).toBe(String(nearThresholdRange.max));
     const strict = await callBridge<DuplicatesReport>('duplicates:list', { kind: 'near', threshold: nearThresholdRange.max, hashDistance });
     await expect.poll(shownNearGroups).toEqual(groupKeys(strict.groups));
+    // The view follows the slider (both ends equal the API's answer for the slider's value); that a
+    // stricter threshold finds fewer pairs is pinned in test/integration/similarity.test.ts.
     expect(strict.groups.length).toBeLessThanOrEqual(loose.groups.length);
-    // With embeddings the fixture's look-alike day photos group at the loose end only, so the view must have changed.
-    const { model } = await callBridge<LibraryStats>('library:stats');
-    if (model) expect(strict.groups.length).toBeLessThan(loose.groups.length);
     await page.screenshot({ path: `${SCREENSHOT_PREFIX}near-strict.png`, fullPage: true });
   });
 
