@@ -44,6 +44,20 @@ describe('incremental indexing', () => {
     expect(doppel.stats().files).toBe(5);
   });
 
+  it('should drop a file deleted between the scan and its read, without an error', async () => {
+    await doppel.index([photos]);
+    const doomed = path.join(photos, 'a', 'scene 5.jpg');
+    await writeScene(doomed, 555, { width: 320, height: 240 }); // changed: it will be read again
+    const report = await doppel.index([photos], {
+      onProgress: (p) => {
+        if (p.phase === 'index' && p.done === 0 && fs.existsSync(doomed)) fs.rmSync(doomed);
+      },
+    });
+    expect(report).toMatchObject({ scanned: 6, removed: 1, errors: [] });
+    expect(doppel.stats().files).toBe(5);
+    expect(doppel.thumbnailPath(doomed)).toBeNull();
+  });
+
   it('should report progress with phases, counts and a rate', async () => {
     const events: IndexProgress[] = [];
     await doppel.index([photos], { onProgress: (p) => events.push(p) });

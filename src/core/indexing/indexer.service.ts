@@ -90,6 +90,7 @@ export class IndexerService {
     progress.start('index', work.length);
     const rootIdOf = new Map(roots.map((root) => [root.path, root.id]));
     const decodes = new DecodeRegistry();
+    const vanished: string[] = []; // deleted between the scan and the read
     let pending: Array<Exclude<Outcome, { kind: 'vanished' }>> = [];
     let flushing: Promise<void> = Promise.resolve();
     let queuedFlushes = 0;
@@ -123,6 +124,7 @@ export class IndexerService {
       progress.tick(file.path);
       if (outcome.kind === 'vanished') {
         counters.removed += 1;
+        vanished.push(outcome.path);
         return;
       }
       counters.indexed += 1;
@@ -156,6 +158,7 @@ export class IndexerService {
     await Promise.all(Array.from({ length: concurrency }, worker));
     queueFlush();
     await flushing;
+    this.#photos.removeFilesByPath(vanished);
     progress.finish();
 
     if (!cancelled) {

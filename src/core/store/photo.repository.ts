@@ -101,6 +101,7 @@ export class PhotoRepository {
            @perceptualHash, @ph0, @ph1, @ph2, @ph3, @variants, NULL, @now)`,
       ),
       deleteFile: db.prepare<[number]>('DELETE FROM files WHERE id = ?'),
+      deleteFileByPath: db.prepare<[string]>('DELETE FROM files WHERE path = ?'),
       setPixelHash: db.prepare<[string, string]>('UPDATE contents SET pixel_hash = ? WHERE hash = ?'),
       signatures: db.prepare<[], { hash: string; width: number; height: number; phash: string; pixel_hash: string | null }>(
         `SELECT c.hash, c.width, c.height, c.phash, c.pixel_hash FROM contents c
@@ -205,6 +206,13 @@ export class PhotoRepository {
       perceptualHashVariants: JSON.parse(row.phash_variants) as string[],
       pixelHash: row.pixel_hash,
     }));
+  }
+
+  removeFilesByPath(paths: readonly string[]): void {
+    if (paths.length === 0) return;
+    this.#db.transaction(() => {
+      for (const filePath of paths) this.#statements.deleteFileByPath.run(filePath);
+    })();
   }
 
   /** Signatures of every content that at least one readable file still has. */
