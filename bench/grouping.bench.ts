@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { NearDuplicatesService } from '../src/core/duplicates/near-duplicates.service';
 import { VectorSearchService } from '../src/core/similar/vector-search.service';
+import { DuplicateRepository } from '../src/core/store/duplicate.repository';
 import { EmbeddingRepository } from '../src/core/store/embedding.repository';
 import { openLibraryDatabase } from '../src/core/store/library.database';
 import { PhotoRepository, type ContentRecord, type FileRecord } from '../src/core/store/photo.repository';
@@ -74,7 +75,7 @@ export async function runGroupingBench(options: { photos?: number } = {}): Promi
     console.log(`grouping: vector index build for ${photos} photos (${vectorsService.kind}): ${buildSeconds.toFixed(1)} s`);
 
     const near = new NearDuplicatesService({
-      photos: photoRepository,
+      groups: new DuplicateRepository(db),
       embeddings,
       vectors: vectorsService,
       modelId: MODEL,

@@ -10,6 +10,7 @@ import type { ExecutionProviderRequest } from './embedding/execution-providers';
 import { EmbeddingPipeline } from './similar/embedding-pipeline';
 import { SimilarService } from './similar/similar.service';
 import { VectorSearchService } from './similar/vector-search.service';
+import { DuplicateRepository } from './store/duplicate.repository';
 import { EmbeddingRepository } from './store/embedding.repository';
 import { IndexerService, type IndexOptions } from './indexing/indexer.service';
 import { PixelIdentityService } from './indexing/pixel-identity.service';
@@ -105,10 +106,11 @@ export class Doppel {
       consumer: similarity?.pipeline ?? null,
       log,
     });
+    const groups = new DuplicateRepository(db);
     this.#duplicates = new DuplicatesService(
-      this.#photos,
+      groups,
       new NearDuplicatesService({
-        photos: this.#photos,
+        groups,
         embeddings: this.#embeddings,
         vectors: similarity?.vectors ?? null,
         modelId: similarity?.embedder.modelId ?? null,

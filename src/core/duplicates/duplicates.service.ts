@@ -1,5 +1,5 @@
 import type { DuplicateGroup, DuplicateKindFilter, DuplicatesReport } from '../../shared/types';
-import type { PhotoRepository } from '../store/photo.repository';
+import type { DuplicateRepository } from '../store/duplicate.repository';
 import { byWastedBytes, toDuplicateGroup } from './file-groups';
 
 /** Near-duplicate grouping, provided by the similarity layer when a model is available. */
@@ -20,11 +20,11 @@ export interface DuplicatesOptions extends NearDuplicateOptions {
 
 /** Lists duplicate groups of the requested kinds, biggest waste first. */
 export class DuplicatesService {
-  readonly #photos: PhotoRepository;
+  readonly #groups: DuplicateRepository;
   readonly #near: NearDuplicateFinder | null;
 
-  constructor(photos: PhotoRepository, near: NearDuplicateFinder | null) {
-    this.#photos = photos;
+  constructor(groups: DuplicateRepository, near: NearDuplicateFinder | null) {
+    this.#groups = groups;
     this.#near = near;
   }
 
@@ -32,10 +32,10 @@ export class DuplicatesService {
     const kind = options.kind ?? 'all';
     const groups: DuplicateGroup[] = [];
     if (kind === 'exact' || kind === 'all') {
-      for (const row of this.#photos.exactGroups()) groups.push(toDuplicateGroup('exact', row.members));
+      for (const row of this.#groups.exactGroups()) groups.push(toDuplicateGroup('exact', row.members));
     }
     if (kind === 'pixel' || kind === 'all') {
-      for (const row of this.#photos.pixelGroups()) groups.push(toDuplicateGroup('pixel', row.members));
+      for (const row of this.#groups.pixelGroups()) groups.push(toDuplicateGroup('pixel', row.members));
     }
     if ((kind === 'near' || kind === 'all') && this.#near) {
       groups.push(...(await this.#near.nearDuplicateGroups(options)));

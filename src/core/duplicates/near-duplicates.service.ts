@@ -1,7 +1,8 @@
 import type { DuplicateGroup } from '../../shared/types';
 import { dot, type VectorSearchService } from '../similar/vector-search.service';
 import type { EmbeddingRepository } from '../store/embedding.repository';
-import type { GroupMember, PhotoRepository, PictureRow } from '../store/photo.repository';
+import type { DuplicateRepository } from '../store/duplicate.repository';
+import type { GroupMember, PictureRow } from '../store/photo.repository';
 import type { NearDuplicateFinder, NearDuplicateOptions } from './duplicates.service';
 import { byWastedBytes, roundScore, toDuplicateGroup } from './file-groups';
 import { HammingIndex } from './hamming-index';
@@ -33,21 +34,21 @@ interface PictureNode {
  * identical files are one node, so they never form a near group of their own.
  */
 export class NearDuplicatesService implements NearDuplicateFinder {
-  readonly #photos: PhotoRepository;
+  readonly #groups: DuplicateRepository;
   readonly #embeddings: EmbeddingRepository;
   readonly #vectors: VectorSearchService | null;
   readonly #modelId: string | null;
   readonly #log: (line: string) => void;
 
   constructor(deps: {
-    photos: PhotoRepository;
+    groups: DuplicateRepository;
     embeddings: EmbeddingRepository;
     vectors: VectorSearchService | null;
     modelId: string | null;
     log?: (line: string) => void;
   }) {
     this.#log = deps.log ?? (() => {});
-    this.#photos = deps.photos;
+    this.#groups = deps.groups;
     this.#embeddings = deps.embeddings;
     this.#vectors = deps.vectors;
     this.#modelId = deps.modelId;
@@ -78,7 +79,7 @@ export class NearDuplicatesService implements NearDuplicateFinder {
       const scores = new Map<string, number>();
       for (const { node, score } of [{ node: cluster.centre, score: 1 }, ...cluster.members]) {
         for (const content of nodes[node]?.contents ?? []) {
-          for (const file of this.#photos.filesOfContent(content.hash)) {
+          for (const file of this.#groups.filesOfContent(content.hash)) {
             members.push({ ...file, pixels: pixelsOfContent.get(content.hash) ?? 0 });
             scores.set(file.path, roundScore(score));
           }
@@ -122,7 +123,7 @@ export class NearDuplicatesService implements NearDuplicateFinder {
     const byKey = new Map<string, number>();
     const nodes: Array<{ contents: PictureRow[]; pixels: number }> = [];
     const nodeOfContent = new Map<string, number>();
-    for (const picture of this.#photos.pictures()) {
+    for (const picture of this.#groups.pictures()) {
       const key = picture.pixelHash ?? picture.hash;
       let node = byKey.get(key);
       if (node === undefined) {

@@ -118,23 +118,6 @@ export class PhotoRepository {
            AND EXISTS (SELECT 1 FROM files f WHERE f.content_hash = c.hash AND f.status = 'ok')`,
         ),
       ),
-      exactGroups: db.prepare<[], { key: string; members: string }>(
-        `SELECT content_hash AS key,
-                json_group_array(json_object('path', path, 'size', size, 'mtimeMs', mtime_ms, 'inode', dev || ':' || ino)) AS members
-         FROM (SELECT * FROM files WHERE content_hash IS NOT NULL AND size > 0 ORDER BY path)
-         GROUP BY content_hash HAVING count(*) > 1`,
-      ),
-      pixelGroups: db.prepare<[], { key: string; members: string }>(
-        `SELECT c.pixel_hash AS key,
-                json_group_array(json_object('path', f.path, 'size', f.size, 'mtimeMs', f.mtime_ms, 'inode', f.dev || ':' || f.ino)) AS members
-         FROM (SELECT * FROM files WHERE status = 'ok' ORDER BY path) f JOIN contents c ON c.hash = f.content_hash
-         WHERE c.pixel_hash IS NOT NULL
-         GROUP BY c.pixel_hash HAVING count(DISTINCT c.hash) > 1`,
-      ),
-      pictures: db.prepare<[], { hash: string; width: number; height: number; phash: string; phash_variants: string; pixel_hash: string | null }>(
-        `SELECT c.hash, c.width, c.height, c.phash, c.phash_variants, c.pixel_hash FROM contents c
-         WHERE EXISTS (SELECT 1 FROM files f WHERE f.content_hash = c.hash AND f.status = 'ok') ORDER BY c.hash`,
-      ),
       photoPage: db.prepare<[number, number], { path: string; size: number; format: string; width: number; height: number; taken_at: string | null; camera_make: string | null; camera_model: string | null }>(
         `SELECT f.path, f.size, c.format, c.width, c.height, c.taken_at, c.camera_make, c.camera_model
          FROM files f JOIN contents c ON c.hash = f.content_hash WHERE f.status = 'ok'
@@ -145,9 +128,6 @@ export class PhotoRepository {
                 sum(size) AS bytes FROM files`,
       ),
       errors: db.prepare<[], { path: string; error: string | null }>(`SELECT path, error FROM files WHERE status != 'ok' ORDER BY path`),
-      fileDetails: db.prepare<[string], { path: string; size: number; mtime_ms: number; dev: number; ino: number }>(
-        `SELECT path, size, mtime_ms, dev, ino FROM files WHERE content_hash = ? AND status = 'ok' ORDER BY path`,
-      ),
     };
   }
 
@@ -194,18 +174,6 @@ export class PhotoRepository {
     this.#db.transaction(() => {
       for (const id of ids) this.#statements.deleteFile.run(id);
     })();
-  }
-
-  /** Every readable content with what near-duplicate grouping needs to know about it. */
-  pictures(): PictureRow[] {
-    return this.#statements.pictures.all().map((row) => ({
-      hash: row.hash,
-      width: row.width,
-      height: row.height,
-      perceptualHash: row.phash,
-      perceptualHashVariants: JSON.parse(row.phash_variants) as string[],
-      pixelHash: row.pixel_hash,
-    }));
   }
 
   removeFilesByPath(paths: readonly string[]): void {
@@ -258,25 +226,6 @@ export class PhotoRepository {
     return this.#statements.contentsByPixelHash.all(pixelHash).map((row) => row.hash);
   }
 
-  /** Byte-identical files (same content hash), two or more per group. */
-  exactGroups(): FileGroupRow[] {
-    return this.#statements.exactGroups.all().map(toFileGroup);
-  }
-
-  /** Files whose contents differ but whose pixels are identical, with the byte copies of each. */
-  pixelGroups(): FileGroupRow[] {
-    return this.#statements.pixelGroups.all().map(toFileGroup);
-  }
-
-  filesOfContent(contentHash: string): GroupMember[] {
-    return this.#statements.fileDetails.all(contentHash).map((row) => ({
-      path: row.path,
-      size: row.size,
-      mtimeMs: row.mtime_ms,
-      inode: `${row.dev}:${row.ino}`,
-    }));
-  }
-
   /** A page of readable photos, newest capture first. */
   photoPage(offset: number, limit: number): PhotoSummary[] {
     return this.#statements.photoPage.all(limit, offset).map((row) => ({
@@ -304,6 +253,3 @@ function toSignature(row: { hash: string; width: number; height: number; phash: 
   return { hash: row.hash, width: row.width, height: row.height, perceptualHash: row.phash, pixelHash: row.pixel_hash };
 }
 
-function toFileGroup(row: { key: string; members: string }): FileGroupRow {
-  return { key: row.key, members: JSON.parse(row.members) as GroupMember[] };
-}

@@ -1,0 +1,67 @@
+import type { SqliteDatabase } from './library.database';
+import type { FileGroupRow, GroupMember, PictureRow } from './photo.repository';
+
+/** SQLite reads behind duplicate detection: byte and pixel groups, pictures for near-duplicate grouping. */
+export class DuplicateRepository {
+  readonly #statements;
+
+  constructor(db: SqliteDatabase) {
+    this.#statements = {
+      exactGroups: db.prepare<[], { key: string; members: string }>(
+        `SELECT content_hash AS key,
+                json_group_array(json_object('path', path, 'size', size, 'mtimeMs', mtime_ms, 'inode', dev || ':' || ino)) AS members
+         FROM (SELECT * FROM files WHERE content_hash IS NOT NULL AND size > 0 ORDER BY path)
+         GROUP BY content_hash HAVING count(*) > 1`,
+      ),
+      pixelGroups: db.prepare<[], { key: string; members: string }>(
+        `SELECT c.pixel_hash AS key,
+                json_group_array(json_object('path', f.path, 'size', f.size, 'mtimeMs', f.mtime_ms, 'inode', f.dev || ':' || f.ino)) AS members
+         FROM (SELECT * FROM files WHERE status = 'ok' ORDER BY path) f JOIN contents c ON c.hash = f.content_hash
+         WHERE c.pixel_hash IS NOT NULL
+         GROUP BY c.pixel_hash HAVING count(DISTINCT c.hash) > 1`,
+      ),
+      pictures: db.prepare<[], { hash: string; width: number; height: number; phash: string; phash_variants: string; pixel_hash: string | null }>(
+        `SELECT c.hash, c.width, c.height, c.phash, c.phash_variants, c.pixel_hash FROM contents c
+         WHERE EXISTS (SELECT 1 FROM files f WHERE f.content_hash = c.hash AND f.status = 'ok') ORDER BY c.hash`,
+      ),
+      fileDetails: db.prepare<[string], { path: string; size: number; mtime_ms: number; dev: number; ino: number }>(
+        `SELECT path, size, mtime_ms, dev, ino FROM files WHERE content_hash = ? AND status = 'ok' ORDER BY path`,
+      ),
+    };
+  }
+
+  /** Byte-identical files (same content hash), two or more per group. */
+  exactGroups(): FileGroupRow[] {
+    return this.#statements.exactGroups.all().map(toFileGroup);
+  }
+
+  /** Files whose contents differ but whose pixels are identical, with the byte copies of each. */
+  pixelGroups(): FileGroupRow[] {
+    return this.#statements.pixelGroups.all().map(toFileGroup);
+  }
+
+  /** Every readable content with what near-duplicate grouping needs to know about it. */
+  pictures(): PictureRow[] {
+    return this.#statements.pictures.all().map((row) => ({
+      hash: row.hash,
+      width: row.width,
+      height: row.height,
+      perceptualHash: row.phash,
+      perceptualHashVariants: JSON.parse(row.phash_variants) as string[],
+      pixelHash: row.pixel_hash,
+    }));
+  }
+
+  filesOfContent(contentHash: string): GroupMember[] {
+    return this.#statements.fileDetails.all(contentHash).map((row) => ({
+      path: row.path,
+      size: row.size,
+      mtimeMs: row.mtime_ms,
+      inode: `${row.dev}:${row.ino}`,
+    }));
+  }
+}
+
+function toFileGroup(row: { key: string; members: string }): FileGroupRow {
+  return { key: row.key, members: JSON.parse(row.members) as GroupMember[] };
+}
