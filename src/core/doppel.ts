@@ -69,6 +69,7 @@ export class Doppel {
   readonly #thumbnails: ThumbnailStore;
   readonly #indexer: IndexerService;
   readonly #duplicates: DuplicatesService;
+  readonly #near: NearDuplicatesService;
   readonly #finder: FindService;
   readonly #embeddings: EmbeddingRepository;
   readonly #similarity: Similarity | null;
@@ -107,16 +108,14 @@ export class Doppel {
       log,
     });
     const groups = new DuplicateRepository(db);
-    this.#duplicates = new DuplicatesService(
+    this.#near = new NearDuplicatesService({
       groups,
-      new NearDuplicatesService({
-        groups,
-        embeddings: this.#embeddings,
-        vectors: similarity?.vectors ?? null,
-        modelId: similarity?.embedder.modelId ?? null,
-        log,
-      }),
-    );
+      embeddings: this.#embeddings,
+      vectors: similarity?.vectors ?? null,
+      modelId: similarity?.embedder.modelId ?? null,
+      log,
+    });
+    this.#duplicates = new DuplicatesService(groups, this.#near);
     this.#finder = new FindService(this.#photos, new PixelIdentityService(this.#photos, log), similarity?.similar ?? null);
   }
 
@@ -159,7 +158,11 @@ export class Doppel {
     this.#assertOpen();
     if (roots.length === 0) throw new InvalidArgumentError('Nothing to index: give at least one folder');
     for (const root of roots) assertFolder(root);
-    return this.#indexer.index(roots, options);
+    try {
+      return await this.#indexer.index(roots, options);
+    } finally {
+      this.#near.invalidate();
+    }
   }
 
   async duplicates(options: DuplicatesOptions = {}): Promise<DuplicatesReport> {

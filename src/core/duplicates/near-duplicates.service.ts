@@ -39,6 +39,8 @@ export class NearDuplicatesService implements NearDuplicateFinder {
   readonly #vectors: VectorSearchService | null;
   readonly #modelId: string | null;
   readonly #log: (line: string) => void;
+  /** The last answer: the library only changes through indexing, which calls `invalidate()`. */
+  #cache: { key: string; groups: DuplicateGroup[] } | null = null;
 
   constructor(deps: {
     groups: DuplicateRepository;
@@ -54,9 +56,22 @@ export class NearDuplicatesService implements NearDuplicateFinder {
     this.#modelId = deps.modelId;
   }
 
+  /** Forget cached groups (after an index run changed the library). */
+  invalidate(): void {
+    this.#cache = null;
+  }
+
   async nearDuplicateGroups(options: NearDuplicateOptions = {}): Promise<DuplicateGroup[]> {
     const threshold = options.threshold ?? DEFAULT_NEAR_COSINE;
     const hashDistance = options.hashDistance ?? DEFAULT_NEAR_HASH_DISTANCE;
+    const key = `${threshold}|${hashDistance}`;
+    if (this.#cache?.key === key) return this.#cache.groups;
+    const groups = this.#computeGroups(threshold, hashDistance);
+    this.#cache = { key, groups };
+    return groups;
+  }
+
+  #computeGroups(threshold: number, hashDistance: number): DuplicateGroup[] {
     let started = performance.now();
     const lap = (what: string): void => {
       const now = performance.now();
