@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 const entries = {
   cli: 'src/cli/main.ts',
   eval: 'src/eval/main.ts',
+  demo: 'src/demo/main.ts',
   bench: 'bench/run.ts',
 };
 await build({
