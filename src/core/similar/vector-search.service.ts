@@ -131,11 +131,12 @@ export class VectorSearchService {
     const index = this.#ready();
     const queryCount = queries.length / this.#dim;
     if (index.size === 0 || k <= 0) return Array.from({ length: queryCount }, () => []);
-    // Slack for masked (deleted) positions; more than a quarter dead triggers a rebuild anyway.
-    const dead = Math.max(0, this.#positions.length - live.size);
-    const fetch = Math.min(index.size, k + Math.min(dead, 2 * k) + 8);
-    const hits = index.search(queries, fetch, options.candidates === undefined ? {} : { candidates: options.candidates });
     const exact = index.kind === 'flat'; // flat scores are exact cosines already
+    // Room for the exact re-scoring to reorder (approximate scores blur near the cut) and for
+    // masked (deleted) positions; more than a quarter dead triggers a rebuild anyway.
+    const dead = Math.max(0, this.#positions.length - live.size);
+    const fetch = Math.min(index.size, (exact ? k : 2 * k) + Math.min(dead, 2 * k) + 8);
+    const hits = index.search(queries, fetch, options.candidates === undefined ? {} : { candidates: options.candidates });
     // Keep live, distinct candidates; approximate scores never underestimate (PCA shortens
     // distances), so a candidate scoring below the floor is below it exactly too.
     const candidates = hits.map((list, q) => {
