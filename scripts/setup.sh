@@ -57,4 +57,4 @@ if [ ! -d "$EVAL_PHOTOS" ] && command -v apt-get >/dev/null 2>&1; then
   rm -rf "$tmp"
 fi
 npm run build
-echo "setup: done. Try: npx doppel index ~/Pictures && npx doppel duplicates"
+echo "setup: done. Try: npm run demo  (or: npx doppel index ~/Pictures && npx doppel duplicates)"
