@@ -12,6 +12,7 @@ import { SimilarService } from './similar/similar.service';
 import { VectorSearchService } from './similar/vector-search.service';
 import { DuplicateRepository } from './store/duplicate.repository';
 import { EmbeddingRepository } from './store/embedding.repository';
+import { SettingsRepository } from './store/settings.repository';
 import { IndexerService, type IndexOptions } from './indexing/indexer.service';
 import { PixelIdentityService } from './indexing/pixel-identity.service';
 import { defaultLibraryDir } from './library-paths';
@@ -88,6 +89,7 @@ export class Doppel {
     this.#photos = new PhotoRepository(db);
     this.#embeddings = new EmbeddingRepository(db);
     this.#thumbnails = new ThumbnailStore(libraryDir);
+    const settings = new SettingsRepository(db);
     this.#similarityError = similarityError;
     this.#similarity = null;
     if (embedder) {
@@ -96,12 +98,13 @@ export class Doppel {
         embedder,
         vectors,
         similar: new SimilarService({ photos: this.#photos, embeddings: this.#embeddings, embedder, vectors }),
-        pipeline: new EmbeddingPipeline({ embedder, embeddings: this.#embeddings, photos: this.#photos, vectors, log }),
+        pipeline: new EmbeddingPipeline({ embedder, embeddings: this.#embeddings, photos: this.#photos, settings, vectors, log }),
       };
     }
     const similarity = this.#similarity;
     this.#indexer = new IndexerService({
       photos: this.#photos,
+      settings,
       thumbnails: this.#thumbnails,
       libraryDir,
       consumer: similarity?.pipeline ?? null,
@@ -131,16 +134,16 @@ export class Doppel {
     let embedder: Embedder | null = null;
     let similarityError: string | null = options.withoutSimilarity ? 'similarity search was turned off for this session' : null;
     if (!options.withoutSimilarity) {
-      const settings = new EmbeddingRepository(db);
+      const settings = new SettingsRepository(db);
       try {
         embedder = await Embedder.load({
-          modelId: options.modelId ?? settings.setting('model') ?? undefined,
+          modelId: options.modelId ?? settings.get('model') ?? undefined,
           modelsDir: options.modelsDir,
           executionProviders: options.executionProviders,
           log,
         });
         // Remember the model: the next session uses the same vectors (switching re-embeds).
-        settings.setSetting('model', embedder.modelId);
+        settings.set('model', embedder.modelId);
       } catch (error) {
         if (options.modelId && (error as { name?: string }).name === 'UnknownModelError') {
           db.close();

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Doppel } from '../../src/core/doppel';
 import type { IndexProgress } from '../../src/shared/types';
@@ -82,6 +83,25 @@ describe('incremental indexing', () => {
     expect(cancelled.indexed).toBe(2);
     const resumed = await doppel.index([photos]);
     expect(resumed).toMatchObject({ cancelled: false, unchanged: 2, indexed: 4 });
+  });
+
+  it('should finish pixel comparisons owed by a cancelled run on the next, unchanged run', async () => {
+    const pair = path.join(work, 'pair');
+    fs.mkdirSync(pair);
+    await writeScene(path.join(pair, 'photo.jpg'), 7, { width: 320, height: 240 });
+    await sharp(path.join(pair, 'photo.jpg')).png().toFile(path.join(pair, 'photo export.png'));
+    const controller = new AbortController();
+    await doppel.index([pair], {
+      progressIntervalMs: 0,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.phase === 'index' && p.done === 2) controller.abort(); // both files read, comparison not yet done
+      },
+    });
+    expect((await doppel.duplicates({ kind: 'pixel' })).groups).toEqual([]);
+    const again = await doppel.index([pair]);
+    expect(again).toMatchObject({ unchanged: 2, indexed: 0 });
+    expect((await doppel.duplicates({ kind: 'pixel' })).groups).toHaveLength(1);
   });
 
   it('should refuse a root that is not a folder', async () => {

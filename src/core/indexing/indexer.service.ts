@@ -5,6 +5,7 @@ import { contentHashOfAsync } from '../media/content-hash';
 import { decodePhoto } from '../media/photo-decoder';
 import { scanRoots, type ScannedFile } from '../scan/scanner';
 import type { ContentRecord, FileRecord, PhotoRepository, RootRow, StoredFile } from '../store/photo.repository';
+import type { SettingsRepository } from '../store/settings.repository';
 import type { ThumbnailStore } from '../store/thumbnail.store';
 import { PixelIdentityService } from './pixel-identity.service';
 import { ProgressReporter } from './progress-reporter';
@@ -15,8 +16,11 @@ export interface DecodedContentConsumer {
   /** Side of the square RGB model input the decoder must produce. */
   readonly modelInputSize: number;
   consume(batch: ReadonlyArray<{ readonly contentHash: string; readonly modelInput: Uint8Array }>): Promise<void>;
-  /** Called once after the last batch of a run (e.g. to persist a vector index). */
-  finish(options: { cancelled: boolean; onProgress: (done: number, total: number) => void }): Promise<void>;
+  /**
+   * Called once after the last batch of a run (e.g. to persist a vector index). `changed` is false
+   * when the run found nothing new, changed or removed.
+   */
+  finish(options: { cancelled: boolean; changed: boolean; onProgress: (done: number, total: number) => void }): Promise<void>;
 }
 
 export interface IndexOptions {
@@ -43,6 +47,7 @@ type Outcome =
  */
 export class IndexerService {
   readonly #photos: PhotoRepository;
+  readonly #settings: SettingsRepository;
   readonly #thumbnails: ThumbnailStore;
   readonly #libraryDir: string;
   readonly #consumer: DecodedContentConsumer | null;
@@ -50,12 +55,14 @@ export class IndexerService {
 
   constructor(deps: {
     photos: PhotoRepository;
+    settings: SettingsRepository;
     thumbnails: ThumbnailStore;
     libraryDir: string;
     consumer: DecodedContentConsumer | null;
     log: (line: string) => void;
   }) {
     this.#photos = deps.photos;
+    this.#settings = deps.settings;
     this.#thumbnails = deps.thumbnails;
     this.#libraryDir = deps.libraryDir;
     this.#consumer = deps.consumer;
@@ -79,6 +86,9 @@ export class IndexerService {
     const errors: IndexError[] = [...scan.problems];
 
     const { work, unchanged, removedIds } = this.#plan(roots, scan.files, scan.unreadableDirs);
+    const changed = work.length > 0 || removedIds.length > 0;
+    // Recorded before anything is written, so a crash or cancel leaves the pixel phase owed.
+    if (changed) this.#settings.set('pixel-hashes-pending', '1');
     this.#photos.removeFiles(removedIds);
     // Bad files that did not change are not read again, but they are still bad: report them too.
     if (unchanged.some((stored) => stored.status !== 'ok')) {
@@ -161,12 +171,14 @@ export class IndexerService {
     this.#photos.removeFilesByPath(vanished);
     progress.finish();
 
-    if (!cancelled) {
+    // An unchanged library skips both whole-library phases (the re-index then costs stat calls only).
+    if (!cancelled && this.#settings.get('pixel-hashes-pending') === '1') {
       const pixel = new PixelIdentityService(this.#photos, this.#log);
       await pixel.computeMissing({ signal, onProgress: (done, total) => reportPhase(progress, 'pixel', done, total) });
+      if (!signal?.aborted) this.#settings.delete('pixel-hashes-pending');
     }
     if (this.#consumer) {
-      await this.#consumer.finish({ cancelled, onProgress: (done, total) => reportPhase(progress, 'vectors', done, total) });
+      await this.#consumer.finish({ cancelled, changed, onProgress: (done, total) => reportPhase(progress, 'vectors', done, total) });
     }
     progress.start('done', 0);
 

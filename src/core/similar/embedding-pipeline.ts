@@ -6,6 +6,7 @@ import { contentHashOf } from '../media/content-hash';
 import { decodePhoto } from '../media/photo-decoder';
 import type { EmbeddingRepository } from '../store/embedding.repository';
 import type { PhotoRepository } from '../store/photo.repository';
+import type { SettingsRepository } from '../store/settings.repository';
 import type { VectorSearchService } from './vector-search.service';
 
 /**
@@ -18,6 +19,7 @@ export class EmbeddingPipeline implements DecodedContentConsumer {
   readonly #embedder: Embedder;
   readonly #embeddings: EmbeddingRepository;
   readonly #photos: PhotoRepository;
+  readonly #settings: SettingsRepository;
   readonly #vectors: VectorSearchService;
   readonly #log: (line: string) => void;
 
@@ -25,12 +27,14 @@ export class EmbeddingPipeline implements DecodedContentConsumer {
     embedder: Embedder;
     embeddings: EmbeddingRepository;
     photos: PhotoRepository;
+    settings: SettingsRepository;
     vectors: VectorSearchService;
     log: (line: string) => void;
   }) {
     this.#embedder = deps.embedder;
     this.#embeddings = deps.embeddings;
     this.#photos = deps.photos;
+    this.#settings = deps.settings;
     this.#vectors = deps.vectors;
     this.#log = deps.log;
   }
@@ -53,8 +57,16 @@ export class EmbeddingPipeline implements DecodedContentConsumer {
     );
   }
 
-  async finish(options: { cancelled: boolean; onProgress: (done: number, total: number) => void }): Promise<void> {
-    if (!options.cancelled) await this.embedMissing(options.onProgress);
+  async finish(options: { cancelled: boolean; changed: boolean; onProgress: (done: number, total: number) => void }): Promise<void> {
+    const modelId = this.#embedder.modelId;
+    // Photos without a vector for this model exist only after a change, a model switch or a run
+    // that stopped early; otherwise the whole-library checks are skipped.
+    const owed = options.changed || this.#settings.get('embeddings-complete-for') !== modelId;
+    if (!owed) return;
+    if (!options.cancelled) {
+      await this.embedMissing(options.onProgress);
+      this.#settings.set('embeddings-complete-for', modelId);
+    }
     this.#vectors.update();
   }
 

@@ -52,8 +52,6 @@ export class EmbeddingRepository {
       labels: db.prepare<[string, string], { label: string; score: number }>(
         'SELECT label, score FROM content_labels WHERE content_hash = ? AND model_id = ? ORDER BY rank',
       ),
-      setting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
-      setSetting: db.prepare<[string, string]>('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)'),
       embeddingCount: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM embeddings WHERE model_id = ?'),
     };
   }
@@ -144,14 +142,6 @@ export class EmbeddingRepository {
 
   labels(contentHash: string, modelId: string): ContentLabel[] {
     return this.#statements.labels.all(contentHash, modelId);
-  }
-
-  setting(key: string): string | null {
-    return this.#statements.setting.get(key)?.value ?? null;
-  }
-
-  setSetting(key: string, value: string): void {
-    this.#statements.setSetting.run(key, value);
   }
 }
 
