@@ -1,5 +1,4 @@
 import { createHash, webcrypto } from 'node:crypto';
-import fs from 'node:fs';
 
 /** SHA-256 (hex) of a byte buffer: the identity of a file's content. */
 export function contentHashOf(bytes: Uint8Array): string {
@@ -15,13 +14,3 @@ export async function contentHashOfAsync(bytes: Uint8Array): Promise<string> {
   return Buffer.from(digest).toString('hex');
 }
 
-/** Streaming SHA-256 (hex) of a file, for files too large to hold in memory. */
-export function contentHashOfFile(filePath: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    fs.createReadStream(filePath, { highWaterMark: 1 << 20 })
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
-}

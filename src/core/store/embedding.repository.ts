@@ -52,7 +52,6 @@ export class EmbeddingRepository {
       labels: db.prepare<[string, string], { label: string; score: number }>(
         'SELECT label, score FROM content_labels WHERE content_hash = ? AND model_id = ? ORDER BY rank',
       ),
-      embeddingCount: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM embeddings WHERE model_id = ?'),
     };
   }
 
@@ -82,10 +81,6 @@ export class EmbeddingRepository {
       vectors.set(row.content_hash, fromBlob(row.vector));
     }
     return vectors;
-  }
-
-  embeddingCount(modelId: string): number {
-    return this.#statements.embeddingCount.get(modelId)?.n ?? 0;
   }
 
   /** Readable contents that have no vector for this model yet (new model, or embedding failed before). */
