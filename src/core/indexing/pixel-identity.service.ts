@@ -1,8 +1,7 @@
-import fs from 'node:fs/promises';
 import { errorMessage } from '../errors';
 import { HammingIndex } from '../duplicates/hamming-index';
-import { contentHashOf } from '../media/content-hash';
 import { pixelHashOf } from '../media/pixel-hash';
+import { withStoredContent } from '../media/read-photo';
 import type { ContentSignature, PhotoRepository } from '../store/photo.repository';
 
 /**
@@ -72,16 +71,8 @@ export class PixelIdentityService {
 
   /** Pixel hash of a stored content, read from one of its files; null (logged) if none can be read. */
   async hashContent(contentHash: string): Promise<string | null> {
-    for (const filePath of this.#photos.pathsOfContent(contentHash)) {
-      try {
-        const bytes = await fs.readFile(filePath);
-        // The file may have changed since it was indexed: its pixels would not be this content's.
-        if (contentHashOf(bytes) !== contentHash) continue;
-        return await pixelHashOf(filePath, bytes);
-      } catch (error) {
-        this.#log(`pixel hash of ${filePath} failed: ${errorMessage(error)}`);
-      }
-    }
-    return null;
+    return withStoredContent(this.#photos.pathsOfContent(contentHash), contentHash, pixelHashOf, (filePath, error) =>
+      this.#log(`pixel hash of ${filePath} failed: ${errorMessage(error)}`),
+    );
   }
 }

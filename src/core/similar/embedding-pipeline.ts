@@ -1,9 +1,8 @@
-import fs from 'node:fs/promises';
 import type { Embedder } from '../embedding/embedder';
 import { errorMessage } from '../errors';
 import type { DecodedContentConsumer } from '../indexing/indexer.service';
-import { contentHashOf } from '../media/content-hash';
 import { decodePhoto } from '../media/photo-decoder';
+import { withStoredContent } from '../media/read-photo';
 import type { EmbeddingRepository } from '../store/embedding.repository';
 import type { PhotoRepository } from '../store/photo.repository';
 import type { SettingsRepository } from '../store/settings.repository';
@@ -93,16 +92,11 @@ export class EmbeddingPipeline implements DecodedContentConsumer {
   }
 
   async #modelInputOf(contentHash: string): Promise<Uint8Array | null> {
-    for (const filePath of this.#photos.pathsOfContent(contentHash)) {
-      try {
-        const bytes = await fs.readFile(filePath);
-        if (contentHashOf(bytes) !== contentHash) continue; // changed since indexed: the next index run handles it
-        const decoded = await decodePhoto(filePath, bytes, { modelInputSize: this.#embedder.inputSize });
-        return decoded.modelInput;
-      } catch (error) {
-        this.#log(`cannot embed ${filePath}: ${errorMessage(error)}`);
-      }
-    }
-    return null;
+    return withStoredContent(
+      this.#photos.pathsOfContent(contentHash),
+      contentHash,
+      async (filePath, bytes) => (await decodePhoto(filePath, bytes, { modelInputSize: this.#embedder.inputSize })).modelInput,
+      (filePath, error) => this.#log(`cannot embed ${filePath}: ${errorMessage(error)}`),
+    );
   }
 }

@@ -1,12 +1,11 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FindReport, ScoredPath } from '../../shared/types';
-import { InvalidArgumentError, errnoCode, errorMessage } from '../errors';
 import { chunkValuesWithin } from '../duplicates/hamming-index';
 import { contentHashOf } from '../media/content-hash';
 import { decodePhoto, type DecodedPhoto } from '../media/photo-decoder';
 import { hammingDistance, hashChunks } from '../media/perceptual-hash';
 import { pixelHashOf } from '../media/pixel-hash';
+import { readQueryPhoto } from '../media/read-photo';
 import { PIXEL_CANDIDATE_DISTANCE, type PixelIdentityService } from '../indexing/pixel-identity.service';
 import type { PhotoRepository } from '../store/photo.repository';
 
@@ -34,7 +33,7 @@ export class FindService {
 
   async find(imagePath: string): Promise<FindReport> {
     const absolute = path.resolve(imagePath);
-    const bytes = await readQuery(absolute);
+    const bytes = await readQueryPhoto(absolute);
     const contentHash = contentHashOf(bytes);
     const exact = this.#photos.pathsOfContent(contentHash).filter((p) => p !== absolute);
     const decoded = await decodePhoto(absolute, bytes, { modelInputSize: this.#near?.modelInputSize ?? 0 });
@@ -62,16 +61,5 @@ export class FindService {
       ? (await this.#near.nearMatches({ contentHash, decoded })).filter((match) => !alreadyListed.has(match.path))
       : [];
     return { exact, pixel: pixel.filter((p) => p !== absolute).sort(), near };
-  }
-}
-
-async function readQuery(absolute: string): Promise<Buffer> {
-  try {
-    return await fs.readFile(absolute);
-  } catch (error) {
-    const code = errnoCode(error);
-    if (code === 'ENOENT') throw new InvalidArgumentError(`Cannot find ${absolute}: no such file`);
-    if (code === 'EISDIR') throw new InvalidArgumentError(`Cannot read ${absolute}: it is a folder, not an image`);
-    throw new InvalidArgumentError(`Cannot read ${absolute}: ${errorMessage(error)}`);
   }
 }

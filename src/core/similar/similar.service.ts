@@ -1,11 +1,11 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ScoredPath, SimilarReport } from '../../shared/types';
 import { DEFAULT_NEAR_COSINE } from '../duplicates/thresholds';
 import type { Embedder } from '../embedding/embedder';
-import { InvalidArgumentError, errnoCode, errorMessage } from '../errors';
+import { errorMessage } from '../errors';
 import { roundScore } from '../duplicates/file-groups';
 import { decodePhoto, type DecodedPhoto } from '../media/photo-decoder';
+import { readQueryPhoto } from '../media/read-photo';
 import type { EmbeddingRepository } from '../store/embedding.repository';
 import type { PhotoRepository } from '../store/photo.repository';
 import type { NearMatchFinder } from './find.service';
@@ -94,15 +94,7 @@ export class SimilarService implements NearMatchFinder {
   }
 
   async #modelInputOf(filePath: string): Promise<Uint8Array> {
-    let bytes: Buffer;
-    try {
-      bytes = await fs.readFile(filePath);
-    } catch (error) {
-      const code = errnoCode(error);
-      if (code === 'ENOENT') throw new InvalidArgumentError(`Cannot find ${filePath}: no such file`);
-      throw new InvalidArgumentError(`Cannot read ${filePath}: ${errorMessage(error)}`);
-    }
-    const decoded = await decodePhoto(filePath, bytes, { modelInputSize: this.#embedder.inputSize });
+    const decoded = await decodePhoto(filePath, await readQueryPhoto(filePath), { modelInputSize: this.#embedder.inputSize });
     if (!decoded.modelInput) throw new Error(`Internal error: no model input for ${filePath}`);
     return decoded.modelInput;
   }
