@@ -13,7 +13,7 @@ export default defineConfig({
         input: {
           index: resolve('src/main/index.ts'),
           // The engine utility process: a separate entry, forked by main with utilityProcess.fork.
-          'engine-process': resolve('src/main/engine/engine-process.ts'),
+          'engine-process': resolve('src/main/engine-process.ts'),
         },
         external: NATIVE_DEPS,
       },

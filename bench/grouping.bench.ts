@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { NearDuplicatesService } from '../src/core/duplicates/near-duplicates.service';
-import { VectorSearchService } from '../src/core/similar/vector-search.service';
+import { VectorSearchService } from '../src/core/vectors/vector-search.service';
 import { DuplicateRepository } from '../src/core/store/duplicate.repository';
 import { EmbeddingRepository } from '../src/core/store/embedding.repository';
 import { openLibraryDatabase } from '../src/core/store/library.database';

@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // Enforces the import rules of docs/ARCHITECTURE.md (VS Code and Motrix keep theirs the same way):
-//   - src/core never imports electron, vue, or a door (src/main, src/preload, src/renderer, src/bridge, src/cli);
+//   - src/core never imports electron, vue, src/engine or a door (src/main, src/preload, src/renderer, src/bridge, src/cli);
+//   - src/engine (the core behind the contract) imports only src/core, src/shared and its own files, never electron;
+//   - the doors (src/main, src/bridge, src/cli, src/preload) never import each other's files; the one
+//     exception is src/bridge/index.ts, the bridge's public entry, which `doppel serve` starts;
 //   - src/shared imports nothing platform-specific: no node: or Node built-ins, no electron or vue,
 //     no files outside src/shared, no DOM-only or Node-only globals;
 //   - src/renderer imports only src/shared and its own files (plus browser packages such as vue);
 //   - only src/main/ipc/* and src/preload touch ipcMain / ipcRenderer;
-//   - src/main/engine and src/bridge never import electron: the engine's code also runs in the bridge.
+//   - src/bridge never imports electron: it is the engine's door for a browser.
 // Usage: node scripts/check-imports.mjs [--root <repo>]   Exit 1 with `file:line: message` per violation.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -21,6 +24,10 @@ const srcRoot = path.join(repoRoot, 'src');
 const SOURCE_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx', '.vue', '.js', '.mjs'];
 const NODE_BUILTINS = new Set(builtinModules.filter((name) => !name.startsWith('_')));
 const DOORS = ['main', 'preload', 'renderer', 'bridge', 'cli'];
+/** The areas src/engine may import: it runs under Electron's utility process and the bridge alike. */
+const ENGINE_MAY_IMPORT = ['engine', 'core', 'shared'];
+/** Files of a door that other doors may import: its public entry. */
+const DOOR_ENTRIES = ['src/bridge/index.ts'];
 /** Globals that exist only in a browser page or only in Node: shared code must run in both. */
 const PLATFORM_GLOBALS = [
   'window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'HTMLElement', 'EventSource', 'XMLHttpRequest',
@@ -123,6 +130,12 @@ function areaOf(file) {
   return relative.split(path.sep)[0] ?? null;
 }
 
+/** True when `resolved` (an import path, with or without its extension) is a door's public entry. */
+function isDoorEntry(resolved) {
+  const relative = path.relative(repoRoot, resolved).split(path.sep).join('/').replace(/\.(js|ts)$/, '');
+  return DOOR_ENTRIES.some((entry) => entry.replace(/\.ts$/, '') === relative);
+}
+
 const isNodeBuiltin = (specifier) => specifier.startsWith('node:') || NODE_BUILTINS.has(specifier.split('/')[0]);
 const isElectron = (specifier) => specifier === 'electron' || specifier.startsWith('electron/');
 const isVue = (specifier) => specifier === 'vue' || specifier.startsWith('@vue/');
@@ -135,14 +148,21 @@ function checkFile(file) {
   const text = file.endsWith('.vue') ? scriptOfVue(raw) : raw;
   const code = strip(text, false);
   const area = areaOf(file);
-  const inEngine = relativeFile.startsWith('src/main/engine/');
 
   for (const { specifier, line } of importsOf(code)) {
-    const target = specifier.startsWith('.') ? areaOf(path.resolve(path.dirname(file), specifier)) : null;
+    const resolved = specifier.startsWith('.') ? path.resolve(path.dirname(file), specifier) : null;
+    const target = resolved ? areaOf(resolved) : null;
     const what = `imports "${specifier}"`;
     if (area === 'core') {
       if (isElectron(specifier) || isVue(specifier)) report(line, `core ${what}: the core must run without Electron or Vue`);
-      if (target && DOORS.includes(target)) report(line, `core ${what}: the core must not depend on src/${target}`);
+      if (target && (DOORS.includes(target) || target === 'engine')) report(line, `core ${what}: the core must not depend on src/${target}`);
+    }
+    if (area === 'engine') {
+      if (isElectron(specifier)) report(line, `engine ${what}: the engine also runs in the browser-mode bridge, without Electron`);
+      if (target && !ENGINE_MAY_IMPORT.includes(target)) report(line, `engine ${what}: the engine may only import src/core and src/shared`);
+    }
+    if (DOORS.includes(area) && target && target !== area && DOORS.includes(target) && !isDoorEntry(resolved)) {
+      report(line, `${area} ${what}: doors never import each other's files (go through src/engine)`);
     }
     if (area === 'shared') {
       if (isNodeBuiltin(specifier)) report(line, `shared ${what}: shared code must not use Node APIs`);
@@ -155,8 +175,8 @@ function checkFile(file) {
         report(line, `renderer ${what}: the renderer may only import src/shared and its own files`);
       }
     }
-    if ((inEngine || area === 'bridge') && isElectron(specifier)) {
-      report(line, `${inEngine ? 'engine' : 'bridge'} ${what}: this code also runs in the browser-mode bridge, without Electron`);
+    if (area === 'bridge' && isElectron(specifier)) {
+      report(line, `bridge ${what}: the bridge serves the engine to a browser, without Electron`);
     }
   }
 

@@ -1,6 +1,6 @@
 /**
  * Browser mode: a local HTTP server that serves the built renderer and the SAME contract as the
- * Electron IPC, through the same dispatcher (src/main/engine/engine-service.ts) and the same
+ * Electron IPC, through the same dispatcher (src/engine/engine-service.ts) and the same
  * Result envelope. Used by `doppel serve` and by the e2e tests.
  *
  *   POST /api/<channel>   JSON input (empty body for none) → Result envelope
@@ -10,8 +10,9 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EngineService } from '../main/engine/engine-service.js';
-import { ErrorCodes, err, type ErrorCode, type Result } from '../shared/result.js';
+import { EngineService } from '../engine/engine-service.js';
+import { ErrorCodes, type ErrorCode } from '../shared/errors.js';
+import { err, type Result } from '../shared/result.js';
 import { BRIDGE_THUMBNAIL_ROUTE } from '../shared/thumbnails.js';
 import { EventStream } from './event-stream.js';
 import { isJsonRequest, rejectForeignRequest } from './request-guard.js';
@@ -157,19 +158,24 @@ async function readBody(request: IncomingMessage): Promise<string | null> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
+/** Every code gets its HTTP status; the body carries the code itself, unchanged. */
+const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   invalid_input: 400,
+  transport: 400,
   unknown_channel: 404,
   job_running: 409,
-  transport: 400,
+  file_changed: 409,
+  decode_failed: 422,
+  unsupported_format: 422,
   internal: 500,
   engine_crashed: 500,
   engine_unavailable: 503,
   library_unavailable: 503,
+  model_unavailable: 503,
 };
 
 function sendResult(response: ServerResponse, result: Result<unknown>): void {
-  const status = result.ok ? 200 : (STATUS_BY_CODE[result.error.code] ?? 422);
+  const status = result.ok ? 200 : STATUS_BY_CODE[result.error.code];
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   response.end(JSON.stringify(result));
 }

@@ -5,8 +5,9 @@
  */
 import { MessageChannelMain, utilityProcess, type MessagePortMain, type UtilityProcess } from 'electron';
 import type { AppEvent, JobSnapshot } from '../shared/ipc-contract.js';
-import { ErrorCodes, err, type AppError, type Result } from '../shared/result.js';
-import type { EngineInit, EngineMessage, EngineRequest } from './engine/engine-messages.js';
+import { ErrorCodes, type AppError } from '../shared/errors.js';
+import { err, type Result } from '../shared/result.js';
+import type { EngineInit, EngineMessage, EngineRequest } from './engine-messages.js';
 
 /** More crashes than this within the window means restarting will not help; stop and say so. */
 const MAX_RESTARTS = 3;

@@ -41,7 +41,12 @@ describe('import rules', () => {
       'src/shared/paths.ts': "// node:path is fine in a comment\nimport path from 'node:path';\nexport const here = window.location.href;\n",
       'src/renderer/src/App.vue': "<template><p>ipcRenderer in text is fine</p></template>\n<script setup lang=\"ts\">\nimport { Doppel } from '../../core/doppel.js';\n</script>\n",
       'src/main/window.ts': "import { ipcMain } from 'electron';\nipcMain.handle('x', () => 1);\n",
-      'src/main/engine/engine-service.ts': "import { utilityProcess } from 'electron';\n",
+      'src/engine/engine-service.ts': "import { utilityProcess } from 'electron';\nimport { EngineHost } from '../main/engine-host.js';\n",
+      'src/engine/channel-handlers.ts': "import { Doppel } from '../core/doppel.js';\nimport type { Channel } from '../shared/channels.js';\n",
+      'src/core/doppel.ts': "import { EngineService } from '../engine/engine-service.js';\n",
+      'src/bridge/server.ts': "import { EngineService } from '../engine/engine-service.js';\nimport { registerIpc } from '../main/ipc/register.js';\n",
+      'src/main/engine-process.ts': "import { startBridge } from '../bridge/server.js';\nimport { EngineService } from '../engine/engine-service.js';\n",
+      'src/cli/serve.ts': "import { startBridge } from '../bridge/index.js';\n",
       'src/main/ipc/register.ts': "import { ipcMain } from 'electron';\nipcMain.handle('y', () => 2);\n",
     });
     const { status, output } = runCheck(root);
@@ -51,7 +56,15 @@ describe('import rules', () => {
     expect(output).toContain('src/shared/paths.ts:3: shared uses the global "window"');
     expect(output).toContain('src/renderer/src/App.vue:3: renderer imports "../../core/doppel.js"');
     expect(output).toContain('src/main/window.ts:1: uses ipcMain');
-    expect(output).toContain('src/main/engine/engine-service.ts:1: engine imports "electron"');
+    expect(output).toContain('src/engine/engine-service.ts:1: engine imports "electron"');
+    expect(output).toContain('src/engine/engine-service.ts:2: engine imports "../main/engine-host.js": the engine may only import');
+    expect(output).toContain('src/core/doppel.ts:1: core imports "../engine/engine-service.js"');
+    expect(output).toContain('src/bridge/server.ts:2: bridge imports "../main/ipc/register.js": doors never import');
+    expect(output).toContain('src/main/engine-process.ts:1: main imports "../bridge/server.js": doors never import');
+    expect(output).not.toContain('src/engine/channel-handlers.ts');
+    expect(output).not.toContain('src/bridge/server.ts:1');
+    expect(output).not.toContain('src/main/engine-process.ts:2');
+    expect(output).not.toContain('src/cli/serve.ts');
     expect(output).not.toContain('src/main/ipc/register.ts');
     expect(output).not.toContain('App.vue:1');
     expect(output).not.toContain('paths.ts:1');

@@ -1,5 +1,5 @@
 import type { DuplicateGroup } from '../../shared/types';
-import { dot, type VectorSearchService } from '../similar/vector-search.service';
+import { dot, type VectorSearchService } from '../vectors/vector-search.service';
 import type { EmbeddingRepository } from '../store/embedding.repository';
 import type { DuplicateRepository } from '../store/duplicate.repository';
 import type { GroupMember, PictureRow } from '../store/photo.repository';

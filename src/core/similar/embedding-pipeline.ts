@@ -6,7 +6,7 @@ import { withStoredContent } from '../media/read-photo';
 import type { EmbeddingRepository } from '../store/embedding.repository';
 import type { PhotoRepository } from '../store/photo.repository';
 import type { SettingsRepository } from '../store/settings.repository';
-import type { VectorSearchService } from './vector-search.service';
+import type { VectorSearchService } from '../vectors/vector-search.service';
 
 /**
  * Embeds the model input of every photo the indexer decodes (batched, one ONNX session), stores the

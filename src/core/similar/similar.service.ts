@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { ScoredPath, SimilarReport } from '../../shared/types';
+import { limits } from '../../shared/limits';
 import { DEFAULT_NEAR_COSINE } from '../duplicates/thresholds';
 import type { Embedder } from '../embedding/embedder';
 import { errorMessage } from '../errors';
@@ -9,9 +10,9 @@ import { readQueryPhoto } from '../media/read-photo';
 import type { EmbeddingRepository } from '../store/embedding.repository';
 import type { PhotoRepository } from '../store/photo.repository';
 import type { NearMatchFinder } from './find.service';
-import type { VectorSearchService } from './vector-search.service';
+import type { VectorSearchService } from '../vectors/vector-search.service';
 
-export const DEFAULT_SIMILAR_LIMIT = 10;
+const DEFAULT_SIMILAR_LIMIT: number = limits.similarResults.default;
 
 /** Nearest-neighbour questions: "photos that look like this one" and the near part of "find". */
 export class SimilarService implements NearMatchFinder {

@@ -1,11 +1,13 @@
 /**
- * Typed IPC registration: one `ipcMain.handle` per contract channel. Input is validated against the
- * contract here, before it crosses into the engine, and only the app's own page may call.
+ * Typed IPC registration: one `ipcMain.handle` per contract channel; only the app's own page may
+ * call. Input is validated once, by the engine against the contract (src/engine/engine-service.ts),
+ * as for every other door: main only forwards it.
  */
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { CHANNELS, EVENT_CHANNEL } from '../../shared/channels.js';
-import { parseChannelInput, type AppEvent } from '../../shared/ipc-contract.js';
-import { ErrorCodes, err, type Result } from '../../shared/result.js';
+import type { AppEvent } from '../../shared/ipc-contract.js';
+import { ErrorCodes } from '../../shared/errors.js';
+import { err, type Result } from '../../shared/result.js';
 import type { EngineHost } from '../engine-host.js';
 
 export interface IpcOptions {
@@ -19,9 +21,7 @@ export function registerIpc({ engine, isTrustedUrl }: IpcOptions): void {
     ipcMain.handle(channel, async (event: IpcMainInvokeEvent, input: unknown): Promise<Result<unknown>> => {
       const url = event.senderFrame?.url ?? '';
       if (!isTrustedUrl(url)) return err(ErrorCodes.transport, `Refused ${channel} from untrusted page ${url}`);
-      const parsed = parseChannelInput(channel, input);
-      if (!parsed.ok) return parsed;
-      return engine.request({ type: 'invoke', channel, input: parsed.value });
+      return engine.request({ type: 'invoke', channel, input });
     });
   }
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { MAX_TRAINING_VECTORS, VectorIndex, chooseKind } from '../vectors/vector-index';
+import { MAX_TRAINING_VECTORS, VectorIndex, chooseKind } from './vector-index';
 import type { EmbeddingRepository } from '../store/embedding.repository';
 
 /** Rebuild instead of appending once this share of the index points at photos that are gone. */

@@ -1,6 +1,7 @@
 /** Index jobs as the engine runs them: one at a time, cancellable, progress throttled. */
 import { describe, expect, it } from 'vitest';
-import { IndexJobs, PROGRESS_INTERVAL_MS, type IndexFunction } from '../../src/main/engine/index-jobs.js';
+import { InvalidArgumentError } from '../../src/core/errors.js';
+import { IndexJobs, PROGRESS_INTERVAL_MS, type IndexFunction } from '../../src/engine/index-jobs.js';
 import type { AppEvent, JobSnapshot } from '../../src/shared/ipc-contract.js';
 import type { IndexReport } from '../../src/shared/types.js';
 
@@ -53,9 +54,9 @@ describe('IndexJobs', () => {
     expect(jobs.cancel(jobId)).toBe(false);
   });
 
-  it('should report a thrown error as a failed job with a contract error code', async () => {
+  it('should report a thrown core error as a failed job with its code unchanged', async () => {
     const events: AppEvent[] = [];
-    const failure = Object.assign(new Error('Cannot index /nope: no such folder'), { code: 'INVALID_ARGUMENT' });
+    const failure = new InvalidArgumentError('Cannot index /nope: no such folder');
     new IndexJobs(() => Promise.reject(failure), (event) => events.push(event), () => {}).start(['/nope']);
     expect(await untilSettled(events)).toMatchObject({
       state: 'failed',

@@ -3,11 +3,12 @@
  * onnxruntime-node, faiss-node and the single SQLite writer, so a native crash takes down this
  * process only, never the window.
  */
-import { ErrorCodes, err, type Result } from '../../shared/result.js';
+import { ErrorCodes } from '../shared/errors.js';
+import { err, type Result } from '../shared/result.js';
 import type { EngineInit, EngineMessage, EngineRequest, EngineRequestMessage } from './engine-messages.js';
-import { EngineService } from './engine-service.js';
+import { EngineService } from '../engine/engine-service.js';
 
-/** The two Electron objects used here, typed locally so this folder never imports electron. */
+/** The two Electron objects used here, typed locally so this entry also runs under plain Node (test/e2e/engine-process.test.ts). */
 interface PortLike {
   on(event: 'message', listener: (event: { data: unknown }) => void): void;
   postMessage(message: EngineMessage): void;

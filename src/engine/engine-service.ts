@@ -1,14 +1,15 @@
 /**
  * Hosts one `Doppel` and answers contract calls with Result envelopes. Runs inside the Electron
  * engine utility process and, unchanged, inside the browser-mode bridge: it must stay free of
- * Electron (scripts/check-imports.mjs enforces that for src/main/engine).
+ * Electron (scripts/check-imports.mjs enforces that for src/engine).
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { Doppel } from '../../core/doppel.js';
-import { isChannel } from '../../shared/channels.js';
-import { parseChannelInput, type AppEvent } from '../../shared/ipc-contract.js';
-import { ErrorCodes, err, ok, toAppError, type Result } from '../../shared/result.js';
+import { Doppel } from '../core/doppel.js';
+import { isChannel } from '../shared/channels.js';
+import { parseChannelInput, type AppEvent } from '../shared/ipc-contract.js';
+import { ErrorCodes, toAppError } from '../shared/errors.js';
+import { err, ok, type Result } from '../shared/result.js';
 import { channelHandlers, type HandlerContext } from './channel-handlers.js';
 import { IndexJobs } from './index-jobs.js';
 

@@ -2,9 +2,9 @@
  * Messages between Electron main and the engine utility process, over a MessagePort.
  * Requests carry a `seq` so main can match answers to pending calls (Signal Desktop's pattern).
  */
-import type { Channel } from '../../shared/channels.js';
-import type { AppEvent } from '../../shared/ipc-contract.js';
-import type { Result } from '../../shared/result.js';
+import type { Channel } from '../shared/channels.js';
+import type { AppEvent } from '../shared/ipc-contract.js';
+import type { Result } from '../shared/result.js';
 
 /** First message on the parent port; carries the MessagePort as its transfer. */
 export interface EngineInit {

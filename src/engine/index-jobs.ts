@@ -3,9 +3,10 @@
  * progress throttled so a 100k-photo run does not flood IPC or SSE with events.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppEvent, JobSnapshot } from '../../shared/ipc-contract.js';
-import { ErrorCodes, toAppError } from '../../shared/result.js';
-import type { IndexProgress, IndexReport } from '../../shared/types.js';
+import type { AppEvent, JobSnapshot } from '../shared/ipc-contract.js';
+import { DoppelError } from '../core/errors.js';
+import { ErrorCodes, toAppError } from '../shared/errors.js';
+import type { IndexProgress, IndexReport } from '../shared/types.js';
 
 /** A few updates per second reads as smooth motion and costs nothing to render. */
 export const PROGRESS_INTERVAL_MS = 250;
@@ -18,9 +19,11 @@ export type IndexFunction = (
   options: { onProgress: (progress: IndexProgress) => void; signal: AbortSignal },
 ) => Promise<IndexReport>;
 
-export class JobAlreadyRunningError extends Error {
+export class JobAlreadyRunningError extends DoppelError {
   override readonly name = 'JobAlreadyRunningError' as const;
-  readonly code = ErrorCodes.jobRunning;
+  constructor(message: string) {
+    super(ErrorCodes.jobRunning, message);
+  }
 }
 
 interface RunningJob {

@@ -2,9 +2,9 @@
  * The ONE map from contract channel to core call, shared by the Electron engine process and the
  * browser-mode bridge. Handlers receive input already validated against the contract.
  */
-import type { Channel } from '../../shared/channels.js';
-import type { ChannelOutput, ParsedInput } from '../../shared/ipc-contract.js';
-import type { Doppel } from '../../core/doppel.js';
+import type { Channel } from '../shared/channels.js';
+import type { ChannelOutput, ParsedInput } from '../shared/ipc-contract.js';
+import type { Doppel } from '../core/doppel.js';
 import type { IndexJobs } from './index-jobs.js';
 
 export interface HandlerContext {
