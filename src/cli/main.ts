@@ -1,8 +1,15 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { DuplicateKindFilter } from '../shared/types';
 import { Doppel } from '../core/doppel';
-import { errorMessage } from '../core/errors';
+import { ErrorCodes, errorMessage, hasErrorCode } from '../core/errors';
+import { limitViolation, limits, type LimitName } from '../shared/limits';
 import { formatDuplicates, formatFind, formatIndexReport, formatProgressLine, formatSimilar } from './format';
+
+/** `0.7-0.99, default 0.8`: a limit as the help text shows it. */
+function range(name: LimitName): string {
+  const limit = limits[name];
+  return `${limit.min}-${limit.max}, default ${limit.default}`;
+}
 
 const USAGE = `Usage: doppel <command> [options]
 
@@ -18,9 +25,9 @@ Options:
   --model ID             Embedding model (resources/models/manifest.json); switching re-embeds on the next index
   --json                 Machine-readable output
   --kind K               duplicates: exact | pixel | near | all (default all)
-  --threshold T          duplicates: minimum similarity (0-1) for near duplicates
-  --hash-distance N      duplicates: maximum perceptual-hash distance (bits) for near duplicates
-  --limit K              similar: results per image (default 10)
+  --threshold T          duplicates: minimum similarity for near duplicates (${range('nearThreshold')})
+  --hash-distance N      duplicates: maximum perceptual-hash distance in bits (${range('nearHashDistance')})
+  --limit K              similar: results per image (${range('similarResults')})
   --exclude GLOB         index: skip paths matching GLOB, relative to the folder (repeatable)
   --port N               serve: port (default 4173)
   -h, --help             Show this help
@@ -66,10 +73,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`doppel: ${error.message}\n\n${USAGE}`);
       return 2;
     }
-    const name = (error as { name?: string }).name;
-    const prefix = name === 'InvalidArgumentError' ? '' : '';
-    process.stderr.write(`doppel ${command}: ${prefix}${errorMessage(error)}\n`);
-    return name === 'InvalidArgumentError' ? 2 : 1;
+    process.stderr.write(`doppel ${command}: ${errorMessage(error)}\n`);
+    return hasErrorCode(error, ErrorCodes.invalidInput) ? 2 : 1;
   }
 }
 
@@ -106,8 +111,8 @@ async function run(command: string, args: string[], values: Values): Promise<num
     }
     case 'duplicates': {
       const kind = parseKind(values.kind);
-      const threshold = parseNumber(values.threshold, 'threshold', 0, 1);
-      const hashDistance = parseNumber(values['hash-distance'], 'hash-distance', 0, 11);
+      const threshold = parseLimited(values.threshold, 'threshold', 'nearThreshold');
+      const hashDistance = parseLimited(values['hash-distance'], 'hash-distance', 'nearHashDistance');
       return withLibrary(values, async (doppel) => {
         const report = await doppel.duplicates({ kind, threshold, hashDistance });
         print(json ? JSON.stringify(report) : formatDuplicates(report));
@@ -124,9 +129,10 @@ async function run(command: string, args: string[], values: Values): Promise<num
     }
     case 'similar': {
       if (args.length === 0) throw new UsageError('similar needs at least one image');
-      const limit = parseNumber(values.limit, 'limit', 1, 1000);
+      if (args.length > limits.similarQueries.max) throw new UsageError(`similar takes at most ${limits.similarQueries.max} images at once`);
+      const limit = parseLimited(values.limit, 'limit', 'similarResults');
       return withLibrary(values, async (doppel) => {
-        const reports = await doppel.similar(args, { limit: limit === undefined ? undefined : Math.floor(limit) });
+        const reports = await doppel.similar(args, { limit });
         print(json ? JSON.stringify(reports) : formatSimilar(reports));
         return 0;
       });
@@ -158,6 +164,15 @@ function parseKind(value: string | undefined): DuplicateKindFilter {
   if (value === undefined) return 'all';
   if (value === 'exact' || value === 'pixel' || value === 'near' || value === 'all') return value;
   throw new UsageError(`--kind must be exact, pixel, near or all (got '${value}')`);
+}
+
+/** A numeric option held to a shared limit (src/shared/limits.ts), with the same message as every door. */
+function parseLimited(value: string | undefined, option: string, name: LimitName): number | undefined {
+  if (value === undefined) return undefined;
+  const number = value.trim() === '' ? NaN : Number(value);
+  const violation = limitViolation(name, number);
+  if (violation) throw new UsageError(`--${option}: ${violation.replace(`(got ${number})`, `(got '${value}')`)}`);
+  return number;
 }
 
 function parseNumber(value: string | undefined, name: string, min: number, max: number): number | undefined {

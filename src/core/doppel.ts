@@ -2,14 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { DuplicatesReport, FindReport, IndexReport, LibraryStats, PhotoPage, SimilarReport } from '../shared/types';
-import { DoppelError, InvalidArgumentError, errorMessage } from './errors';
+import { DoppelError, ErrorCodes, InvalidArgumentError, LibraryUnavailableError, assertWithinLimit, errorMessage, hasErrorCode } from './errors';
+import { limits } from '../shared/limits';
 import { DuplicatesService, type DuplicatesOptions } from './duplicates/duplicates.service';
 import { NearDuplicatesService } from './duplicates/near-duplicates.service';
 import { Embedder } from './embedding/embedder';
 import type { ExecutionProviderRequest } from './embedding/execution-providers';
 import { EmbeddingPipeline } from './similar/embedding-pipeline';
 import { SimilarService } from './similar/similar.service';
-import { VectorSearchService } from './similar/vector-search.service';
+import { VectorSearchService } from './vectors/vector-search.service';
 import { DuplicateRepository } from './store/duplicate.repository';
 import { EmbeddingRepository } from './store/embedding.repository';
 import { SettingsRepository } from './store/settings.repository';
@@ -39,7 +40,7 @@ export interface OpenOptions {
 class ModelUnavailableError extends DoppelError {
   override readonly name = 'ModelUnavailableError' as const;
   constructor(message: string) {
-    super('MODEL_UNAVAILABLE', message);
+    super(ErrorCodes.modelUnavailable, message);
   }
 }
 
@@ -145,7 +146,7 @@ export class Doppel {
         // Remember the model: the next session uses the same vectors (switching re-embeds).
         settings.set('model', embedder.modelId);
       } catch (error) {
-        if (options.modelId && (error as { name?: string }).name === 'UnknownModelError') {
+        if (options.modelId && hasErrorCode(error, ErrorCodes.invalidInput)) {
           db.close();
           throw new InvalidArgumentError(errorMessage(error)); // asked for by name: a typo, not a broken install
         }
@@ -160,6 +161,7 @@ export class Doppel {
   async index(roots: readonly string[], options: IndexOptions = {}): Promise<IndexReport> {
     this.#assertOpen();
     if (roots.length === 0) throw new InvalidArgumentError('Nothing to index: give at least one folder');
+    assertWithinLimit('indexRoots', roots.length);
     for (const root of roots) assertFolder(root);
     try {
       return await this.#indexer.index(roots, options);
@@ -170,6 +172,8 @@ export class Doppel {
 
   async duplicates(options: DuplicatesOptions = {}): Promise<DuplicatesReport> {
     this.#assertOpen();
+    assertWithinLimit('nearThreshold', options.threshold);
+    assertWithinLimit('nearHashDistance', options.hashDistance);
     return this.#duplicates.list(options);
   }
 
@@ -180,6 +184,8 @@ export class Doppel {
 
   async similar(paths: readonly string[], options: SimilarOptions = {}): Promise<SimilarReport[]> {
     this.#assertOpen();
+    assertWithinLimit('similarQueries', paths.length);
+    assertWithinLimit('similarResults', options.limit);
     return this.#requireSimilarity().similar.similar(paths, options.limit);
   }
 
@@ -207,8 +213,10 @@ export class Doppel {
   /** A page of the library's readable photos, newest capture first. */
   photos(options: { offset?: number; limit?: number } = {}): PhotoPage {
     this.#assertOpen();
-    const offset = Math.max(0, Math.floor(options.offset ?? 0));
-    const limit = Math.min(1000, Math.max(1, Math.floor(options.limit ?? 100)));
+    const offset = options.offset ?? 0;
+    const limit = options.limit ?? limits.photoPageSize.default;
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new InvalidArgumentError(`Invalid page offset: must be a whole number from 0 (got ${offset})`);
+    assertWithinLimit('photoPageSize', limit);
     return { total: this.#photos.counts().files, photos: this.#photos.photoPage(offset, limit) };
   }
 
@@ -228,7 +236,7 @@ export class Doppel {
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new InvalidArgumentError('This library is closed');
+    if (this.#closed) throw new LibraryUnavailableError(`Cannot use the library at ${this.libraryDir}: it is closed`);
   }
 }
 

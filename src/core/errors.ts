@@ -1,19 +1,17 @@
 /**
- * One error class per kind. Check errors by `name` (or `code`), never by `instanceof`: class identity
- * does not survive a process boundary (Electron IPC, the engine utility process).
+ * The core's error classes. Each carries a code from the one list in src/shared/errors.ts, which
+ * every door passes on unchanged; check errors with `hasErrorCode`, never with `instanceof` (class
+ * identity does not survive a process boundary: Electron IPC, the engine utility process).
  */
+import { ErrorCodes, type ErrorCode } from '../shared/errors';
+import { limitViolation, limits, type LimitName } from '../shared/limits';
 
-export type DoppelErrorCode =
-  | 'LIBRARY_UNAVAILABLE'
-  | 'INVALID_ARGUMENT'
-  | 'NOT_AN_IMAGE'
-  | 'DECODE_FAILED'
-  | 'MODEL_UNAVAILABLE'
-  | 'CANCELLED';
+export { ErrorCodes, hasErrorCode, type ErrorCode } from '../shared/errors';
 
+/** Base of every error the core throws on purpose: a stable `code` and a message that says what was attempted. */
 export class DoppelError extends Error {
-  readonly code: DoppelErrorCode;
-  constructor(code: DoppelErrorCode, message: string, options?: { cause?: unknown }) {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
     super(message, options);
     this.code = code;
   }
@@ -21,35 +19,45 @@ export class DoppelError extends Error {
 
 export class LibraryUnavailableError extends DoppelError {
   override readonly name = 'LibraryUnavailableError' as const;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('LIBRARY_UNAVAILABLE', message, options);
+  constructor(message: string, options?: ErrorOptions) {
+    super(ErrorCodes.libraryUnavailable, message, options);
   }
 }
 
 export class InvalidArgumentError extends DoppelError {
   override readonly name = 'InvalidArgumentError' as const;
-  constructor(message: string) {
-    super('INVALID_ARGUMENT', message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(ErrorCodes.invalidInput, message, options);
   }
 }
 
-/** A file could not be turned into pixels. `reason` is the human-readable part without the path. */
+/**
+ * A file could not be turned into pixels. `reason` is the human-readable part without the path;
+ * the code is `unsupported_format` when the format (not the file) is the problem.
+ */
 export class DecodeError extends DoppelError {
   override readonly name = 'DecodeError' as const;
   readonly reason: string;
-  readonly unsupported: boolean;
-  constructor(path: string, reason: string, options?: { cause?: unknown; unsupported?: boolean }) {
-    super('DECODE_FAILED', `Cannot decode ${path}: ${reason}`, options);
+  constructor(path: string, reason: string, options?: ErrorOptions & { unsupported?: boolean }) {
+    super(options?.unsupported ? ErrorCodes.unsupportedFormat : ErrorCodes.decodeFailed, `Cannot decode ${path}: ${reason}`, options);
     this.reason = reason;
-    this.unsupported = options?.unsupported ?? false;
   }
 }
 
-export class CancelledError extends DoppelError {
-  override readonly name = 'CancelledError' as const;
-  constructor(what: string) {
-    super('CANCELLED', `${what} was cancelled`);
-  }
+/** The reason a photo failed to decode, without its path, for the per-file error list. */
+export function decodeFailureReason(error: unknown): string {
+  const reason = typeof error === 'object' && error !== null ? (error as { reason?: unknown }).reason : undefined;
+  return typeof reason === 'string' ? reason : errorMessage(error);
+}
+
+/**
+ * Throws InvalidArgumentError when `value` breaks the shared limit `name` (src/shared/limits.ts),
+ * so a call straight into the core is held to what the contract, the CLI and the UI allow.
+ */
+export function assertWithinLimit(name: LimitName, value: number | undefined): void {
+  if (value === undefined) return;
+  const violation = limitViolation(name, value);
+  if (violation) throw new InvalidArgumentError(`Invalid ${limits[name].label}: ${violation}`);
 }
 
 /** Message of any thrown value, for logs and error reports. */

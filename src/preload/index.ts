@@ -6,7 +6,8 @@ import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { createApi } from '../shared/api.js';
 import { EVENT_CHANNEL } from '../shared/channels.js';
 import type { AppEvent } from '../shared/ipc-contract.js';
-import { ErrorCodes, err, type Result } from '../shared/result.js';
+import { ErrorCodes } from '../shared/errors.js';
+import { err, type Result } from '../shared/result.js';
 import { electronThumbnailUrl } from '../shared/thumbnails.js';
 
 const api = createApi({

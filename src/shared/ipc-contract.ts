@@ -17,7 +17,9 @@ import type {
   PhotoPage,
   SimilarReport,
 } from './types.js';
-import { ErrorCodes, err, ok, type AppError, type Result } from './result.js';
+import { ErrorCodes, type AppError } from './errors.js';
+import { limitViolation, limits, type LimitName } from './limits.js';
+import { err, ok, type Result } from './result.js';
 
 /** Phantom carrier of an output type: exists only for the type checker. */
 export interface Returns<T> {
@@ -36,10 +38,18 @@ interface ChannelSpec {
 /** POSIX (`/photos`), Windows drive (`C:\photos`) or UNC (`\\nas\photos`); no `node:path` here. */
 const ABSOLUTE_PATH = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
 
+/** A number held to one of the shared limits, with the same message every door gives. */
+function limited(name: LimitName) {
+  return z.number().superRefine((value, context) => {
+    const violation = limitViolation(name, value);
+    if (violation) context.addIssue({ code: 'custom', message: violation });
+  });
+}
+
 const absolutePath = z
   .string()
-  .min(1, 'path is empty')
-  .max(4096, 'path is too long')
+  .min(limits.pathLength.min, 'path is empty')
+  .max(limits.pathLength.max, 'path is too long')
   .refine((path) => ABSOLUTE_PATH.test(path), { message: 'must be an absolute path' });
 
 const noInput = z.undefined();
@@ -52,15 +62,16 @@ export const contract = {
     input: z
       .object({
         offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
-        /** Bounded so that one call never serialises a whole library of summaries. */
-        limit: z.number().int().min(1).max(500).default(100),
+        limit: limited('photoPageSize').default(limits.photoPageSize.default),
       })
       .strict(),
     output: returns<PhotoPage>(),
   },
   /** Starts (re)indexing the given folders, adding new ones to the library's roots; answers with the job id at once. */
   'library:index': {
-    input: z.object({ roots: z.array(absolutePath).min(1, 'give at least one folder').max(256) }).strict(),
+    input: z
+      .object({ roots: z.array(absolutePath).min(limits.indexRoots.min, 'give at least one folder').max(limits.indexRoots.max) })
+      .strict(),
     output: returns<{ readonly jobId: string }>(),
   },
   /** Current and recent jobs, so a reloaded UI can pick up a running index. */
@@ -74,10 +85,10 @@ export const contract = {
     input: z
       .object({
         kind: z.enum(['exact', 'pixel', 'near', 'all']).optional(),
-        /** Minimum similarity in [0, 1] for `near` groups. */
-        threshold: z.number().min(0).max(1).optional(),
-        /** Maximum perceptual-hash Hamming distance (64-bit hash). */
-        hashDistance: z.number().int().min(0).max(64).optional(),
+        /** Minimum embedding similarity for `near` groups. */
+        threshold: limited('nearThreshold').optional(),
+        /** Maximum perceptual-hash Hamming distance (bits of the 64-bit hash). */
+        hashDistance: limited('nearHashDistance').optional(),
       })
       .strict()
       .optional(),
@@ -86,8 +97,8 @@ export const contract = {
   'similar:query': {
     input: z
       .object({
-        paths: z.array(absolutePath).min(1).max(64),
-        limit: z.number().int().min(1).max(500).optional(),
+        paths: z.array(absolutePath).min(limits.similarQueries.min).max(limits.similarQueries.max),
+        limit: limited('similarResults').optional(),
       })
       .strict(),
     output: returns<readonly SimilarReport[]>(),

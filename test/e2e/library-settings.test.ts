@@ -9,7 +9,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge, type Bridge } from '../../src/bridge/index.js';
 import type { JobSnapshot } from '../../src/shared/ipc-contract.js';
-import { nearDefaults, nearThresholdRange } from '../../src/shared/near-defaults.js';
+import { limits } from '../../src/shared/limits.js';
+
+const nearDefaults = { threshold: limits.nearThreshold.default, hashDistance: limits.nearHashDistance.default };
+const nearThresholdRange = limits.nearThreshold;
 import type { DuplicatesReport, LibraryStats, PhotoPage } from '../../src/shared/types.js';
 import { chromiumAvailable, launchChromium, openAppPage } from './support/browser.js';
 import { callBridge as callBridgeAt, expectSimilarView, thumbnailWidths, tilePaths } from './support/page-checks.js';

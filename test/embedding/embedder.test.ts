@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Embedder, hasErrorName, loadManifest, resolveModelsDir } from '../../src/core/embedding/index.js';
+import { Embedder, loadManifest, resolveModelsDir } from '../../src/core/embedding/index.js';
 import { DARKNET_DIR, decodeRgb, dot, gradientImage, hasDarknetPhotos, l2norm, noiseImage, rowOf } from './fixtures.js';
 
 describe.each(loadManifest().models.map((model) => model.id))('Embedder with %s', (modelId) => {
@@ -54,7 +54,7 @@ describe.each(loadManifest().models.map((model) => model.id))('Embedder with %s'
 
   it('rejects a pixel buffer of the wrong size with EmbeddingInputError', async () => {
     const error: unknown = await embedder.embed([new Uint8Array(100)]).catch((caught: unknown) => caught);
-    expect(hasErrorName(error, 'EmbeddingInputError')).toBe(true);
+    expect(error).toMatchObject({ name: 'EmbeddingInputError', code: 'invalid_input' });
     expect((error as Error).message).toMatch(/input 0: 100 bytes, expected 150528/);
   });
 
@@ -63,7 +63,7 @@ describe.each(loadManifest().models.map((model) => model.id))('Embedder with %s'
     await closed.close();
     await closed.close();
     const error: unknown = await closed.embed([gradientImage(1)]).catch((caught: unknown) => caught);
-    expect(hasErrorName(error, 'EmbedderClosedError')).toBe(true);
+    expect(error).toMatchObject({ name: 'EmbedderClosedError', code: 'model_unavailable' });
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Embedder, hasErrorName, platformAccelerators, providerCandidates } from '../../src/core/embedding/index.js';
+import { Embedder, platformAccelerators, providerCandidates } from '../../src/core/embedding/index.js';
 import { createSessionWithFallback } from '../../src/core/embedding/execution-providers.js';
 import { dot, gradientImage } from './fixtures.js';
 
@@ -65,7 +65,7 @@ describe('execution provider fallback', () => {
     const error: unknown = await createSessionWithFallback(notAModel, '/models/broken.onnx', ['cuda'], () => {}).catch(
       (caught: unknown) => caught,
     );
-    expect(hasErrorName(error, 'ExecutionProviderError')).toBe(true);
+    expect(error).toMatchObject({ name: 'ExecutionProviderError', code: 'model_unavailable' });
     expect((error as Error).message).toMatch(/^Cannot create an inference session for \/models\/broken\.onnx: cuda: .+; cpu: .+/);
   });
 });

@@ -2,7 +2,7 @@ import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Embedder, findModel, hasErrorName, loadManifest, resolveModelsDir } from '../../src/core/embedding/index.js';
+import { Embedder, findModel, loadManifest, resolveModelsDir } from '../../src/core/embedding/index.js';
 
 async function loadError(options: Parameters<typeof Embedder.load>[0]): Promise<Error> {
   const result: unknown = await Embedder.load(options).then(
@@ -31,7 +31,7 @@ describe('loading model files', () => {
 
   it('fails with ModelFileMissingError naming the path and `npm run setup` when the model is missing', async () => {
     const error = await loadError({ modelsDir, modelId: v3.id, executionProviders: ['cpu'] });
-    expect(hasErrorName(error, 'ModelFileMissingError')).toBe(true);
+    expect(error).toMatchObject({ name: 'ModelFileMissingError', code: 'model_unavailable' });
     expect(error.message).toContain(join(modelsDir, v3.file));
     expect(error.message).toContain('npm run setup');
   });
@@ -39,14 +39,14 @@ describe('loading model files', () => {
   it('fails with ModelFileMissingError when the model is present but its labels file is not', async () => {
     await copyFile(join(resolveModelsDir(), v2.file), join(modelsDir, v2.file));
     const error = await loadError({ modelsDir, modelId: v2.id, executionProviders: ['cpu'] });
-    expect(hasErrorName(error, 'ModelFileMissingError')).toBe(true);
+    expect(error).toMatchObject({ name: 'ModelFileMissingError', code: 'model_unavailable' });
     expect(error.message).toContain(join(modelsDir, 'imagenet_labels.txt'));
   });
 
   it('fails with ModelFileCorruptError giving both hashes when the model bytes are wrong', async () => {
     await writeFile(join(modelsDir, v3.file), 'not an onnx model');
     const error = await loadError({ modelsDir, modelId: v3.id, executionProviders: ['cpu'] });
-    expect(hasErrorName(error, 'ModelFileCorruptError')).toBe(true);
+    expect(error).toMatchObject({ name: 'ModelFileCorruptError', code: 'model_unavailable' });
     expect(error.message).toContain(join(modelsDir, v3.file));
     expect(error.message).toContain(`expected ${v3.sha256}`);
     expect(error.message).toMatch(/got [0-9a-f]{64}/);
@@ -55,7 +55,7 @@ describe('loading model files', () => {
 
   it('fails with UnknownModelError listing the known ids for an id not in the manifest', async () => {
     const error = await loadError({ modelId: 'resnet-9000', executionProviders: ['cpu'] });
-    expect(hasErrorName(error, 'UnknownModelError')).toBe(true);
+    expect(error).toMatchObject({ name: 'UnknownModelError', code: 'invalid_input' });
     expect(error.message).toContain('"resnet-9000"');
     expect(error.message).toContain('mobilenet-v3-small-075');
   });

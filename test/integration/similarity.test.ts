@@ -1,3 +1,4 @@
+import { limits } from '../../src/shared/limits';
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -72,8 +73,8 @@ describe('near-duplicate groups', () => {
   });
 
   it('should find fewer groups with a stricter threshold', async () => {
-    const loose = await runCliJson<DuplicatesReport>(['duplicates', '--kind', 'near', '--threshold', '0.5', '--hash-distance', '10', '--library', library]);
-    const strict = await runCliJson<DuplicatesReport>(['duplicates', '--kind', 'near', '--threshold', '0.999', '--hash-distance', '0', '--library', library]);
+    const loose = await runCliJson<DuplicatesReport>(['duplicates', '--kind', 'near', '--threshold', String(limits.nearThreshold.min), '--hash-distance', String(limits.nearHashDistance.max), '--library', library]);
+    const strict = await runCliJson<DuplicatesReport>(['duplicates', '--kind', 'near', '--threshold', String(limits.nearThreshold.max), '--hash-distance', String(limits.nearHashDistance.min), '--library', library]);
     const pairs = (r: DuplicatesReport) => r.groups.reduce((n, g) => n + g.files.length - 1, 0);
     expect(pairs(strict)).toBeLessThan(pairs(loose));
   });

@@ -1,8 +1,8 @@
-import { nearDefaults } from '../../shared/near-defaults';
+import { limits } from '../../shared/limits';
 
 /**
- * Default near-duplicate thresholds (the values live in src/shared/near-defaults.ts so the app's
- * sliders start from them), chosen on the tuning half of `npm run eval` (real photos with
+ * Default near-duplicate thresholds (the values live in src/shared/limits.ts so every door and
+ * the app's sliders start from them), chosen on the tuning half of `npm run eval` (real photos with
  * Copydays-style edits) and reported on the other half.
  *
  * The tuning sweep's best settings sit at cosine 0.78-0.80 with hash distance 10 (pair precision
@@ -13,10 +13,10 @@ import { nearDefaults } from '../../shared/near-defaults';
  */
 
 /** Minimum cosine similarity of embeddings for two photos to be near duplicates. */
-export const DEFAULT_NEAR_COSINE = nearDefaults.threshold;
+export const DEFAULT_NEAR_COSINE = limits.nearThreshold.default;
 
 /** Maximum perceptual-hash distance (bits of 64) for two photos to be near duplicates. */
-export const DEFAULT_NEAR_HASH_DISTANCE = nearDefaults.hashDistance;
+export const DEFAULT_NEAR_HASH_DISTANCE = limits.nearHashDistance.default;
 
 /** Neighbours fetched per photo when grouping: a group bigger than this is found from several centres. */
 export const NEAR_NEIGHBOURS = 16;

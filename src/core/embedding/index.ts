@@ -7,8 +7,6 @@ export {
   ModelFileMissingError,
   ModelManifestError,
   UnknownModelError,
-  hasErrorName,
-  type EmbeddingErrorName,
 } from './embedding.errors.js';
 export { platformAccelerators, providerCandidates, type ExecutionProviderRequest } from './execution-providers.js';
 export {

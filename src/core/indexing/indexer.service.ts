@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { IndexError, IndexProgress, IndexReport } from '../../shared/types';
-import { errnoCode, errorMessage } from '../errors';
+import { ErrorCodes, decodeFailureReason, errnoCode, errorMessage, hasErrorCode } from '../errors';
 import { contentHashOfAsync } from '../media/content-hash';
 import { decodePhoto } from '../media/photo-decoder';
 import { scanRoots, type ScannedFile } from '../scan/scanner';
@@ -259,8 +259,8 @@ export class IndexerService {
       ok = true;
       return { kind: 'indexed', file: { ...record, status: 'ok', error: null }, content, modelInput: decoded.modelInput };
     } catch (error) {
-      const unsupported = typeof error === 'object' && error !== null && (error as { unsupported?: boolean }).unsupported === true;
-      const reason = (error as { reason?: string }).reason ?? errorMessage(error);
+      const unsupported = hasErrorCode(error, ErrorCodes.unsupportedFormat);
+      const reason = decodeFailureReason(error);
       this.#log(`skip ${file.path}: ${reason}`);
       return { kind: 'failed', file: { ...record, status: unsupported ? 'unsupported' : 'error', error: reason } };
     } finally {

@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { DoppelError, ErrorCodes } from '../errors';
 
 export interface ReadResult {
   readonly bytes: Buffer;
@@ -6,8 +7,11 @@ export interface ReadResult {
   readonly mtimeMs: number;
 }
 
-export class FileChangedError extends Error {
+export class FileChangedError extends DoppelError {
   override readonly name = 'FileChangedError' as const;
+  constructor(message: string) {
+    super(ErrorCodes.fileChanged, message);
+  }
 }
 
 /**

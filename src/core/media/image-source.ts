@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { DecodeError, errorMessage } from '../errors';
+import { DecodeError, decodeFailureReason, errorMessage } from '../errors';
 import { extensionOf, imageKindOf } from '../scan/image-types';
 import { readPhotoMetadata } from './exif';
 import { decodeHeic } from './heic';
@@ -74,7 +74,7 @@ async function openHeic(filePath: string, bytes: Uint8Array, sharpError: unknown
   try {
     decoded = await decodeHeic(bytes, MAX_INPUT_PIXELS);
   } catch (error) {
-    const reason = error instanceof DecodeError ? error.reason : errorMessage(error);
+    const reason = decodeFailureReason(error);
     const detail = sharpError ? ` (${describeSharpError(sharpError, filePath)})` : '';
     throw new DecodeError(filePath, `not a readable HEIC/HEIF image: ${reason}${detail}`, { cause: error });
   }

@@ -9,6 +9,7 @@
  * exception (a garbage length field can make faiss throw std::bad_alloc, which aborts the process),
  * so faiss must only ever see bytes we wrote and checksummed.
  */
+import { DoppelError, ErrorCodes } from '../errors';
 import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, statfsSync, statSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
@@ -27,14 +28,14 @@ export interface IndexFileInfo {
 }
 
 /** The index could not be written to `file`; any previous file at that path is untouched. */
-export class VectorIndexSaveError extends Error {
+export class VectorIndexSaveError extends DoppelError {
   override readonly name = 'VectorIndexSaveError' as const;
   constructor(
     readonly file: string,
     reason: string,
     options?: ErrorOptions,
   ) {
-    super(`Cannot save the vector index to ${file}: ${reason}`, options);
+    super(ErrorCodes.libraryUnavailable, `Cannot save the vector index to ${file}: ${reason}`, options);
   }
 }
 

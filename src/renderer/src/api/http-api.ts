@@ -4,7 +4,8 @@
  */
 import { createApi, type DoppelApi } from '../../../shared/api.js';
 import type { AppEvent } from '../../../shared/ipc-contract.js';
-import { ErrorCodes, err, type Result } from '../../../shared/result.js';
+import { ErrorCodes } from '../../../shared/errors.js';
+import { err, type Result } from '../../../shared/result.js';
 import { bridgeThumbnailUrl } from '../../../shared/thumbnails.js';
 
 export const EVENTS_PATH = '/api/events';

@@ -1,12 +1,15 @@
 /**
  * Near-duplicate sensitivity chosen in Settings (and tuned live in Duplicates), kept in
- * localStorage so it survives a restart. The core's defaults come from src/shared/near-defaults.
+ * localStorage so it survives a restart. Ranges and defaults are the shared limits (src/shared/limits.ts)
+ * that the contract and the core enforce, so a slider can never send a value they refuse.
  */
 import { reactive, readonly, watch } from 'vue';
-import { nearDefaults, nearHashDistanceRange, nearThresholdRange } from '../../../shared/near-defaults.js';
+import { limits } from '../../../shared/limits.js';
 
-export const THRESHOLD_RANGE = nearThresholdRange;
-export const HASH_DISTANCE_RANGE = nearHashDistanceRange;
+const { nearThreshold, nearHashDistance } = limits;
+/** Slider attributes (`v-bind`): min, max and step of each limit. */
+export const THRESHOLD_RANGE = { min: nearThreshold.min, max: nearThreshold.max, step: nearThreshold.step } as const;
+export const HASH_DISTANCE_RANGE = { min: nearHashDistance.min, max: nearHashDistance.max, step: nearHashDistance.step } as const;
 
 const STORAGE_KEY = 'doppel.nearSensitivity';
 
@@ -25,7 +28,7 @@ function clamp(value: unknown, range: { readonly min: number; readonly max: numb
 }
 
 function defaults(): NearSensitivity {
-  return { threshold: nearDefaults.threshold, hashDistance: nearDefaults.hashDistance };
+  return { threshold: nearThreshold.default, hashDistance: nearHashDistance.default };
 }
 
 /** Reads the stored choice; anything unreadable falls back to the defaults, value by value. */
@@ -38,8 +41,8 @@ function load(): NearSensitivity {
     console.warn(`Cannot read the near-duplicate settings from localStorage (${String(thrown)}); using the defaults`);
   }
   return {
-    threshold: clamp(stored.threshold, THRESHOLD_RANGE, nearDefaults.threshold),
-    hashDistance: clamp(stored.hashDistance, HASH_DISTANCE_RANGE, nearDefaults.hashDistance),
+    threshold: clamp(stored.threshold, THRESHOLD_RANGE, nearThreshold.default),
+    hashDistance: clamp(stored.hashDistance, HASH_DISTANCE_RANGE, nearHashDistance.default),
   };
 }
 
@@ -59,11 +62,11 @@ watch(state, (value) => {
 export const nearSensitivity = readonly(state);
 
 export function setThreshold(value: number): void {
-  state.threshold = clamp(value, THRESHOLD_RANGE, nearDefaults.threshold);
+  state.threshold = clamp(value, THRESHOLD_RANGE, nearThreshold.default);
 }
 
 export function setHashDistance(value: number): void {
-  state.hashDistance = clamp(value, HASH_DISTANCE_RANGE, nearDefaults.hashDistance);
+  state.hashDistance = clamp(value, HASH_DISTANCE_RANGE, nearHashDistance.default);
 }
 
 export function resetNearSensitivity(): void {
@@ -71,5 +74,5 @@ export function resetNearSensitivity(): void {
 }
 
 export function isDefaultSensitivity(): boolean {
-  return state.threshold === nearDefaults.threshold && state.hashDistance === nearDefaults.hashDistance;
+  return state.threshold === nearThreshold.default && state.hashDistance === nearHashDistance.default;
 }

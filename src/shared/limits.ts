@@ -1,0 +1,59 @@
+/**
+ * Every limit a user (or a script) can set, written once. The contract's schemas, the CLI's
+ * argument checks, the UI's sliders and the core's own checks all derive from these, so a value one
+ * door accepts is never refused (or answered with a RangeError) by another.
+ *
+ * Pure constants: every door may import them (the renderer may not import src/core).
+ */
+
+export interface Limit {
+  readonly min: number;
+  readonly max: number;
+  /** The smallest meaningful change: 1 for counts; sliders move by it. */
+  readonly step: number;
+  /** Whole numbers only. */
+  readonly integer: boolean;
+  /** What the user gets when they set nothing. */
+  readonly default: number;
+  /** How errors name the value ("hash distance", "page size"). */
+  readonly label: string;
+}
+
+export const limits = {
+  /**
+   * Minimum cosine similarity of embeddings for two photos to be near duplicates. The default is
+   * chosen by `npm run eval` (see src/core/duplicates/thresholds.ts). Below 0.70 unrelated photos
+   * flood the groups (the eval saw them creep in just below 0.80); above 0.99 only re-encodes are
+   * left, which pixel and exact groups already cover.
+   */
+  nearThreshold: { min: 0.7, max: 0.99, step: 0.01, integer: false, default: 0.8, label: 'similarity threshold' },
+  /**
+   * Maximum perceptual-hash distance (bits of 64) for two photos to be near duplicates. The eval's
+   * best was 10; beyond it chance matches between unrelated photos grow fast, and the Hamming index
+   * (src/core/duplicates/hamming-index.ts) probes up to 11 bits only.
+   */
+  nearHashDistance: { min: 0, max: 10, step: 1, integer: true, default: 8, label: 'hash distance' },
+  /** Similar photos returned per query image. */
+  similarResults: { min: 1, max: 500, step: 1, integer: true, default: 10, label: 'result count' },
+  /** Query images in one similar-photos call. */
+  similarQueries: { min: 1, max: 64, step: 1, integer: true, default: 1, label: 'number of query images' },
+  /** Photos in one page of the library listing: bounded so one call never serialises a whole library. */
+  photoPageSize: { min: 1, max: 500, step: 1, integer: true, default: 100, label: 'page size' },
+  /** Folders in one index request. */
+  indexRoots: { min: 1, max: 256, step: 1, integer: true, default: 1, label: 'number of folders' },
+  /** Characters in a path the UI sends (PATH_MAX on Linux). */
+  pathLength: { min: 1, max: 4096, step: 1, integer: true, default: 1, label: 'path length' },
+} as const satisfies Record<string, Limit>;
+
+export type LimitName = keyof typeof limits;
+
+/**
+ * Why `value` is not allowed for `name`, or null when it is.
+ * @example limitViolation('nearHashDistance', 12) // → 'hash distance must be a whole number from 0 to 10 (got 12)'
+ */
+export function limitViolation(name: LimitName, value: number): string | null {
+  const limit: Limit = limits[name];
+  const inRange = Number.isFinite(value) && value >= limit.min && value <= limit.max;
+  if (inRange && (!limit.integer || Number.isInteger(value))) return null;
+  return `${limit.label} must be ${limit.integer ? 'a whole number' : 'a number'} from ${limit.min} to ${limit.max} (got ${value})`;
+}
