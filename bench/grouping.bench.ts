@@ -56,10 +56,29 @@ export async function runGroupingBench(options: { photos?: number } = {}): Promi
         const perceptualHash = shot === item ? randomHash(random) : flipBits(hashOfShot.get(shot) ?? randomHash(random), random, 3);
         hashOfShot.set(item, perceptualHash);
         contents.push({
-          hash, size: 3_000_000, format: 'jpeg', width: 4000, height: 3000, orientation: 1, takenAt: null, cameraMake: null,
-          cameraModel: null, perceptualHash, perceptualHashVariants: [randomHash(random), randomHash(random), randomHash(random), randomHash(random)],
+          hash,
+          size: 3_000_000,
+          format: 'jpeg',
+          width: 4000,
+          height: 3000,
+          orientation: 1,
+          takenAt: null,
+          cameraMake: null,
+          cameraModel: null,
+          perceptualHash,
+          perceptualHashVariants: [randomHash(random), randomHash(random), randomHash(random), randomHash(random)],
         });
-        files.push({ rootId: root.id, path: `/bench/${item}.jpg`, size: 3_000_000, mtimeMs: 0, dev: 1, ino: item + 1, contentHash: hash, status: 'ok', error: null });
+        files.push({
+          rootId: root.id,
+          path: `/bench/${item}.jpg`,
+          size: 3_000_000,
+          mtimeMs: 0,
+          dev: 1,
+          ino: item + 1,
+          contentHash: hash,
+          status: 'ok',
+          error: null,
+        });
         items.push({ contentHash: hash, vector: vectors.slice(i * DIM, (i + 1) * DIM), labels: null });
       }
       photoRepository.saveBatch(contents, files);
@@ -97,9 +116,13 @@ export async function runGroupingBench(options: { photos?: number } = {}): Promi
     latencies.sort((a, b) => a - b);
     const p50 = latencies[Math.floor(latencies.length * 0.5)] ?? 0;
     const p99 = latencies[Math.floor(latencies.length * 0.99)] ?? 0;
-    console.log(`grouping: similar-photo query through the library at ${photos} photos: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms (target p99 < 10 ms at 100k)`);
+    console.log(
+      `grouping: similar-photo query through the library at ${photos} photos: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms (target p99 < 10 ms at 100k)`,
+    );
     const peakRssMiB = process.resourceUsage().maxRSS / 1024;
-    console.log(`grouping: near-duplicate grouping of ${photos} photos: ${groupingSeconds.toFixed(1)} s, ${groups.length} groups (target < 60 s); peak RSS ${peakRssMiB.toFixed(0)} MiB`);
+    console.log(
+      `grouping: near-duplicate grouping of ${photos} photos: ${groupingSeconds.toFixed(1)} s, ${groups.length} groups (target < 60 s); peak RSS ${peakRssMiB.toFixed(0)} MiB`,
+    );
     return {
       photos,
       vectorIndexBuildSeconds: round(buildSeconds),

@@ -44,8 +44,12 @@ export async function runIndexBench(options: IndexBenchOptions = {}): Promise<In
     try {
       const doppel = await Doppel.open({ libraryDir });
       model = doppel.stats().model;
-      const run = await doppel.index([photoDir], process.env.BENCH_CONCURRENCY ? { concurrency: Number(process.env.BENCH_CONCURRENCY) } : {});
-      if (run.errors.length > 0 || run.decoded !== files.length) throw new Error(`bench index saw errors: ${JSON.stringify(run.errors.slice(0, 3))}`);
+      const run = await doppel.index(
+        [photoDir],
+        process.env.BENCH_CONCURRENCY ? { concurrency: Number(process.env.BENCH_CONCURRENCY) } : {},
+      );
+      if (run.errors.length > 0 || run.decoded !== files.length)
+        throw new Error(`bench index saw errors: ${JSON.stringify(run.errors.slice(0, 3))}`);
       if (!full || run.seconds < full.seconds) full = run;
       const rerun = await doppel.index([photoDir]);
       if (!again || rerun.seconds > again.seconds) again = rerun; // worst of the unchanged re-index runs
@@ -58,7 +62,9 @@ export async function runIndexBench(options: IndexBenchOptions = {}): Promise<In
   const decodeRate = files.length / decodeSeconds;
   const fullRate = files.length / full.seconds;
   const ratio = fullRate / decodeRate;
-  console.log(`index: decode-only (rotate + shrink to 256 px, 2 at a time): ${decodeRate.toFixed(1)} photos/s (${decodeSeconds.toFixed(2)} s, best of 2)`);
+  console.log(
+    `index: decode-only (rotate + shrink to 256 px, 2 at a time): ${decodeRate.toFixed(1)} photos/s (${decodeSeconds.toFixed(2)} s, best of 2)`,
+  );
   console.log(
     `index: full index (read, SHA-256, decode, thumbnail, pHash${model ? `, embedding with ${model}` : ''}, SQLite): ` +
       `${fullRate.toFixed(1)} photos/s (${full.seconds.toFixed(2)} s, best of 2)`,
@@ -84,7 +90,11 @@ async function ensurePhotos(dir: string, count: number): Promise<string[]> {
     await writeBenchPhotos(dir, count, 1);
     console.log(`index: generated in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
-  return fs.readdirSync(dir).filter((name) => name.endsWith('.jpg')).sort().map((name) => path.join(dir, name));
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.jpg'))
+    .sort()
+    .map((name) => path.join(dir, name));
 }
 
 async function timeDecodeOnly(files: readonly string[], concurrency: number): Promise<number> {

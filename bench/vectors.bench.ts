@@ -79,7 +79,12 @@ function benchSize(size: number, queryCount: number): SizeResult {
       for (let d = 0; d < DIM; d++) score += query[d]! * candidate[d]!;
       return { position: hit.position, score };
     });
-    reranked.push(rescored.sort((a, b) => b.score - a.score).slice(0, K).map((hit) => hit.position));
+    reranked.push(
+      rescored
+        .sort((a, b) => b.score - a.score)
+        .slice(0, K)
+        .map((hit) => hit.position),
+    );
   }
   latencies.sort((a, b) => a - b);
   const p50Ms = percentile(latencies, 0.5);
@@ -112,10 +117,14 @@ function benchSize(size: number, queryCount: number): SizeResult {
       index.search(generator.fill(start, count, chunk).subarray(0, count * DIM), GROUPING_K);
     }
     batchKnnSeconds = (performance.now() - batchStarted) / 1000;
-    console.log(`${label}: batched k-NN of all ${formatCount(size)} (k=${GROUPING_K}) ${batchKnnSeconds.toFixed(1)} s incl. generating the queries`);
+    console.log(
+      `${label}: batched k-NN of all ${formatCount(size)} (k=${GROUPING_K}) ${batchKnnSeconds.toFixed(1)} s incl. generating the queries`,
+    );
   }
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
-  console.log(`${label}: peak RSS ${peakRssMiB.toFixed(0)} MiB (process so far), RSS now ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
+  console.log(
+    `${label}: peak RSS ${peakRssMiB.toFixed(0)} MiB (process so far), RSS now ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`,
+  );
   return { size, kind: index.kind, buildSeconds, p50Ms, p99Ms, recallAt10, rerankedRecallAt10, recallQueries, peakRssMiB, batchKnnSeconds };
 }
 
@@ -127,7 +136,13 @@ function trainingSample(generator: SyntheticEmbeddings, size: number): Float32Ar
 }
 
 /** Exact top-K positions by inner product, regenerating the library chunk by chunk. */
-function exactNeighbours(generator: SyntheticEmbeddings, size: number, queries: Float32Array, count: number, chunk: Float32Array): number[][] {
+function exactNeighbours(
+  generator: SyntheticEmbeddings,
+  size: number,
+  queries: Float32Array,
+  count: number,
+  chunk: Float32Array,
+): number[][] {
   const best = Array.from({ length: count }, () => ({ positions: [] as number[], scores: [] as number[] }));
   for (let start = 0; start < size; start += CHUNK) {
     const rows = Math.min(CHUNK, size - start);

@@ -121,12 +121,23 @@ function buildFromSource() {
     writeFileSync(patchedSource, patched);
     const output = join(buildDir, 'faiss-node.node');
     const args = [
-      '-O2', '-std=c++17', '-fPIC', '-shared', '-fopenmp',
+      '-O2',
+      '-std=c++17',
+      '-fPIC',
+      '-shared',
+      '-fopenmp',
       // faiss.cc catches faiss::FaissException, so C++ exceptions stay on (NAPI_CPP_EXCEPTIONS), as upstream.
-      '-DNAPI_VERSION=8', '-DNAPI_CPP_EXCEPTIONS', '-DNODE_GYP_MODULE_NAME=faiss_node',
-      `-I${nodeInclude}`, `-I${resolve(projectRoot, addonApiDir)}`, `-I${faissInclude}`,
-      patchedSource, '-o', output,
-      '-lfaiss', ...blasFlags,
+      '-DNAPI_VERSION=8',
+      '-DNAPI_CPP_EXCEPTIONS',
+      '-DNODE_GYP_MODULE_NAME=faiss_node',
+      `-I${nodeInclude}`,
+      `-I${resolve(projectRoot, addonApiDir)}`,
+      `-I${faissInclude}`,
+      patchedSource,
+      '-o',
+      output,
+      '-lfaiss',
+      ...blasFlags,
     ];
     log(`compiling faiss.cc against the system faiss (${faissInclude}/faiss, ${blasFlags.join(' ')})`);
     const compile = spawnSync('g++', args, { encoding: 'utf8' });

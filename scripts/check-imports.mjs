@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 
 const rootArgIndex = process.argv.indexOf('--root');
 const repoRoot = path.resolve(
-  rootArgIndex >= 0 ? process.argv[rootArgIndex + 1] ?? '.' : path.join(path.dirname(fileURLToPath(import.meta.url)), '..'),
+  rootArgIndex >= 0 ? (process.argv[rootArgIndex + 1] ?? '.') : path.join(path.dirname(fileURLToPath(import.meta.url)), '..'),
 );
 const srcRoot = path.join(repoRoot, 'src');
 
@@ -30,8 +30,19 @@ const ENGINE_MAY_IMPORT = ['engine', 'core', 'shared'];
 const DOOR_ENTRIES = ['src/bridge/index.ts'];
 /** Globals that exist only in a browser page or only in Node: shared code must run in both. */
 const PLATFORM_GLOBALS = [
-  'window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'HTMLElement', 'EventSource', 'XMLHttpRequest',
-  'process', 'Buffer', '__dirname', '__filename', 'require',
+  'window',
+  'document',
+  'navigator',
+  'localStorage',
+  'sessionStorage',
+  'HTMLElement',
+  'EventSource',
+  'XMLHttpRequest',
+  'process',
+  'Buffer',
+  '__dirname',
+  '__filename',
+  'require',
 ];
 const IPC_IDENTIFIERS = ['ipcMain', 'ipcRenderer'];
 
@@ -132,7 +143,11 @@ function areaOf(file) {
 
 /** True when `resolved` (an import path, with or without its extension) is a door's public entry. */
 function isDoorEntry(resolved) {
-  const relative = path.relative(repoRoot, resolved).split(path.sep).join('/').replace(/\.(js|ts)$/, '');
+  const relative = path
+    .relative(repoRoot, resolved)
+    .split(path.sep)
+    .join('/')
+    .replace(/\.(js|ts)$/, '');
   return DOOR_ENTRIES.some((entry) => entry.replace(/\.ts$/, '') === relative);
 }
 
@@ -155,7 +170,8 @@ function checkFile(file) {
     const what = `imports "${specifier}"`;
     if (area === 'core') {
       if (isElectron(specifier) || isVue(specifier)) report(line, `core ${what}: the core must run without Electron or Vue`);
-      if (target && (DOORS.includes(target) || target === 'engine')) report(line, `core ${what}: the core must not depend on src/${target}`);
+      if (target && (DOORS.includes(target) || target === 'engine'))
+        report(line, `core ${what}: the core must not depend on src/${target}`);
     }
     if (area === 'engine') {
       if (isElectron(specifier)) report(line, `engine ${what}: the engine also runs in the browser-mode bridge, without Electron`);
@@ -170,7 +186,8 @@ function checkFile(file) {
       if (specifier.startsWith('.') && target !== 'shared') report(line, `shared ${what}: shared may only import src/shared`);
     }
     if (area === 'renderer') {
-      if (isNodeBuiltin(specifier) || isElectron(specifier)) report(line, `renderer ${what}: the renderer talks to the app only through window.api`);
+      if (isNodeBuiltin(specifier) || isElectron(specifier))
+        report(line, `renderer ${what}: the renderer talks to the app only through window.api`);
       if (specifier.startsWith('.') && target !== 'renderer' && target !== 'shared') {
         report(line, `renderer ${what}: the renderer may only import src/shared and its own files`);
       }
@@ -199,7 +216,9 @@ const files = listSourceFiles(srcRoot);
 const violations = files.flatMap(checkFile);
 if (violations.length > 0) {
   for (const violation of violations) console.error(violation);
-  console.error(`check-imports: ${violations.length} violation${violations.length === 1 ? '' : 's'} of the import rules (docs/ARCHITECTURE.md)`);
+  console.error(
+    `check-imports: ${violations.length} violation${violations.length === 1 ? '' : 's'} of the import rules (docs/ARCHITECTURE.md)`,
+  );
   process.exit(1);
 }
 console.log(`check-imports: ${files.length} files follow the import rules`);

@@ -133,7 +133,9 @@ async function main() {
     }
   }
   if (failures > 0) {
-    console.error(`models: ${failures} file(s) missing; image similarity needs them. Fix the source above and run \`npm run setup\` again.`);
+    console.error(
+      `models: ${failures} file(s) missing; image similarity needs them. Fix the source above and run \`npm run setup\` again.`,
+    );
     process.exit(1);
   }
 }

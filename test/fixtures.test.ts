@@ -7,7 +7,10 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLibrary, drawScene, realPhotoPaths, sharpOf, writeBenchPhotos, type LibraryManifest } from './fixtures';
 
-const sha256 = async (path: string): Promise<string> => createHash('sha256').update(await readFile(path)).digest('hex');
+const sha256 = async (path: string): Promise<string> =>
+  createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 
 async function uprightPixels(path: string): Promise<{ data: Buffer; width: number; height: number }> {
   const { data, info } = await sharp(path).rotate().removeAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -126,7 +129,11 @@ describe('buildLibrary', () => {
   });
 
   it('should write the other formats so that sharp decodes them', async () => {
-    const formats = await Promise.all([library.formats.avif, library.formats.gif, library.formats.tiff, library.formats.webp].map(async (path) => (await sharp(path).metadata()).format));
+    const formats = await Promise.all(
+      [library.formats.avif, library.formats.gif, library.formats.tiff, library.formats.webp].map(
+        async (path) => (await sharp(path).metadata()).format,
+      ),
+    );
     expect(formats).toEqual(['heif', 'gif', 'tiff', 'webp']);
   });
 
@@ -147,7 +154,12 @@ describe('buildLibrary', () => {
   });
 
   it('should list every image once and keep groups, singles and errors disjoint', () => {
-    const listed = [...library.exactGroups.flat(), ...library.pixelGroups.flat(), ...library.nearGroups.flatMap((group) => group.files), ...library.singles];
+    const listed = [
+      ...library.exactGroups.flat(),
+      ...library.pixelGroups.flat(),
+      ...library.nearGroups.flatMap((group) => group.files),
+      ...library.singles,
+    ];
     expect(new Set(listed).size).toBe(listed.length);
     expect([...listed].sort()).toEqual(library.decodable);
     expect(library.images).toHaveLength(library.decodable.length + library.errors.length);

@@ -129,7 +129,8 @@ async function run(command: string, args: string[], values: Values): Promise<num
     }
     case 'similar': {
       if (args.length === 0) throw new UsageError('similar needs at least one image');
-      if (args.length > limits.similarQueries.max) throw new UsageError(`similar takes at most ${limits.similarQueries.max} images at once`);
+      if (args.length > limits.similarQueries.max)
+        throw new UsageError(`similar takes at most ${limits.similarQueries.max} images at once`);
       const limit = parseLimited(values.limit, 'limit', 'similarResults');
       return withLibrary(values, async (doppel) => {
         const reports = await doppel.similar(args, { limit });

@@ -2,7 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { DuplicatesReport, FindReport, IndexReport, LibraryStats, PhotoPage, SimilarReport } from '../shared/types';
-import { DoppelError, ErrorCodes, InvalidArgumentError, LibraryUnavailableError, assertWithinLimit, errorMessage, hasErrorCode } from './errors';
+import {
+  DoppelError,
+  ErrorCodes,
+  InvalidArgumentError,
+  LibraryUnavailableError,
+  assertWithinLimit,
+  errorMessage,
+  hasErrorCode,
+} from './errors';
 import { limits } from '../shared/limits';
 import { DuplicatesService, type DuplicatesOptions } from './duplicates/duplicates.service';
 import { NearDuplicatesService } from './duplicates/near-duplicates.service';
@@ -94,7 +102,13 @@ export class Doppel {
     this.#similarityError = similarityError;
     this.#similarity = null;
     if (embedder) {
-      const vectors = new VectorSearchService({ embeddings: this.#embeddings, modelId: embedder.modelId, dim: embedder.dim, libraryDir, log });
+      const vectors = new VectorSearchService({
+        embeddings: this.#embeddings,
+        modelId: embedder.modelId,
+        dim: embedder.dim,
+        libraryDir,
+        log,
+      });
       this.#similarity = {
         embedder,
         vectors,
@@ -215,7 +229,8 @@ export class Doppel {
     this.#assertOpen();
     const offset = options.offset ?? 0;
     const limit = options.limit ?? limits.photoPageSize.default;
-    if (!Number.isSafeInteger(offset) || offset < 0) throw new InvalidArgumentError(`Invalid page offset: must be a whole number from 0 (got ${offset})`);
+    if (!Number.isSafeInteger(offset) || offset < 0)
+      throw new InvalidArgumentError(`Invalid page offset: must be a whole number from 0 (got ${offset})`);
     assertWithinLimit('photoPageSize', limit);
     return { total: this.#photos.counts().files, photos: this.#photos.photoPage(offset, limit) };
   }

@@ -18,7 +18,12 @@ const library = path.join(root, 'library');
 
 async function samplePhotos(): Promise<string[]> {
   fs.mkdirSync(path.join(photos, 'Originals'), { recursive: true });
-  const sources = fs.existsSync(DARKNET) ? fs.readdirSync(DARKNET).filter((f) => f.endsWith('.jpg')).sort() : [];
+  const sources = fs.existsSync(DARKNET)
+    ? fs
+        .readdirSync(DARKNET)
+        .filter((f) => f.endsWith('.jpg'))
+        .sort()
+    : [];
   const originals: string[] = [];
   for (const name of sources) {
     const target = path.join(photos, 'Originals', name);
@@ -27,7 +32,8 @@ async function samplePhotos(): Promise<string[]> {
   }
   for (let seed = originals.length; originals.length < 4; seed++) {
     const target = path.join(photos, 'Originals', `scene-${seed}.jpg`);
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"><rect width="800" height="600" fill="hsl(${seed * 67},60%,55%)"/>` +
+    const svg =
+      `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"><rect width="800" height="600" fill="hsl(${seed * 67},60%,55%)"/>` +
       `<circle cx="${200 + seed * 90}" cy="300" r="160" fill="hsl(${seed * 131},70%,40%)"/><rect x="80" y="${60 + seed * 40}" width="500" height="120" fill="#fff8"/></svg>`;
     await sharp(Buffer.from(svg)).jpeg({ quality: 90 }).toFile(target);
     originals.push(target);
@@ -42,10 +48,22 @@ async function main(): Promise<void> {
   const copies = path.join(photos, 'Copies of copies');
   fs.mkdirSync(copies, { recursive: true });
   fs.copyFileSync(first, path.join(copies, `${path.parse(first).name} (1).jpg`)); // exact
-  await sharp(second).rotate().png().toFile(path.join(copies, `${path.parse(second).name} export.png`)); // pixel-identical
-  await sharp(third).resize({ width: 320 }).jpeg({ quality: 45 }).toFile(path.join(copies, `${path.parse(third).name} small.jpg`)); // near
-  await sharp(fourth).modulate({ brightness: 1.2 }).jpeg({ quality: 80 }).toFile(path.join(copies, `${path.parse(fourth).name} edited.jpg`)); // near
-  await sharp(third).rotate(90).jpeg({ quality: 85 }).toFile(path.join(copies, `${path.parse(third).name} rotated.jpg`)); // near, rotated
+  await sharp(second)
+    .rotate()
+    .png()
+    .toFile(path.join(copies, `${path.parse(second).name} export.png`)); // pixel-identical
+  await sharp(third)
+    .resize({ width: 320 })
+    .jpeg({ quality: 45 })
+    .toFile(path.join(copies, `${path.parse(third).name} small.jpg`)); // near
+  await sharp(fourth)
+    .modulate({ brightness: 1.2 })
+    .jpeg({ quality: 80 })
+    .toFile(path.join(copies, `${path.parse(fourth).name} edited.jpg`)); // near
+  await sharp(third)
+    .rotate(90)
+    .jpeg({ quality: 85 })
+    .toFile(path.join(copies, `${path.parse(third).name} rotated.jpg`)); // near, rotated
   fs.writeFileSync(path.join(copies, 'broken.jpg'), 'not a photo'); // reported, not fatal
 
   console.log(`Sample folder: ${photos}\nLibrary: ${library}\n`);

@@ -19,7 +19,8 @@ export interface PhotoEdit {
   readonly apply: (photo: DecodedPhoto) => Promise<Buffer>;
 }
 
-const pipeline = (photo: DecodedPhoto): sharp.Sharp => sharp(photo.data, { raw: { width: photo.width, height: photo.height, channels: 3 } });
+const pipeline = (photo: DecodedPhoto): sharp.Sharp =>
+  sharp(photo.data, { raw: { width: photo.width, height: photo.height, channels: 3 } });
 const jpeg = (image: sharp.Sharp, quality = 90): Promise<Buffer> => image.jpeg({ quality }).toBuffer();
 
 /** Keeps `fraction` of each side; `anchor` 0 = top-left, 0.5 = centre, 1 = bottom-right. */
@@ -34,7 +35,12 @@ function crop(fraction: number, anchor: number): (photo: DecodedPhoto) => Promis
 }
 
 function scale(fraction: number): (photo: DecodedPhoto) => Promise<Buffer> {
-  return (photo) => jpeg(pipeline(photo).resize(Math.max(8, Math.round(photo.width * fraction)), Math.max(8, Math.round(photo.height * fraction)), { fit: 'fill' }));
+  return (photo) =>
+    jpeg(
+      pipeline(photo).resize(Math.max(8, Math.round(photo.width * fraction)), Math.max(8, Math.round(photo.height * fraction)), {
+        fit: 'fill',
+      }),
+    );
 }
 
 /** A caption banner along the bottom and a logo in a corner, as a photo-sharing site would add. */
@@ -60,8 +66,18 @@ export const EDITS: readonly PhotoEdit[] = [
   { id: 'scale-25', geometric: false, describe: 'downscaled to 25 %', apply: scale(0.25) },
   { id: 'bright+20', geometric: false, describe: 'pixel values x1.2', apply: (p) => jpeg(pipeline(p).linear(1.2, 0)) },
   { id: 'bright-20', geometric: false, describe: 'pixel values x0.8', apply: (p) => jpeg(pipeline(p).linear(0.8, 0)) },
-  { id: 'contrast+30', geometric: false, describe: 'contrast +30 % around mid-grey', apply: (p) => jpeg(pipeline(p).linear(1.3, -0.3 * 128)) },
-  { id: 'overlay', geometric: false, describe: 'caption banner (12 % of height) and logo', apply: (p) => jpeg(pipeline(p).composite([{ input: overlaySvg(p.width, p.height) }])) },
+  {
+    id: 'contrast+30',
+    geometric: false,
+    describe: 'contrast +30 % around mid-grey',
+    apply: (p) => jpeg(pipeline(p).linear(1.3, -0.3 * 128)),
+  },
+  {
+    id: 'overlay',
+    geometric: false,
+    describe: 'caption banner (12 % of height) and logo',
+    apply: (p) => jpeg(pipeline(p).composite([{ input: overlaySvg(p.width, p.height) }])),
+  },
   { id: 'grayscale', geometric: false, describe: 'grayscale', apply: (p) => jpeg(pipeline(p).grayscale()) },
   { id: 'crop-90', geometric: true, describe: 'centre crop, 90 % of each side', apply: crop(0.9, 0.5) },
   { id: 'crop-80', geometric: true, describe: 'centre crop, 80 % of each side', apply: crop(0.8, 0.5) },

@@ -56,18 +56,31 @@ async function writeSource(source: SourcePhoto, dir: string, edits: readonly Pho
 async function writeDistractors(dir: string, count: number, firstSeed: number): Promise<GroundTruthFile[]> {
   const folder = join(dir, 'distractors');
   await mkdir(folder, { recursive: true });
-  return mapLimited(Array.from({ length: count }, (_, i) => firstSeed + i), 2, async (seed) => {
-    const path = join(folder, `scene-${seed}.jpg`);
-    await writeFile(path, await sharpOf(await drawScene(seed, 640, 480)).jpeg({ quality: 88 }).toBuffer());
-    return { path, sourceId: `scene-${seed}`, editId: null };
-  });
+  return mapLimited(
+    Array.from({ length: count }, (_, i) => firstSeed + i),
+    2,
+    async (seed) => {
+      const path = join(folder, `scene-${seed}.jpg`);
+      await writeFile(
+        path,
+        await sharpOf(await drawScene(seed, 640, 480))
+          .jpeg({ quality: 88 })
+          .toBuffer(),
+      );
+      return { path, sourceId: `scene-${seed}`, editId: null };
+    },
+  );
 }
 
 /**
  * Builds the set under `root` (its `tune/` and `report/` folders are replaced).
  * `distractors` generated scenes are added to each half.
  */
-export async function buildEvalSet(root: string, sources: readonly SourcePhoto[], options: { distractors?: number; edits?: readonly PhotoEdit[] } = {}): Promise<EvalSet> {
+export async function buildEvalSet(
+  root: string,
+  sources: readonly SourcePhoto[],
+  options: { distractors?: number; edits?: readonly PhotoEdit[] } = {},
+): Promise<EvalSet> {
   const edits = options.edits ?? EDITS;
   const distractors = options.distractors ?? 20;
   const split = splitHalves(sources, (source) => source.id);

@@ -55,7 +55,11 @@ export interface ModelEvaluation {
   readonly sweep: readonly SweepPoint[];
 }
 
-export async function evaluateModel(set: EvalSet, modelId: string | undefined, options: { tunePrecision: number; log: (line: string) => void }): Promise<ModelEvaluation> {
+export async function evaluateModel(
+  set: EvalSet,
+  modelId: string | undefined,
+  options: { tunePrecision: number; log: (line: string) => void },
+): Promise<ModelEvaluation> {
   const { log } = options;
   const started = performance.now();
   log(`indexing the tuning and report halves with model ${modelId ?? '(default)'}...`);

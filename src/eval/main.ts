@@ -35,7 +35,16 @@ function summary(result: ModelResult): object {
     falsePairs: metrics.falsePairs,
     recallByEdit: Object.fromEntries(Object.entries(metrics.recallByEdit).map(([edit, count]) => [edit, count.recall])),
   });
-  return { model: result.model, tuned: result.tuned, reportDefault: pick(reportDefault), reportTuned: pick(reportTuned), search, targets: targetsMet(result), indexErrors: result.indexErrors, indexSeconds: result.seconds };
+  return {
+    model: result.model,
+    tuned: result.tuned,
+    reportDefault: pick(reportDefault),
+    reportTuned: pick(reportTuned),
+    search,
+    targets: targetsMet(result),
+    indexErrors: result.indexErrors,
+    indexSeconds: result.seconds,
+  };
 }
 
 async function main(): Promise<number> {
@@ -57,7 +66,9 @@ async function main(): Promise<number> {
     extraDirs: (process.env.DOPPEL_EVAL_PHOTO_DIRS ?? '').split(':').filter((dir) => dir !== ''),
   });
   if (sources.length < MIN_SOURCES) {
-    throw new Error(`Cannot evaluate: found ${sources.length} real photos, need at least ${MIN_SOURCES} (apt-get install darknet; see src/eval/photo-sources.ts)`);
+    throw new Error(
+      `Cannot evaluate: found ${sources.length} real photos, need at least ${MIN_SOURCES} (apt-get install darknet; see src/eval/photo-sources.ts)`,
+    );
   }
   const chosenDir = values.dir ?? process.env.DOPPEL_EVAL_DIR;
   const root = chosenDir !== undefined ? resolve(chosenDir) : await mkdtemp(join(tmpdir(), 'doppel-eval-'));
@@ -65,7 +76,9 @@ async function main(): Promise<number> {
     const origins = [...new Set(sources.map((source) => source.origin))].join(', ');
     log(`building the evaluation set in ${root} from ${sources.length} real photos (${origins}), ${EDITS.length} edits each...`);
     const set = await buildEvalSet(join(root, 'set'), sources, { distractors: Number(values.distractors) });
-    log(`  tuning half: ${set.halves.tune.sources.length} photos, ${set.halves.tune.files.length} files; report half: ${set.halves.report.sources.length} photos, ${set.halves.report.files.length} files`);
+    log(
+      `  tuning half: ${set.halves.tune.sources.length} photos, ${set.halves.tune.files.length} files; report half: ${set.halves.report.sources.length} photos, ${set.halves.report.files.length} files`,
+    );
     const models = values['compare-models'] ? [...COMPARED_MODELS] : [values.model];
     const results: ModelResult[] = [];
     for (const model of models) {

@@ -78,7 +78,11 @@ export function predictedPairs(groups: readonly PredictedGroup[]): Set<string> {
  * @example
  * evaluateGroups(truth, [{ files: ['/a/original.jpg', '/a/jpeg-q30.jpg'] }], new Set(['mirror']))
  */
-export function evaluateGroups(truth: readonly GroundTruthFile[], groups: readonly PredictedGroup[], geometricEditIds: ReadonlySet<string>): GroupMetrics {
+export function evaluateGroups(
+  truth: readonly GroundTruthFile[],
+  groups: readonly PredictedGroup[],
+  geometricEditIds: ReadonlySet<string>,
+): GroupMetrics {
   const sourceOf = new Map(truth.map((file) => [file.path, file.sourceId]));
   const pairs = predictedPairs(groups);
   let falsePairs = 0;

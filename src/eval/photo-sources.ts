@@ -35,15 +35,45 @@ const PACKAGES: readonly PhotoPackage[] = [
   {
     origin: 'skimage',
     folder: 'usr/lib/python3/dist-packages/skimage/data',
-    files: ['astronaut.png', 'chelsea.png', 'coffee.png', 'motorcycle_left.png', 'camera.png', 'coins.png', 'moon.png', 'brick.png', 'ihc.png', 'rocket.jpg', 'hubble_deep_field.jpg', 'retina.jpg'],
+    files: [
+      'astronaut.png',
+      'chelsea.png',
+      'coffee.png',
+      'motorcycle_left.png',
+      'camera.png',
+      'coins.png',
+      'moon.png',
+      'brick.png',
+      'ihc.png',
+      'rocket.jpg',
+      'hubble_deep_field.jpg',
+      'retina.jpg',
+    ],
   },
   {
     origin: 'opencv',
     folder: 'usr/share/doc/opencv-doc/examples/data',
     files: [
-      'aero1.jpg', 'aloeL.jpg', 'apple.jpg', 'baboon.jpg', 'board.jpg', 'building.jpg', 'butterfly.jpg', 'fruits.jpg', 'home.jpg', 'leuvenA.jpg',
-      'messi5.jpg', 'orange.jpg', 'squirrel_cls.jpg', 'stuff.jpg', 'ela_original.jpg', 'chicky_512.png', 'graf1.png', 'basketball1.png',
-      'rubberwhale1.png', 'smarties.png',
+      'aero1.jpg',
+      'aloeL.jpg',
+      'apple.jpg',
+      'baboon.jpg',
+      'board.jpg',
+      'building.jpg',
+      'butterfly.jpg',
+      'fruits.jpg',
+      'home.jpg',
+      'leuvenA.jpg',
+      'messi5.jpg',
+      'orange.jpg',
+      'squirrel_cls.jpg',
+      'stuff.jpg',
+      'ela_original.jpg',
+      'chicky_512.png',
+      'graf1.png',
+      'basketball1.png',
+      'rubberwhale1.png',
+      'smarties.png',
     ],
   },
 ];
@@ -54,7 +84,9 @@ const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.tif', '.ti
 function packageRoots(unpackedRoot: string): string[] {
   const roots = ['/'];
   if (existsSync(unpackedRoot)) {
-    const folders = readdirSync(unpackedRoot).map((name) => join(unpackedRoot, name)).filter((path) => statSync(path).isDirectory());
+    const folders = readdirSync(unpackedRoot)
+      .map((name) => join(unpackedRoot, name))
+      .filter((path) => statSync(path).isDirectory());
     roots.push(unpackedRoot, ...folders);
   }
   return roots;
@@ -77,7 +109,9 @@ export function findSourcePhotos(options: { unpackedRoot?: string; extraDirs?: r
     for (const file of pkg.files) {
       const id = safeId(`${pkg.origin}-${basename(file, extname(file))}`);
       if (found.has(id)) continue;
-      const path = packageRoots(unpackedRoot).map((root) => join(root, pkg.folder, file)).find((candidate) => existsSync(candidate));
+      const path = packageRoots(unpackedRoot)
+        .map((root) => join(root, pkg.folder, file))
+        .find((candidate) => existsSync(candidate));
       if (path !== undefined) found.set(id, { id, path, origin: pkg.origin });
     }
   }

@@ -5,7 +5,12 @@ import { TARGET_PRECISION, type NearSetting, type SweepPoint } from './threshold
 
 export interface ModelResult {
   readonly model: string;
-  readonly tuned: { readonly setting: NearSetting; readonly meetsPrecisionOnTune: boolean; readonly tunePrecision: number; readonly tuneRecallNonGeometric: number };
+  readonly tuned: {
+    readonly setting: NearSetting;
+    readonly meetsPrecisionOnTune: boolean;
+    readonly tunePrecision: number;
+    readonly tuneRecallNonGeometric: number;
+  };
   readonly reportDefault: GroupMetrics;
   readonly reportTuned: GroupMetrics;
   readonly search: SearchMetrics;
@@ -19,13 +24,18 @@ const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
-  return rows.map((row, index) => {
-    const line = row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ');
-    return index === 0 ? `${line}\n${widths.map((width) => '-'.repeat(width)).join('  ')}` : line;
-  }).join('\n');
+  return rows
+    .map((row, index) => {
+      const line = row
+        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
+        .join('  ');
+      return index === 0 ? `${line}\n${widths.map((width) => '-'.repeat(width)).join('  ')}` : line;
+    })
+    .join('\n');
 }
 
-const settingText = (setting: NearSetting): string => `cosine >= ${setting.threshold ?? 'default'} or hash distance <= ${setting.hashDistance ?? 'default'}`;
+const settingText = (setting: NearSetting): string =>
+  `cosine >= ${setting.threshold ?? 'default'} or hash distance <= ${setting.hashDistance ?? 'default'}`;
 
 export function targetsMet(result: ModelResult): { recall: boolean; precision: boolean; top1: boolean } {
   return {
@@ -42,12 +52,32 @@ export function formatModelReport(result: ModelResult, edits: readonly PhotoEdit
   for (const edit of edits) {
     const before = reportDefault.recallByEdit[edit.id];
     const after = reportTuned.recallByEdit[edit.id];
-    rows.push([`${edit.id}  (${edit.describe})`, edit.geometric ? 'geometric' : '', before ? percent(before.recall) : '-', after ? percent(after.recall) : '-']);
+    rows.push([
+      `${edit.id}  (${edit.describe})`,
+      edit.geometric ? 'geometric' : '',
+      before ? percent(before.recall) : '-',
+      after ? percent(after.recall) : '-',
+    ]);
   }
-  rows.push(['ALL non-geometric', `target ${percent(TARGETS.recallNonGeometric)}`, percent(reportDefault.recallNonGeometric.recall), percent(reportTuned.recallNonGeometric.recall)]);
+  rows.push([
+    'ALL non-geometric',
+    `target ${percent(TARGETS.recallNonGeometric)}`,
+    percent(reportDefault.recallNonGeometric.recall),
+    percent(reportTuned.recallNonGeometric.recall),
+  ]);
   rows.push(['ALL geometric', '', percent(reportDefault.recallGeometric.recall), percent(reportTuned.recallGeometric.recall)]);
-  rows.push(['pair precision', `target ${percent(TARGETS.pairPrecision)}`, percent(reportDefault.pairPrecision), percent(reportTuned.pairPrecision)]);
-  rows.push(['predicted pairs (false)', '', `${reportDefault.predictedPairs} (${reportDefault.falsePairs})`, `${reportTuned.predictedPairs} (${reportTuned.falsePairs})`]);
+  rows.push([
+    'pair precision',
+    `target ${percent(TARGETS.pairPrecision)}`,
+    percent(reportDefault.pairPrecision),
+    percent(reportTuned.pairPrecision),
+  ]);
+  rows.push([
+    'predicted pairs (false)',
+    '',
+    `${reportDefault.predictedPairs} (${reportDefault.falsePairs})`,
+    `${reportTuned.predictedPairs} (${reportTuned.falsePairs})`,
+  ]);
   const met = targetsMet(result);
   return [
     `== model ${result.model}: indexed in ${result.seconds.toFixed(1)} s, ${result.indexErrors} index errors`,
@@ -82,10 +112,19 @@ export function formatSweep(model: string, points: readonly SweepPoint[]): strin
   const cosines = [...new Set(points.map((point) => point.setting.threshold ?? NaN))];
   const distances = [...new Set(points.map((point) => point.setting.hashDistance ?? NaN))];
   const cell = (point: SweepPoint | undefined): string =>
-    point === undefined ? '-' : [point.metrics.pairPrecision, point.metrics.recallNonGeometric.recall, point.metrics.recallGeometric.recall].map((value) => (value * 100).toFixed(1)).join('/');
+    point === undefined
+      ? '-'
+      : [point.metrics.pairPrecision, point.metrics.recallNonGeometric.recall, point.metrics.recallGeometric.recall]
+          .map((value) => (value * 100).toFixed(1))
+          .join('/');
   const rows = [['hash distance \\ cosine', ...cosines.map(String)]];
   for (const distance of distances) {
-    rows.push([String(distance), ...cosines.map((cosine) => cell(points.find((point) => point.setting.threshold === cosine && point.setting.hashDistance === distance)))]);
+    rows.push([
+      String(distance),
+      ...cosines.map((cosine) =>
+        cell(points.find((point) => point.setting.threshold === cosine && point.setting.hashDistance === distance)),
+      ),
+    ]);
   }
   return `== tuning sweep, model ${model} (precision / recall non-geometric / recall geometric, %)\n${table(rows)}`;
 }

@@ -15,7 +15,12 @@ export type Half = 'tune' | 'report';
  * splitHalves([{ id: 'a' }, { id: 'b' }], (s) => s.id) // { tune: [...1 item], report: [...1 item] }
  */
 export function splitHalves<T>(items: readonly T[], idOf: (item: T) => string, salt = 'doppel-eval-v1'): Record<Half, T[]> {
-  const keyed = items.map((item) => ({ item, key: createHash('sha256').update(`${salt}:${idOf(item)}`).digest('hex') }));
+  const keyed = items.map((item) => ({
+    item,
+    key: createHash('sha256')
+      .update(`${salt}:${idOf(item)}`)
+      .digest('hex'),
+  }));
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return {
     tune: keyed.filter((_, index) => index % 2 === 0).map(({ item }) => item),

@@ -37,7 +37,10 @@ export const TARGET_PRECISION = 0.99;
  */
 export const TUNE_PRECISION = 0.995;
 
-export function settingGrid(cosines: readonly number[] = COSINE_GRID, hashDistances: readonly number[] = HASH_DISTANCE_GRID): NearSetting[] {
+export function settingGrid(
+  cosines: readonly number[] = COSINE_GRID,
+  hashDistances: readonly number[] = HASH_DISTANCE_GRID,
+): NearSetting[] {
   return cosines.flatMap((threshold) => hashDistances.map((hashDistance) => ({ threshold, hashDistance })));
 }
 

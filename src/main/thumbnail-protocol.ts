@@ -11,9 +11,7 @@ import type { EngineHost } from './engine-host.js';
 
 /** Must run before `app.ready`: privileged schemes cannot be registered later. */
 export function registerThumbnailScheme(): void {
-  protocol.registerSchemesAsPrivileged([
-    { scheme: THUMBNAIL_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
-  ]);
+  protocol.registerSchemesAsPrivileged([{ scheme: THUMBNAIL_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 }
 
 export function handleThumbnailProtocol(engine: EngineHost): void {

@@ -8,9 +8,10 @@ import type { AppEvent, ChannelInput, ChannelOutput } from './ipc-contract.js';
 import type { Result } from './result.js';
 
 /** Channels whose input may be left out (`library:stats`) take no argument or an optional one. */
-export type ChannelCall<C extends Channel> = undefined extends ChannelInput<C>
-  ? (input?: ChannelInput<C>) => Promise<Result<ChannelOutput<C>>>
-  : (input: ChannelInput<C>) => Promise<Result<ChannelOutput<C>>>;
+export type ChannelCall<C extends Channel> =
+  undefined extends ChannelInput<C>
+    ? (input?: ChannelInput<C>) => Promise<Result<ChannelOutput<C>>>
+    : (input: ChannelInput<C>) => Promise<Result<ChannelOutput<C>>>;
 
 export type ChannelApi = {
   readonly [N in ChannelNamespace]: {

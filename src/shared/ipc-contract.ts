@@ -8,15 +8,7 @@
  */
 import { z } from 'zod';
 import type { Channel } from './channels.js';
-import type {
-  DuplicatesReport,
-  FindReport,
-  IndexProgress,
-  IndexReport,
-  LibraryStats,
-  PhotoPage,
-  SimilarReport,
-} from './types.js';
+import type { DuplicatesReport, FindReport, IndexProgress, IndexReport, LibraryStats, PhotoPage, SimilarReport } from './types.js';
 import { ErrorCodes, type AppError } from './errors.js';
 import { limitViolation, limits, type LimitName } from './limits.js';
 import { err, ok, type Result } from './result.js';

@@ -19,7 +19,10 @@ describe('library database migrations', () => {
     const db = openLibraryDatabase(tempDir());
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)?.version);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((row) => (row as { name: string }).name);
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+      .all()
+      .map((row) => (row as { name: string }).name);
     expect(tables).toEqual(expect.arrayContaining(['roots', 'files', 'contents', 'ignored_pairs', 'kept_files', 'trash_log']));
     db.close();
   });

@@ -17,7 +17,11 @@ let tempDir: string;
 let bridge: Bridge;
 let photos: PhotoFolder;
 
-async function call(channel: string, input?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Result<unknown> }> {
+async function call(
+  channel: string,
+  input?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Result<unknown> }> {
   const response = await fetch(new URL(`/api/${channel}`, bridge.url), {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },

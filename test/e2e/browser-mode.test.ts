@@ -108,7 +108,11 @@ describe.skipIf(!chromiumAvailable())('browser mode', () => {
     // Near duplicates depend on the similarity model: strict once the core finds the resized copy.
     await filter('Near duplicates').click();
     // The view sends the sensitivity from Settings, which starts at the shared defaults.
-    const nearAnswer = await callBridge<DuplicatesReport>('duplicates:list', { kind: 'near', threshold: limits.nearThreshold.default, hashDistance: limits.nearHashDistance.default });
+    const nearAnswer = await callBridge<DuplicatesReport>('duplicates:list', {
+      kind: 'near',
+      threshold: limits.nearThreshold.default,
+      hashDistance: limits.nearHashDistance.default,
+    });
     const nearGroups = page.locator('[data-testid="duplicate-group"][data-kind="near"]');
     await expect.poll(() => nearGroups.count()).toBe(nearAnswer.groups.length);
     if (nearAnswer.groups.some((group) => group.files.includes(photos.resized))) {

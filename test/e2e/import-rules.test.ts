@@ -38,14 +38,19 @@ describe('import rules', () => {
   it('should fail with file:line for each planted violation', async () => {
     const root = await plantTree({
       'src/core/engine.ts': "import { app } from 'electron';\nexport const x = 1;\n",
-      'src/shared/paths.ts': "// node:path is fine in a comment\nimport path from 'node:path';\nexport const here = window.location.href;\n",
-      'src/renderer/src/App.vue': "<template><p>ipcRenderer in text is fine</p></template>\n<script setup lang=\"ts\">\nimport { Doppel } from '../../core/doppel.js';\n</script>\n",
+      'src/shared/paths.ts':
+        "// node:path is fine in a comment\nimport path from 'node:path';\nexport const here = window.location.href;\n",
+      'src/renderer/src/App.vue':
+        '<template><p>ipcRenderer in text is fine</p></template>\n<script setup lang="ts">\nimport { Doppel } from \'../../core/doppel.js\';\n</script>\n',
       'src/main/window.ts': "import { ipcMain } from 'electron';\nipcMain.handle('x', () => 1);\n",
       'src/engine/engine-service.ts': "import { utilityProcess } from 'electron';\nimport { EngineHost } from '../main/engine-host.js';\n",
-      'src/engine/channel-handlers.ts': "import { Doppel } from '../core/doppel.js';\nimport type { Channel } from '../shared/channels.js';\n",
+      'src/engine/channel-handlers.ts':
+        "import { Doppel } from '../core/doppel.js';\nimport type { Channel } from '../shared/channels.js';\n",
       'src/core/doppel.ts': "import { EngineService } from '../engine/engine-service.js';\n",
-      'src/bridge/server.ts': "import { EngineService } from '../engine/engine-service.js';\nimport { registerIpc } from '../main/ipc/register.js';\n",
-      'src/main/engine-process.ts': "import { startBridge } from '../bridge/server.js';\nimport { EngineService } from '../engine/engine-service.js';\n",
+      'src/bridge/server.ts':
+        "import { EngineService } from '../engine/engine-service.js';\nimport { registerIpc } from '../main/ipc/register.js';\n",
+      'src/main/engine-process.ts':
+        "import { startBridge } from '../bridge/server.js';\nimport { EngineService } from '../engine/engine-service.js';\n",
       'src/cli/serve.ts': "import { startBridge } from '../bridge/index.js';\n",
       'src/main/ipc/register.ts': "import { ipcMain } from 'electron';\nipcMain.handle('y', () => 2);\n",
     });

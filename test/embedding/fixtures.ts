@@ -2,9 +2,7 @@ import { existsSync } from 'node:fs';
 import sharp from 'sharp';
 
 export const DARKNET_DIR = '/usr/share/darknet/data';
-export const DARKNET_PHOTOS = ['dog', 'eagle', 'giraffe', 'horses', 'kite', 'person', 'scream'].map(
-  (name) => `${DARKNET_DIR}/${name}.jpg`,
-);
+export const DARKNET_PHOTOS = ['dog', 'eagle', 'giraffe', 'horses', 'kite', 'person', 'scream'].map((name) => `${DARKNET_DIR}/${name}.jpg`);
 /** Real photos ship with Debian's darknet package; tests that need them are skipped without it. */
 // On CI setup installs darknet, so the photo tests must run there (a missing package fails them).
 export const hasDarknetPhotos = DARKNET_PHOTOS.every((path) => existsSync(path)) || Boolean(process.env['CI']);

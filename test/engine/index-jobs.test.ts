@@ -5,7 +5,17 @@ import { IndexJobs, PROGRESS_INTERVAL_MS, type IndexFunction } from '../../src/e
 import type { AppEvent, JobSnapshot } from '../../src/shared/ipc-contract.js';
 import type { IndexReport } from '../../src/shared/types.js';
 
-const REPORT: IndexReport = { scanned: 0, indexed: 0, unchanged: 0, removed: 0, moved: 0, decoded: 0, errors: [], cancelled: false, seconds: 0 };
+const REPORT: IndexReport = {
+  scanned: 0,
+  indexed: 0,
+  unchanged: 0,
+  removed: 0,
+  moved: 0,
+  decoded: 0,
+  errors: [],
+  cancelled: false,
+  seconds: 0,
+};
 
 function jobsOf(events: readonly AppEvent[]): JobSnapshot[] {
   return events.flatMap((event) => (event.type === 'job' ? [event.job] : []));
@@ -30,7 +40,11 @@ describe('IndexJobs', () => {
       await new Promise((resolve) => setTimeout(resolve, PROGRESS_INTERVAL_MS * 2));
       return REPORT;
     };
-    new IndexJobs(index, (event) => events.push(event), () => {}).start(['/photos']);
+    new IndexJobs(
+      index,
+      (event) => events.push(event),
+      () => {},
+    ).start(['/photos']);
     await untilSettled(events);
     const progress = jobsOf(events).flatMap((job) => (job.state === 'running' && job.progress ? [job.progress.done] : []));
     expect(progress.length).toBeLessThanOrEqual(3);
@@ -38,7 +52,11 @@ describe('IndexJobs', () => {
   });
 
   it('should refuse a second job while one runs', () => {
-    const jobs = new IndexJobs(() => new Promise(() => {}), () => {}, () => {});
+    const jobs = new IndexJobs(
+      () => new Promise(() => {}),
+      () => {},
+      () => {},
+    );
     jobs.start(['/a']);
     expect(() => jobs.start(['/b'])).toThrow(/still running/);
   });
@@ -47,7 +65,11 @@ describe('IndexJobs', () => {
     const events: AppEvent[] = [];
     const index: IndexFunction = (_roots, { signal }) =>
       new Promise((resolve) => signal.addEventListener('abort', () => resolve({ ...REPORT, cancelled: true })));
-    const jobs = new IndexJobs(index, (event) => events.push(event), () => {});
+    const jobs = new IndexJobs(
+      index,
+      (event) => events.push(event),
+      () => {},
+    );
     const jobId = jobs.start(['/photos']);
     expect(jobs.cancel(jobId)).toBe(true);
     expect(await untilSettled(events)).toMatchObject({ id: jobId, state: 'done', report: { cancelled: true } });
@@ -57,7 +79,11 @@ describe('IndexJobs', () => {
   it('should report a thrown core error as a failed job with its code unchanged', async () => {
     const events: AppEvent[] = [];
     const failure = new InvalidArgumentError('Cannot index /nope: no such folder');
-    new IndexJobs(() => Promise.reject(failure), (event) => events.push(event), () => {}).start(['/nope']);
+    new IndexJobs(
+      () => Promise.reject(failure),
+      (event) => events.push(event),
+      () => {},
+    ).start(['/nope']);
     expect(await untilSettled(events)).toMatchObject({
       state: 'failed',
       error: { code: 'invalid_input', message: 'Cannot index /nope: no such folder' },

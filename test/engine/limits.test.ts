@@ -22,7 +22,11 @@ const CONTRACT_FIELDS: ReadonlyArray<{ limit: LimitName; channel: Channel; input
   { limit: 'nearHashDistance', channel: 'duplicates:list', input: (hashDistance) => ({ kind: 'near', hashDistance }) },
   { limit: 'similarResults', channel: 'similar:query', input: (limit) => ({ paths: ['/p/a.jpg'], limit }) },
   { limit: 'photoPageSize', channel: 'library:photos', input: (limit) => ({ offset: 0, limit }) },
-  { limit: 'similarQueries', channel: 'similar:query', input: (count) => ({ paths: Array.from({ length: count }, (_, i) => `/p/${i}.jpg`) }) },
+  {
+    limit: 'similarQueries',
+    channel: 'similar:query',
+    input: (count) => ({ paths: Array.from({ length: count }, (_, i) => `/p/${i}.jpg`) }),
+  },
   { limit: 'indexRoots', channel: 'library:index', input: (count) => ({ roots: Array.from({ length: count }, (_, i) => `/p/${i}`) }) },
   { limit: 'pathLength', channel: 'find:query', input: (length) => ({ path: `/${'a'.repeat(Math.max(0, length - 1))}` }) },
 ];

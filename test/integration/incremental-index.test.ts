@@ -138,7 +138,11 @@ describe('what indexing records about each photo', () => {
            FROM files f JOIN contents c ON c.hash = f.content_hash WHERE f.path = ?`,
         )
         .get(file) as Record<string, unknown>;
-    expect(row(manifest.exif.path)).toMatchObject({ camera_make: manifest.exif.make, camera_model: manifest.exif.model, taken_at: '2024-07-14T10:11:12' });
+    expect(row(manifest.exif.path)).toMatchObject({
+      camera_make: manifest.exif.make,
+      camera_model: manifest.exif.model,
+      taken_at: '2024-07-14T10:11:12',
+    });
     for (const oriented of manifest.orientation.files) {
       expect(row(oriented.path)).toMatchObject({
         orientation: oriented.orientation,
@@ -147,7 +151,11 @@ describe('what indexing records about each photo', () => {
       });
     }
     expect(row(manifest.formats.heic)).toMatchObject({ format: 'heic' });
-    expect(row(manifest.raw.withPreview)).toMatchObject({ format: 'raw+jpeg', width: manifest.raw.previewWidth, height: manifest.raw.previewHeight });
+    expect(row(manifest.raw.withPreview)).toMatchObject({
+      format: 'raw+jpeg',
+      width: manifest.raw.previewWidth,
+      height: manifest.raw.previewHeight,
+    });
     db.close();
   });
 });

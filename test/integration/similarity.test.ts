@@ -45,7 +45,9 @@ describe('near-duplicate groups', () => {
     function familyKey(file: string): string {
       const near = manifest.nearGroups.findIndex((g) => g.files.includes(file));
       if (near >= 0) return `near${near}`;
-      const pixel = manifest.pixelGroups.findIndex((g) => g.includes(file) || manifest.exactGroups.some((e) => e.includes(file) && e.some((x) => g.includes(x))));
+      const pixel = manifest.pixelGroups.findIndex(
+        (g) => g.includes(file) || manifest.exactGroups.some((e) => e.includes(file) && e.some((x) => g.includes(x))),
+      );
       if (pixel >= 0) return `pixel${pixel}`;
       return file;
     }
@@ -73,8 +75,28 @@ describe('near-duplicate groups', () => {
   });
 
   it('should find fewer groups with a stricter threshold', async () => {
-    const loose = await runCliJson<DuplicatesReport>(['duplicates', '--kind', 'near', '--threshold', String(limits.nearThreshold.min), '--hash-distance', String(limits.nearHashDistance.max), '--library', library]);
-    const strict = await runCliJson<DuplicatesReport>(['duplicates', '--kind', 'near', '--threshold', String(limits.nearThreshold.max), '--hash-distance', String(limits.nearHashDistance.min), '--library', library]);
+    const loose = await runCliJson<DuplicatesReport>([
+      'duplicates',
+      '--kind',
+      'near',
+      '--threshold',
+      String(limits.nearThreshold.min),
+      '--hash-distance',
+      String(limits.nearHashDistance.max),
+      '--library',
+      library,
+    ]);
+    const strict = await runCliJson<DuplicatesReport>([
+      'duplicates',
+      '--kind',
+      'near',
+      '--threshold',
+      String(limits.nearThreshold.max),
+      '--hash-distance',
+      String(limits.nearHashDistance.min),
+      '--library',
+      library,
+    ]);
     const pairs = (r: DuplicatesReport) => r.groups.reduce((n, g) => n + g.files.length - 1, 0);
     expect(pairs(strict)).toBeLessThan(pairs(loose));
   });
@@ -86,7 +108,12 @@ describe('doppel similar', () => {
     const [report] = await runCliJson<SimilarReport[]>(['similar', horses!, '--limit', '5', '--library', library]);
     expect(report!.query).toBe(horses);
     expect(report!.results.map((r) => r.path)).not.toContain(horses);
-    expect(report!.results.slice(0, copies.length).map((r) => r.path).sort()).toEqual([...copies].sort());
+    expect(
+      report!.results
+        .slice(0, copies.length)
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual([...copies].sort());
     const scores = report!.results.map((r) => r.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     expect(scores.every((s) => s >= 0 && s <= 1)).toBe(true);
@@ -103,7 +130,13 @@ describe('doppel similar', () => {
   });
 
   it('should report an unreadable query without failing the others', async () => {
-    const reports = await runCliJson<SimilarReport[]>(['similar', path.join(work, 'nope.jpg'), manifest.realPhotos[0]!, '--library', library]);
+    const reports = await runCliJson<SimilarReport[]>([
+      'similar',
+      path.join(work, 'nope.jpg'),
+      manifest.realPhotos[0]!,
+      '--library',
+      library,
+    ]);
     expect(reports[0]!.error).toMatch(/no such file/);
     expect(reports[1]!.results.length).toBeGreaterThan(0);
   });
@@ -171,7 +204,9 @@ describe('without a model', () => {
   it('should still index and find exact duplicates, and say clearly why similarity is off', async () => {
     const emptyModels = path.join(work, 'no-models');
     fs.mkdirSync(emptyModels);
-    const result = await runCli(['similar', manifest.realPhotos[0]!, '--library', path.join(work, 'lib-nomodel')], { DOPPEL_MODELS_DIR: emptyModels });
+    const result = await runCli(['similar', manifest.realPhotos[0]!, '--library', path.join(work, 'lib-nomodel')], {
+      DOPPEL_MODELS_DIR: emptyModels,
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Similarity search is unavailable: .*missing.*npm run setup/s);
   });

@@ -50,7 +50,10 @@ describe('VectorIndex save and load', () => {
     const loaded = VectorIndex.load(file, DIM)!;
     loaded.add(vectors.subarray(0, DIM));
     expect(loaded.size).toBe(301);
-    const positions = loaded.search(vectors.subarray(0, DIM), 2)[0]!.map((hit) => hit.position).sort((a, b) => a - b);
+    const positions = loaded
+      .search(vectors.subarray(0, DIM), 2)[0]!
+      .map((hit) => hit.position)
+      .sort((a, b) => a - b);
     expect(positions).toEqual([0, 300]);
   });
 

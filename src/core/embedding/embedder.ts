@@ -88,9 +88,9 @@ export class Embedder {
       options.log ?? (() => {}),
     );
     const expectedOutputs = [model.embedding.output, ...(model.labels ? [model.labels.output] : [])];
-    const missing = [model.input.name].filter((name) => !session.inputNames.includes(name)).concat(
-      expectedOutputs.filter((name) => !session.outputNames.includes(name)),
-    );
+    const missing = [model.input.name]
+      .filter((name) => !session.inputNames.includes(name))
+      .concat(expectedOutputs.filter((name) => !session.outputNames.includes(name)));
     if (missing.length > 0) {
       await session.release();
       throw new ModelManifestError(

@@ -23,7 +23,11 @@ export class ModelFileMissingError extends DoppelError {
     readonly path: string,
     options?: ErrorOptions,
   ) {
-    super(ErrorCodes.modelUnavailable, `Model file ${path} is missing: run \`npm run setup\` (or set DOPPEL_MODELS_DIR to the folder that holds it)`, options);
+    super(
+      ErrorCodes.modelUnavailable,
+      `Model file ${path} is missing: run \`npm run setup\` (or set DOPPEL_MODELS_DIR to the folder that holds it)`,
+      options,
+    );
   }
 }
 
@@ -35,9 +39,9 @@ export class ModelFileCorruptError extends DoppelError {
     readonly expectedSha256: string,
     readonly actualSha256: string,
   ) {
-    super(ErrorCodes.modelUnavailable, 
-      `Model file ${path} has the wrong SHA-256 (expected ${expectedSha256}, got ${actualSha256}): ` +
-        'delete it and run `npm run setup`',
+    super(
+      ErrorCodes.modelUnavailable,
+      `Model file ${path} has the wrong SHA-256 (expected ${expectedSha256}, got ${actualSha256}): ` + 'delete it and run `npm run setup`',
     );
   }
 }

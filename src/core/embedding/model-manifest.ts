@@ -46,7 +46,12 @@ const modelSchema = z.object({
     })
     .optional(),
   license: z.string(),
-  upstream: z.object({ source: z.string(), file: z.string().optional(), sha256: sha256Schema.optional(), conversion: z.string().optional() }),
+  upstream: z.object({
+    source: z.string(),
+    file: z.string().optional(),
+    sha256: sha256Schema.optional(),
+    conversion: z.string().optional(),
+  }),
 });
 
 const manifestSchema = z
@@ -89,9 +94,7 @@ export function findPackageRoot(): string {
 function readPackageName(packageJsonPath: string): string | undefined {
   try {
     const parsed: unknown = JSON.parse(readFileSync(packageJsonPath, 'utf8'));
-    return typeof parsed === 'object' && parsed !== null && 'name' in parsed && typeof parsed.name === 'string'
-      ? parsed.name
-      : undefined;
+    return typeof parsed === 'object' && parsed !== null && 'name' in parsed && typeof parsed.name === 'string' ? parsed.name : undefined;
   } catch {
     // An unreadable or malformed package.json on the way up belongs to someone else: keep walking.
     return undefined;
@@ -128,7 +131,11 @@ export function loadManifest(): ModelManifest {
 /** The manifest entry for `modelId` (the manifest default when omitted). */
 export function findModel(manifest: ModelManifest, modelId: string = manifest.default): ModelSpec {
   const model = manifest.models.find((candidate) => candidate.id === modelId);
-  if (!model) throw new UnknownModelError(modelId, manifest.models.map((candidate) => candidate.id));
+  if (!model)
+    throw new UnknownModelError(
+      modelId,
+      manifest.models.map((candidate) => candidate.id),
+    );
   return model;
 }
 

@@ -10,13 +10,7 @@ export interface InputScaling {
  * Writes RGB uint8 HWC pixels into `target` (float32 NCHW, one image of `pixelCount` pixels) at
  * image slot `index`, applying the manifest's scaling.
  */
-export function writeNchwImage(
-  pixels: Uint8Array,
-  target: Float32Array,
-  index: number,
-  pixelCount: number,
-  scaling: InputScaling,
-): void {
+export function writeNchwImage(pixels: Uint8Array, target: Float32Array, index: number, pixelCount: number, scaling: InputScaling): void {
   const base = index * 3 * pixelCount;
   const { scale, offset } = scaling;
   for (let p = 0, source = 0; p < pixelCount; p += 1, source += 3) {
@@ -50,12 +44,7 @@ export interface ScoredLabel {
 }
 
 /** The `k` highest-scoring labels of one probability row, skipping `excludedIndex` (background). */
-export function topLabels(
-  scores: Float32Array,
-  labels: readonly string[],
-  k: number,
-  excludedIndex: number | null,
-): ScoredLabel[] {
+export function topLabels(scores: Float32Array, labels: readonly string[], k: number, excludedIndex: number | null): ScoredLabel[] {
   const best: Array<{ index: number; score: number }> = [];
   for (let index = 0; index < scores.length; index += 1) {
     if (index === excludedIndex) continue;

@@ -227,7 +227,10 @@ export class IndexerService {
       if (errnoCode(error) === 'ENOENT') return { kind: 'vanished', path: file.path };
       const reason = `Cannot read file: ${errorMessage(error)}`;
       this.#log(`skip ${file.path}: ${reason}`);
-      return { kind: 'failed', file: { ...base, size: file.size, mtimeMs: file.mtimeMs, contentHash: null, status: 'error', error: reason } };
+      return {
+        kind: 'failed',
+        file: { ...base, size: file.size, mtimeMs: file.mtimeMs, contentHash: null, status: 'error', error: reason },
+      };
     }
     const contentHash = await contentHashOfAsync(read.bytes);
     const record = { ...base, size: read.size, mtimeMs: read.mtimeMs, contentHash };
@@ -304,7 +307,14 @@ function reportPhase(progress: ProgressReporter, phase: 'pixel' | 'vectors', don
 
 function emptyReport(startedAt: number, cancelled: boolean): IndexReport {
   return {
-    scanned: 0, indexed: 0, unchanged: 0, removed: 0, moved: 0, decoded: 0, errors: [], cancelled,
+    scanned: 0,
+    indexed: 0,
+    unchanged: 0,
+    removed: 0,
+    moved: 0,
+    decoded: 0,
+    errors: [],
+    cancelled,
     seconds: round((performance.now() - startedAt) / 1000),
   };
 }

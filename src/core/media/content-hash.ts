@@ -13,4 +13,3 @@ export async function contentHashOfAsync(bytes: Uint8Array): Promise<string> {
   const digest = await webcrypto.subtle.digest('SHA-256', bytes);
   return Buffer.from(digest).toString('hex');
 }
-

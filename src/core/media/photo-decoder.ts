@@ -36,9 +36,7 @@ export async function decodePhoto(filePath: string, bytes: Uint8Array, options: 
   const source = await openImage(filePath, bytes);
   let working: { data: Buffer; info: sharp.OutputInfo };
   try {
-    let pipeline = source
-      .pipeline()
-      .resize({ width: WORKING_SIZE, height: WORKING_SIZE, fit: 'inside', withoutEnlargement: true });
+    let pipeline = source.pipeline().resize({ width: WORKING_SIZE, height: WORKING_SIZE, fit: 'inside', withoutEnlargement: true });
     // Transparent pictures go on white, as a viewer shows them; opaque ones skip the extra pass.
     if (source.hasAlpha) pipeline = pipeline.flatten({ background: '#ffffff' }).removeAlpha();
     if (!source.plainRgb) pipeline = pipeline.toColourspace('srgb'); // CMYK, grayscale, 16-bit, ICC-tagged

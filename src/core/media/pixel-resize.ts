@@ -106,7 +106,13 @@ function spans(sourceSize: number, size: number): Spans {
  * downscale (the 256 px working copy to 224 x 224) where bilinear matches area averaging and costs
  * a third of it.
  */
-export function resizeBilinearRgb(source: Uint8Array, sourceWidth: number, sourceHeight: number, width: number, height: number): Uint8Array {
+export function resizeBilinearRgb(
+  source: Uint8Array,
+  sourceWidth: number,
+  sourceHeight: number,
+  width: number,
+  height: number,
+): Uint8Array {
   const xs = bilinearTaps(sourceWidth, width);
   const ys = bilinearTaps(sourceHeight, height);
   const out = new Uint8Array(width * height * 3);

@@ -1,11 +1,40 @@
 /** What Doppel treats as a photo, by lower-case extension (without the dot). */
 export const DECODABLE_EXTENSIONS: ReadonlySet<string> = new Set([
-  'jpg', 'jpeg', 'jpe', 'jfif', 'png', 'webp', 'avif', 'gif', 'tif', 'tiff', 'heic', 'heif', 'hif',
+  'jpg',
+  'jpeg',
+  'jpe',
+  'jfif',
+  'png',
+  'webp',
+  'avif',
+  'gif',
+  'tif',
+  'tiff',
+  'heic',
+  'heif',
+  'hif',
 ]);
 
 /** Camera RAW files: indexed through their embedded JPEG preview when they have one. */
 export const RAW_EXTENSIONS: ReadonlySet<string> = new Set([
-  'dng', 'cr2', 'cr3', 'nef', 'nrw', 'arw', 'srf', 'sr2', 'orf', 'rw2', 'raf', 'pef', 'srw', 'x3f', 'erf', 'kdc', 'mrw', '3fr',
+  'dng',
+  'cr2',
+  'cr3',
+  'nef',
+  'nrw',
+  'arw',
+  'srf',
+  'sr2',
+  'orf',
+  'rw2',
+  'raf',
+  'pef',
+  'srw',
+  'x3f',
+  'erf',
+  'kdc',
+  'mrw',
+  '3fr',
 ]);
 
 export type ImageKind = 'image' | 'raw';

@@ -41,7 +41,11 @@ export class FindService {
     const chunks = hashChunks(decoded.perceptualHash);
     const radius = Math.floor(PIXEL_CANDIDATE_DISTANCE / 4);
     const candidates = this.#photos
-      .signaturesMatchingChunks(decoded.width, decoded.height, chunks.map((chunk) => chunkValuesWithin(chunk, radius)))
+      .signaturesMatchingChunks(
+        decoded.width,
+        decoded.height,
+        chunks.map((chunk) => chunkValuesWithin(chunk, radius)),
+      )
       .filter((c) => c.hash !== contentHash && hammingDistance(c.perceptualHash, decoded.perceptualHash) <= PIXEL_CANDIDATE_DISTANCE);
 
     const pixel: string[] = [];

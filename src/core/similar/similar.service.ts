@@ -75,7 +75,10 @@ export class SimilarService implements NearMatchFinder {
     if (!vector && query.decoded.modelInput) vector = (await this.#embedder.embed([query.decoded.modelInput])).vectors;
     if (!vector) return [];
     const hits = this.#vectors.search(vector, DEFAULT_SIMILAR_LIMIT)[0] ?? [];
-    return this.#toPaths(hits.filter((hit) => hit.cosine >= threshold && hit.contentHash !== query.contentHash), new Set());
+    return this.#toPaths(
+      hits.filter((hit) => hit.cosine >= threshold && hit.contentHash !== query.contentHash),
+      new Set(),
+    );
   }
 
   #toPaths(hits: ReadonlyArray<{ contentHash: string; cosine: number }>, exclude: ReadonlySet<string>): ScoredPath[] {

@@ -20,7 +20,10 @@ export class DuplicateRepository {
          WHERE c.pixel_hash IS NOT NULL
          GROUP BY c.pixel_hash HAVING count(DISTINCT c.hash) > 1`,
       ),
-      pictures: db.prepare<[], { hash: string; width: number; height: number; phash: string; phash_variants: string; pixel_hash: string | null }>(
+      pictures: db.prepare<
+        [],
+        { hash: string; width: number; height: number; phash: string; phash_variants: string; pixel_hash: string | null }
+      >(
         `SELECT c.hash, c.width, c.height, c.phash, c.phash_variants, c.pixel_hash FROM contents c
          WHERE EXISTS (SELECT 1 FROM files f WHERE f.content_hash = c.hash AND f.status = 'ok') ORDER BY c.hash`,
       ),

@@ -13,7 +13,9 @@ export class EmbeddingRepository {
   constructor(db: SqliteDatabase) {
     this.#db = db;
     this.#statements = {
-      insertEmbedding: db.prepare<[string, string, Buffer]>('INSERT OR REPLACE INTO embeddings (content_hash, model_id, vector) VALUES (?, ?, ?)'),
+      insertEmbedding: db.prepare<[string, string, Buffer]>(
+        'INSERT OR REPLACE INTO embeddings (content_hash, model_id, vector) VALUES (?, ?, ?)',
+      ),
       deleteLabels: db.prepare<[string, string]>('DELETE FROM content_labels WHERE content_hash = ? AND model_id = ?'),
       insertLabel: db.prepare<[string, string, number, string, number]>(
         'INSERT INTO content_labels (content_hash, model_id, rank, label, score) VALUES (?, ?, ?, ?, ?)',
@@ -33,7 +35,9 @@ export class EmbeddingRepository {
         'SELECT position, content_hash FROM vector_positions WHERE model_id = ? ORDER BY position',
       ),
       positionCount: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM vector_positions WHERE model_id = ?'),
-      insertPosition: db.prepare<[string, number, string]>('INSERT INTO vector_positions (model_id, position, content_hash) VALUES (?, ?, ?)'),
+      insertPosition: db.prepare<[string, number, string]>(
+        'INSERT INTO vector_positions (model_id, position, content_hash) VALUES (?, ?, ?)',
+      ),
       clearPositions: db.prepare<[string]>('DELETE FROM vector_positions WHERE model_id = ?'),
       embeddingsOf: db.prepare<[string, string], { content_hash: string; vector: Buffer }>(
         `SELECT content_hash, vector FROM embeddings WHERE model_id = ? AND content_hash IN (SELECT value FROM json_each(?))`,
@@ -48,7 +52,9 @@ export class EmbeddingRepository {
            AND EXISTS (SELECT 1 FROM files f WHERE f.content_hash = e.content_hash AND f.status = 'ok')
          ORDER BY e.content_hash LIMIT ?`,
       ),
-      liveContents: db.prepare<[], { content_hash: string }>(`SELECT DISTINCT content_hash FROM files WHERE status = 'ok' AND content_hash IS NOT NULL`),
+      liveContents: db.prepare<[], { content_hash: string }>(
+        `SELECT DISTINCT content_hash FROM files WHERE status = 'ok' AND content_hash IS NOT NULL`,
+      ),
       labels: db.prepare<[string, string], { label: string; score: number }>(
         'SELECT label, score FROM content_labels WHERE content_hash = ? AND model_id = ? ORDER BY rank',
       ),
@@ -56,7 +62,10 @@ export class EmbeddingRepository {
   }
 
   /** Stores a batch of vectors (and labels, when the model has them) in one transaction. */
-  saveEmbeddings(modelId: string, items: ReadonlyArray<{ contentHash: string; vector: Float32Array; labels: readonly ContentLabel[] | null }>): void {
+  saveEmbeddings(
+    modelId: string,
+    items: ReadonlyArray<{ contentHash: string; vector: Float32Array; labels: readonly ContentLabel[] | null }>,
+  ): void {
     this.#db.transaction(() => {
       for (const item of items) {
         this.#statements.insertEmbedding.run(item.contentHash, modelId, toBlob(item.vector));
@@ -90,7 +99,9 @@ export class EmbeddingRepository {
 
   /** Vectors not yet placed in the model's FAISS index. */
   unpositionedEmbeddings(modelId: string): Array<{ contentHash: string; vector: Float32Array }> {
-    return this.#statements.unpositioned.all(modelId, modelId).map((row) => ({ contentHash: row.content_hash, vector: fromBlob(row.vector) }));
+    return this.#statements.unpositioned
+      .all(modelId, modelId)
+      .map((row) => ({ contentHash: row.content_hash, vector: fromBlob(row.vector) }));
   }
 
   /** Number of vectors of contents that still have a readable file. */

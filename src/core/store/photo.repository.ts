@@ -79,13 +79,16 @@ export class PhotoRepository {
   constructor(db: SqliteDatabase) {
     this.#db = db;
     this.#statements = {
-      rootByPath: db.prepare<[string], { id: number; path: string; excludes: string }>('SELECT id, path, excludes FROM roots WHERE path = ?'),
+      rootByPath: db.prepare<[string], { id: number; path: string; excludes: string }>(
+        'SELECT id, path, excludes FROM roots WHERE path = ?',
+      ),
       insertRoot: db.prepare<[string, string, number]>('INSERT INTO roots (path, excludes, added_at) VALUES (?, ?, ?)'),
       updateRootExcludes: db.prepare<[string, number]>('UPDATE roots SET excludes = ? WHERE id = ?'),
       roots: db.prepare<[], { id: number; path: string; excludes: string }>('SELECT id, path, excludes FROM roots ORDER BY path'),
-      filesOfRoot: db.prepare<[number], { id: number; path: string; size: number; mtime_ms: number; content_hash: string | null; status: FileStatus }>(
-        'SELECT id, path, size, mtime_ms, content_hash, status FROM files WHERE root_id = ?',
-      ),
+      filesOfRoot: db.prepare<
+        [number],
+        { id: number; path: string; size: number; mtime_ms: number; content_hash: string | null; status: FileStatus }
+      >('SELECT id, path, size, mtime_ms, content_hash, status FROM files WHERE root_id = ?'),
       contentExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM contents WHERE hash = ?'),
       upsertFile: db.prepare(
         `INSERT INTO files (root_id, path, size, mtime_ms, dev, ino, content_hash, status, error, indexed_at)
@@ -107,9 +110,15 @@ export class PhotoRepository {
         `SELECT c.hash, c.width, c.height, c.phash, c.pixel_hash FROM contents c
          WHERE EXISTS (SELECT 1 FROM files f WHERE f.content_hash = c.hash AND f.status = 'ok')`,
       ),
-      pathOfContent: db.prepare<[string], { path: string }>(`SELECT path FROM files WHERE content_hash = ? AND status = 'ok' ORDER BY path LIMIT 1`),
-      pathsOfContent: db.prepare<[string], { path: string }>(`SELECT path FROM files WHERE content_hash = ? AND status = 'ok' ORDER BY path`),
-      contentOfPath: db.prepare<[string], { content_hash: string | null; status: FileStatus }>('SELECT content_hash, status FROM files WHERE path = ?'),
+      pathOfContent: db.prepare<[string], { path: string }>(
+        `SELECT path FROM files WHERE content_hash = ? AND status = 'ok' ORDER BY path LIMIT 1`,
+      ),
+      pathsOfContent: db.prepare<[string], { path: string }>(
+        `SELECT path FROM files WHERE content_hash = ? AND status = 'ok' ORDER BY path`,
+      ),
+      contentOfPath: db.prepare<[string], { content_hash: string | null; status: FileStatus }>(
+        'SELECT content_hash, status FROM files WHERE path = ?',
+      ),
       contentsByPixelHash: db.prepare<[string], { hash: string }>('SELECT hash FROM contents WHERE pixel_hash = ?'),
       signaturesByChunk: [0, 1, 2, 3].map((chunk) =>
         db.prepare<[number, number, string], { hash: string; width: number; height: number; phash: string; pixel_hash: string | null }>(
@@ -118,7 +127,19 @@ export class PhotoRepository {
            AND EXISTS (SELECT 1 FROM files f WHERE f.content_hash = c.hash AND f.status = 'ok')`,
         ),
       ),
-      photoPage: db.prepare<[number, number], { path: string; size: number; format: string; width: number; height: number; taken_at: string | null; camera_make: string | null; camera_model: string | null }>(
+      photoPage: db.prepare<
+        [number, number],
+        {
+          path: string;
+          size: number;
+          format: string;
+          width: number;
+          height: number;
+          taken_at: string | null;
+          camera_make: string | null;
+          camera_model: string | null;
+        }
+      >(
         `SELECT f.path, f.size, c.format, c.width, c.height, c.taken_at, c.camera_make, c.camera_model
          FROM files f JOIN contents c ON c.hash = f.content_hash WHERE f.status = 'ok'
          ORDER BY c.taken_at IS NULL, c.taken_at DESC, f.path LIMIT ? OFFSET ?`,
@@ -149,7 +170,14 @@ export class PhotoRepository {
   filesOfRoot(rootId: number): Map<string, StoredFile> {
     const files = new Map<string, StoredFile>();
     for (const row of this.#statements.filesOfRoot.iterate(rootId)) {
-      files.set(row.path, { id: row.id, path: row.path, size: row.size, mtimeMs: row.mtime_ms, contentHash: row.content_hash, status: row.status });
+      files.set(row.path, {
+        id: row.id,
+        path: row.path,
+        size: row.size,
+        mtimeMs: row.mtime_ms,
+        contentHash: row.content_hash,
+        status: row.status,
+      });
     }
     return files;
   }
@@ -164,7 +192,15 @@ export class PhotoRepository {
     this.#db.transaction(() => {
       for (const content of contents) {
         const [ph0, ph1, ph2, ph3] = hashChunks(content.perceptualHash);
-        this.#statements.insertContent.run({ ...content, ph0, ph1, ph2, ph3, variants: JSON.stringify(content.perceptualHashVariants), now });
+        this.#statements.insertContent.run({
+          ...content,
+          ph0,
+          ph1,
+          ph2,
+          ph3,
+          variants: JSON.stringify(content.perceptualHashVariants),
+          now,
+        });
       }
       for (const file of files) this.#statements.upsertFile.run({ ...file, now });
     })();
@@ -252,4 +288,3 @@ export class PhotoRepository {
 function toSignature(row: { hash: string; width: number; height: number; phash: string; pixel_hash: string | null }): ContentSignature {
   return { hash: row.hash, width: row.width, height: row.height, perceptualHash: row.phash, pixelHash: row.pixel_hash };
 }
-

@@ -131,7 +131,7 @@ function trailer(faissBytes: number, checksum: number, info: IndexFileInfo): Buf
 function checksumPrefix(descriptor: number, length: number): number {
   const chunk = Buffer.alloc(Math.min(CHECKSUM_CHUNK_BYTES, Math.max(1, length)));
   let checksum = 0;
-  for (let position = 0; position < length; ) {
+  for (let position = 0; position < length;) {
     const read = readSync(descriptor, chunk, 0, Math.min(chunk.length, length - position), position);
     if (read === 0) throw new Error('file shrank while reading');
     checksum = crc32(chunk.subarray(0, read), checksum);

@@ -94,7 +94,8 @@ export class VectorIndex {
    * The approximate kind needs `trainingVectors`; 'auto' falls back to flat without enough of them.
    */
   static create(dim: number, options: CreateOptions): VectorIndex {
-    if (!Number.isInteger(dim) || dim < 1) throw new InvalidArgumentError(`Cannot create a vector index: dimension ${dim} is not a positive integer`);
+    if (!Number.isInteger(dim) || dim < 1)
+      throw new InvalidArgumentError(`Cannot create a vector index: dimension ${dim} is not a positive integer`);
     const training = options.trainingVectors;
     const trainingCount = training ? rowCount(training, dim) : 0;
     let choice = options.kind ?? 'auto';
@@ -154,7 +155,8 @@ export class VectorIndex {
    */
   search(queries: Float32Array, k: number, options: SearchOptions = {}): VectorHit[][] {
     const queryCount = rowCount(queries, this.#dim);
-    if (!Number.isInteger(k) || k < 1) throw new InvalidArgumentError(`Cannot search the vector index: k must be a positive integer, got ${k}`);
+    if (!Number.isInteger(k) || k < 1)
+      throw new InvalidArgumentError(`Cannot search the vector index: k must be a positive integer, got ${k}`);
     const size = this.size;
     const hits: VectorHit[][] = [];
     if (size === 0) return Array.from({ length: queryCount }, () => []);

@@ -78,8 +78,17 @@ export class VectorSearchService {
       if (!fs.existsSync(this.#file)) this.#index?.save(this.#file);
       return;
     }
-    index.add(concat(fresh.map((item) => item.vector), this.#dim));
-    this.#embeddings.appendPositions(this.#modelId, this.#positions.length, fresh.map((item) => item.contentHash));
+    index.add(
+      concat(
+        fresh.map((item) => item.vector),
+        this.#dim,
+      ),
+    );
+    this.#embeddings.appendPositions(
+      this.#modelId,
+      this.#positions.length,
+      fresh.map((item) => item.contentHash),
+    );
     this.#positions.push(...fresh.map((item) => item.contentHash));
     index.save(this.#file);
   }
@@ -105,7 +114,12 @@ export class VectorSearchService {
     });
     const positions: string[] = [];
     for (const page of this.#embeddings.liveEmbeddingPages(this.#modelId, REBUILD_PAGE)) {
-      index.add(concat(page.map((item) => item.vector), this.#dim));
+      index.add(
+        concat(
+          page.map((item) => item.vector),
+          this.#dim,
+        ),
+      );
       for (const item of page) positions.push(item.contentHash);
     }
     this.#embeddings.replacePositions(this.#modelId, positions);
@@ -120,12 +134,7 @@ export class VectorSearchService {
    * The `k` nearest live contents of each query vector, best first, with exact cosines (the
    * approximate index proposes candidates; stored vectors re-rank them).
    */
-  search(
-    queries: Float32Array,
-    k: number,
-    live: ReadonlySet<string> = this.liveContents(),
-    options: SearchOptions = {},
-  ): ContentHit[][] {
+  search(queries: Float32Array, k: number, live: ReadonlySet<string> = this.liveContents(), options: SearchOptions = {}): ContentHit[][] {
     const minApproximate = options.minApproximateScore ?? -Infinity;
     const accept = options.accept ?? (() => true);
     const index = this.#ready();

@@ -20,7 +20,7 @@ async function paintJpeg(file: string, seed: number, width = 480, height = 360, 
   const pixels = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y += 1) {
     for (let x = 0; x < width; x += 1) {
-      const ring = Math.sin(Math.hypot(x - width * ((seed * 37) % 100) / 100, y - height / 2) / (6 + seed)) * 60;
+      const ring = Math.sin(Math.hypot(x - (width * ((seed * 37) % 100)) / 100, y - height / 2) / (6 + seed)) * 60;
       const offset = (y * width + x) * 3;
       pixels[offset] = (x * (seed + 1) * 255) / width / 2 + ring + 60;
       pixels[offset + 1] = (y * 255) / height / (1 + (seed % 3)) + ring + 40;
