@@ -48,7 +48,7 @@ export async function runGroupingBench(options: { photos?: number } = {}): Promi
       generator.fill(start, count, vectors);
       const contents: ContentRecord[] = [];
       const files: FileRecord[] = [];
-      const items: Array<{ contentHash: string; vector: Float32Array; labels: null }> = [];
+      const items: { contentHash: string; vector: Float32Array; labels: null }[] = [];
       for (let i = 0; i < count; i++) {
         const item = start + i;
         const hash = item.toString(16).padStart(64, '0');

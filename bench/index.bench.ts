@@ -102,7 +102,7 @@ async function timeDecodeOnly(files: readonly string[], concurrency: number): Pr
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < files.length) {
-      const file = files[next++] as string;
+      const file = files[next++]!;
       await sharp(file).rotate().resize({ width: 256, height: 256, fit: 'inside' }).raw().toBuffer();
     }
   };

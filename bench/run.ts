@@ -20,10 +20,8 @@ if (section) {
   // OS before the next one is built, which would inflate the larger size's peak RSS.
   const runs = sections.flatMap((name) =>
     name === 'vectors'
-      ? (process.env.BENCH_VECTOR_SIZES ?? '10000,100000')
-          .split(',')
-          .map((size) => ({ name, env: { BENCH_VECTOR_SIZES: size } as Record<string, string> }))
-      : [{ name, env: {} as Record<string, string> }],
+      ? (process.env.BENCH_VECTOR_SIZES ?? '10000,100000').split(',').map((size) => ({ name, env: { BENCH_VECTOR_SIZES: size } }))
+      : [{ name, env: {} }],
   );
   let failed = false;
   for (const { name, env } of runs) {

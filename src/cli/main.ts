@@ -81,7 +81,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
 async function run(command: string, args: string[], values: Values): Promise<number> {
-  const json = values.json === true;
+  const json = values.json;
   const print = (text: string): void => void process.stdout.write(`${text}\n`);
   switch (command) {
     case 'index': {
@@ -94,7 +94,7 @@ async function run(command: string, args: string[], values: Values): Promise<num
           controller.abort();
         };
         process.on('SIGINT', onSigint);
-        const tty = !json && process.stderr.isTTY === true;
+        const tty = !json && process.stderr.isTTY;
         try {
           const report = await doppel.index(args, {
             excludes: values.exclude,

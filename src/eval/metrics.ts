@@ -65,7 +65,7 @@ export function predictedPairs(groups: readonly PredictedGroup[]): Set<string> {
   for (const group of groups) {
     const files = [...new Set(group.files)];
     for (let i = 0; i < files.length; i++) {
-      for (let j = i + 1; j < files.length; j++) pairs.add(pairKey(files[i] as string, files[j] as string));
+      for (let j = i + 1; j < files.length; j++) pairs.add(pairKey(files[i]!, files[j]!));
     }
   }
   return pairs;

@@ -64,7 +64,7 @@ export function chooseSetting(points: readonly SweepPoint[], minPrecision = TUNE
     b.metrics.recallAll.recall - a.metrics.recallAll.recall ||
     b.metrics.pairPrecision - a.metrics.pairPrecision ||
     strictness(b.setting) - strictness(a.setting);
-  if (meeting.length > 0) return { point: [...meeting].sort(byRecall)[0] as SweepPoint, meetsPrecision: true };
+  if (meeting.length > 0) return { point: [...meeting].sort(byRecall)[0]!, meetsPrecision: true };
   const byPrecision = [...points].sort((a, b) => b.metrics.pairPrecision - a.metrics.pairPrecision || byRecall(a, b));
-  return { point: byPrecision[0] as SweepPoint, meetsPrecision: false };
+  return { point: byPrecision[0]!, meetsPrecision: false };
 }

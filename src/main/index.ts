@@ -11,7 +11,7 @@ import { handleThumbnailProtocol, registerThumbnailScheme } from './thumbnail-pr
 import { createMainWindow } from './window.js';
 
 const here = import.meta.dirname;
-const devServerUrl = !app.isPackaged ? (process.env['ELECTRON_RENDERER_URL'] ?? null) : null;
+const devServerUrl = !app.isPackaged ? (process.env.ELECTRON_RENDERER_URL ?? null) : null;
 const rendererHtml = path.join(here, '../renderer/index.html');
 const log = (line: string): void => console.log(`[main] ${line}`);
 

@@ -5,7 +5,7 @@ export const DARKNET_DIR = '/usr/share/darknet/data';
 export const DARKNET_PHOTOS = ['dog', 'eagle', 'giraffe', 'horses', 'kite', 'person', 'scream'].map((name) => `${DARKNET_DIR}/${name}.jpg`);
 /** Real photos ship with Debian's darknet package; tests that need them are skipped without it. */
 // On CI setup installs darknet, so the photo tests must run there (a missing package fails them).
-export const hasDarknetPhotos = DARKNET_PHOTOS.every((path) => existsSync(path)) || Boolean(process.env['CI']);
+export const hasDarknetPhotos = DARKNET_PHOTOS.every((path) => existsSync(path)) || Boolean(process.env.CI);
 
 /** A photo as the decode pipeline hands it over: `size` x `size`, RGB, uint8, row-major. */
 export async function decodeRgb(path: string, size = 224): Promise<Uint8Array> {

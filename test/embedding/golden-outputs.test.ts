@@ -53,7 +53,7 @@ describe.each(loadManifest().models.map((model) => model.id))('golden raw output
   });
 
   it.each(Object.keys(expected ?? {}))('output %s matches dims, first values, norm and argmax', async (outputName) => {
-    const want = expected?.[outputName] as GoldenOutput;
+    const want = expected?.[outputName]!;
     const outputs = await embedder.runRaw(goldenInput(model), 1);
     const got = outputs[outputName];
     expect(got).toBeDefined();

@@ -17,7 +17,7 @@ import { limits, limitViolation, type LimitName } from '../../src/shared/limits.
 import { ensureCliBuilt, runCli } from '../helpers/cli.js';
 
 /** Where each numeric limit enters the contract: the channel and how to put a value into its input. */
-const CONTRACT_FIELDS: ReadonlyArray<{ limit: LimitName; channel: Channel; input: (value: number) => unknown }> = [
+const CONTRACT_FIELDS: readonly { limit: LimitName; channel: Channel; input: (value: number) => unknown }[] = [
   { limit: 'nearThreshold', channel: 'duplicates:list', input: (threshold) => ({ kind: 'near', threshold }) },
   { limit: 'nearHashDistance', channel: 'duplicates:list', input: (hashDistance) => ({ kind: 'near', hashDistance }) },
   { limit: 'similarResults', channel: 'similar:query', input: (limit) => ({ paths: ['/p/a.jpg'], limit }) },

@@ -131,7 +131,7 @@ describe('doppel find', () => {
     const group = manifest.pixelGroups[0]!;
     const outside = path.join(work, 'outside-export.tif');
     const sharp = (await import('sharp')).default;
-    await sharp(group[0]!).rotate().tiff({ compression: 'none' }).toFile(outside); // new bytes, same pixels
+    await sharp(group[0]).rotate().tiff({ compression: 'none' }).toFile(outside); // new bytes, same pixels
     const report = await runCliJson<FindReport>(['find', outside, '--library', library]);
     expect(report.exact).toEqual([]);
     for (const member of group) expect(report.pixel).toContain(member);

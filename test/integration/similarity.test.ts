@@ -122,7 +122,7 @@ describe('doppel similar', () => {
 
   it('should answer for an image outside the library, and for several at once', async () => {
     const outside = path.join(work, 'outside-horses.jpg');
-    await sharp(manifest.nearGroups[2]!.files[0]!).resize(300).jpeg({ quality: 50 }).toFile(outside);
+    await sharp(manifest.nearGroups[2]!.files[0]).resize(300).jpeg({ quality: 50 }).toFile(outside);
     const reports = await runCliJson<SimilarReport[]>(['similar', outside, manifest.realPhotos[0]!, '--limit', '3', '--library', library]);
     expect(reports).toHaveLength(2);
     expect(manifest.nearGroups[2]!.files).toContain(reports[0]!.results[0]!.path);
@@ -145,7 +145,7 @@ describe('doppel similar', () => {
 describe('doppel find (near)', () => {
   it('should list near copies of an edited photo with scores', async () => {
     const outside = path.join(work, 'outside-edit.jpg');
-    await sharp(manifest.nearGroups[2]!.files[0]!).modulate({ brightness: 1.1 }).jpeg({ quality: 60 }).toFile(outside);
+    await sharp(manifest.nearGroups[2]!.files[0]).modulate({ brightness: 1.1 }).jpeg({ quality: 60 }).toFile(outside);
     const report = await runCliJson<FindReport>(['find', outside, '--library', library]);
     expect(report.exact).toEqual([]);
     expect(report.near.map((n) => n.path)).toContain(manifest.nearGroups[2]!.files[0]);
@@ -170,7 +170,7 @@ describe('vector index persistence', () => {
 
   it('should drop deleted photos from results', async () => {
     const copy = path.join(manifest.root, 'Horses copy for deletion.jpg');
-    await sharp(manifest.nearGroups[2]!.files[0]!).resize(500).jpeg({ quality: 80 }).toFile(copy);
+    await sharp(manifest.nearGroups[2]!.files[0]).resize(500).jpeg({ quality: 80 }).toFile(copy);
     await runCliJson(['index', manifest.root, '--library', library]);
     const query = manifest.nearGroups[2]!.files[0]!;
     let [report] = await runCliJson<SimilarReport[]>(['similar', query, '--library', library]);

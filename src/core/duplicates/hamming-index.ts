@@ -49,7 +49,7 @@ export class HammingIndex {
   }
 
   /** Ids of all stored hashes within `maxDistance` bits of `hash`, with their distances. */
-  neighbours(hash: string, maxDistance: number): Array<{ id: number; distance: number }> {
+  neighbours(hash: string, maxDistance: number): { id: number; distance: number }[] {
     const radius = Math.floor(maxDistance / CHUNK_COUNT);
     if (radius > 2 || maxDistance > 11) throw new RangeError('HammingIndex supports distances up to 11 bits');
     const high = parseInt(hash.slice(0, 8), 16) >>> 0;
@@ -59,7 +59,7 @@ export class HammingIndex {
     const visited = this.#visited;
     const highs = this.#high;
     const lows = this.#low;
-    const found: Array<{ id: number; distance: number }> = [];
+    const found: { id: number; distance: number }[] = [];
     for (let c = 0; c < CHUNK_COUNT; c++) {
       const bucket = this.#buckets[c]!;
       const value = chunkOf(high, low, c);
@@ -79,8 +79,8 @@ export class HammingIndex {
   }
 
   /** Every unordered pair (a < b) of stored hashes within `maxDistance` bits. */
-  pairs(maxDistance: number): Array<{ a: number; b: number; distance: number }> {
-    const pairs: Array<{ a: number; b: number; distance: number }> = [];
+  pairs(maxDistance: number): { a: number; b: number; distance: number }[] {
+    const pairs: { a: number; b: number; distance: number }[] = [];
     for (let a = 0; a < this.#size; a++) {
       for (const { id: b, distance } of this.neighbours(this.hashOf(a), maxDistance)) {
         if (b > a) pairs.push({ a, b, distance });

@@ -16,7 +16,7 @@ export interface CandidatePair {
 export interface StarCluster {
   readonly centre: number;
   /** Members other than the centre, with their similarity to it. */
-  readonly members: ReadonlyArray<{ readonly node: number; readonly score: number }>;
+  readonly members: readonly { readonly node: number; readonly score: number }[];
 }
 
 export function starClusters(pairs: readonly CandidatePair[], tieBreak: (node: number) => number = () => 0): StarCluster[] {
@@ -38,7 +38,7 @@ export function starClusters(pairs: readonly CandidatePair[], tieBreak: (node: n
   const clusters: StarCluster[] = [];
   for (const centre of order) {
     if (assigned.has(centre)) continue;
-    const members: Array<{ node: number; score: number }> = [];
+    const members: { node: number; score: number }[] = [];
     for (const [node, score] of neighbours.get(centre) ?? []) if (!assigned.has(node)) members.push({ node, score });
     if (members.length === 0) continue;
     assigned.add(centre);

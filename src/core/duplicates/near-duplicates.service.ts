@@ -90,7 +90,7 @@ export class NearDuplicatesService implements NearDuplicateFinder {
     for (const node of nodes) for (const content of node.contents) pixelsOfContent.set(content.hash, content.width * content.height);
     const groups: DuplicateGroup[] = [];
     for (const cluster of clusters) {
-      const members: Array<GroupMember & { pixels: number }> = [];
+      const members: (GroupMember & { pixels: number })[] = [];
       const scores = new Map<string, number>();
       for (const { node, score } of [{ node: cluster.centre, score: 1 }, ...cluster.members]) {
         for (const content of nodes[node]?.contents ?? []) {
@@ -136,7 +136,7 @@ export class NearDuplicatesService implements NearDuplicateFinder {
 
   #pictureNodes(): { nodes: PictureNode[]; nodeOfContent: Map<string, number> } {
     const byKey = new Map<string, number>();
-    const nodes: Array<{ contents: PictureRow[]; pixels: number }> = [];
+    const nodes: { contents: PictureRow[]; pixels: number }[] = [];
     const nodeOfContent = new Map<string, number>();
     for (const picture of this.#groups.pictures()) {
       const key = picture.pixelHash ?? picture.hash;
@@ -165,7 +165,7 @@ export class NearDuplicatesService implements NearDuplicateFinder {
     const vectors = this.#vectors;
     const live = vectors.liveContents();
     const quantized = new QuantizedVectors();
-    const proposals: Array<{ query: number; neighbour: string }> = [];
+    const proposals: { query: number; neighbour: string }[] = [];
     // Each pair is usually proposed from both sides: keep it once.
     const proposed = new Set<string>();
     for (const page of this.#embeddings.liveEmbeddingPages(this.#modelId, QUERY_PAGE)) {
@@ -258,7 +258,7 @@ export interface HashPair extends CandidatePair {
 }
 
 /** Pairs of pictures whose hashes (or the hash of one's rotation/mirror) are within `maxDistance`. */
-export function hashPairs(nodes: ReadonlyArray<{ contents: readonly PictureRow[] }>, maxDistance: number): HashPair[] {
+export function hashPairs(nodes: readonly { contents: readonly PictureRow[] }[], maxDistance: number): HashPair[] {
   const index = new HammingIndex();
   const nodeOfId: number[] = [];
   nodes.forEach((node, n) => {

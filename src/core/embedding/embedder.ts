@@ -21,7 +21,7 @@ export interface EmbedResult {
   /** `inputs.length * dim` floats, row-major; each row has unit L2 norm. */
   readonly vectors: Float32Array;
   /** Top-5 ImageNet labels per input, background excluded; null when the model has no label output. */
-  readonly labels: Array<Array<ScoredLabel>> | null;
+  readonly labels: ScoredLabel[][] | null;
 }
 
 /** One raw model output, exactly as the session returned it. */
@@ -117,7 +117,7 @@ export class Embedder {
       }
     });
     const vectors = new Float32Array(inputs.length * this.dim);
-    const labels: Array<Array<ScoredLabel>> | null = this.#labels ? [] : null;
+    const labels: ScoredLabel[][] | null = this.#labels ? [] : null;
     const pixelCount = this.inputSize * this.inputSize;
     const { embedding, labels: labelSpec, input } = this.#model;
 

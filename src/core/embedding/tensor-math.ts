@@ -45,7 +45,7 @@ export interface ScoredLabel {
 
 /** The `k` highest-scoring labels of one probability row, skipping `excludedIndex` (background). */
 export function topLabels(scores: Float32Array, labels: readonly string[], k: number, excludedIndex: number | null): ScoredLabel[] {
-  const best: Array<{ index: number; score: number }> = [];
+  const best: { index: number; score: number }[] = [];
   for (let index = 0; index < scores.length; index += 1) {
     if (index === excludedIndex) continue;
     const score = scores[index];

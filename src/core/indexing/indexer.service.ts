@@ -15,7 +15,7 @@ import { readStableFile } from './read-file';
 export interface DecodedContentConsumer {
   /** Side of the square RGB model input the decoder must produce. */
   readonly modelInputSize: number;
-  consume(batch: ReadonlyArray<{ readonly contentHash: string; readonly modelInput: Uint8Array }>): Promise<void>;
+  consume(batch: readonly { readonly contentHash: string; readonly modelInput: Uint8Array }[]): Promise<void>;
   /**
    * Called once after the last batch of a run (e.g. to persist a vector index). `changed` is false
    * when the run found nothing new, changed or removed.
@@ -101,7 +101,7 @@ export class IndexerService {
     const rootIdOf = new Map(roots.map((root) => [root.path, root.id]));
     const decodes = new DecodeRegistry();
     const vanished: string[] = []; // deleted between the scan and the read
-    let pending: Array<Exclude<Outcome, { kind: 'vanished' }>> = [];
+    let pending: Exclude<Outcome, { kind: 'vanished' }>[] = [];
     let flushing: Promise<void> = Promise.resolve();
     let queuedFlushes = 0;
     const queueFlush = (): void => {
@@ -117,7 +117,7 @@ export class IndexerService {
       if (batch.length === 0) return;
       const contents: ContentRecord[] = [];
       const files: FileRecord[] = [];
-      const modelInputs: Array<{ contentHash: string; modelInput: Uint8Array }> = [];
+      const modelInputs: { contentHash: string; modelInput: Uint8Array }[] = [];
       for (const outcome of batch) {
         files.push(outcome.file);
         if (outcome.kind === 'indexed' && outcome.content) {
@@ -158,7 +158,7 @@ export class IndexerService {
           cancelled = true;
           return;
         }
-        const file = work[next++] as ScannedFile;
+        const file = work[next++]!;
         await processFile(file);
         // Back-pressure: decoding goes on while one batch is embedded and written, but never runs
         // more than one batch ahead of the writer/embedder.

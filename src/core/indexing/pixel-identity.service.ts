@@ -52,7 +52,7 @@ export class PixelIdentityService {
     const candidates = this.candidatesNeedingPixelHash(this.#photos.signatures());
     options.onProgress?.(0, candidates.length);
     let computed = 0;
-    const results: Array<[string, string]> = [];
+    const results: [string, string][] = [];
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < candidates.length && !options.signal?.aborted) {

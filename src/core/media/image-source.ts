@@ -62,7 +62,7 @@ function fromSharpMetadata(filePath: string, metadata: sharp.Metadata, pipeline:
     width: swap ? height : width,
     height: swap ? width : height,
     orientation,
-    hasAlpha: metadata.hasAlpha === true,
+    hasAlpha: metadata.hasAlpha,
     plainRgb: metadata.space === 'srgb' && metadata.channels === 3 && metadata.depth === 'uchar' && !metadata.icc,
     pipeline,
   };

@@ -53,7 +53,7 @@ export async function scanRoots(roots: readonly ScanRoot[], options: ScanOptions
   const problems: ScanProblem[] = [];
   const visitedDirs = new Set<string>();
   const seenFiles = new Set<string>();
-  const symlinkedFiles: Array<{ path: string; rootPath: string; stat: import('node:fs').Stats }> = [];
+  const symlinkedFiles: { path: string; rootPath: string; stat: import('node:fs').Stats }[] = [];
   const skipDirs = new Set<string>();
   for (const dir of options.skipDirs ?? []) skipDirs.add(await realPathOrSelf(dir));
 
@@ -62,7 +62,7 @@ export async function scanRoots(roots: readonly ScanRoot[], options: ScanOptions
     const stack: string[] = [root.path];
     while (stack.length > 0) {
       options.signal?.throwIfAborted();
-      const dir = stack.pop() as string;
+      const dir = stack.pop()!;
       const real = await realPathOrSelf(dir);
       if (skipDirs.has(real)) continue;
       const dirStat = await statOrNull(real);

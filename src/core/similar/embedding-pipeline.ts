@@ -42,7 +42,7 @@ export class EmbeddingPipeline implements DecodedContentConsumer {
     return this.#embedder.inputSize;
   }
 
-  async consume(batch: ReadonlyArray<{ readonly contentHash: string; readonly modelInput: Uint8Array }>): Promise<void> {
+  async consume(batch: readonly { readonly contentHash: string; readonly modelInput: Uint8Array }[]): Promise<void> {
     if (batch.length === 0) return;
     const { vectors, labels } = await this.#embedder.embed(batch.map((item) => item.modelInput));
     const dim = this.#embedder.dim;
@@ -76,7 +76,7 @@ export class EmbeddingPipeline implements DecodedContentConsumer {
     onProgress(0, missing.length);
     let done = 0;
     let embedded = 0;
-    const batch: Array<{ contentHash: string; modelInput: Uint8Array }> = [];
+    const batch: { contentHash: string; modelInput: Uint8Array }[] = [];
     for (const contentHash of missing) {
       const modelInput = await this.#modelInputOf(contentHash);
       if (modelInput) batch.push({ contentHash, modelInput });

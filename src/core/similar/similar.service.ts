@@ -41,7 +41,7 @@ export class SimilarService implements NearMatchFinder {
     const queries = paths.map((p) => path.resolve(p));
     const dim = this.#embedder.dim;
     const vectors = new Float32Array(queries.length * dim);
-    const toEmbed: Array<{ slot: number; modelInput: Uint8Array }> = [];
+    const toEmbed: { slot: number; modelInput: Uint8Array }[] = [];
     const errors = new Map<number, string>();
     for (const [slot, query] of queries.entries()) {
       const stored = this.#storedVector(query);
@@ -81,7 +81,7 @@ export class SimilarService implements NearMatchFinder {
     );
   }
 
-  #toPaths(hits: ReadonlyArray<{ contentHash: string; cosine: number }>, exclude: ReadonlySet<string>): ScoredPath[] {
+  #toPaths(hits: readonly { contentHash: string; cosine: number }[], exclude: ReadonlySet<string>): ScoredPath[] {
     const results: ScoredPath[] = [];
     for (const hit of hits) {
       for (const filePath of this.#photos.pathsOfContent(hit.contentHash)) {

@@ -64,7 +64,7 @@ export class EmbeddingRepository {
   /** Stores a batch of vectors (and labels, when the model has them) in one transaction. */
   saveEmbeddings(
     modelId: string,
-    items: ReadonlyArray<{ contentHash: string; vector: Float32Array; labels: readonly ContentLabel[] | null }>,
+    items: readonly { contentHash: string; vector: Float32Array; labels: readonly ContentLabel[] | null }[],
   ): void {
     this.#db.transaction(() => {
       for (const item of items) {
@@ -98,7 +98,7 @@ export class EmbeddingRepository {
   }
 
   /** Vectors not yet placed in the model's FAISS index. */
-  unpositionedEmbeddings(modelId: string): Array<{ contentHash: string; vector: Float32Array }> {
+  unpositionedEmbeddings(modelId: string): { contentHash: string; vector: Float32Array }[] {
     return this.#statements.unpositioned
       .all(modelId, modelId)
       .map((row) => ({ contentHash: row.content_hash, vector: fromBlob(row.vector) }));
@@ -110,7 +110,7 @@ export class EmbeddingRepository {
   }
 
   /** Live vectors in content-hash order, `pageSize` at a time, so 1M vectors never sit in memory at once. */
-  *liveEmbeddingPages(modelId: string, pageSize: number): Generator<Array<{ contentHash: string; vector: Float32Array }>> {
+  *liveEmbeddingPages(modelId: string, pageSize: number): Generator<{ contentHash: string; vector: Float32Array }[]> {
     let after = '';
     for (;;) {
       const rows = this.#statements.liveEmbeddingsPage.all(modelId, after, pageSize);

@@ -238,7 +238,7 @@ export class PhotoRepository {
     return [...found.values()];
   }
 
-  setPixelHashes(entries: ReadonlyArray<readonly [contentHash: string, pixelHash: string]>): void {
+  setPixelHashes(entries: readonly (readonly [contentHash: string, pixelHash: string])[]): void {
     this.#db.transaction(() => {
       for (const [contentHash, pixelHash] of entries) this.#statements.setPixelHash.run(pixelHash, contentHash);
     })();
@@ -280,7 +280,7 @@ export class PhotoRepository {
     return { files: row?.files ?? 0, errors: row?.errors ?? 0, bytes: row?.bytes ?? 0 };
   }
 
-  errors(): Array<{ path: string; reason: string }> {
+  errors(): { path: string; reason: string }[] {
     return this.#statements.errors.all().map((row) => ({ path: row.path, reason: row.error ?? 'unknown error' }));
   }
 }

@@ -38,8 +38,8 @@ export function faiss(): FaissModule {
     // faiss runs OpenMP threads and OpenBLAS runs its own pthreads; both spin while idle by default
     // and starve each other: measured on 2 cores, a single HNSW query went from 0.33 ms (p99 0.44)
     // to 20 ms (p99 184) without these. They are read when the libraries load, so set them first.
-    process.env['OMP_WAIT_POLICY'] ??= 'PASSIVE';
-    process.env['OPENBLAS_NUM_THREADS'] ??= '1';
+    process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
+    process.env.OPENBLAS_NUM_THREADS ??= '1';
     try {
       faissModule = createRequire(import.meta.url)('faiss-node') as FaissModule;
     } catch (error) {

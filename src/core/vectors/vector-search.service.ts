@@ -150,7 +150,7 @@ export class VectorSearchService {
     // distances), so a candidate scoring below the floor is below it exactly too.
     const candidates = hits.map((list, q) => {
       const seen = new Set<string>();
-      const kept: Array<{ contentHash: string; score: number }> = [];
+      const kept: { contentHash: string; score: number }[] = [];
       for (const hit of list) {
         const contentHash = this.#positions[hit.position];
         if (contentHash === undefined || seen.has(contentHash) || !live.has(contentHash)) continue;
@@ -207,7 +207,7 @@ export function dot(a: Float32Array, b: Float32Array): number {
   return sum;
 }
 
-function uniqueHashes(lists: ReadonlyArray<ReadonlyArray<{ contentHash: string }>>): string[] {
+function uniqueHashes(lists: readonly (readonly { contentHash: string }[])[]): string[] {
   const hashes = new Set<string>();
   for (const list of lists) for (const item of list) hashes.add(item.contentHash);
   return [...hashes];

@@ -2,14 +2,14 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * Whether the browser tests can run here. On CI (`CI` set) they must: setup installs Chromium, so a
  * missing browser there is a failure, not a reason to skip.
  */
 export function chromiumAvailable(): boolean {
-  return existsSync(CHROMIUM_PATH) || Boolean(process.env['CI']);
+  return existsSync(CHROMIUM_PATH) || Boolean(process.env.CI);
 }
 
 export function launchChromium(): Promise<Browser> {
