@@ -1,3 +1,4 @@
+import { assertDefined } from '../assert';
 import { errorMessage } from '../errors';
 import { HammingIndex } from '../duplicates/hamming-index';
 import { pixelHashOf } from '../media/pixel-hash';
@@ -41,7 +42,8 @@ export class PixelIdentityService {
       const index = new HammingIndex();
       for (const signature of group) index.add(signature.perceptualHash);
       for (const { a, b } of index.pairs(PIXEL_CANDIDATE_DISTANCE)) {
-        for (const member of [group[a]!, group[b]!]) if (member.pixelHash === null) needed.set(member.hash, member);
+        const members = [assertDefined(group[a], 'signature of a hash pair'), assertDefined(group[b], 'signature of a hash pair')];
+        for (const member of members) if (member.pixelHash === null) needed.set(member.hash, member);
       }
     }
     return [...needed.values()];
@@ -56,7 +58,7 @@ export class PixelIdentityService {
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < candidates.length && !options.signal?.aborted) {
-        const candidate = candidates[next++]!;
+        const candidate = assertDefined(candidates[next++], 'pixel-hash candidate');
         const pixelHash = await this.hashContent(candidate.hash);
         if (pixelHash) results.push([candidate.hash, pixelHash]);
         computed += 1;
