@@ -99,10 +99,10 @@ async function ensurePhotos(dir: string, count: number): Promise<string[]> {
 
 async function timeDecodeOnly(files: readonly string[], concurrency: number): Promise<number> {
   const started = performance.now();
-  let next = 0;
+  // One iterator shared by all workers: each file is taken by exactly one of them.
+  const queue = files.values();
   const worker = async (): Promise<void> => {
-    while (next < files.length) {
-      const file = files[next++]!;
+    for (const file of queue) {
       await sharp(file).rotate().resize({ width: 256, height: 256, fit: 'inside' }).raw().toBuffer();
     }
   };

@@ -18,7 +18,7 @@ if (section) {
   const sections = (process.env.BENCH_ONLY ?? 'index,vectors,grouping').split(',').filter(Boolean);
   // Each vector size gets its own process too: a freed FAISS index is not always returned to the
   // OS before the next one is built, which would inflate the larger size's peak RSS.
-  const runs = sections.flatMap((name) =>
+  const runs = sections.flatMap((name): { name: string; env: { BENCH_VECTOR_SIZES?: string } }[] =>
     name === 'vectors'
       ? (process.env.BENCH_VECTOR_SIZES ?? '10000,100000').split(',').map((size) => ({ name, env: { BENCH_VECTOR_SIZES: size } }))
       : [{ name, env: {} }],
@@ -49,7 +49,7 @@ async function runSection(name: string): Promise<void> {
     case 'vectors': {
       const { runVectorBench } = await import('./vectors.bench');
       const sizes = (process.env.BENCH_VECTOR_SIZES ?? '10000,100000').split(',').map(Number);
-      result = await runVectorBench({ sizes });
+      result = runVectorBench({ sizes });
       break;
     }
     case 'grouping': {

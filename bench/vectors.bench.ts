@@ -35,7 +35,13 @@ interface SizeResult {
   batchKnnSeconds?: number;
 }
 
-export async function runVectorBench(options: VectorBenchOptions = {}): Promise<object> {
+export interface VectorBenchResult {
+  readonly dim: number;
+  readonly results: readonly SizeResult[];
+}
+
+/** Synchronous: faiss and the brute-force recall check block the thread anyway. */
+export function runVectorBench(options: VectorBenchOptions = {}): VectorBenchResult {
   const sizes = options.sizes ?? [10_000, 100_000, 1_000_000];
   const queryCount = options.queries ?? 200;
   const results: SizeResult[] = [];
@@ -69,15 +75,15 @@ function benchSize(size: number, queryCount: number): SizeResult {
     const before = performance.now();
     const [hits] = index.search(query, K);
     latencies.push(performance.now() - before);
-    found.push(hits!.map((hit) => hit.position));
+    if (!hits) throw new Error(`${label}: no hit list for query ${q}`);
+    found.push(hits.map((hit) => hit.position));
     // What the app does (VectorSearchService): fetch 2k+8 candidates, re-score them exactly from the
     // stored vectors (regenerated here), keep the best k.
     const [wide] = index.search(query, 2 * K + 8);
-    const rescored = wide!.map((hit) => {
+    if (!wide) throw new Error(`${label}: no candidate list for query ${q}`);
+    const rescored = wide.map((hit) => {
       generator.fill(hit.position, 1, candidate);
-      let score = 0;
-      for (let d = 0; d < DIM; d++) score += query[d]! * candidate[d]!;
-      return { position: hit.position, score };
+      return { position: hit.position, score: innerProduct(query, candidate, 0) };
     });
     reranked.push(
       rescored
@@ -147,16 +153,15 @@ function exactNeighbours(
   for (let start = 0; start < size; start += CHUNK) {
     const rows = Math.min(CHUNK, size - start);
     generator.fill(start, rows, chunk);
-    for (let q = 0; q < count; q++) {
+    best.forEach((top, q) => {
       const query = queries.subarray(q * DIM, (q + 1) * DIM);
-      const top = best[q]!;
       for (let row = 0; row < rows; row++) {
-        let score = 0;
-        const base = row * DIM;
-        for (let d = 0; d < DIM; d++) score += query[d]! * chunk[base + d]!;
-        if (top.scores.length === K && score <= top.scores[K - 1]!) continue;
-        let at = top.scores.length;
-        while (at > 0 && top.scores[at - 1]! < score) at--;
+        const score = innerProduct(query, chunk, row * DIM);
+        const worst = top.scores[K - 1]; // defined once the list holds K scores
+        if (worst !== undefined && score <= worst) continue;
+        // Scores are kept best first; insert after every score at least as good.
+        const after = top.scores.findIndex((kept) => kept < score);
+        const at = after < 0 ? top.scores.length : after;
         top.scores.splice(at, 0, score);
         top.positions.splice(at, 0, start + row);
         if (top.scores.length > K) {
@@ -164,13 +169,29 @@ function exactNeighbours(
           top.positions.pop();
         }
       }
-    }
+    });
   }
   return best.map((top) => top.positions);
 }
 
+/**
+ * Inner product of `query` (DIM floats) with the DIM floats of `rows` starting at `offset`. The
+ * bounds are checked once, outside the loop, so the `?? 0` fallbacks never apply: they only satisfy
+ * noUncheckedIndexedAccess, and V8 compiles them away (as fast as `!` on a 1024-dim hot loop).
+ */
+function innerProduct(query: Float32Array, rows: Float32Array, offset: number): number {
+  if (query.length !== DIM || offset < 0 || offset + DIM > rows.length) {
+    throw new RangeError(`innerProduct: ${query.length} floats against ${rows.length} from ${offset}, expected ${DIM}`);
+  }
+  let score = 0;
+  for (let d = 0; d < DIM; d++) score += (query[d] ?? 0) * (rows[offset + d] ?? 0);
+  return score;
+}
+
 function percentile(sorted: number[], fraction: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))]!;
+  const value = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
+  if (value === undefined) throw new Error('Cannot take a percentile of no values');
+  return value;
 }
 
 function formatCount(count: number): string {

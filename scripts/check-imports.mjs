@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Enforces the import rules of docs/ARCHITECTURE.md (VS Code and Motrix keep theirs the same way):
+// Enforces the import rules of docs/ARCHITECTURE.md (in this repository) (VS Code and Motrix keep theirs the same way):
 //   - src/core never imports electron, vue, src/engine or a door (src/main, src/preload, src/renderer, src/bridge, src/cli);
 //   - src/engine (the core behind the contract) imports only src/core, src/shared and its own files, never electron;
 //   - the doors (src/main, src/bridge, src/cli, src/preload) never import each other's files; the one

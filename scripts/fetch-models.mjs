@@ -66,9 +66,9 @@ async function fetchInto(source, file, tempPath) {
       await copyFile(from, tempPath);
     } catch (error) {
       if (error.code === 'ENOENT') {
-        throw new Error(`${from} does not exist (set DOPPEL_MODEL_MIRROR to a folder or URL that holds ${file})`);
+        throw new Error(`${from} does not exist (set DOPPEL_MODEL_MIRROR to a folder or URL that holds ${file})`, { cause: error });
       }
-      throw new Error(`cannot copy ${from}: ${error.message}`);
+      throw new Error(`cannot copy ${from}: ${error.message}`, { cause: error });
     }
     return from;
   }
@@ -77,7 +77,7 @@ async function fetchInto(source, file, tempPath) {
   try {
     response = await fetch(url, { redirect: 'follow' });
   } catch (error) {
-    throw new Error(`cannot download ${url}: ${error.cause?.message ?? error.message}`);
+    throw new Error(`cannot download ${url}: ${error.cause?.message ?? error.message}`, { cause: error });
   }
   if (!response.ok) throw new Error(`cannot download ${url}: HTTP ${response.status} ${response.statusText}`);
   await writeFile(tempPath, Buffer.from(await response.arrayBuffer()));

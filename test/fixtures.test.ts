@@ -24,7 +24,7 @@ async function averageHash(image: sharp.Sharp): Promise<bigint> {
   return [...pixels].reduce((hash, value) => (hash << 1n) | (value > mean ? 1n : 0n), 0n);
 }
 
-const hamming = (a: bigint, b: bigint): number => [...(a ^ b).toString(2)].filter((bit) => bit === '1').length;
+const hamming = (a: bigint, b: bigint): number => Array.from((a ^ b).toString(2)).filter((bit) => bit === '1').length;
 
 function meanAbsoluteDifference(a: Buffer, b: Buffer): number {
   let sum = 0;
@@ -117,7 +117,7 @@ describe('buildLibrary', () => {
   });
 
   it('should write EXIF Make, Model and DateTimeOriginal', async () => {
-    const tags = await exifr.parse(library.exif.path, ['Make', 'Model', 'DateTimeOriginal']);
+    const tags = (await exifr.parse(library.exif.path, ['Make', 'Model', 'DateTimeOriginal'])) as Record<string, unknown> | undefined;
     expect(tags).toMatchObject({ Make: library.exif.make, Model: library.exif.model });
     expect(tags?.DateTimeOriginal).toBeInstanceOf(Date);
   });

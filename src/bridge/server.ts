@@ -23,8 +23,8 @@ export interface BridgeOptions {
   readonly libraryDir?: string;
   /** 0 picks a free port. */
   readonly port?: number;
-  /** Loopback only: the bridge has no authentication. */
-  readonly host?: '127.0.0.1';
+  /** Loopback only (the bridge has no authentication): anything else is refused. */
+  readonly host?: string;
   /** Built renderer; found by walking up to out/renderer when left out. */
   readonly rendererDir?: string;
   readonly log?: (line: string) => void;
@@ -47,7 +47,7 @@ const EVENTS_PATH = '/api/events';
  */
 export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> {
   const host = options.host ?? '127.0.0.1';
-  if (host !== '127.0.0.1') throw new Error(`Cannot start the bridge on ${String(host)}: it only binds to 127.0.0.1`);
+  if (host !== '127.0.0.1') throw new Error(`Cannot start the bridge on ${host}: it only binds to 127.0.0.1`);
   const log = options.log ?? (() => {});
   const rendererDir = options.rendererDir ?? findRendererDir();
   const events = new EventStream();

@@ -71,7 +71,7 @@ export class IndexJobs {
   /** True when the job was running and has been asked to stop. */
   cancel(jobId: string): boolean {
     const job = this.#running;
-    if (!job || job.snapshot.id !== jobId || job.controller.signal.aborted) return false;
+    if (job?.snapshot.id !== jobId || job.controller.signal.aborted) return false;
     this.#log(`job ${jobId}: cancel requested`);
     job.controller.abort();
     return true;
@@ -116,9 +116,9 @@ export class IndexJobs {
     const phaseChanged = previous?.phase !== progress.phase;
     if (phaseChanged || now - job.lastEmitAt >= PROGRESS_INTERVAL_MS) {
       this.#emitProgress(job, now);
-    } else if (!job.trailingTimer) {
+    } else {
       // The last update of a burst must still arrive, or the bar stalls short of the real count.
-      job.trailingTimer = setTimeout(() => this.#emitProgress(job, Date.now()), PROGRESS_INTERVAL_MS - (now - job.lastEmitAt));
+      job.trailingTimer ??= setTimeout(() => this.#emitProgress(job, Date.now()), PROGRESS_INTERVAL_MS - (now - job.lastEmitAt));
     }
   }
 

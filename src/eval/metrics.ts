@@ -64,9 +64,9 @@ export function predictedPairs(groups: readonly PredictedGroup[]): Set<string> {
   const pairs = new Set<string>();
   for (const group of groups) {
     const files = [...new Set(group.files)];
-    for (let i = 0; i < files.length; i++) {
-      for (let j = i + 1; j < files.length; j++) pairs.add(pairKey(files[i]!, files[j]!));
-    }
+    files.forEach((first, i) => {
+      for (const second of files.slice(i + 1)) pairs.add(pairKey(first, second));
+    });
   }
   return pairs;
 }

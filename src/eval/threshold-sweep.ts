@@ -3,6 +3,7 @@
  * cosine reaches `threshold` OR their perceptual hashes differ by at most `hashDistance` bits, so
  * both are swept together on the tuning half; the chosen setting is then reported on the other half.
  */
+import { assertDefined } from '../core/assert';
 import type { GroupMetrics } from './metrics';
 
 export interface NearSetting {
@@ -64,7 +65,8 @@ export function chooseSetting(points: readonly SweepPoint[], minPrecision = TUNE
     b.metrics.recallAll.recall - a.metrics.recallAll.recall ||
     b.metrics.pairPrecision - a.metrics.pairPrecision ||
     strictness(b.setting) - strictness(a.setting);
-  if (meeting.length > 0) return { point: [...meeting].sort(byRecall)[0]!, meetsPrecision: true };
-  const byPrecision = [...points].sort((a, b) => b.metrics.pairPrecision - a.metrics.pairPrecision || byRecall(a, b));
-  return { point: byPrecision[0]!, meetsPrecision: false };
+  const [bestMeeting] = [...meeting].sort(byRecall);
+  if (bestMeeting) return { point: bestMeeting, meetsPrecision: true };
+  const [mostPrecise] = [...points].sort((a, b) => b.metrics.pairPrecision - a.metrics.pairPrecision || byRecall(a, b));
+  return { point: assertDefined(mostPrecise, 'the most precise sweep point'), meetsPrecision: false };
 }

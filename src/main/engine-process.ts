@@ -69,7 +69,7 @@ async function serve(init: EngineInit, port: PortLike): Promise<void> {
   } catch (thrown) {
     const message = `Cannot open the library${init.libraryDir ? ` at ${init.libraryDir}` : ''}: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
     log(message);
-    answer = async () => err(ErrorCodes.engineUnavailable, message);
+    answer = () => Promise.resolve(err(ErrorCodes.engineUnavailable, message));
     post({ type: 'unavailable', message });
   }
   ready = true;

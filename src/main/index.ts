@@ -37,6 +37,7 @@ function start(): void {
     entryPath: path.join(here, 'engine-process.js'),
     // DOPPEL_LIBRARY is read by the core itself; null keeps the core's per-user default.
     libraryDir: null,
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Electron's own constructor made these windows
     onEvent: (event) => sendAppEvent(BrowserWindow.getAllWindows(), event),
     log,
   });

@@ -114,8 +114,9 @@ export type ChannelOutput<C extends Channel> = Contract[C]['output'] extends Ret
  * @example parseChannelInput('find:query', { path: 'a.jpg' }) // → { ok: false, error: { code: 'invalid_input', … } }
  */
 export function parseChannelInput<C extends Channel>(channel: C, input: unknown): Result<ParsedInput<C>> {
-  const spec: ChannelSpec | undefined = contract[channel];
-  if (!spec) return err(ErrorCodes.unknownChannel, `Unknown channel "${String(channel)}"`);
+  // A channel name from a plain-JS caller may be anything: check before indexing.
+  if (!Object.hasOwn(contract, channel)) return err(ErrorCodes.unknownChannel, `Unknown channel "${channel}"`);
+  const spec: ChannelSpec = contract[channel];
   const parsed = spec.input.safeParse(input);
   if (parsed.success) return ok(parsed.data as ParsedInput<C>);
   const details = parsed.error.issues

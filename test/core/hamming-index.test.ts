@@ -33,11 +33,11 @@ describe('HammingIndex', () => {
     hashes.forEach((hash) => index.add(hash));
     for (const maxDistance of [0, 3, 6, 8, 10]) {
       const expected: string[] = [];
-      for (let a = 0; a < hashes.length; a++) {
-        for (let b = a + 1; b < hashes.length; b++) {
-          if (hammingDistance(hashes[a]!, hashes[b]!) <= maxDistance) expected.push(`${a}-${b}`);
-        }
-      }
+      hashes.forEach((first, a) => {
+        hashes.forEach((second, b) => {
+          if (b > a && hammingDistance(first, second) <= maxDistance) expected.push(`${a}-${b}`);
+        });
+      });
       const found = index.pairs(maxDistance).map(({ a, b }) => `${a}-${b}`);
       expect(found.sort()).toEqual(expected.sort());
     }

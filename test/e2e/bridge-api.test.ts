@@ -10,6 +10,7 @@ import { startBridge, type Bridge } from '../../src/bridge/index.js';
 import type { JobSnapshot } from '../../src/shared/ipc-contract.js';
 import type { Result } from '../../src/shared/result.js';
 import type { PhotoPage } from '../../src/shared/types.js';
+import { stringContaining } from '../helpers/matchers.js';
 import { writePhotoFolder, type PhotoFolder } from './support/photo-folder.js';
 import { recordEvents } from './support/sse.js';
 
@@ -47,6 +48,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- afterAll runs even when beforeAll threw before assigning it
   await bridge?.close();
   await rm(tempDir, { recursive: true, force: true });
 });
@@ -67,7 +69,7 @@ describe('bridge API', () => {
     expect(status).toBe(400);
     expect(body).toEqual({
       ok: false,
-      error: { code: 'invalid_input', message: expect.stringContaining('path: must be an absolute path') },
+      error: { code: 'invalid_input', message: stringContaining('path: must be an absolute path') },
     });
   });
 
@@ -106,7 +108,7 @@ describe('bridge API', () => {
       'the failed job event',
     );
     recorder.stop();
-    expect(failed).toMatchObject({ state: 'failed', error: { code: 'invalid_input', message: expect.stringContaining(missing) } });
+    expect(failed).toMatchObject({ state: 'failed', error: { code: 'invalid_input', message: stringContaining(missing) } });
   });
 
   it('should index as a job: id at once, throttled progress events, then the report', async () => {
@@ -156,9 +158,9 @@ describe('bridge API', () => {
 
   it('should reject a library:photos page bigger than 500 or a negative offset', async () => {
     const tooBig = await call('library:photos', { offset: 0, limit: 501 });
-    expect(tooBig.body).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('limit') } });
+    expect(tooBig.body).toMatchObject({ ok: false, error: { code: 'invalid_input', message: stringContaining('limit') } });
     const negative = await call('library:photos', { offset: -1, limit: 10 });
-    expect(negative.body).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('offset') } });
+    expect(negative.body).toMatchObject({ ok: false, error: { code: 'invalid_input', message: stringContaining('offset') } });
   });
 
   it('should serve the thumbnail of an indexed photo as WebP', async () => {

@@ -51,8 +51,10 @@ describe.skipIf(!chromiumAvailable())('browser mode', () => {
   });
 
   afterAll(async () => {
+    /* eslint-disable @typescript-eslint/no-unnecessary-condition -- afterAll runs even when beforeAll threw before assigning them */
     await browser?.close();
     await bridge?.close();
+    /* eslint-enable @typescript-eslint/no-unnecessary-condition */
     if (tempDir) await rm(tempDir, { recursive: true, force: true });
   });
 

@@ -15,7 +15,7 @@ const nearDefaults = { threshold: limits.nearThreshold.default, hashDistance: li
 const nearThresholdRange = limits.nearThreshold;
 import type { DuplicatesReport, LibraryStats, PhotoPage } from '../../src/shared/types.js';
 import { chromiumAvailable, launchChromium, openAppPage } from './support/browser.js';
-import { callBridge as callBridgeAt, expectSimilarView, thumbnailWidths, tilePaths } from './support/page-checks.js';
+import { callBridge as callBridgeAt, expectSimilarView, thumbnailWidths, tilePaths, type PageElement } from './support/page-checks.js';
 import { writeDatedPhotos, writePhotoFolder, type DatedPhoto, type PhotoFolder } from './support/photo-folder.js';
 import { ensureRendererBuilt } from './support/renderer-build.js';
 
@@ -58,7 +58,7 @@ async function shownNearGroups(): Promise<string[]> {
   const groups = page.locator('[data-testid="duplicate-group"][data-kind="near"]');
   const files = await groups.evaluateAll((elements) =>
     elements.map((group) => ({
-      files: [...group.querySelectorAll('.photo-button')].map((button) => button.getAttribute('title')),
+      files: [...(group as unknown as PageElement).querySelectorAll('.photo-button')].map((button) => button.getAttribute('title')),
     })),
   );
   return groupKeys(files);
@@ -77,8 +77,10 @@ describe.skipIf(!chromiumAvailable())('library grid and settings', () => {
   });
 
   afterAll(async () => {
+    /* eslint-disable @typescript-eslint/no-unnecessary-condition -- afterAll runs even when beforeAll threw before assigning them */
     await browser?.close();
     await bridge?.close();
+    /* eslint-enable @typescript-eslint/no-unnecessary-condition */
     if (tempDir) await rm(tempDir, { recursive: true, force: true });
   });
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Embedder, loadManifest, resolveModelsDir } from '../../src/core/embedding/index.js';
+import { elementAt } from '../helpers/defined';
 import { DARKNET_DIR, decodeRgb, dot, gradientImage, hasDarknetPhotos, l2norm, noiseImage, rowOf } from './fixtures.js';
 
 describe.each(loadManifest().models.map((model) => model.id))('Embedder with %s', (modelId) => {
@@ -31,18 +32,19 @@ describe.each(loadManifest().models.map((model) => model.id))('Embedder with %s'
   it('gives a batch of 3 the same vectors as 3 single runs', async () => {
     const inputs = [gradientImage(4), noiseImage(5), gradientImage(6)];
     const batched = await embedder.embed(inputs);
-    for (let row = 0; row < inputs.length; row += 1) {
-      const single = await embedder.embed([inputs[row]]);
+    for (const [row, input] of inputs.entries()) {
+      const single = await embedder.embed([input]);
       const fromBatch = rowOf(batched.vectors, row, embedder.dim);
       expect(dot(fromBatch, single.vectors)).toBeGreaterThan(0.99999);
-      expect(Math.max(...fromBatch.map((value, i) => Math.abs(value - single.vectors[i])))).toBeLessThan(1e-5);
+      const differences = fromBatch.map((value, i) => Math.abs(value - elementAt(single.vectors, i, 'single-run vector')));
+      expect(Math.max(...differences)).toBeLessThan(1e-5);
     }
   });
 
   it('splits inputs larger than one batch without changing the vectors', async () => {
     const inputs = Array.from({ length: 18 }, (_, seed) => gradientImage(seed));
     const { vectors } = await embedder.embed(inputs);
-    const last = await embedder.embed([inputs[17]]);
+    const last = await embedder.embed([elementAt(inputs, 17, 'inputs')]);
     expect(dot(rowOf(vectors, 17, embedder.dim), last.vectors)).toBeGreaterThan(0.99999);
   });
 
@@ -88,7 +90,7 @@ describe('labels', () => {
     expect(top5).toHaveLength(5);
     expect(top5.some(({ label }) => dogBreeds.has(label))).toBe(true);
     expect(top5.map(({ label }) => label)).not.toContain('background');
-    expect(top5[0].score).toBeGreaterThanOrEqual(top5[4].score);
+    expect(elementAt(top5, 0, 'top-5 labels').score).toBeGreaterThanOrEqual(elementAt(top5, 4, 'top-5 labels').score);
   });
 });
 

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import sharp from 'sharp';
+import { elementAt } from '../helpers/defined';
 
 export const DARKNET_DIR = '/usr/share/darknet/data';
 export const DARKNET_PHOTOS = ['dog', 'eagle', 'giraffe', 'horses', 'kite', 'person', 'scream'].map((name) => `${DARKNET_DIR}/${name}.jpg`);
@@ -41,10 +42,10 @@ export function gradientImage(seed: number, size = 224): Uint8Array {
   return pixels;
 }
 
+/** Inner product of two vectors of the same length. */
 export function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i += 1) sum += a[i] * b[i];
-  return sum;
+  if (a.length !== b.length) throw new Error(`Cannot take the dot product of vectors of length ${a.length} and ${b.length}`);
+  return a.reduce((sum, value, i) => sum + value * elementAt(b, i, 'second vector'), 0);
 }
 
 export function l2norm(values: Float32Array): number {

@@ -79,9 +79,11 @@ describe('the hash-distance boundary through every door', () => {
   });
 
   afterAll(async () => {
+    /* eslint-disable @typescript-eslint/no-unnecessary-condition -- afterAll runs even when beforeAll threw before assigning them */
     await doppel?.close();
     await engine?.close();
     await bridge?.close();
+    /* eslint-enable @typescript-eslint/no-unnecessary-condition */
     await rm(tempDir, { recursive: true, force: true });
   });
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuplicatesReport, FindReport, IndexReport } from '../../src/shared/types';
 import { buildLibrary, type LibraryManifest } from '../fixtures';
 import { ensureCliBuilt, runCli, runCliJson, tempDir } from '../helpers/cli';
+import { defined } from '../helpers/defined';
 
 let work: string;
 let manifest: LibraryManifest;
@@ -86,8 +87,9 @@ describe('doppel duplicates', () => {
     for (const group of report.groups) {
       const sizes = group.files.map((f) => fs.statSync(f).size);
       const inodes = new Set(group.files.map((f) => fs.statSync(f).ino));
-      expect(group.bytes).toBe(sizes[0]! * inodes.size);
-      expect(group.wasted_bytes).toBe(sizes[0]! * (inodes.size - 1));
+      const size = defined(sizes[0], `file size in exact group ${JSON.stringify(group.files)}`);
+      expect(group.bytes).toBe(size * inodes.size);
+      expect(group.wasted_bytes).toBe(size * (inodes.size - 1));
     }
     const hardLinked = report.groups.find((g) => manifest.hardLinks.some((pair) => pair.every((p) => g.files.includes(p))));
     expect(hardLinked).toBeDefined();
@@ -99,10 +101,13 @@ describe('doppel duplicates', () => {
     const report = await runCliJson<DuplicatesReport>(['duplicates', '--kind', 'pixel', '--library', library]);
     expect(report.groups.every((g) => g.kind === 'pixel')).toBe(true);
     for (const expected of manifest.pixelGroups) {
-      const group = report.groups.find((g) => g.files.includes(expected[0]!));
-      expect(group, `pixel group of ${expected[0]}`).toBeDefined();
+      const first = defined(expected[0], `first file of pixel group ${JSON.stringify(expected)}`);
+      const group = defined(
+        report.groups.find((g) => g.files.includes(first)),
+        `pixel group of ${first}`,
+      );
       const copies = manifest.exactGroups.filter((g) => g.some((p) => expected.includes(p))).flat();
-      expect(sorted(group!.files)).toEqual(sorted([...new Set([...expected, ...copies])]));
+      expect(sorted(group.files)).toEqual(sorted([...new Set([...expected, ...copies])]));
     }
     expect(report.groups).toHaveLength(manifest.pixelGroups.length);
   });
@@ -119,16 +124,16 @@ describe('doppel duplicates', () => {
 
 describe('doppel find', () => {
   it('should find the exact copies of a file from outside the library', async () => {
-    const group = manifest.exactGroups[0]!;
+    const group = defined(manifest.exactGroups[0], 'manifest.exactGroups[0]');
     const outside = path.join(work, 'outside-copy.jpg');
-    fs.copyFileSync(group[0]!, outside);
+    fs.copyFileSync(defined(group[0], 'first file of manifest.exactGroups[0]'), outside);
     const report = await runCliJson<FindReport>(['find', outside, '--library', library]);
     expect(sorted(report.exact)).toEqual(sorted(group));
     expect(report.pixel).toEqual([]);
   });
 
   it('should find pixel-identical photos of a re-encoded lossless copy', async () => {
-    const group = manifest.pixelGroups[0]!;
+    const group = defined(manifest.pixelGroups[0], 'manifest.pixelGroups[0]');
     const outside = path.join(work, 'outside-export.tif');
     const sharp = (await import('sharp')).default;
     await sharp(group[0]).rotate().tiff({ compression: 'none' }).toFile(outside); // new bytes, same pixels

@@ -7,6 +7,7 @@ import { Doppel } from '../../src/core/doppel';
 import type { IndexProgress } from '../../src/shared/types';
 import { buildLibrary, writeScene } from '../fixtures';
 import { tempDir } from '../helpers/cli';
+import { defined } from '../helpers/defined';
 
 let work: string;
 let photos: string;
@@ -64,8 +65,9 @@ describe('incremental indexing', () => {
     await doppel.index([photos], { onProgress: (p) => events.push(p) });
     const indexing = events.filter((e) => e.phase === 'index');
     expect(indexing[0]).toMatchObject({ done: 0, total: 6 });
-    expect(indexing.at(-1)).toMatchObject({ done: 6, total: 6, etaSeconds: 0 });
-    expect(indexing.at(-1)!.rate).toBeGreaterThan(0);
+    const last = defined(indexing.at(-1), 'last index-phase progress event');
+    expect(last).toMatchObject({ done: 6, total: 6, etaSeconds: 0 });
+    expect(last.rate).toBeGreaterThan(0);
     expect(events.at(-1)?.phase).toBe('done');
   });
 

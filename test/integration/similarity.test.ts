@@ -5,8 +5,9 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Doppel } from '../../src/core/doppel';
 import type { DuplicatesReport, FindReport, SimilarReport } from '../../src/shared/types';
-import { buildLibrary, type LibraryManifest } from '../fixtures';
+import { buildLibrary, type LibraryManifest, type NearGroupFixture } from '../fixtures';
 import { ensureCliBuilt, runCli, runCliJson, tempDir } from '../helpers/cli';
+import { defined } from '../helpers/defined';
 
 let work: string;
 let manifest: LibraryManifest;
@@ -22,13 +23,29 @@ beforeAll(async () => {
 
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
+/** The horses near group: a real photo (files[0]), then its re-encoded and resized copies. */
+function horsesGroup(): NearGroupFixture {
+  return defined(manifest.nearGroups[2], 'manifest.nearGroups[2] (horses)');
+}
+
+function horsesOriginal(): string {
+  return defined(horsesGroup().files[0], 'horses original (manifest.nearGroups[2].files[0])');
+}
+
+function firstRealPhoto(): string {
+  return defined(manifest.realPhotos[0], 'manifest.realPhotos[0]');
+}
+
 describe('near-duplicate groups', () => {
   it('should put each set of edited copies together', async () => {
     const report = await runCliJson<DuplicatesReport>(['duplicates', '--kind', 'near', '--library', library]);
     for (const expected of manifest.nearGroups) {
-      const group = report.groups.find((g) => g.files.includes(expected.files[0]!));
-      expect(group, expected.why).toBeDefined();
-      for (const file of expected.files) expect(group!.files, `${expected.why}: ${file}`).toContain(file);
+      const original = defined(expected.files[0], `original of ${expected.why}`);
+      const group = defined(
+        report.groups.find((g) => g.files.includes(original)),
+        `near group with ${original} (${expected.why})`,
+      );
+      for (const file of expected.files) expect(group.files, `${expected.why}: ${file}`).toContain(file);
     }
   });
 
@@ -58,9 +75,10 @@ describe('near-duplicate groups', () => {
     expect(report.groups.length).toBeGreaterThan(0);
     for (const group of report.groups) {
       expect(group.kind).toBe('near');
-      expect(group.scores).toHaveLength(group.files.length);
-      expect(group.scores!.every((s) => s >= 0 && s <= 1)).toBe(true);
-      expect(group.scores).toContain(1);
+      const scores = defined(group.scores, `scores of near group ${JSON.stringify(group.files)}`);
+      expect(scores).toHaveLength(group.files.length);
+      expect(scores.every((s) => s >= 0 && s <= 1)).toBe(true);
+      expect(scores).toContain(1);
     }
   });
 
@@ -104,81 +122,81 @@ describe('near-duplicate groups', () => {
 
 describe('doppel similar', () => {
   it('should rank the edited copies of a library photo first, without the photo itself', async () => {
-    const [horses, ...copies] = manifest.nearGroups[2]!.files;
-    const [report] = await runCliJson<SimilarReport[]>(['similar', horses!, '--limit', '5', '--library', library]);
-    expect(report!.query).toBe(horses);
-    expect(report!.results.map((r) => r.path)).not.toContain(horses);
+    const [, ...copies] = horsesGroup().files;
+    const horses = horsesOriginal();
+    const reports = await runCliJson<SimilarReport[]>(['similar', horses, '--limit', '5', '--library', library]);
+    const report = defined(reports[0], `similar report for ${horses}`);
+    expect(report.query).toBe(horses);
+    expect(report.results.map((r) => r.path)).not.toContain(horses);
     expect(
-      report!.results
+      report.results
         .slice(0, copies.length)
         .map((r) => r.path)
         .sort(),
     ).toEqual([...copies].sort());
-    const scores = report!.results.map((r) => r.score);
+    const scores = report.results.map((r) => r.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     expect(scores.every((s) => s >= 0 && s <= 1)).toBe(true);
-    expect(report!.results).toHaveLength(5);
+    expect(report.results).toHaveLength(5);
   });
 
   it('should answer for an image outside the library, and for several at once', async () => {
     const outside = path.join(work, 'outside-horses.jpg');
-    await sharp(manifest.nearGroups[2]!.files[0]).resize(300).jpeg({ quality: 50 }).toFile(outside);
-    const reports = await runCliJson<SimilarReport[]>(['similar', outside, manifest.realPhotos[0]!, '--limit', '3', '--library', library]);
+    await sharp(horsesOriginal()).resize(300).jpeg({ quality: 50 }).toFile(outside);
+    const reports = await runCliJson<SimilarReport[]>(['similar', outside, firstRealPhoto(), '--limit', '3', '--library', library]);
     expect(reports).toHaveLength(2);
-    expect(manifest.nearGroups[2]!.files).toContain(reports[0]!.results[0]!.path);
-    expect(reports[0]!.results[0]!.score).toBeGreaterThan(0.9);
+    const best = defined(reports[0]?.results[0], `best result for ${outside}`);
+    expect(horsesGroup().files).toContain(best.path);
+    expect(best.score).toBeGreaterThan(0.9);
   });
 
   it('should report an unreadable query without failing the others', async () => {
-    const reports = await runCliJson<SimilarReport[]>([
-      'similar',
-      path.join(work, 'nope.jpg'),
-      manifest.realPhotos[0]!,
-      '--library',
-      library,
-    ]);
-    expect(reports[0]!.error).toMatch(/no such file/);
-    expect(reports[1]!.results.length).toBeGreaterThan(0);
+    const reports = await runCliJson<SimilarReport[]>(['similar', path.join(work, 'nope.jpg'), firstRealPhoto(), '--library', library]);
+    const [unreadable, readable] = reports;
+    expect(defined(unreadable, 'report for nope.jpg').error).toMatch(/no such file/);
+    expect(defined(readable, 'report for the real photo').results.length).toBeGreaterThan(0);
   });
 });
 
 describe('doppel find (near)', () => {
   it('should list near copies of an edited photo with scores', async () => {
     const outside = path.join(work, 'outside-edit.jpg');
-    await sharp(manifest.nearGroups[2]!.files[0]).modulate({ brightness: 1.1 }).jpeg({ quality: 60 }).toFile(outside);
+    await sharp(horsesOriginal()).modulate({ brightness: 1.1 }).jpeg({ quality: 60 }).toFile(outside);
     const report = await runCliJson<FindReport>(['find', outside, '--library', library]);
     expect(report.exact).toEqual([]);
-    expect(report.near.map((n) => n.path)).toContain(manifest.nearGroups[2]!.files[0]);
+    expect(report.near.map((n) => n.path)).toContain(horsesOriginal());
     expect(report.near.every((n) => n.score > 0 && n.score <= 1)).toBe(true);
   });
 });
 
 describe('vector index persistence', () => {
   it('should rebuild a missing or corrupt index file from the stored vectors', async () => {
-    const query = manifest.nearGroups[2]!.files[0]!;
+    const query = horsesOriginal();
     const before = await runCliJson<SimilarReport[]>(['similar', query, '--library', library]);
-    const indexFile = fs.readdirSync(library).find((f) => f.endsWith('.faiss'));
-    expect(indexFile).toBeDefined();
-    fs.writeFileSync(path.join(library, indexFile!), 'garbage');
+    const indexFile = defined(
+      fs.readdirSync(library).find((f) => f.endsWith('.faiss')),
+      `.faiss index file in ${library}`,
+    );
+    fs.writeFileSync(path.join(library, indexFile), 'garbage');
     const afterCorrupt = await runCliJson<SimilarReport[]>(['similar', query, '--library', library]);
     expect(afterCorrupt).toEqual(before);
-    fs.rmSync(path.join(library, indexFile!));
+    fs.rmSync(path.join(library, indexFile));
     const afterMissing = await runCliJson<SimilarReport[]>(['similar', query, '--library', library]);
     expect(afterMissing).toEqual(before);
-    expect(fs.existsSync(path.join(library, indexFile!))).toBe(true);
+    expect(fs.existsSync(path.join(library, indexFile))).toBe(true);
   });
 
   it('should drop deleted photos from results', async () => {
     const copy = path.join(manifest.root, 'Horses copy for deletion.jpg');
-    await sharp(manifest.nearGroups[2]!.files[0]).resize(500).jpeg({ quality: 80 }).toFile(copy);
+    const query = horsesOriginal();
+    await sharp(query).resize(500).jpeg({ quality: 80 }).toFile(copy);
     await runCliJson(['index', manifest.root, '--library', library]);
-    const query = manifest.nearGroups[2]!.files[0]!;
-    let [report] = await runCliJson<SimilarReport[]>(['similar', query, '--library', library]);
-    expect(report!.results.map((r) => r.path)).toContain(copy);
+    const [withCopy] = await runCliJson<SimilarReport[]>(['similar', query, '--library', library]);
+    expect(defined(withCopy, `similar report for ${query}`).results.map((r) => r.path)).toContain(copy);
     fs.rmSync(copy);
     await runCliJson(['index', manifest.root, '--library', library]);
-    [report] = await runCliJson<SimilarReport[]>(['similar', query, '--library', library]);
-    expect(report!.results.map((r) => r.path)).not.toContain(copy);
+    const [afterDelete] = await runCliJson<SimilarReport[]>(['similar', query, '--library', library]);
+    expect(defined(afterDelete, `similar report for ${query}`).results.map((r) => r.path)).not.toContain(copy);
   });
 
   it('should re-embed the library when the model changes, never mixing vectors', async () => {
@@ -192,8 +210,9 @@ describe('vector index persistence', () => {
       expect(report.decoded).toBe(0);
       const stats = doppel.stats();
       expect(stats.vectors).toBeGreaterThan(0);
-      const [similar] = await doppel.similar([manifest.nearGroups[2]!.files[0]!], { limit: 2 });
-      expect(manifest.nearGroups[2]!.files).toContain(similar!.results[0]!.path);
+      const [similar] = await doppel.similar([horsesOriginal()], { limit: 2 });
+      const best = defined(similar?.results[0], 'best result for the horses original');
+      expect(horsesGroup().files).toContain(best.path);
     } finally {
       await doppel.close();
     }
@@ -204,7 +223,7 @@ describe('without a model', () => {
   it('should still index and find exact duplicates, and say clearly why similarity is off', async () => {
     const emptyModels = path.join(work, 'no-models');
     fs.mkdirSync(emptyModels);
-    const result = await runCli(['similar', manifest.realPhotos[0]!, '--library', path.join(work, 'lib-nomodel')], {
+    const result = await runCli(['similar', firstRealPhoto(), '--library', path.join(work, 'lib-nomodel')], {
       DOPPEL_MODELS_DIR: emptyModels,
     });
     expect(result.code).toBe(1);

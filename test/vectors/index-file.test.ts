@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SyntheticEmbeddings } from '../../src/core/vectors/synthetic-embeddings';
 import { VectorIndex } from '../../src/core/vectors/vector-index';
+import { defined } from '../helpers/defined';
 
 const DIM = 64;
 let folder: string;
@@ -25,33 +26,31 @@ describe('VectorIndex save and load', () => {
     const { index, vectors } = sampleIndex();
     const file = join(folder, 'vectors.faiss');
     index.save(file);
-    const loaded = VectorIndex.load(file, DIM);
-    expect(loaded).not.toBeNull();
-    expect(loaded!.size).toBe(300);
-    expect(loaded!.kind).toBe('flat');
+    const loaded = defined(VectorIndex.load(file, DIM), `vector index loaded from ${file}`);
+    expect(loaded.size).toBe(300);
+    expect(loaded.kind).toBe('flat');
     const queries = vectors.subarray(0, 20 * DIM);
-    expect(loaded!.search(queries, 5)).toEqual(index.search(queries, 5));
+    expect(loaded.search(queries, 5)).toEqual(index.search(queries, 5));
   });
 
   it('should keep an approximate index, its kind and its results across save and load', () => {
     const { index, vectors } = sampleIndex(1500, 'approximate');
     const file = join(folder, 'vectors.faiss');
     index.save(file);
-    const loaded = VectorIndex.load(file, DIM);
-    expect(loaded!.kind).toBe('hnsw32');
+    const loaded = defined(VectorIndex.load(file, DIM), `vector index loaded from ${file}`);
+    expect(loaded.kind).toBe('hnsw32');
     const queries = vectors.subarray(0, 20 * DIM);
-    expect(loaded!.search(queries, 5)).toEqual(index.search(queries, 5));
+    expect(loaded.search(queries, 5)).toEqual(index.search(queries, 5));
   });
 
   it('should append after load at the next position', () => {
     const { index, vectors } = sampleIndex();
     const file = join(folder, 'vectors.faiss');
     index.save(file);
-    const loaded = VectorIndex.load(file, DIM)!;
+    const loaded = defined(VectorIndex.load(file, DIM), `vector index loaded from ${file}`);
     loaded.add(vectors.subarray(0, DIM));
     expect(loaded.size).toBe(301);
-    const positions = loaded
-      .search(vectors.subarray(0, DIM), 2)[0]!
+    const positions = defined(loaded.search(vectors.subarray(0, DIM), 2)[0], 'hits for the first vector')
       .map((hit) => hit.position)
       .sort((a, b) => a - b);
     expect(positions).toEqual([0, 300]);
@@ -75,7 +74,7 @@ describe('VectorIndex save and load', () => {
     expect(() => index.save(blocked)).toThrow(/Cannot save the vector index to .*blocked\.faiss/);
     expect(readdirSync(folder).sort()).toEqual(['blocked.faiss', 'vectors.faiss']);
     expect(readFileSync(good).equals(before)).toBe(true);
-    expect(VectorIndex.load(good, DIM)!.size).toBe(300);
+    expect(defined(VectorIndex.load(good, DIM), `vector index loaded from ${good}`).size).toBe(300);
   });
 
   it('should throw a save error naming the file when the folder does not exist', () => {
@@ -108,7 +107,7 @@ describe('VectorIndex save and load', () => {
     const file = join(folder, 'vectors.faiss');
     index.save(file);
     const bytes = readFileSync(file);
-    bytes[20] = bytes[20]! ^ 0xff; // inside faiss's header: the ntotal field
+    bytes.writeUInt8(bytes.readUInt8(20) ^ 0xff, 20); // inside faiss's header: the ntotal field
     writeFileSync(file, bytes);
     expect(VectorIndex.load(file, DIM)).toBeNull();
     expect(VectorIndex.diagnose(file, DIM)).toBe('checksum mismatch');

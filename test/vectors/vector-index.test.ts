@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SyntheticEmbeddings } from '../../src/core/vectors/synthetic-embeddings';
 import { chooseKind, DEFAULT_FLAT_LIMIT, VectorIndex } from '../../src/core/vectors/vector-index';
+import { defined, elementAt } from '../helpers/defined';
 
 const DIM = 32;
 
@@ -19,7 +20,7 @@ function normalizeRows(vectors: Float32Array, dim: number): void {
   for (let row = 0; row < vectors.length / dim; row++) {
     const vector = vectors.subarray(row * dim, (row + 1) * dim);
     const norm = Math.hypot(...vector);
-    for (let d = 0; d < dim; d++) vector[d]! /= norm;
+    vector.set(vector.map((value) => value / norm));
   }
 }
 
@@ -28,11 +29,11 @@ describe('VectorIndex (flat)', () => {
     const vectors = new Float32Array([1, 0, 0, 0.8, 0.6, 0, 0, 1, 0, 0, 0, 1]);
     const index = VectorIndex.build(3, vectors);
     expect(index.kind).toBe('flat');
-    const [hits] = index.search(new Float32Array([1, 0, 0]), 3);
-    expect(hits!.slice(0, 2).map((hit) => hit.position)).toEqual([0, 1]);
-    expect(hits![0]!.score).toBeCloseTo(1, 6);
-    expect(hits![1]!.score).toBeCloseTo(0.8, 6);
-    expect(hits![2]!.score).toBeCloseTo(0, 6);
+    const hits = defined(index.search(new Float32Array([1, 0, 0]), 3)[0], 'hits for the query');
+    expect(hits.slice(0, 2).map((hit) => hit.position)).toEqual([0, 1]);
+    expect(elementAt(hits, 0, 'hits').score).toBeCloseTo(1, 6);
+    expect(elementAt(hits, 1, 'hits').score).toBeCloseTo(0.8, 6);
+    expect(elementAt(hits, 2, 'hits').score).toBeCloseTo(0, 6);
   });
 
   it('should give positions in insertion order across build and add', () => {
@@ -40,7 +41,7 @@ describe('VectorIndex (flat)', () => {
     index.add(axisVectors(20).subarray(10 * DIM));
     expect(index.size).toBe(20);
     const query = axisVectors(20).subarray(15 * DIM, 16 * DIM);
-    expect(index.search(query, 1)[0]![0]!.position).toBe(15);
+    expect(defined(index.search(query, 1)[0]?.[0], 'nearest hit').position).toBe(15);
   });
 
   it('should clamp k to the number of vectors', () => {
@@ -59,7 +60,7 @@ describe('VectorIndex (flat)', () => {
     const index = VectorIndex.build(DIM, vectors, { kind: 'flat' });
     const results = index.search(vectors, 1);
     expect(results).toHaveLength(1200);
-    expect(results.every((hits, query) => hits[0]!.position === query)).toBe(true);
+    expect(results.every((hits, query) => hits[0]?.position === query)).toBe(true);
   });
 
   it('should reject a vector array that is not a multiple of the dimension', () => {
@@ -102,12 +103,14 @@ describe('VectorIndex (approximate)', () => {
     const found = approximate.search(queries, 10);
     let hits = 0;
     truth.forEach((expected, query) => {
-      const got = new Set(found[query]!.map((hit) => hit.position));
+      const got = new Set(elementAt(found, query, 'approximate results').map((hit) => hit.position));
       hits += expected.filter((hit) => got.has(hit.position)).length;
     });
     expect(hits / (200 * 10)).toBeGreaterThanOrEqual(0.95);
     // Scores estimate cosine similarity.
-    expect(Math.abs(found[0]![0]!.score - truth[0]![0]!.score)).toBeLessThan(0.05);
+    const approximateBest = defined(found[0]?.[0], 'approximate best hit for query 0');
+    const exactBest = defined(truth[0]?.[0], 'exact best hit for query 0');
+    expect(Math.abs(approximateBest.score - exactBest.score)).toBeLessThan(0.05);
   });
 
   it('should search more candidates when asked, finding at least as many true neighbours', () => {
@@ -123,7 +126,7 @@ describe('VectorIndex (approximate)', () => {
       const found = approximate.search(queries, 10, { candidates });
       let hits = 0;
       truth.forEach((expected, query) => {
-        const got = new Set(found[query]!.map((hit) => hit.position));
+        const got = new Set(elementAt(found, query, 'approximate results').map((hit) => hit.position));
         hits += expected.filter((hit) => got.has(hit.position)).length;
       });
       return hits / (300 * 10);

@@ -1,3 +1,4 @@
+import { assertDefined } from '../assert';
 import { popcount32 } from '../media/perceptual-hash';
 
 /**
@@ -30,10 +31,10 @@ export class HammingIndex {
     this.#low[id] = low;
     this.#size += 1;
     for (let c = 0; c < CHUNK_COUNT; c++) {
-      const bucket = this.#buckets[c]!;
+      const bucket = assertDefined(this.#buckets[c], 'hash chunk buckets');
       const key = chunkOf(high, low, c);
-      const list = bucket[key]!;
-      if (list === NO_IDS) bucket[key] = [id];
+      const list = bucket[key];
+      if (list === undefined || list === NO_IDS) bucket[key] = [id];
       else list.push(id);
     }
     return id;
@@ -45,7 +46,9 @@ export class HammingIndex {
 
   hashOf(id: number): string {
     if (id < 0 || id >= this.#size) throw new RangeError(`No hash with id ${id}`);
-    return this.#high[id]!.toString(16).padStart(8, '0') + this.#low[id]!.toString(16).padStart(8, '0');
+    const high = assertDefined(this.#high[id], 'high half of the hash');
+    const low = assertDefined(this.#low[id], 'low half of the hash');
+    return high.toString(16).padStart(8, '0') + low.toString(16).padStart(8, '0');
   }
 
   /** Ids of all stored hashes within `maxDistance` bits of `hash`, with their distances. */
@@ -61,16 +64,17 @@ export class HammingIndex {
     const lows = this.#low;
     const found: { id: number; distance: number }[] = [];
     for (let c = 0; c < CHUNK_COUNT; c++) {
-      const bucket = this.#buckets[c]!;
+      const bucket = assertDefined(this.#buckets[c], 'hash chunk buckets');
       const value = chunkOf(high, low, c);
-      const probes = probeMasks(CHUNK_BITS[c]!, radius);
-      for (let p = 0; p < probes.length; p++) {
-        const ids = bucket[value ^ probes[p]!]!;
-        for (let i = 0; i < ids.length; i++) {
-          const id = ids[i]!;
+      const probes = probeMasks(assertDefined(CHUNK_BITS[c], 'hash chunk width'), radius);
+      for (const probe of probes) {
+        // Buckets are dense (1 << bits entries) and value ^ probe < 1 << bits: never undefined.
+        const ids = bucket[value ^ probe] ?? NO_IDS;
+        for (const id of ids) {
           if (visited[id] === stamp) continue;
           visited[id] = stamp;
-          const distance = popcount32(highs[id]! ^ high) + popcount32(lows[id]! ^ low);
+          // Every stored id is below #size, within both halves' arrays.
+          const distance = popcount32((highs[id] ?? 0) ^ high) + popcount32((lows[id] ?? 0) ^ low);
           if (distance <= maxDistance) found.push({ id, distance });
         }
       }
@@ -127,8 +131,8 @@ const CHUNK_START: readonly number[] = CHUNK_BITS.map((_, c) => CHUNK_BITS.slice
 
 /** Chunk `c` of the hash given as its high and low 32-bit halves. */
 function chunkOf(high: number, low: number, c: number): number {
-  const start = CHUNK_START[c]!;
-  const bits = CHUNK_BITS[c]!;
+  const start = assertDefined(CHUNK_START[c], 'hash chunk start');
+  const bits = assertDefined(CHUNK_BITS[c], 'hash chunk width');
   const end = start + bits;
   const mask = (1 << bits) - 1;
   if (end <= 32) return (high >>> (32 - end)) & mask;

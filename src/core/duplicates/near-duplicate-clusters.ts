@@ -23,7 +23,7 @@ export function starClusters(pairs: readonly CandidatePair[], tieBreak: (node: n
   const neighbours = new Map<number, Map<number, number>>();
   const link = (from: number, to: number, score: number): void => {
     let map = neighbours.get(from);
-    if (!map) neighbours.set(from, (map = new Map()));
+    if (!map) neighbours.set(from, (map = new Map<number, number>()));
     if ((map.get(to) ?? -1) < score) map.set(to, score);
   };
   for (const { a, b, score } of pairs) {

@@ -1,4 +1,5 @@
 import type { DuplicateGroup } from '../../shared/types';
+import { assertDefined } from '../assert';
 import { dot, type VectorSearchService } from '../vectors/vector-search.service';
 import type { EmbeddingRepository } from '../store/embedding.repository';
 import type { DuplicateRepository } from '../store/duplicate.repository';
@@ -61,6 +62,7 @@ export class NearDuplicatesService implements NearDuplicateFinder {
     this.#cache = null;
   }
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- the finder contract is a promise: async makes a failure a rejection, not a synchronous throw
   async nearDuplicateGroups(options: NearDuplicateOptions = {}): Promise<DuplicateGroup[]> {
     const threshold = options.threshold ?? DEFAULT_NEAR_COSINE;
     const hashDistance = options.hashDistance ?? DEFAULT_NEAR_HASH_DISTANCE;
@@ -146,7 +148,7 @@ export class NearDuplicatesService implements NearDuplicateFinder {
         byKey.set(key, node);
         nodes.push({ contents: [], pixels: 0 });
       }
-      const entry = nodes[node]!;
+      const entry = assertDefined(nodes[node], 'picture node');
       entry.contents.push(picture);
       entry.pixels = Math.max(entry.pixels, picture.width * picture.height);
       nodeOfContent.set(picture.hash, node);
@@ -191,7 +193,8 @@ export class NearDuplicatesService implements NearDuplicateFinder {
         rescore: false,
       });
       results.forEach((hits, q) => {
-        for (const hit of hits) proposals.push({ query: ordinals[q]!, neighbour: hit.contentHash });
+        const query = assertDefined(ordinals[q], 'ordinal of a query vector');
+        for (const hit of hits) proposals.push({ query, neighbour: hit.contentHash });
       });
     }
     const pairs: CandidatePair[] = [];
@@ -225,10 +228,10 @@ class QuantizedVectors {
       this.#data = bigger;
     }
     let max = 0;
-    for (let i = 0; i < vector.length; i++) max = Math.max(max, Math.abs(vector[i]!));
+    for (const value of vector) max = Math.max(max, Math.abs(value));
     const scale = max > 0 ? 127 / max : 1;
     const offset = ordinal * this.#dim;
-    for (let i = 0; i < vector.length; i++) this.#data[offset + i] = Math.round(vector[i]! * scale);
+    for (let i = 0; i < vector.length; i++) this.#data[offset + i] = Math.round((vector[i] ?? 0) * scale);
     this.#scales.push(scale);
     this.#hashes.push(contentHash);
     this.#ordinals.set(contentHash, ordinal);
@@ -246,9 +249,12 @@ class QuantizedVectors {
   cosine(a: number, b: number): number {
     const data = this.#data;
     const dim = this.#dim;
+    const scaleA = assertDefined(this.#scales[a], 'scale of a quantized vector');
+    const scaleB = assertDefined(this.#scales[b], 'scale of a quantized vector');
+    // Both ordinals were checked above (one scale per stored vector), so both rows lie within data.
     let sum = 0;
-    for (let i = 0, x = a * dim, y = b * dim; i < dim; i++) sum += data[x + i]! * data[y + i]!;
-    return sum / (this.#scales[a]! * this.#scales[b]!);
+    for (let i = 0, x = a * dim, y = b * dim; i < dim; i++) sum += (data[x + i] ?? 0) * (data[y + i] ?? 0);
+    return sum / (scaleA * scaleB);
   }
 }
 

@@ -174,7 +174,7 @@ async function readLabels(path: string, spec: NonNullable<ModelSpec['labels']>):
 
 function outputOf(outputs: Record<string, RawOutput>, name: string, expectedLength: number): Float32Array {
   const output = outputs[name];
-  if (!output || output.data.length !== expectedLength) {
+  if (output?.data.length !== expectedLength) {
     throw new ModelManifestError(
       `Model output ${name} has ${output ? `shape [${output.dims.join(', ')}]` : 'no float32 value'}, ` +
         `expected ${expectedLength} values: fix resources/models/manifest.json`,

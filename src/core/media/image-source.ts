@@ -145,7 +145,7 @@ function guardPixelCount(filePath: string, width: number, height: number): void 
 
 function normaliseFormat(metadata: sharp.Metadata): string {
   if (metadata.format === 'heif') return metadata.compression === 'av1' ? 'avif' : 'heif';
-  return metadata.format ?? 'unknown';
+  return metadata.format;
 }
 
 /** A JPEG (SOI marker) whose data does not end with the EOI marker, trailing padding aside. */
@@ -159,9 +159,9 @@ function isTruncatedJpeg(bytes: Uint8Array): boolean {
 /** `ftyp` box with a HEIF brand at offset 4. */
 function isHeifContainer(bytes: Uint8Array): boolean {
   if (bytes.length < 12) return false;
-  const boxType = String.fromCharCode(bytes[4]!, bytes[5]!, bytes[6]!, bytes[7]!);
+  const boxType = String.fromCharCode(...bytes.subarray(4, 8));
   if (boxType !== 'ftyp') return false;
-  const brand = String.fromCharCode(bytes[8]!, bytes[9]!, bytes[10]!, bytes[11]!);
+  const brand = String.fromCharCode(...bytes.subarray(8, 12));
   return ['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1'].includes(brand);
 }
 

@@ -1,3 +1,5 @@
+import { assertDefined } from '../assert';
+
 /**
  * 64-bit DCT perceptual hash (pHash): 32x32 grayscale -> 2-D DCT -> the 8x8 lowest frequencies
  * (DC term excluded from the median) -> one bit per coefficient, set when above the median.
@@ -25,12 +27,13 @@ const DCT_BASIS: Float64Array = (() => {
 export function perceptualHash(gray: ArrayLike<number>): string {
   const n = PHASH_INPUT_SIZE;
   if (gray.length !== n * n) throw new RangeError(`perceptualHash needs ${n * n} gray values, got ${gray.length}`);
-  // Separable DCT, keeping only the 8 lowest frequencies in each direction.
+  // Separable DCT, keeping only the 8 lowest frequencies in each direction. Every index below is
+  // within its array (gray was checked above, the others are sized here), so `?? 0` never applies.
   const rows = new Float64Array(n * LOW); // [y][u]
   for (let y = 0; y < n; y++) {
     for (let u = 0; u < LOW; u++) {
       let sum = 0;
-      for (let x = 0; x < n; x++) sum += gray[y * n + x]! * DCT_BASIS[u * n + x]!;
+      for (let x = 0; x < n; x++) sum += (gray[y * n + x] ?? 0) * (DCT_BASIS[u * n + x] ?? 0);
       rows[y * LOW + u] = sum;
     }
   }
@@ -38,7 +41,7 @@ export function perceptualHash(gray: ArrayLike<number>): string {
   for (let v = 0; v < LOW; v++) {
     for (let u = 0; u < LOW; u++) {
       let sum = 0;
-      for (let y = 0; y < n; y++) sum += rows[y * LOW + u]! * DCT_BASIS[v * n + y]!;
+      for (let y = 0; y < n; y++) sum += (rows[y * LOW + u] ?? 0) * (DCT_BASIS[v * n + y] ?? 0);
       coefficients[v * LOW + u] = sum;
     }
   }
@@ -47,7 +50,7 @@ export function perceptualHash(gray: ArrayLike<number>): string {
   for (let nibble = 0; nibble < 16; nibble++) {
     let value = 0;
     for (let bit = 0; bit < 4; bit++) {
-      value = (value << 1) | (coefficients[nibble * 4 + bit]! > median ? 1 : 0);
+      value = (value << 1) | ((coefficients[nibble * 4 + bit] ?? 0) > median ? 1 : 0);
     }
     hex += value.toString(16);
   }
@@ -57,7 +60,8 @@ export function perceptualHash(gray: ArrayLike<number>): string {
 function medianOf(values: Float64Array): number {
   const sorted = Float64Array.from(values).sort();
   const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const upper = assertDefined(sorted[mid], 'median value');
+  return sorted.length % 2 === 1 ? upper : (assertDefined(sorted[mid - 1], 'median value') + upper) / 2;
 }
 
 export type GrayTransform = 'rotate90' | 'rotate180' | 'rotate270' | 'mirror';
@@ -88,7 +92,7 @@ export function transformSquare(gray: ArrayLike<number>, size: number, transform
           sy = y;
           break;
       }
-      out[y * size + x] = gray[sy * size + sx]!;
+      out[y * size + x] = gray[sy * size + sx] ?? 0; // as before: a Uint8Array stores a missing value as 0
     }
   }
   return out;

@@ -35,7 +35,7 @@ function dropAlpha(pixels: Buffer, channels: number): Buffer {
   const colour = channels - 1;
   const out = Buffer.allocUnsafe((pixels.length / channels) * colour);
   for (let i = 0, o = 0; i < pixels.length; i += channels) {
-    for (let c = 0; c < colour; c++) out[o++] = pixels[i + c]!;
+    for (let c = 0; c < colour; c++) out[o++] = pixels[i + c] ?? 0;
   }
   return out;
 }

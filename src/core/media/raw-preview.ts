@@ -1,3 +1,5 @@
+import { assertDefined } from '../assert';
+
 /**
  * Camera RAW files (CR2, NEF, ARW, DNG, ...) embed one or more JPEG previews, usually one at or near
  * full size. Doppel indexes RAW files through the largest embedded JPEG that decodes: the RAW sensor
@@ -29,7 +31,8 @@ function findJpegEnd(bytes: Uint8Array, start: number): number {
   let offset = start + 2;
   while (offset + 4 <= bytes.length) {
     if (bytes[offset] !== 0xff) return -1;
-    const marker = bytes[offset + 1]!;
+    // offset + 3 is within bytes (loop condition), so `?? 0` never applies here.
+    const marker = bytes[offset + 1] ?? 0;
     if (marker === 0xd9) return offset + 2;
     if (marker === 0xff) {
       offset += 1; // fill byte
@@ -39,14 +42,14 @@ function findJpegEnd(bytes: Uint8Array, start: number): number {
       offset += 2;
       continue;
     }
-    const length = (bytes[offset + 2]! << 8) | bytes[offset + 3]!;
+    const length = ((bytes[offset + 2] ?? 0) << 8) | (bytes[offset + 3] ?? 0);
     if (length < 2) return -1;
     offset += 2 + length;
     if (marker === 0xda) {
       // Entropy-coded data: runs until a marker that is not a stuffed 0xFF00 or a restart marker.
       while (offset + 1 < bytes.length) {
         if (bytes[offset] === 0xff) {
-          const next = bytes[offset + 1]!;
+          const next = bytes[offset + 1] ?? 0; // offset + 1 < bytes.length
           if (next === 0x00 || (next >= 0xd0 && next <= 0xd7)) {
             offset += 2;
             continue;
@@ -61,7 +64,7 @@ function findJpegEnd(bytes: Uint8Array, start: number): number {
 }
 
 function indexOfSequence(bytes: Uint8Array, sequence: readonly number[], from: number): number {
-  const first = sequence[0]!;
+  const first = assertDefined(sequence[0], 'first byte of the sequence');
   for (let i = bytes.indexOf(first, from); i >= 0 && i + sequence.length <= bytes.length; i = bytes.indexOf(first, i + 1)) {
     let match = true;
     for (let j = 1; j < sequence.length; j++) {

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
+import { assertDefined } from '../assert';
 import { errnoCode, errorMessage } from '../errors';
 import { imageKindOf } from './image-types';
 
@@ -62,7 +63,7 @@ export async function scanRoots(roots: readonly ScanRoot[], options: ScanOptions
     const stack: string[] = [root.path];
     while (stack.length > 0) {
       options.signal?.throwIfAborted();
-      const dir = stack.pop()!;
+      const dir = assertDefined(stack.pop(), 'directory to scan');
       const real = await realPathOrSelf(dir);
       if (skipDirs.has(real)) continue;
       const dirStat = await statOrNull(real);

@@ -1,4 +1,5 @@
 import type { PhotoSummary } from '../../shared/types';
+import { assertDefined } from '../assert';
 import { hashChunks } from '../media/perceptual-hash';
 import type { SqliteDatabase } from './library.database';
 
@@ -231,7 +232,8 @@ export class PhotoRepository {
   signaturesMatchingChunks(width: number, height: number, chunkValues: readonly (readonly number[])[]): ContentSignature[] {
     const found = new Map<string, ContentSignature>();
     chunkValues.forEach((values, chunk) => {
-      for (const row of this.#statements.signaturesByChunk[chunk]!.all(width, height, JSON.stringify(values))) {
+      const statement = assertDefined(this.#statements.signaturesByChunk[chunk], `query for perceptual-hash chunk ${chunk}`);
+      for (const row of statement.all(width, height, JSON.stringify(values))) {
         found.set(row.hash, toSignature(row));
       }
     });

@@ -6,6 +6,7 @@
  * JS array small (big chunks were measured 2.5× slower per element).
  */
 import { createRequire } from 'node:module';
+import { assertMinLength } from '../assert';
 
 export interface FaissSearchResult {
   readonly distances: number[];
@@ -58,8 +59,9 @@ export const VECTORS_PER_CALL = 500;
 export function rowsToArray(vectors: Float32Array, dim: number, start: number, end: number): number[] {
   const from = start * dim;
   const length = (end - start) * dim;
+  assertMinLength(vectors, from + length, 'vector rows to copy');
   const array = new Array<number>(length);
-  for (let i = 0; i < length; i++) array[i] = vectors[from + i]!;
+  for (let i = 0; i < length; i++) array[i] = vectors[from + i] ?? 0;
   return array;
 }
 

@@ -72,7 +72,7 @@ export class SyntheticEmbeddings {
     for (let c = 0; c < this.#clusters; c++) {
       const centre = this.#centres.subarray(c * this.dim, (c + 1) * this.dim);
       for (let j = 0; j < this.#latentDim; j++) {
-        this.#addRow(centre, j, this.#gaussian(random) * this.#latentScale[j]!);
+        this.#addRow(centre, j, this.#gaussian(random) * (this.#latentScale[j] ?? 0));
       }
       for (let o = 0; o < OFFSET_DIRECTIONS; o++) {
         this.#offsetDirections[c * OFFSET_DIRECTIONS + o] = Math.floor(random() * this.#latentDim);
@@ -99,9 +99,10 @@ export class SyntheticEmbeddings {
     const cluster = Math.floor(random() * this.#clusters);
     out.set(this.#centres.subarray(cluster * this.dim, (cluster + 1) * this.dim));
     for (let o = 0; o < OFFSET_DIRECTIONS; o++) {
-      const direction = this.#offsetDirections[cluster * OFFSET_DIRECTIONS + o]!;
+      // cluster < #clusters and direction < latentDim: both reads are in range.
+      const direction = this.#offsetDirections[cluster * OFFSET_DIRECTIONS + o] ?? 0;
       // Members spread across a cluster about as widely as the cluster centres spread overall.
-      this.#addRow(out, direction, 2.5 * this.#gaussian(random) * this.#latentScale[direction]!);
+      this.#addRow(out, direction, 2.5 * this.#gaussian(random) * (this.#latentScale[direction] ?? 0));
     }
     this.#addNoise(out, random, 0.03);
     this.#addNoise(out, mulberry32(hashInts(this.#seed, item, 2)), 0.01);
@@ -112,7 +113,7 @@ export class SyntheticEmbeddings {
     const dim = this.dim;
     const base = row * dim;
     const mixing = this.#mixing;
-    for (let d = 0; d < dim; d++) out[d]! += weight * mixing[base + d]!;
+    for (let d = 0; d < dim; d++) out[d] = (out[d] ?? 0) + weight * (mixing[base + d] ?? 0);
   }
 
   #addNoise(out: Float32Array, random: () => number, sigma: number): void {
@@ -120,21 +121,22 @@ export class SyntheticEmbeddings {
     // One 32-bit draw picks two 16-bit table entries: noise is most of the generator's cost.
     for (let d = 0; d < out.length; d += 2) {
       const bits = random() * 4294967296;
-      out[d]! += sigma * table[bits & 0xffff]!;
-      if (d + 1 < out.length) out[d + 1]! += sigma * table[bits >>> 16]!;
+      // The table has 1 << 16 entries: a 16-bit index is always in range.
+      out[d] = (out[d] ?? 0) + sigma * (table[bits & 0xffff] ?? 0);
+      if (d + 1 < out.length) out[d + 1] = (out[d + 1] ?? 0) + sigma * (table[bits >>> 16] ?? 0);
     }
   }
 
   #gaussian(random: () => number): number {
-    return this.#gaussians[Math.floor(random() * GAUSSIAN_TABLE_SIZE)]!;
+    return this.#gaussians[Math.floor(random() * GAUSSIAN_TABLE_SIZE)] ?? 0; // random() < 1: in range
   }
 }
 
 function normalize(vector: Float32Array): void {
   let sum = 0;
-  for (let d = 0; d < vector.length; d++) sum += vector[d]! * vector[d]!;
+  for (const value of vector) sum += value * value;
   const scale = sum > 0 ? 1 / Math.sqrt(sum) : 0;
-  for (let d = 0; d < vector.length; d++) vector[d]! *= scale;
+  for (let d = 0; d < vector.length; d++) vector[d] = (vector[d] ?? 0) * scale;
 }
 
 /** Small, fast, seedable PRNG (uniform in [0, 1)). */

@@ -12,6 +12,7 @@
  *    vector instead of 4 KB. Score = 1 - ‖a-b‖²/2 in the PCA space, i.e. the cosine similarity
  *    minus the small part PCA drops.
  */
+import { assertDefined } from '../assert';
 import { InvalidArgumentError } from '../errors';
 import { faiss, forEachChunk, rowsToArray, type FaissIndex } from './faiss-binding';
 import { readIndexFile, writeIndexFile } from './index-file';
@@ -172,9 +173,10 @@ export class VectorIndex {
       for (let q = 0; q < end - start; q++) {
         const list: VectorHit[] = [];
         for (let r = q * fetch; r < q * fetch + fetch && list.length < keep; r++) {
-          const position = labels[r]!;
+          const position = assertDefined(labels[r], 'faiss search label');
           if (position < 0) continue; // faiss pads with -1 when it finds fewer than asked
-          list.push({ position, score: exact ? distances[r]! : 1 - distances[r]! / 2 });
+          const distance = assertDefined(distances[r], 'faiss search distance');
+          list.push({ position, score: exact ? distance : 1 - distance / 2 });
         }
         hits.push(list);
       }

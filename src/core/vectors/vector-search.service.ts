@@ -187,7 +187,7 @@ export class VectorSearchService {
     if (this.#index) return this.#index;
     this.#positions = this.#embeddings.positions(this.#modelId);
     const loaded = VectorIndex.load(this.#file, this.#dim);
-    if (loaded && loaded.size === this.#positions.length) {
+    if (loaded?.size === this.#positions.length) {
       this.#index = loaded;
       return loaded;
     }
@@ -202,8 +202,11 @@ export class VectorSearchService {
 }
 
 export function dot(a: Float32Array, b: Float32Array): number {
+  // A shorter b (a corrupt stored vector) has no dot product: NaN, as reading past its end always
+  // gave. Past this check every index read below is in range.
+  if (b.length < a.length) return NaN;
   let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  for (let i = 0; i < a.length; i++) sum += (a[i] ?? 0) * (b[i] ?? 0);
   return sum;
 }
 

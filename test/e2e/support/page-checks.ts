@@ -11,6 +11,12 @@ interface PageImage {
   readonly naturalWidth: number;
 }
 
+/** What the tests read of any element in the page (same reason: no DOM lib in tsconfig.node). */
+export interface PageElement {
+  getAttribute(name: string): string | null;
+  querySelectorAll(selector: string): Iterable<PageElement>;
+}
+
 /** Waits until every <img> matching `selector` has settled; answers their naturalWidth (0 = broken). */
 export async function thumbnailWidths(page: Page, selector: string): Promise<number[]> {
   const images = page.locator(selector);
@@ -39,7 +45,9 @@ export async function callBridge<T>(bridgeUrl: string, channel: string, input?: 
 
 /** The title attribute of each tile's button: the photo's absolute path. */
 export function tilePaths(page: Page, selector: string): Promise<(string | null)[]> {
-  return page.locator(`${selector} .photo-button`).evaluateAll((buttons) => buttons.map((button) => button.getAttribute('title')));
+  return page
+    .locator(`${selector} .photo-button`)
+    .evaluateAll((buttons) => buttons.map((button) => (button as unknown as PageElement).getAttribute('title')));
 }
 
 /** Page must show the Similar view for `clickedPath`, with exactly what `similar:query` answers (minus the photo itself). */
