@@ -1,0 +1,354 @@
+/**
+ * The FreeDesktop.org trash (Trash specification 1.0), hand-written because undo needs to know
+ * where each file went and no maintained package says so. A file only ever moves by `rename`
+ * inside its own filesystem: it is never copied and never deleted.
+ * https://specifications.freedesktop.org/trash-spec/trashspec-1.0.html
+ */
+import type { Stats } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { DoppelError, ErrorCodes, InvalidArgumentError, errnoCode, errorMessage } from '../errors';
+
+/** Where a trashed file came from and where it (and its `.trashinfo`) now lie. */
+export interface TrashedFile {
+  /** The file's path before trashing, with symlinked folders resolved: where `restoreFile` puts it. */
+  readonly originalPath: string;
+  readonly trashedPath: string;
+  readonly infoPath: string;
+}
+
+/** What a `.trashinfo` file records. */
+export interface TrashInfo {
+  /** The decoded `Path`, made absolute (a top-directory trash stores it relative to its topdir). */
+  readonly originalPath: string;
+  /** `DeletionDate`, read as local time as the spec says. */
+  readonly deletionDate: Date;
+}
+
+/** A trash folder that may receive a file: `topdir` is set for a top-directory trash. */
+export interface TrashDir {
+  readonly root: string;
+  readonly topdir?: string;
+}
+
+/** Moving a file to or from the trash failed for a reason other than a refused input. */
+export class TrashError extends DoppelError {
+  override readonly name = 'TrashError' as const;
+  constructor(message: string, options?: ErrorOptions) {
+    super(ErrorCodes.internal, message, options);
+  }
+}
+
+const STICKY_BIT = 0o1000;
+/** Sequential names (`a.2.jpg`, `a.3.jpg`) up to here; beyond, random numbers keep a big clean-up of same-named duplicates from probing quadratically. */
+const SEQUENTIAL_NAMES = 100;
+const MAX_NAME_ATTEMPTS = 1000;
+/** `link` errors meaning "this filesystem has no hard links" (FAT, some FUSE and network mounts), not "the path is taken". */
+const LINK_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
+
+/**
+ * The trash folders to try for a file, best first: the home trash when the file shares its device,
+ * else `$topdir/.Trash/$uid` when `$topdir/.Trash` is a real sticky folder (the spec forbids using
+ * it otherwise, since any user could have planted it), then `$topdir/.Trash-$uid`.
+ * @example chooseTrashDirs({ fileDev: 2, homeTrashDev: 1, homeTrash, topdir: '/media/usb', uid: 1000, sharedTrash: undefined })
+ *   // → [{ root: '/media/usb/.Trash-1000', topdir: '/media/usb' }]
+ */
+export function chooseTrashDirs(input: {
+  readonly fileDev: number;
+  readonly homeTrashDev: number;
+  readonly homeTrash: string;
+  readonly topdir: string;
+  readonly uid: number;
+  /** lstat of `$topdir/.Trash`, undefined when it does not exist. */
+  readonly sharedTrash: Pick<Stats, 'isDirectory' | 'isSymbolicLink' | 'mode'> | undefined;
+}): TrashDir[] {
+  if (input.fileDev === input.homeTrashDev) return [{ root: input.homeTrash }];
+  const { topdir, uid, sharedTrash } = input;
+  const perUser = { root: path.join(topdir, `.Trash-${uid}`), topdir };
+  const sharedUsable =
+    sharedTrash !== undefined && sharedTrash.isDirectory() && !sharedTrash.isSymbolicLink() && (sharedTrash.mode & STICKY_BIT) !== 0;
+  return sharedUsable ? [{ root: path.join(topdir, '.Trash', String(uid)), topdir }, perUser] : [perUser];
+}
+
+/** Options of `trashFile` and `reserveTrashSlot`: the environment for `XDG_DATA_HOME`/`HOME`, and the DeletionDate. */
+export interface TrashOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly now?: Date;
+}
+
+/**
+ * Moves one regular file to the trash of the filesystem it lives on and says where it went:
+ * `reserveTrashSlot` then `moveToTrash`, giving the slot back when the move fails.
+ * @example const item = await trashFile('/photos/a.jpg'); // item.trashedPath: ~/.local/share/Trash/files/a.jpg
+ */
+export async function trashFile(filePath: string, options: TrashOptions = {}): Promise<TrashedFile> {
+  const slot = await reserveTrashSlot(filePath, options);
+  try {
+    await moveToTrash(slot);
+  } catch (error) {
+    await releaseTrashSlot(slot); // an info file without its file would list a ghost in the trash
+    throw error;
+  }
+  return slot;
+}
+
+/**
+ * Claims the place in the trash where `filePath` will go, moving nothing: its `.trashinfo` is
+ * written first and created exclusively, as the spec asks, so two trashings never share a name.
+ * Split from the move so a caller can journal the destination before the file moves.
+ */
+export async function reserveTrashSlot(filePath: string, options: TrashOptions = {}): Promise<TrashedFile> {
+  const absolute = path.resolve(filePath);
+  const stats = await assertRegularFile(absolute);
+  try {
+    // The real parent, so the topdir and a topdir-relative Path describe where the bytes really are.
+    const originalPath = path.join(await fs.realpath(path.dirname(absolute)), path.basename(absolute));
+    const trashDir = await openTrashDir(originalPath, stats.dev, options.env ?? process.env);
+    const recordedPath = trashDir.topdir === undefined ? originalPath : path.relative(trashDir.topdir, originalPath);
+    const info = `[Trash Info]\nPath=${encodeTrashPath(recordedPath)}\nDeletionDate=${formatDeletionDate(options.now ?? new Date())}\n`;
+    const name = await claimTrashName(trashDir.root, path.basename(originalPath), info);
+    return { originalPath, trashedPath: path.join(trashDir.root, 'files', name), infoPath: infoPathOf(trashDir.root, name) };
+  } catch (error) {
+    throw new TrashError(`Cannot move ${absolute} to the trash: ${errorMessage(error)}`, { cause: error });
+  }
+}
+
+/** Moves a file into the slot `reserveTrashSlot` claimed for it (a rename: same filesystem, never a copy). */
+export async function moveToTrash(slot: TrashedFile): Promise<void> {
+  await assertRegularFile(slot.originalPath);
+  try {
+    // Without its info file the file would be invisible to every trash UI.
+    if (!(await exists(slot.infoPath))) throw new Error(`its trash slot ${slot.infoPath} was given back`);
+    // rename replaces silently, and what sits in the trash must never be deleted.
+    if (await exists(slot.trashedPath)) throw new Error(`${slot.trashedPath} is taken in the trash`);
+    await fs.rename(slot.originalPath, slot.trashedPath);
+  } catch (error) {
+    throw new TrashError(`Cannot move ${slot.originalPath} to the trash: ${errorMessage(error)}`, { cause: error });
+  }
+}
+
+/** Gives back a slot whose move did not happen by removing its `.trashinfo`; refused while the file is in the trash, which would orphan it. */
+export async function releaseTrashSlot(slot: TrashedFile): Promise<void> {
+  try {
+    if (await exists(slot.trashedPath)) throw new Error(`${slot.trashedPath} is in the trash`);
+    await fs.rm(slot.infoPath, { force: true });
+  } catch (error) {
+    throw new TrashError(`Cannot give back the trash slot ${slot.infoPath}: ${errorMessage(error)}`, { cause: error });
+  }
+}
+
+/**
+ * Puts a trashed file back at its original path and removes its `.trashinfo`. Never overwrites:
+ * a hard link fails atomically when the path is taken again, and only then is the trash entry dropped.
+ */
+export async function restoreFile(item: TrashedFile): Promise<void> {
+  const { originalPath, trashedPath } = item;
+  const fail = (reason: string, cause?: unknown) => new TrashError(`Cannot restore ${originalPath}: ${reason}`, { cause });
+  try {
+    await fs.lstat(trashedPath);
+  } catch (error) {
+    throw fail(errnoCode(error) === 'ENOENT' ? `it is no longer in the trash (${trashedPath} is gone)` : errorMessage(error), error);
+  }
+  const info = await readTrashInfo(item.infoPath).catch((error: unknown) => {
+    throw fail(`cannot read its trash info: ${errorMessage(error)}`, error);
+  });
+  if (info.originalPath !== path.resolve(originalPath)) throw fail(`${item.infoPath} records ${info.originalPath} instead`);
+  try {
+    await fs.mkdir(path.dirname(originalPath), { recursive: true });
+    await putBack(trashedPath, originalPath);
+    await fs.rm(item.infoPath, { force: true });
+  } catch (error) {
+    throw error instanceof DoppelError ? error : fail(errorMessage(error), error);
+  }
+}
+
+/** Parses a `.trashinfo`: the percent-decoded Path (resolved against its topdir when relative) and DeletionDate. */
+export async function readTrashInfo(infoPath: string): Promise<TrashInfo> {
+  const fields = new Map<string, string>();
+  let inTrashInfoGroup = false;
+  for (const line of (await fs.readFile(infoPath, 'utf8')).split('\n')) {
+    if (line.startsWith('[')) inTrashInfoGroup = line.trim() === '[Trash Info]';
+    const separator = line.indexOf('=');
+    if (inTrashInfoGroup && separator > 0) fields.set(line.slice(0, separator).trim(), line.slice(separator + 1).trim());
+  }
+  const recordedPath = fields.get('Path');
+  const date = fields.get('DeletionDate');
+  if (recordedPath === undefined || recordedPath === '') throw new TrashError(`Cannot read ${infoPath}: no Path`);
+  if (date === undefined || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(date))
+    throw new TrashError(`Cannot read ${infoPath}: bad DeletionDate`);
+  const decoded = decodeTrashPath(recordedPath);
+  const trashRoot = path.dirname(path.dirname(infoPath));
+  // A date-time without an offset is local time in ECMAScript, as the spec's DeletionDate is.
+  return {
+    originalPath: path.isAbsolute(decoded) ? decoded : path.resolve(topdirOf(trashRoot, infoPath), decoded),
+    deletionDate: new Date(date),
+  };
+}
+
+/** lstat of a file about to be trashed: a missing path, a folder or a symlink is refused. */
+async function assertRegularFile(absolute: string): Promise<Stats> {
+  const refuse = (reason: string, cause?: unknown) =>
+    new InvalidArgumentError(`Cannot move ${absolute} to the trash: ${reason}`, { cause });
+  const stats = await fs.lstat(absolute).catch((error: unknown) => {
+    throw errnoCode(error) === 'ENOENT'
+      ? refuse('no such file', error)
+      : new TrashError(`Cannot move ${absolute} to the trash: ${errorMessage(error)}`, { cause: error });
+  });
+  if (!stats.isFile()) throw refuse('not a regular file (folders and symlinks are refused)');
+  return stats;
+}
+
+/** Picks the trash for a file on device `fileDev` and makes sure its `files/` and `info/` exist. */
+async function openTrashDir(originalPath: string, fileDev: number, env: NodeJS.ProcessEnv): Promise<TrashDir> {
+  const homeTrash = homeTrashPath(env);
+  const homeTrashDev = await deviceOfNearestAncestor(homeTrash);
+  const uid = process.getuid?.();
+  if (uid === undefined) throw new Error('the freedesktop.org trash needs a POSIX user id');
+  const topdir = await mountPointOf(path.dirname(originalPath), fileDev);
+  // An unreadable `.Trash` is as unusable as a missing one: `.Trash-$uid` is the spec's answer to both.
+  const sharedTrash = await fs.lstat(path.join(topdir, '.Trash')).catch(() => undefined);
+  let lastError: unknown;
+  for (const candidate of chooseTrashDirs({ fileDev, homeTrashDev, homeTrash, topdir, uid, sharedTrash })) {
+    try {
+      if (candidate.topdir !== undefined) await assertOwnTopdirTrash(candidate.root, uid);
+      await fs.mkdir(path.join(candidate.root, 'files'), { recursive: true, mode: 0o700 });
+      await fs.mkdir(path.join(candidate.root, 'info'), { recursive: true, mode: 0o700 });
+      return candidate;
+    } catch (error) {
+      lastError = error; // the spec's fallback: an unusable `.Trash/$uid` gives way to `.Trash-$uid`
+    }
+  }
+  throw new Error(`no usable trash folder on its filesystem (${errorMessage(lastError)})`, { cause: lastError });
+}
+
+/** Creates a top-directory trash (0700) if needed and checks that it is our own real folder, not something planted on a shared disk. */
+async function assertOwnTopdirTrash(root: string, uid: number): Promise<void> {
+  await fs.mkdir(root, { mode: 0o700 }).catch((error: unknown) => {
+    if (errnoCode(error) !== 'EEXIST') throw error;
+  });
+  const stats = await fs.lstat(root);
+  if (!stats.isDirectory() || stats.uid !== uid) throw new Error(`${root} is not a folder owned by user ${uid}`);
+}
+
+/** Claims the first free name (`a.jpg`, `a.2.jpg`, …) by creating its info file exclusively. */
+async function claimTrashName(root: string, baseName: string, info: string): Promise<string> {
+  const extension = path.extname(baseName);
+  const stem = baseName.slice(0, baseName.length - extension.length);
+  for (let attempt = 1; attempt <= MAX_NAME_ATTEMPTS; attempt++) {
+    const number = attempt <= SEQUENTIAL_NAMES ? attempt : SEQUENTIAL_NAMES + 1 + Math.floor(Math.random() * 1e9);
+    const name = number === 1 ? baseName : `${stem}.${number}${extension}`;
+    if (!(await createExclusive(infoPathOf(root, name), info))) continue;
+    // An entry in files/ without info (left by another tool) still owns its name.
+    if (!(await exists(path.join(root, 'files', name)))) return name;
+    await fs.rm(infoPathOf(root, name), { force: true });
+  }
+  throw new Error(`no free name for ${baseName} in ${root} after ${MAX_NAME_ATTEMPTS} attempts`);
+}
+
+/** Writes `content` to a new file; false when the file already exists. A half-written file is removed. */
+async function createExclusive(filePath: string, content: string): Promise<boolean> {
+  const handle = await fs.open(filePath, 'wx', 0o600).catch((error: unknown) => {
+    if (errnoCode(error) === 'EEXIST') return undefined;
+    throw error;
+  });
+  if (handle === undefined) return false;
+  try {
+    await handle.writeFile(content);
+  } catch (error) {
+    await handle.close();
+    await fs.rm(filePath, { force: true });
+    throw error;
+  }
+  await handle.close();
+  return true;
+}
+
+/** Moves `from` to `to` without ever replacing what is at `to`. */
+async function putBack(from: string, to: string): Promise<void> {
+  const taken = () => new InvalidArgumentError(`Cannot restore ${to}: the original path is taken again`);
+  try {
+    await fs.link(from, to);
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'EEXIST') throw taken();
+    if (code === undefined || !LINK_UNSUPPORTED.has(code)) throw error;
+    // No hard links here: check then rename, which leaves a tiny race window the link does not.
+    if (await exists(to)) throw taken();
+    await fs.rename(from, to);
+    return;
+  }
+  await fs.unlink(from).catch(async (error: unknown) => {
+    await fs.unlink(to); // back to one name, still in the trash, so the restore can be retried
+    throw error;
+  });
+}
+
+function homeTrashPath(env: NodeJS.ProcessEnv): string {
+  const dataHome = env.XDG_DATA_HOME;
+  // The XDG base directory spec: a relative value is invalid and ignored.
+  if (dataHome !== undefined && path.isAbsolute(dataHome)) return path.join(dataHome, 'Trash');
+  const home = env.HOME !== undefined && env.HOME !== '' ? env.HOME : os.homedir();
+  return path.join(home, '.local', 'share', 'Trash');
+}
+
+/** st_dev of `target`, or of its nearest existing ancestor while the home trash does not exist yet. */
+async function deviceOfNearestAncestor(target: string): Promise<number> {
+  for (let current = target; ; current = path.dirname(current)) {
+    try {
+      return (await fs.stat(current)).dev;
+    } catch (error) {
+      if (errnoCode(error) !== 'ENOENT' || path.dirname(current) === current) throw error;
+    }
+  }
+}
+
+/** The mount point above `dir`: the highest ancestor still on device `dev`. */
+async function mountPointOf(dir: string, dev: number): Promise<string> {
+  let current = dir;
+  for (let parent = path.dirname(current); parent !== current; parent = path.dirname(current)) {
+    if ((await fs.stat(parent)).dev !== dev) break;
+    current = parent;
+  }
+  return current;
+}
+
+/** The topdir a top-directory trash belongs to: `$topdir/.Trash-$uid` or `$topdir/.Trash/$uid`. */
+function topdirOf(trashRoot: string, infoPath: string): string {
+  if (path.basename(trashRoot).startsWith('.Trash-')) return path.dirname(trashRoot);
+  if (path.basename(path.dirname(trashRoot)) === '.Trash') return path.dirname(path.dirname(trashRoot));
+  throw new TrashError(`Cannot read ${infoPath}: a relative Path outside a top-directory trash`);
+}
+
+const infoPathOf = (root: string, name: string) => path.join(root, 'info', `${name}.trashinfo`);
+
+async function exists(target: string): Promise<boolean> {
+  try {
+    await fs.lstat(target);
+    return true;
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+/** Percent-encodes every UTF-8 byte outside RFC 3986's unreserved characters and '/', as GLib and KDE do. */
+function encodeTrashPath(value: string): string {
+  let encoded = '';
+  for (const byte of Buffer.from(value, 'utf8')) {
+    const char = String.fromCharCode(byte);
+    encoded += /^[A-Za-z0-9\-._~/]$/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return encoded;
+}
+
+/** Decodes runs of `%XX` as UTF-8 bytes together, so a multi-byte character comes back whole. */
+function decodeTrashPath(value: string): string {
+  return value.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => Buffer.from(run.replaceAll('%', ''), 'hex').toString('utf8'));
+}
+
+function formatDeletionDate(date: Date): string {
+  const pad = (value: number) => String(value).padStart(2, '0');
+  const day = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+  return `${day}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
