@@ -1,4 +1,13 @@
-import type { DuplicatesReport, FindReport, IndexProgress, IndexReport, SimilarReport } from '../shared/types';
+import type {
+  CleanReport,
+  DuplicatesReport,
+  FindReport,
+  IndexProgress,
+  IndexReport,
+  OperationSummary,
+  SimilarReport,
+  UndoReport,
+} from '../shared/types';
 
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -84,4 +93,38 @@ export function formatSimilar(reports: readonly SimilarReport[]): string {
     for (const result of report.results) lines.push(`  ${result.score.toFixed(3)}  ${result.path}`);
   }
   return lines.join('\n');
+}
+
+export function formatClean(report: CleanReport): string {
+  const verb = report.dryRun ? 'Would move' : 'Moved';
+  const lines = [
+    `${verb} ${report.trashed.length} cop${report.trashed.length === 1 ? 'y' : 'ies'} to the trash, freeing ${formatBytes(report.freedBytes)}.`,
+  ];
+  for (const copy of report.trashed) lines.push(`  ${copy.path}  (kept: ${copy.keeper})`);
+  if (report.skipped.length > 0) {
+    lines.push(`${report.skipped.length} left in place:`);
+    for (const copy of report.skipped) lines.push(`  ${copy.path}: ${copy.reason}`);
+  }
+  if (report.operation) lines.push(`Undo with: doppel undo ${report.operation}`);
+  return lines.join('\n');
+}
+
+export function formatUndo(report: UndoReport): string {
+  const lines = [`Put back ${report.restored.length} file${report.restored.length === 1 ? '' : 's'} (operation ${report.operation}).`];
+  for (const file of report.failed) lines.push(`  not restored: ${file.path}: ${file.reason}`);
+  return lines.join('\n');
+}
+
+export function formatHistory(history: readonly OperationSummary[]): string {
+  if (history.length === 0) return 'No operations yet.';
+  return history
+    .map((entry) => {
+      const when = new Date(entry.createdAt).toLocaleString();
+      const what =
+        entry.kind === 'trash'
+          ? `moved ${entry.files} to the trash (${formatBytes(entry.freedBytes)})${entry.skipped > 0 ? `, left ${entry.skipped}` : ''}`
+          : `marked ${entry.files} pair${entry.files === 1 ? '' : 's'} as not duplicates`;
+      return `${entry.operation}  ${when}  ${what}${entry.state === 'undone' ? '  [undone]' : ''}`;
+    })
+    .join('\n');
 }

@@ -1,9 +1,19 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { DuplicateKindFilter } from '../shared/types';
+import { KEEPER_RULES, type DuplicateKindFilter, type KeeperRule } from '../shared/types';
 import { Doppel } from '../core/doppel';
 import { ErrorCodes, errorMessage, hasErrorCode } from '../core/errors';
 import { limitViolation, limits, type LimitName } from '../shared/limits';
-import { formatDuplicates, formatFind, formatIndexReport, formatProgressLine, formatSimilar } from './format';
+import path from 'node:path';
+import {
+  formatClean,
+  formatDuplicates,
+  formatFind,
+  formatHistory,
+  formatIndexReport,
+  formatProgressLine,
+  formatSimilar,
+  formatUndo,
+} from './format';
 
 /** `0.7-0.99, default 0.8`: a limit as the help text shows it. */
 function range(name: LimitName): string {
@@ -18,13 +28,21 @@ Commands:
   duplicates             List duplicate groups, biggest waste first
   find <image>           Is this photo already in the library?
   similar <image...>     Library photos that look like each image
+  clean                  Move every copy but the one to keep of each group to the trash (undoable)
+  undo [OPERATION]       Put back what an operation moved to the trash (default: the last one)
+  ignore <file> <file>...  Mark files as not duplicates of each other (by content; undoable)
+  history                Past clean-ups and decisions, with the space they freed
   serve                  Open the app in a browser (local bridge)
 
 Options:
   --library DIR          Library folder (default: your per-user data folder, or $DOPPEL_LIBRARY)
   --model ID             Embedding model (resources/models/manifest.json); switching re-embeds on the next index
   --json                 Machine-readable output
-  --kind K               duplicates: exact | pixel | near | all (default all)
+  --kind K               duplicates: exact | pixel | near | all (default all); clean: the same (default exact)
+  --keep RULE            clean: which copy to keep: ${KEEPER_RULES.join(' | ')} (default highest-resolution)
+  --keep-folder DIR      clean: keep the copy under DIR (implies --keep in-folder)
+  --protect DIR          clean: never touch files under DIR (repeatable)
+  --dry-run              clean: list what would move; change nothing
   --threshold T          duplicates: minimum similarity for near duplicates (${range('nearThreshold')})
   --hash-distance N      duplicates: maximum perceptual-hash distance in bits (${range('nearHashDistance')})
   --limit K              similar: results per image (${range('similarResults')})
@@ -42,6 +60,10 @@ const OPTIONS = {
   'hash-distance': { type: 'string' },
   limit: { type: 'string' },
   exclude: { type: 'string', multiple: true },
+  keep: { type: 'string' },
+  'keep-folder': { type: 'string' },
+  protect: { type: 'string', multiple: true },
+  'dry-run': { type: 'boolean', default: false },
   port: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', default: false },
@@ -120,10 +142,11 @@ async function run(command: string, args: string[], values: Values): Promise<num
       });
     }
     case 'find': {
-      if (args.length !== 1) throw new UsageError('find needs exactly one image');
+      const [image] = args;
+      if (args.length !== 1 || image === undefined) throw new UsageError('find needs exactly one image');
       return withLibrary(values, async (doppel) => {
-        const report = await doppel.find(args[0]!);
-        print(json ? JSON.stringify(report) : formatFind(args[0]!, report));
+        const report = await doppel.find(image);
+        print(json ? JSON.stringify(report) : formatFind(image, report));
         return 0;
       });
     }
@@ -136,6 +159,50 @@ async function run(command: string, args: string[], values: Values): Promise<num
         const reports = await doppel.similar(args, { limit });
         print(json ? JSON.stringify(reports) : formatSimilar(reports));
         return 0;
+      });
+    }
+    case 'clean': {
+      const kind = parseKind(values.kind, 'exact');
+      const threshold = parseLimited(values.threshold, 'threshold', 'nearThreshold');
+      const hashDistance = parseLimited(values['hash-distance'], 'hash-distance', 'nearHashDistance');
+      const keepFolder = values['keep-folder'] === undefined ? undefined : path.resolve(values['keep-folder']);
+      const rule = parseKeeperRule(values.keep, keepFolder);
+      return withLibrary(values, async (doppel) => {
+        const report = await doppel.clean({
+          kind,
+          threshold,
+          hashDistance,
+          keep: { rule, ...(keepFolder ? { folder: keepFolder } : {}) },
+          dryRun: values['dry-run'],
+          protectedFolders: (values.protect ?? []).map((folder) => path.resolve(folder)),
+        });
+        print(json ? JSON.stringify(report) : formatClean(report));
+        return 0;
+      });
+    }
+    case 'undo': {
+      if (args.length > 1) throw new UsageError('undo takes at most one operation id');
+      return withLibrary(values, async (doppel) => {
+        const report = await doppel.undo(args[0]);
+        print(json ? JSON.stringify(report) : formatUndo(report));
+        return report.failed.length > 0 ? 1 : 0;
+      });
+    }
+    case 'ignore': {
+      if (args.length < 2) throw new UsageError('ignore needs at least two files');
+      return withLibrary(values, (doppel) => {
+        const operation = doppel.markNotDuplicates(args);
+        print(
+          json ? JSON.stringify({ operation }) : `Marked ${args.length} files as not duplicates (undo with: doppel undo ${operation}).`,
+        );
+        return Promise.resolve(0);
+      });
+    }
+    case 'history': {
+      return withLibrary(values, (doppel) => {
+        const history = doppel.history();
+        print(json ? JSON.stringify(history) : formatHistory(history));
+        return Promise.resolve(0);
       });
     }
     case 'serve': {
@@ -161,8 +228,16 @@ async function withLibrary(values: Values, body: (doppel: Doppel) => Promise<num
   }
 }
 
-function parseKind(value: string | undefined): DuplicateKindFilter {
-  if (value === undefined) return 'all';
+function parseKeeperRule(value: string | undefined, keepFolder: string | undefined): KeeperRule {
+  if (value === undefined) return keepFolder ? 'in-folder' : 'highest-resolution';
+  const rule = KEEPER_RULES.find((known) => known === value);
+  if (!rule) throw new UsageError(`--keep must be one of ${KEEPER_RULES.join(', ')} (got '${value}')`);
+  if (rule === 'in-folder' && !keepFolder) throw new UsageError('--keep in-folder needs --keep-folder DIR');
+  return rule;
+}
+
+function parseKind(value: string | undefined, fallback: DuplicateKindFilter = 'all'): DuplicateKindFilter {
+  if (value === undefined) return fallback;
   if (value === 'exact' || value === 'pixel' || value === 'near' || value === 'all') return value;
   throw new UsageError(`--kind must be exact, pixel, near or all (got '${value}')`);
 }

@@ -1,7 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { DuplicatesReport, FindReport, IndexReport, LibraryStats, PhotoPage, SimilarReport } from '../shared/types';
+import type {
+  CleanReport,
+  DuplicatesReport,
+  FindReport,
+  IndexReport,
+  LibraryStats,
+  OperationSummary,
+  PhotoPage,
+  SimilarReport,
+  UndoReport,
+} from '../shared/types';
 import {
   DoppelError,
   ErrorCodes,
@@ -29,6 +39,10 @@ import { FindService } from './similar/find.service';
 import { openLibraryDatabase, type SqliteDatabase } from './store/library.database';
 import { PhotoRepository } from './store/photo.repository';
 import { ThumbnailStore } from './store/thumbnail.store';
+import { Cleanup } from './cleanup/cleanup';
+import type { CleanOptions } from './cleanup/clean.service';
+import { systemTrashBin, type TrashBin } from './cleanup/trash-bin';
+import { byWastedBytes } from './duplicates/file-groups';
 
 export interface OpenOptions {
   /** Library folder (database, thumbnails, vector index); default: the per-user data folder. */
@@ -43,7 +57,12 @@ export interface OpenOptions {
   readonly modelsDir?: string;
   /** Skip loading the model: exact and pixel duplicates only (faster start for scripts). */
   readonly withoutSimilarity?: boolean;
+  /** Where clean-up sends files; default: this machine's trash (the desktop app passes Electron's). */
+  readonly trashBin?: TrashBin;
 }
+
+/** What `clean` acts on (the groups `duplicates` lists with the same options) and how. */
+export interface DoppelCleanOptions extends DuplicatesOptions, CleanOptions {}
 
 class ModelUnavailableError extends DoppelError {
   override readonly name = 'ModelUnavailableError' as const;
@@ -84,6 +103,7 @@ export class Doppel {
   readonly #embeddings: EmbeddingRepository;
   readonly #similarity: Similarity | null;
   readonly #similarityError: string | null;
+  readonly #cleanup: Cleanup;
   #closed = false;
 
   private constructor(
@@ -92,8 +112,10 @@ export class Doppel {
     log: (line: string) => void,
     embedder: Embedder | null,
     similarityError: string | null,
+    trashBin: TrashBin,
   ) {
     this.libraryDir = libraryDir;
+    this.#cleanup = new Cleanup(db, trashBin, log);
     this.#db = db;
     this.#photos = new PhotoRepository(db);
     this.#embeddings = new EmbeddingRepository(db);
@@ -168,7 +190,10 @@ export class Doppel {
         log(`similarity search unavailable: ${similarityError}`);
       }
     }
-    return new Doppel(libraryDir, db, log, embedder, similarityError);
+    const doppel = new Doppel(libraryDir, db, log, embedder, similarityError, options.trashBin ?? systemTrashBin());
+    const recovered = await doppel.#cleanup.recover();
+    if (recovered > 0) log(`settled ${recovered} file(s) an interrupted clean-up left half done`);
+    return doppel;
   }
 
   /** Indexes (or re-indexes incrementally) the given folders. Bad files are reported, never fatal. */
@@ -188,7 +213,42 @@ export class Doppel {
     this.#assertOpen();
     assertWithinLimit('nearThreshold', options.threshold);
     assertWithinLimit('nearHashDistance', options.hashDistance);
-    return this.#duplicates.list(options);
+    const { groups } = await this.#duplicates.list(options);
+    return { groups: this.#cleanup.applyDecisions(groups).sort(byWastedBytes) };
+  }
+
+  /**
+   * Moves every copy but the one to keep of each listed group to the trash, journaled and checked
+   * file by file; `dryRun` changes nothing. The library forgets the moved files at once.
+   */
+  async clean(options: DoppelCleanOptions = {}): Promise<CleanReport> {
+    const { groups } = await this.duplicates({
+      kind: options.kind ?? 'exact',
+      threshold: options.threshold,
+      hashDistance: options.hashDistance,
+    });
+    const report = await this.#cleanup.clean(groups, options);
+    if (report.trashed.length > 0 && !report.dryRun) this.#near.invalidate();
+    return report;
+  }
+
+  /** Puts back what an operation moved (default: the last one), or forgets its "not duplicates" marks. */
+  async undo(operationId?: string): Promise<UndoReport> {
+    this.#assertOpen();
+    const report = await this.#cleanup.undo(operationId);
+    this.#near.invalidate();
+    return report;
+  }
+
+  /** Marks library files as not duplicates of each other (by content); returns the operation id. */
+  markNotDuplicates(filePaths: readonly string[]): string {
+    this.#assertOpen();
+    return this.#cleanup.markNotDuplicates(filePaths);
+  }
+
+  history(): OperationSummary[] {
+    this.#assertOpen();
+    return this.#cleanup.history();
   }
 
   async find(imagePath: string): Promise<FindReport> {

@@ -113,3 +113,56 @@ export interface PhotoPage {
   /** Newest capture first (photos without a capture time last), then by path. */
   readonly photos: readonly PhotoSummary[];
 }
+
+/**
+ * How the copy to keep is chosen in each group. The default, `highest-resolution`, breaks ties by
+ * the largest file, then the oldest capture, then the shortest path (src/core/cleanup/keeper-rules.ts
+ * says why); every other rule falls back to that order on ties.
+ */
+export const KEEPER_RULES = ['highest-resolution', 'largest', 'smallest', 'oldest', 'newest', 'shortest-path', 'in-folder'] as const;
+export type KeeperRule = (typeof KEEPER_RULES)[number];
+
+/** One copy moved to the trash (or, in a dry run, that would be). */
+export interface TrashedCopy {
+  readonly path: string;
+  /** The copy kept in its place. */
+  readonly keeper: string;
+  readonly bytes: number;
+}
+
+export interface SkippedCopy {
+  readonly path: string;
+  /** Why it was left where it is, in words (`changed since it was indexed`, `in a protected folder`). */
+  readonly reason: string;
+}
+
+/** Answer of `clean`: what moved to the trash, what was left and why. */
+export interface CleanReport {
+  /** Operation id for `undo`; null for a dry run or when nothing moved. */
+  readonly operation: string | null;
+  readonly dryRun: boolean;
+  readonly trashed: readonly TrashedCopy[];
+  readonly skipped: readonly SkippedCopy[];
+  /** Bytes freed: each trashed file counted once. */
+  readonly freedBytes: number;
+}
+
+export interface UndoReport {
+  readonly operation: string;
+  readonly restored: readonly { readonly path: string }[];
+  readonly failed: readonly SkippedCopy[];
+}
+
+/** One past operation, newest first in `history`. */
+export interface OperationSummary {
+  readonly operation: string;
+  readonly kind: 'trash' | 'not-duplicates';
+  readonly state: 'running' | 'done' | 'undone';
+  /** Epoch milliseconds. */
+  readonly createdAt: number;
+  readonly undoneAt: number | null;
+  /** Files moved to the trash (trash) or contents marked (not-duplicates). */
+  readonly files: number;
+  readonly skipped: number;
+  readonly freedBytes: number;
+}

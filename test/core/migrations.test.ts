@@ -23,7 +23,10 @@ describe('library database migrations', () => {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
       .all()
       .map((row) => (row as { name: string }).name);
-    expect(tables).toEqual(expect.arrayContaining(['roots', 'files', 'contents', 'ignored_pairs', 'kept_files', 'trash_log']));
+    expect(tables).toEqual(
+      expect.arrayContaining(['roots', 'files', 'contents', 'kept_files', 'operations', 'operation_files', 'not_duplicates']),
+    );
+    expect(tables).not.toContain('ignored_pairs'); // moved into not_duplicates by migration 3
     db.close();
   });
 

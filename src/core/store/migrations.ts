@@ -122,4 +122,56 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'operations journal (trash with undo), "not duplicates" decisions by content',
+    sql: `
+      -- Every action on user files or decisions is an operation, written BEFORE anything moves and
+      -- completed after, so a crash leaves a journal that undo and the next start can use.
+      CREATE TABLE operations (
+        id          TEXT PRIMARY KEY,             -- random UUID, what \`doppel undo ID\` names
+        kind        TEXT NOT NULL CHECK (kind IN ('trash', 'not-duplicates')),
+        state       TEXT NOT NULL CHECK (state IN ('running', 'done', 'undone')),
+        created_at  INTEGER NOT NULL,
+        finished_at INTEGER,
+        undone_at   INTEGER
+      );
+      -- One row per file an operation considered. 'moving' is written before the move (with the
+      -- trash slot already reserved), 'trashed' after it; recovery reads what is on disk to settle
+      -- a 'moving' row left by a crash. The file's library row is kept here so undo can put it back.
+      CREATE TABLE operation_files (
+        operation_id  TEXT NOT NULL REFERENCES operations (id) ON DELETE CASCADE,
+        seq           INTEGER NOT NULL,
+        original_path TEXT NOT NULL,
+        keeper_path   TEXT,
+        root_id       INTEGER,
+        content_hash  TEXT,
+        size          INTEGER NOT NULL,
+        mtime_ms      REAL NOT NULL,
+        dev           INTEGER NOT NULL DEFAULT 0,
+        ino           INTEGER NOT NULL DEFAULT 0,
+        trashed_path  TEXT,
+        info_path     TEXT,
+        state         TEXT NOT NULL CHECK (state IN ('moving', 'trashed', 'skipped', 'restored', 'restore-failed')),
+        reason        TEXT,
+        PRIMARY KEY (operation_id, seq)
+      );
+      CREATE INDEX operation_files_by_state ON operation_files (state);
+
+      -- "Not duplicates": pairs of contents (hash_a <= hash_b) that never share a group again.
+      -- hash_a = hash_b marks byte copies the user keeps on purpose. Keyed by content, so the
+      -- decision survives re-indexing, moves and renames; operation_id makes it undoable.
+      CREATE TABLE not_duplicates (
+        hash_a        TEXT NOT NULL,
+        hash_b        TEXT NOT NULL,
+        decided_at    INTEGER NOT NULL,
+        operation_id  TEXT,
+        PRIMARY KEY (hash_a, hash_b),
+        CHECK (hash_a <= hash_b)
+      ) WITHOUT ROWID;
+      INSERT INTO not_duplicates (hash_a, hash_b, decided_at) SELECT hash_a, hash_b, decided_at FROM ignored_pairs;
+      DROP TABLE ignored_pairs;
+      DROP TABLE trash_log;
+    `,
+  },
 ];
