@@ -2,10 +2,10 @@
  * `npm run bench`: every performance target of the project, measured and printed.
  *
  * Each section runs in its own Node process, so peak RSS is that section's alone.
- * Environment: BENCH_ONLY (comma list of index,vectors,grouping; default all), BENCH_PHOTOS (12 MP
+ * Environment: BENCH_ONLY (comma list of index,vectors,grouping,cleanup; default all), BENCH_PHOTOS (12 MP
  * JPEGs for the index section, default 300), BENCH_VECTOR_SIZES (default 10000,100000; add 1000000
  * for the 1M case, which takes about 10 minutes to build on 2 cores), BENCH_GROUPING_PHOTOS
- * (default 100000).
+ * (default 100000), BENCH_CLEANUP_COPIES (byte copies cleaned to the trash and restored, default 1000).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,7 @@ const section = process.env.BENCH_SECTION;
 if (section) {
   await runSection(section);
 } else {
-  const sections = (process.env.BENCH_ONLY ?? 'index,vectors,grouping').split(',').filter(Boolean);
+  const sections = (process.env.BENCH_ONLY ?? 'index,vectors,grouping,cleanup').split(',').filter(Boolean);
   // Each vector size gets its own process too: a freed FAISS index is not always returned to the
   // OS before the next one is built, which would inflate the larger size's peak RSS.
   const runs = sections.flatMap((name): { name: string; env: { BENCH_VECTOR_SIZES?: string } }[] =>
@@ -57,8 +57,19 @@ async function runSection(name: string): Promise<void> {
       result = await runGroupingBench({ photos: Number(process.env.BENCH_GROUPING_PHOTOS ?? 100_000) });
       break;
     }
+    case 'cleanup': {
+      const { runCleanupBench } = await import('./cleanup.bench');
+      const report = await runCleanupBench({ copies: Number(process.env.BENCH_CLEANUP_COPIES ?? 1000) });
+      console.log(
+        `clean ${report.copies} byte copies: ${report.trashed} to the trash (${report.freedMB} MB freed) in ${report.cleanSeconds} s; ` +
+          `undo: ${report.restored} restored, ${report.restoredByteForByte} byte for byte, in ${report.undoSeconds} s ` +
+          `(target: every copy but one per group trashed, every one restored byte for byte)`,
+      );
+      result = report;
+      break;
+    }
     default:
-      throw new Error(`unknown bench section '${name}' (expected index, vectors or grouping)`);
+      throw new Error(`unknown bench section '${name}' (expected index, vectors, grouping or cleanup)`);
   }
   console.log(`BENCH ${name} ${JSON.stringify(result)}`);
 }
