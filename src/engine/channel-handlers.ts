@@ -25,4 +25,8 @@ export const channelHandlers: ChannelHandlers = {
   'duplicates:list': ({ doppel }, input) => doppel.duplicates(input ?? {}),
   'similar:query': ({ doppel }, { paths, limit }) => doppel.similar(paths, limit === undefined ? {} : { limit }),
   'find:query': ({ doppel }, { path }) => doppel.find(path),
+  'duplicates:clean': ({ doppel }, input) => doppel.clean(input),
+  'duplicates:markNotDuplicates': ({ doppel }, { paths }) => ({ operation: doppel.markNotDuplicates(paths) }),
+  'operations:undo': ({ doppel }, input) => doppel.undo(input?.operation),
+  'operations:history': ({ doppel }) => doppel.history(),
 };

@@ -12,6 +12,10 @@ export const CHANNELS = [
   'duplicates:list',
   'similar:query',
   'find:query',
+  'duplicates:clean',
+  'duplicates:markNotDuplicates',
+  'operations:undo',
+  'operations:history',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

@@ -8,7 +8,19 @@
  */
 import { z } from 'zod';
 import type { Channel } from './channels.js';
-import type { DuplicatesReport, FindReport, IndexProgress, IndexReport, LibraryStats, PhotoPage, SimilarReport } from './types.js';
+import {
+  KEEPER_RULES,
+  type CleanReport,
+  type DuplicatesReport,
+  type FindReport,
+  type IndexProgress,
+  type IndexReport,
+  type LibraryStats,
+  type OperationSummary,
+  type PhotoPage,
+  type SimilarReport,
+  type UndoReport,
+} from './types.js';
 import { ErrorCodes, type AppError } from './errors.js';
 import { limitViolation, limits, type LimitName } from './limits.js';
 import { err, ok, type Result } from './result.js';
@@ -97,6 +109,39 @@ export const contract = {
   },
   /** "Is this photo already in my library?" for any file on disk. */
   'find:query': { input: z.object({ path: absolutePath }).strict(), output: returns<FindReport>() },
+  /** Moves every copy but the one to keep of each group to the trash (journaled, undoable); `dryRun` only lists. */
+  'duplicates:clean': {
+    input: z
+      .object({
+        kind: z.enum(['exact', 'pixel', 'near', 'all']).default('exact'),
+        threshold: limited('nearThreshold').optional(),
+        hashDistance: limited('nearHashDistance').optional(),
+        keep: z
+          .object({ rule: z.enum(KEEPER_RULES), folder: absolutePath.optional() })
+          .strict()
+          .refine((keep) => keep.rule !== 'in-folder' || keep.folder !== undefined, { message: 'the in-folder rule needs a folder' })
+          .optional(),
+        dryRun: z.boolean().default(false),
+        protectedFolders: z.array(absolutePath).max(limits.indexRoots.max).optional(),
+      })
+      .strict(),
+    output: returns<CleanReport>(),
+  },
+  /** Files that must never share a duplicate group again (kept by content); answers the operation id. */
+  'duplicates:markNotDuplicates': {
+    input: z.object({ paths: z.array(absolutePath).min(2, 'name at least two files').max(limits.indexRoots.max) }).strict(),
+    output: returns<{ readonly operation: string }>(),
+  },
+  /** Reverses an operation (default: the last one not undone). */
+  'operations:undo': {
+    input: z
+      .object({ operation: z.string().min(1).max(64).optional() })
+      .strict()
+      .optional(),
+    output: returns<UndoReport>(),
+  },
+  /** Past operations, newest first. */
+  'operations:history': { input: noInput, output: returns<readonly OperationSummary[]>() },
 } as const satisfies Record<Channel, ChannelSpec>;
 
 export type Contract = typeof contract;

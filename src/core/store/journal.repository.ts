@@ -87,8 +87,13 @@ export class JournalRepository {
         'UPDATE operation_files SET state = ?, reason = ? WHERE operation_id = ? AND seq = ?',
       ),
       operation: db.prepare<[string], OperationDbRow>('SELECT * FROM operations WHERE id = ?'),
+      // Only an operation with something to reverse: a clean-up that moved nothing (a crash before
+      // the move, a failed move) must not hide the real one before it.
       lastUndoable: db.prepare<[], OperationDbRow>(
-        "SELECT * FROM operations WHERE state = 'done' ORDER BY created_at DESC, rowid DESC LIMIT 1",
+        `SELECT * FROM operations o WHERE state = 'done'
+           AND (kind = 'not-duplicates' OR EXISTS (SELECT 1 FROM operation_files f
+                WHERE f.operation_id = o.id AND f.state IN ('trashed', 'restore-failed')))
+         ORDER BY created_at DESC, rowid DESC LIMIT 1`,
       ),
       history: db.prepare<[number], OperationDbRow>('SELECT * FROM operations ORDER BY created_at DESC, rowid DESC LIMIT ?'),
       files: db.prepare<[string], EntryRow>('SELECT * FROM operation_files WHERE operation_id = ? ORDER BY seq'),
