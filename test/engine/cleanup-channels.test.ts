@@ -67,7 +67,7 @@ describe('clean-up channels', () => {
   });
 
   it('should say there is nothing to undo once everything is undone', async () => {
-    expect(await engine.dispatch('operations:undo')).toMatchObject({
+    expect(await engine.dispatch('operations:undo', undefined)).toMatchObject({
       ok: false,
       error: { code: 'invalid_input', message: 'Nothing to undo' },
     });

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { CleanReport, DuplicateGroup, SkippedCopy, TrashedCopy } from '../../shared/types';
 import { errorMessage } from '../errors';
-import type { CleanupRepository, IndexedCopy } from '../store/cleanup.repository';
+import type { IndexedCopy } from '../store/cleanup.repository';
 import type { JournalRepository } from '../store/journal.repository';
+import type { CleanupDeps } from './cleanup-deps';
 import { changedSinceIndexed, hashFile, isInsideRoot, keeperProblem } from './file-checks';
 import { isInside, orderByKeeperRule, type KeeperChoice } from './keeper-rules';
-import type { TrashBin } from './trash-bin';
 
 export interface CleanOptions {
   readonly keep?: KeeperChoice;
@@ -26,24 +26,18 @@ const FAULT = process.env.DOPPEL_FAULT;
  * just before it moves. A copy that fails a check is skipped with its reason; the batch goes on.
  */
 export class CleanService {
-  readonly #copies: CleanupRepository;
-  readonly #journal: JournalRepository;
-  readonly #bin: TrashBin;
-  readonly #log: (line: string) => void;
+  readonly #deps: CleanupDeps;
 
-  constructor(deps: { copies: CleanupRepository; journal: JournalRepository; bin: TrashBin; log: (line: string) => void }) {
-    this.#copies = deps.copies;
-    this.#journal = deps.journal;
-    this.#bin = deps.bin;
-    this.#log = deps.log;
+  constructor(deps: CleanupDeps) {
+    this.#deps = deps;
   }
 
   async clean(groups: readonly DuplicateGroup[], options: CleanOptions = {}): Promise<CleanReport> {
-    const run = new CleanRun(this.#journal, options.dryRun === true);
+    const run = new CleanRun(this.#deps.journal, options.dryRun === true);
     const protectedFolders = options.protectedFolders ?? [];
     const seen = new Set<string>(); // a file in two groups (all kinds) is handled once
     for (const group of groups) {
-      const copies = group.files.filter((file) => !seen.has(file)).flatMap((file) => this.#copies.copy(file) ?? []);
+      const copies = group.files.filter((file) => !seen.has(file)).flatMap((file) => this.#deps.copies.copy(file) ?? []);
       copies.forEach((copy) => seen.add(copy.path));
       if (copies.length < 2) continue;
       const [keeper, ...others] = orderByKeeperRule(copies, options.keep);
@@ -91,7 +85,7 @@ export class CleanService {
     }
     let slot;
     try {
-      slot = await this.#bin.reserve(copy.path);
+      slot = await this.#deps.bin.reserve(copy.path);
     } catch (error) {
       run.skip(copy, `it could not be moved to the trash: ${errorMessage(error)}`);
       return;
@@ -99,17 +93,17 @@ export class CleanService {
     const seq = run.journal(copy, keeper, slot);
     if (FAULT === 'clean:after-journal') process.kill(process.pid, 'SIGKILL');
     try {
-      await this.#bin.move(slot);
+      await this.#deps.bin.move(slot);
     } catch (error) {
-      await this.#bin
+      await this.#deps.bin
         .release(slot)
-        .catch((releaseError: unknown) => this.#log(`trash slot ${slot.infoPath} left behind: ${errorMessage(releaseError)}`));
+        .catch((releaseError: unknown) => this.#deps.log(`trash slot ${slot.infoPath} left behind: ${errorMessage(releaseError)}`));
       run.settle(seq, copy, `it could not be moved to the trash: ${errorMessage(error)}`);
       return;
     }
-    this.#journal.transaction(() => {
-      this.#journal.setFileState(run.operationId, seq, 'trashed');
-      this.#copies.removeFile(copy.path);
+    this.#deps.journal.transaction(() => {
+      this.#deps.journal.setFileState(run.operationId, seq, 'trashed');
+      this.#deps.copies.removeFile(copy.path);
     });
     run.trashed(copy, keeper);
   }

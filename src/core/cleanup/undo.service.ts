@@ -1,24 +1,17 @@
 import fs from 'node:fs/promises';
 import type { OperationSummary, SkippedCopy, UndoReport } from '../../shared/types';
 import { InvalidArgumentError, errorMessage } from '../errors';
-import type { CleanupRepository } from '../store/cleanup.repository';
-import type { JournalEntry, JournalRepository, OperationRow } from '../store/journal.repository';
-import type { TrashBin } from './trash-bin';
+import type { JournalEntry, OperationRow } from '../store/journal.repository';
+import type { CleanupDeps } from './cleanup-deps';
 
 /**
  * Undo, history and crash recovery, all read from the journal, so each works after a restart.
  */
 export class UndoService {
-  readonly #copies: CleanupRepository;
-  readonly #journal: JournalRepository;
-  readonly #bin: TrashBin;
-  readonly #log: (line: string) => void;
+  readonly #deps: CleanupDeps;
 
-  constructor(deps: { copies: CleanupRepository; journal: JournalRepository; bin: TrashBin; log: (line: string) => void }) {
-    this.#copies = deps.copies;
-    this.#journal = deps.journal;
-    this.#bin = deps.bin;
-    this.#log = deps.log;
+  constructor(deps: CleanupDeps) {
+    this.#deps = deps;
   }
 
   /**
@@ -29,27 +22,27 @@ export class UndoService {
    */
   async undo(operationId?: string): Promise<UndoReport> {
     await this.recover();
-    const operation = operationId ? this.#journal.operation(operationId) : this.#journal.lastUndoable();
+    const operation = operationId ? this.#deps.journal.operation(operationId) : this.#deps.journal.lastUndoable();
     if (!operation) {
       throw new InvalidArgumentError(operationId ? `Cannot undo ${operationId}: no such operation` : 'Nothing to undo');
     }
     if (operation.state === 'undone') throw new InvalidArgumentError(`Cannot undo ${operation.id}: it was undone already`);
     if (operation.kind === 'not-duplicates') {
-      this.#journal.transaction(() => {
-        this.#copies.removeNotDuplicatesOf(operation.id);
-        this.#journal.markUndone(operation.id);
+      this.#deps.journal.transaction(() => {
+        this.#deps.copies.removeNotDuplicatesOf(operation.id);
+        this.#deps.journal.markUndone(operation.id);
       });
       return { operation: operation.id, restored: [], failed: [] };
     }
     const restored: { path: string }[] = [];
     const failed: SkippedCopy[] = [];
-    for (const entry of this.#journal.files(operation.id)) {
+    for (const entry of this.#deps.journal.files(operation.id)) {
       if (entry.state !== 'trashed' && entry.state !== 'restore-failed') continue;
       const reason = await this.#restore(entry);
       if (reason === null) restored.push({ path: entry.originalPath });
       else failed.push({ path: entry.originalPath, reason });
     }
-    if (failed.length === 0) this.#journal.markUndone(operation.id);
+    if (failed.length === 0) this.#deps.journal.markUndone(operation.id);
     return { operation: operation.id, restored, failed };
   }
 
@@ -57,16 +50,16 @@ export class UndoService {
     const slot = trashSlotOf(entry);
     if (!slot) return 'the journal does not say where it went';
     try {
-      await this.#bin.restore(slot);
+      await this.#deps.bin.restore(slot);
     } catch (error) {
       const reason = errorMessage(error);
-      this.#journal.setFileState(entry.operationId, entry.seq, 'restore-failed', reason);
+      this.#deps.journal.setFileState(entry.operationId, entry.seq, 'restore-failed', reason);
       return reason;
     }
-    this.#journal.transaction(() => {
-      this.#journal.setFileState(entry.operationId, entry.seq, 'restored');
+    this.#deps.journal.transaction(() => {
+      this.#deps.journal.setFileState(entry.operationId, entry.seq, 'restored');
       if (entry.rootId !== null && entry.contentHash !== null) {
-        this.#copies.restoreFile({
+        this.#deps.copies.restoreFile({
           ...entry,
           rootId: entry.rootId,
           contentHash: entry.contentHash,
@@ -84,29 +77,29 @@ export class UndoService {
    */
   async recover(): Promise<number> {
     let settled = 0;
-    for (const entry of this.#journal.unsettledFiles()) {
+    for (const entry of this.#deps.journal.unsettledFiles()) {
       const [original, trashed] = await Promise.all([exists(entry.originalPath), entry.trashedPath ? exists(entry.trashedPath) : false]);
       const slot = trashSlotOf(entry);
       if (trashed && !original) {
-        this.#journal.transaction(() => {
-          this.#journal.setFileState(entry.operationId, entry.seq, 'trashed');
-          this.#copies.removeFile(entry.originalPath);
+        this.#deps.journal.transaction(() => {
+          this.#deps.journal.setFileState(entry.operationId, entry.seq, 'trashed');
+          this.#deps.copies.removeFile(entry.originalPath);
         });
       } else {
-        if (slot && !trashed) await this.#bin.release(slot).catch(() => undefined);
-        this.#journal.setFileState(entry.operationId, entry.seq, 'skipped', 'Doppel stopped before it moved');
+        if (slot && !trashed) await this.#deps.bin.release(slot).catch(() => undefined);
+        this.#deps.journal.setFileState(entry.operationId, entry.seq, 'skipped', 'Doppel stopped before it moved');
       }
-      this.#log(
+      this.#deps.log(
         `recovered ${entry.originalPath} of operation ${entry.operationId}: ${trashed && !original ? 'in the trash' : 'not moved'}`,
       );
       settled += 1;
     }
-    for (const operation of this.#journal.runningOperations()) this.#journal.finish(operation.id);
+    for (const operation of this.#deps.journal.runningOperations()) this.#deps.journal.finish(operation.id);
     return settled;
   }
 
   history(limit = 50): OperationSummary[] {
-    return this.#journal.history(limit).map((operation) => this.#summary(operation));
+    return this.#deps.journal.history(limit).map((operation) => this.#summary(operation));
   }
 
   #summary(operation: OperationRow): OperationSummary {
@@ -118,9 +111,9 @@ export class UndoService {
       undoneAt: operation.undoneAt,
     };
     if (operation.kind === 'not-duplicates') {
-      return { ...base, files: this.#copies.countNotDuplicatesOf(operation.id), skipped: 0, freedBytes: 0 };
+      return { ...base, files: this.#deps.copies.countNotDuplicatesOf(operation.id), skipped: 0, freedBytes: 0 };
     }
-    const files = this.#journal.files(operation.id);
+    const files = this.#deps.journal.files(operation.id);
     const moved = files.filter((file) => file.state === 'trashed' || file.state === 'restored' || file.state === 'restore-failed');
     return {
       ...base,
