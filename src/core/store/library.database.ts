@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { LibraryUnavailableError, errorMessage } from '../errors';
+import { ErrorCodes, LibraryUnavailableError, errorMessage, hasErrorCode } from '../errors';
 import { MIGRATIONS, type Migration } from './migrations';
 
 export type SqliteDatabase = Database.Database;
@@ -33,7 +33,7 @@ export function openLibraryDatabase(libraryDir: string, migrations: readonly Mig
     migrate(db, migrations);
   } catch (error) {
     db.close();
-    if (error instanceof LibraryUnavailableError) throw error;
+    if (hasErrorCode(error, ErrorCodes.libraryUnavailable)) throw error;
     throw new LibraryUnavailableError(`Cannot upgrade library database ${file}: ${errorMessage(error)}`, { cause: error });
   }
   return db;

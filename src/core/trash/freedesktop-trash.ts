@@ -8,7 +8,8 @@ import type { Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DoppelError, InvalidArgumentError, errnoCode, errorMessage } from '../errors';
+import { InvalidArgumentError, errnoCode, errorMessage } from '../errors';
+import { errorCodeOf } from '../../shared/errors';
 import { TrashError, formatTrashInfo, readTrashInfo } from './trash-info';
 
 export { TrashError, readTrashInfo, type TrashInfo } from './trash-info';
@@ -146,7 +147,7 @@ export async function restoreFile(item: TrashedFile): Promise<void> {
     await putBack(trashedPath, originalPath);
     await fs.rm(item.infoPath, { force: true });
   } catch (error) {
-    throw error instanceof DoppelError ? error : fail(errorMessage(error), error);
+    throw errorCodeOf(error) ? error : fail(errorMessage(error), error); // ours already says what failed
   }
 }
 
