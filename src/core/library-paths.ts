@@ -17,3 +17,9 @@ export function defaultLibraryDir(env: NodeJS.ProcessEnv = process.env, platform
       return path.join(env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'doppel', 'library');
   }
 }
+
+/** True when `file` lies strictly inside `folder` (both absolute). */
+export function isInside(file: string, folder: string): boolean {
+  const relative = path.relative(path.resolve(folder), path.resolve(file));
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}

@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Doppel } from '../core/doppel.js';
+import { isInside } from '../core/library-paths.js';
 import { isChannel } from '../shared/channels.js';
 import { parseChannelInput, type AppEvent } from '../shared/ipc-contract.js';
 import { ErrorCodes, toAppError } from '../shared/errors.js';
@@ -71,8 +72,7 @@ export class EngineService {
     if (!thumbnail) return null;
     try {
       const [realThumbnail, realLibrary] = await Promise.all([fs.realpath(thumbnail), fs.realpath(this.libraryDir)]);
-      const relative = path.relative(realLibrary, realThumbnail);
-      const inside = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+      const inside = isInside(realThumbnail, realLibrary);
       if (!inside) this.#log(`refused thumbnail outside the library: ${thumbnail}`);
       return inside ? realThumbnail : null;
     } catch (thrown) {

@@ -4,8 +4,10 @@ import { errorMessage } from '../errors';
 import type { IndexedCopy } from '../store/cleanup.repository';
 import type { JournalRepository } from '../store/journal.repository';
 import type { CleanupDeps } from './cleanup-deps';
-import { changedSinceIndexed, hashFile, isInsideRoot, keeperProblem } from './file-checks';
-import { isInside, orderByKeeperRule, type KeeperChoice } from './keeper-rules';
+import { hashFile } from '../media/content-hash';
+import { changedSinceIndexed, isInsideRoot, keeperProblem } from './file-checks';
+import { isInside } from '../library-paths';
+import { orderByKeeperRule, type KeeperChoice } from './keeper-rules';
 
 export interface CleanOptions {
   readonly keep?: KeeperChoice;

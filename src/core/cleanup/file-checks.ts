@@ -1,17 +1,9 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, constants } from 'node:fs';
+import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage } from '../errors';
 import type { IndexedCopy } from '../store/cleanup.repository';
-import { isInside } from './keeper-rules';
-
-/** SHA-256 of a file's bytes, streamed (a 200 MB RAW never sits in memory whole). */
-export async function hashFile(filePath: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(filePath)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
+import { isInside } from '../library-paths';
 
 /**
  * Why `copy` no longer is the file that was indexed, or null when it still is: a regular file with

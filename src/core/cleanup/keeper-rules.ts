@@ -1,6 +1,6 @@
-import path from 'node:path';
 import { KEEPER_RULES, type KeeperRule } from '../../shared/types';
 import { InvalidArgumentError } from '../errors';
+import { isInside } from '../library-paths';
 
 export { KEEPER_RULES, type KeeperRule } from '../../shared/types';
 
@@ -84,12 +84,6 @@ export function orderByKeeperRule<T extends KeeperCandidate>(
 
 export function isKeeperRule(value: string): value is KeeperRule {
   return (KEEPER_RULES as readonly string[]).includes(value);
-}
-
-/** True when `file` lies strictly inside `folder` (both absolute). */
-export function isInside(file: string, folder: string): boolean {
-  const relative = path.relative(path.resolve(folder), path.resolve(file));
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
 function compareText(a: string, b: string): number {
