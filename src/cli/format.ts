@@ -3,7 +3,9 @@ import type {
   DuplicatesReport,
   FindReport,
   IndexProgress,
+  DuplicateCopy,
   IndexReport,
+  NotDuplicatePair,
   OperationSummary,
   SimilarReport,
   UndoReport,
@@ -64,16 +66,25 @@ export function formatIndexReport(report: IndexReport): string {
 
 export function formatDuplicates(report: DuplicatesReport): string {
   if (report.groups.length === 0) return 'No duplicates found.';
-  const wasted = report.groups.reduce((sum, group) => sum + group.wasted_bytes, 0);
-  const lines = [`${report.groups.length} duplicate group${report.groups.length === 1 ? '' : 's'}, ${formatBytes(wasted)} could be freed:`];
+  const lines = [
+    `${report.groups.length} duplicate group${report.groups.length === 1 ? '' : 's'}, ${formatBytes(report.wastedBytes)} could be freed:`,
+  ];
   for (const group of report.groups) {
     lines.push('', `${group.kind} · ${group.files.length} files · ${formatBytes(group.wasted_bytes)} wasted`);
-    group.files.forEach((file, i) => {
-      const score = group.scores ? ` (${(group.scores[i] ?? 0).toFixed(3)})` : '';
-      lines.push(`  ${i === 0 ? 'keep' : '    '} ${file}${score}`);
-    });
+    for (const copy of group.copies) lines.push(`  ${copy.match === 'keeper' ? 'keep' : '    '} ${copy.path}  ${describeCopy(copy)}`);
   }
   return lines.join('\n');
+}
+
+/** `(same bytes)`, `(0.934 similar)`, `(similar, no score)`, and `protected` where it applies. */
+function describeCopy(copy: DuplicateCopy): string {
+  const notes: string[] = [];
+  if (copy.match === 'exact') notes.push('same bytes');
+  else if (copy.match === 'pixel') notes.push('same pixels');
+  else if (copy.match === 'near') notes.push(copy.score === null ? 'similar, no score' : `${copy.score.toFixed(3)} similar`);
+  if (copy.copyOf) notes.push(`${copy.copyOf.match === 'exact' ? 'byte' : 'pixel'} copy of ${copy.copyOf.path}`);
+  if (copy.protected) notes.push('protected');
+  return notes.length > 0 ? `(${notes.join(', ')})` : '';
 }
 
 export function formatFind(query: string, report: FindReport): string {
@@ -127,4 +138,15 @@ export function formatHistory(history: readonly OperationSummary[]): string {
       return `${entry.operation}  ${when}  ${what}${entry.state === 'undone' ? '  [undone]' : ''}`;
     })
     .join('\n');
+}
+
+export function formatNotDuplicates(pairs: readonly NotDuplicatePair[]): string {
+  if (pairs.length === 0) return 'No "not duplicates" decisions.';
+  const name = (file: string | null): string => file ?? '(no longer in the library)';
+  return pairs.map((pair) => `${new Date(pair.decidedAt).toLocaleString()}  ${name(pair.a)}  ≠  ${name(pair.b)}`).join('\n');
+}
+
+export function formatProtected(folders: readonly string[]): string {
+  if (folders.length === 0) return 'No protected folders.';
+  return ['Protected folders (never cleaned):', ...folders.map((folder) => `  ${folder}`)].join('\n');
 }

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KEEPER_RULES, type DuplicateKindFilter, type KeeperRule } from '../shared/types';
+import type { KeeperChoice } from '../core/cleanup/keeper-rules';
 import { Doppel } from '../core/doppel';
 import { ErrorCodes, errorMessage, hasErrorCode } from '../core/errors';
 import { limitViolation, limits, type LimitName } from '../shared/limits';
@@ -10,7 +11,9 @@ import {
   formatFind,
   formatHistory,
   formatIndexReport,
+  formatNotDuplicates,
   formatProgressLine,
+  formatProtected,
   formatSimilar,
   formatUndo,
 } from './format';
@@ -31,6 +34,9 @@ Commands:
   clean                  Move every copy but the one to keep of each group to the trash (undoable)
   undo [OPERATION]       Put back what an operation moved to the trash (default: the last one)
   ignore <file> <file>...  Mark files as not duplicates of each other (by content; undoable)
+  ignore --list | --clear  Show, or forget, every "not duplicates" decision
+  protect [DIR...]       Save reference folders whose files are never trashed (no DIR: list them)
+  unprotect DIR...       Stop protecting these folders
   history                Past clean-ups and decisions, with the space they freed
   serve                  Open the app in a browser (local bridge)
 
@@ -39,9 +45,9 @@ Options:
   --model ID             Embedding model (resources/models/manifest.json); switching re-embeds on the next index
   --json                 Machine-readable output
   --kind K               duplicates: exact | pixel | near | all (default all); clean: the same (default exact)
-  --keep RULE            clean: which copy to keep: ${KEEPER_RULES.join(' | ')} (default highest-resolution)
-  --keep-folder DIR      clean: keep the copy under DIR (implies --keep in-folder)
-  --protect DIR          clean: never touch files under DIR (repeatable)
+  --keep RULE            clean, duplicates: which copy to keep: ${KEEPER_RULES.join(' | ')} (default highest-resolution)
+  --keep-folder DIR      clean, duplicates: keep the copy under DIR (implies --keep in-folder)
+  --protect DIR          clean, duplicates: never touch files under DIR, on top of the saved ones (repeatable)
   --dry-run              clean: list what would move; change nothing
   --threshold T          duplicates: minimum similarity for near duplicates (${range('nearThreshold')})
   --hash-distance N      duplicates: maximum perceptual-hash distance in bits (${range('nearHashDistance')})
@@ -64,6 +70,8 @@ const OPTIONS = {
   'keep-folder': { type: 'string' },
   protect: { type: 'string', multiple: true },
   'dry-run': { type: 'boolean', default: false },
+  list: { type: 'boolean', default: false },
+  clear: { type: 'boolean', default: false },
   port: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', default: false },
@@ -135,8 +143,9 @@ async function run(command: string, args: string[], values: Values): Promise<num
       const kind = parseKind(values.kind);
       const threshold = parseLimited(values.threshold, 'threshold', 'nearThreshold');
       const hashDistance = parseLimited(values['hash-distance'], 'hash-distance', 'nearHashDistance');
+      const review = parseReview(values);
       return withLibrary(values, async (doppel) => {
-        const report = await doppel.duplicates({ kind, threshold, hashDistance });
+        const report = await doppel.duplicates({ kind, threshold, hashDistance, ...review });
         print(json ? JSON.stringify(report) : formatDuplicates(report));
         return 0;
       });
@@ -165,17 +174,9 @@ async function run(command: string, args: string[], values: Values): Promise<num
       const kind = parseKind(values.kind, 'exact');
       const threshold = parseLimited(values.threshold, 'threshold', 'nearThreshold');
       const hashDistance = parseLimited(values['hash-distance'], 'hash-distance', 'nearHashDistance');
-      const keepFolder = values['keep-folder'] === undefined ? undefined : path.resolve(values['keep-folder']);
-      const rule = parseKeeperRule(values.keep, keepFolder);
+      const review = parseReview(values);
       return withLibrary(values, async (doppel) => {
-        const report = await doppel.clean({
-          kind,
-          threshold,
-          hashDistance,
-          keep: { rule, ...(keepFolder ? { folder: keepFolder } : {}) },
-          dryRun: values['dry-run'],
-          protectedFolders: (values.protect ?? []).map((folder) => path.resolve(folder)),
-        });
+        const report = await doppel.clean({ kind, threshold, hashDistance, ...review, dryRun: values['dry-run'] });
         print(json ? JSON.stringify(report) : formatClean(report));
         return 0;
       });
@@ -189,12 +190,39 @@ async function run(command: string, args: string[], values: Values): Promise<num
       });
     }
     case 'ignore': {
+      if (values.list || values.clear) {
+        if (args.length > 0) throw new UsageError('ignore --list and --clear take no files');
+        return withLibrary(values, (doppel) => {
+          if (values.clear) {
+            const cleared = doppel.clearNotDuplicates();
+            print(json ? JSON.stringify({ cleared }) : `Forgot ${cleared} "not duplicates" decision${cleared === 1 ? '' : 's'}.`);
+          } else {
+            const pairs = doppel.notDuplicates();
+            print(json ? JSON.stringify(pairs) : formatNotDuplicates(pairs));
+          }
+          return Promise.resolve(0);
+        });
+      }
       if (args.length < 2) throw new UsageError('ignore needs at least two files');
       return withLibrary(values, (doppel) => {
         const operation = doppel.markNotDuplicates(args);
         print(
           json ? JSON.stringify({ operation }) : `Marked ${args.length} files as not duplicates (undo with: doppel undo ${operation}).`,
         );
+        return Promise.resolve(0);
+      });
+    }
+    case 'protect':
+    case 'unprotect': {
+      if (command === 'unprotect' && args.length === 0) throw new UsageError('unprotect needs at least one folder');
+      return withLibrary(values, (doppel) => {
+        const saved = doppel.protectedFolders();
+        const named = args.map((folder) => path.resolve(folder));
+        const folders =
+          args.length === 0
+            ? saved
+            : doppel.setProtectedFolders(command === 'protect' ? [...saved, ...named] : saved.filter((folder) => !named.includes(folder)));
+        print(json ? JSON.stringify({ protectedFolders: folders }) : formatProtected(folders));
         return Promise.resolve(0);
       });
     }
@@ -226,6 +254,19 @@ async function withLibrary(values: Values, body: (doppel: Doppel) => Promise<num
   } finally {
     await doppel.close();
   }
+}
+
+/** The keeper rule and reference folders shared by `duplicates` and `clean`. */
+function parseReview(values: { keep?: string; 'keep-folder'?: string; protect?: string[] }): {
+  keep: KeeperChoice;
+  protectedFolders: string[];
+} {
+  const keepFolder = values['keep-folder'] === undefined ? undefined : path.resolve(values['keep-folder']);
+  const rule = parseKeeperRule(values.keep, keepFolder);
+  return {
+    keep: { rule, ...(keepFolder ? { folder: keepFolder } : {}) },
+    protectedFolders: (values.protect ?? []).map((folder) => path.resolve(folder)),
+  };
 }
 
 function parseKeeperRule(value: string | undefined, keepFolder: string | undefined): KeeperRule {

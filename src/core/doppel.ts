@@ -7,6 +7,7 @@ import type {
   FindReport,
   IndexReport,
   LibraryStats,
+  NotDuplicatePair,
   OperationSummary,
   PhotoPage,
   SimilarReport,
@@ -39,10 +40,15 @@ import { FindService } from './similar/find.service';
 import { openLibraryDatabase, type SqliteDatabase } from './store/library.database';
 import { PhotoRepository } from './store/photo.repository';
 import { ThumbnailStore } from './store/thumbnail.store';
+import { PreviewService } from './media/preview.service';
+import { PreviewStore } from './store/preview.store';
 import { Cleanup } from './cleanup/cleanup';
 import type { CleanOptions } from './cleanup/clean.service';
 import { systemTrashBin, type TrashBin } from './cleanup/trash-bin';
-import { byWastedBytes } from './duplicates/file-groups';
+import { GroupReview } from './duplicates/group-review';
+import type { KeeperChoice } from './cleanup/keeper-rules';
+import { DEFAULT_NEAR_COSINE } from './duplicates/thresholds';
+import { dot } from './vectors/vector-search.service';
 
 export interface OpenOptions {
   /** Library folder (database, thumbnails, vector index); default: the per-user data folder. */
@@ -61,8 +67,16 @@ export interface OpenOptions {
   readonly trashBin?: TrashBin;
 }
 
+/** Which groups `duplicates` lists, and how it orders them for review. */
+export interface ReviewedDuplicatesOptions extends DuplicatesOptions {
+  /** Keeper rule that orders each group (default: highest resolution). */
+  readonly keep?: KeeperChoice;
+  /** Reference folders on top of the library's saved ones: their copies are kept first. */
+  readonly protectedFolders?: readonly string[];
+}
+
 /** What `clean` acts on (the groups `duplicates` lists with the same options) and how. */
-export interface DoppelCleanOptions extends DuplicatesOptions, CleanOptions {}
+export interface DoppelCleanOptions extends ReviewedDuplicatesOptions, CleanOptions {}
 
 class ModelUnavailableError extends DoppelError {
   override readonly name = 'ModelUnavailableError' as const;
@@ -104,6 +118,8 @@ export class Doppel {
   readonly #similarity: Similarity | null;
   readonly #similarityError: string | null;
   readonly #cleanup: Cleanup;
+  readonly #review: GroupReview;
+  readonly #settings: SettingsRepository;
   #closed = false;
 
   private constructor(
@@ -121,6 +137,7 @@ export class Doppel {
     this.#embeddings = new EmbeddingRepository(db);
     this.#thumbnails = new ThumbnailStore(libraryDir);
     const settings = new SettingsRepository(db);
+    this.#settings = settings;
     this.#similarityError = similarityError;
     this.#similarity = null;
     if (embedder) {
@@ -156,6 +173,16 @@ export class Doppel {
       log,
     });
     this.#duplicates = new DuplicatesService(groups, this.#near);
+    const modelId = similarity?.embedder.modelId ?? null;
+    this.#review = new GroupReview({
+      copyDetails: (filePath) => groups.copyDetails(filePath),
+      notDuplicatePairs: () => this.#cleanup.notDuplicatePairs(),
+      similarity: (a, b) => {
+        const first = modelId ? this.#embeddings.embedding(a, modelId) : null;
+        const second = modelId ? this.#embeddings.embedding(b, modelId) : null;
+        return first && second ? Math.max(0, dot(first, second)) : null;
+      },
+    });
     this.#finder = new FindService(this.#photos, new PixelIdentityService(this.#photos, log), similarity?.similar ?? null);
   }
 
@@ -209,12 +236,21 @@ export class Doppel {
     }
   }
 
-  async duplicates(options: DuplicatesOptions = {}): Promise<DuplicatesReport> {
+  /**
+   * Duplicate groups as the user reviews them (see `GroupReview`): each file in one group, keeper
+   * first by the keeper rule, every score a similarity to the keeper, biggest savings first.
+   */
+  async duplicates(options: ReviewedDuplicatesOptions = {}): Promise<DuplicatesReport> {
     this.#assertOpen();
     assertWithinLimit('nearThreshold', options.threshold);
     assertWithinLimit('nearHashDistance', options.hashDistance);
-    const { groups } = await this.#duplicates.list(options);
-    return { groups: this.#cleanup.applyDecisions(groups).sort(byWastedBytes) };
+    const candidates = await this.#duplicates.list(options);
+    return this.#review.review(candidates, {
+      kind: options.kind ?? 'all',
+      threshold: options.threshold ?? DEFAULT_NEAR_COSINE,
+      ...(options.keep ? { keep: options.keep } : {}),
+      protectedFolders: this.#protectedFolders(options.protectedFolders),
+    });
   }
 
   /**
@@ -222,14 +258,30 @@ export class Doppel {
    * file by file; `dryRun` changes nothing. The library forgets the moved files at once.
    */
   async clean(options: DoppelCleanOptions = {}): Promise<CleanReport> {
-    const { groups } = await this.duplicates({
-      kind: options.kind ?? 'exact',
-      threshold: options.threshold,
-      hashDistance: options.hashDistance,
-    });
-    const report = await this.#cleanup.clean(groups, options);
+    const { groups } = await this.duplicates({ ...options, kind: options.kind ?? 'exact' });
+    const report = await this.#cleanup.clean(groups, { ...options, protectedFolders: this.#protectedFolders(options.protectedFolders) });
     if (report.trashed.length > 0 && !report.dryRun) this.#near.invalidate();
     return report;
+  }
+
+  /** Reference folders saved with the library: their files are never moved to the trash. */
+  protectedFolders(): string[] {
+    this.#assertOpen();
+    const saved = this.#settings.get('protected-folders');
+    return saved ? (JSON.parse(saved) as string[]) : [];
+  }
+
+  /** Replaces the saved reference folders (absolute paths; they need not be library roots). */
+  setProtectedFolders(folders: readonly string[]): string[] {
+    this.#assertOpen();
+    if (folders.length > limits.indexRoots.max) throw new InvalidArgumentError(`At most ${limits.indexRoots.max} protected folders`);
+    const resolved = [...new Set(folders.map((folder) => path.resolve(folder)))].sort();
+    this.#settings.set('protected-folders', JSON.stringify(resolved));
+    return resolved;
+  }
+
+  #protectedFolders(extra: readonly string[] = []): string[] {
+    return [...new Set([...this.protectedFolders(), ...extra.map((folder) => path.resolve(folder))])];
   }
 
   /** Puts back what an operation moved (default: the last one), or forgets its "not duplicates" marks. */
@@ -241,9 +293,21 @@ export class Doppel {
   }
 
   /** Marks library files as not duplicates of each other (by content); returns the operation id. */
-  markNotDuplicates(filePaths: readonly string[]): string {
+  markNotDuplicates(filePaths: readonly string[], options?: { readonly against?: readonly string[] }): string {
     this.#assertOpen();
-    return this.#cleanup.markNotDuplicates(filePaths);
+    return this.#cleanup.markNotDuplicates(filePaths, options);
+  }
+
+  /** Every "not duplicates" decision, newest first. */
+  notDuplicates(): NotDuplicatePair[] {
+    this.#assertOpen();
+    return this.#cleanup.listNotDuplicates();
+  }
+
+  /** Forgets every "not duplicates" decision; returns how many pairs were cleared. */
+  clearNotDuplicates(): number {
+    this.#assertOpen();
+    return this.#cleanup.clearNotDuplicates();
   }
 
   history(): OperationSummary[] {
@@ -301,6 +365,19 @@ export class Doppel {
     const content = this.#photos.contentOfPath(path.resolve(filePath));
     if (!content?.contentHash || content.status !== 'ok') return null;
     return this.#thumbnails.has(content.contentHash) ? this.#thumbnails.pathOf(content.contentHash) : null;
+  }
+
+  #previews: PreviewService | undefined;
+
+  /**
+   * Absolute path of a large JPEG preview of an indexed file for the compare view (upright, long
+   * side at most 2048 px), decoded once and cached in the library's `previews/` folder; null when
+   * the path is not an indexed photo or the file changed since it was indexed.
+   */
+  async previewPath(filePath: string): Promise<string | null> {
+    this.#assertOpen();
+    this.#previews ??= new PreviewService(this.#photos, new PreviewStore(this.libraryDir));
+    return this.#previews.previewPath(path.resolve(filePath));
   }
 
   async close(): Promise<void> {

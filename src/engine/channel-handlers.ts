@@ -25,8 +25,20 @@ export const channelHandlers: ChannelHandlers = {
   'duplicates:list': ({ doppel }, input) => doppel.duplicates(input ?? {}),
   'similar:query': ({ doppel }, { paths, limit }) => doppel.similar(paths, limit === undefined ? {} : { limit }),
   'find:query': ({ doppel }, { path }) => doppel.find(path),
-  'duplicates:clean': ({ doppel }, input) => doppel.clean(input),
-  'duplicates:markNotDuplicates': ({ doppel }, { paths }) => ({ operation: doppel.markNotDuplicates(paths) }),
-  'operations:undo': ({ doppel }, input) => doppel.undo(input?.operation),
+  'duplicates:clean': ({ doppel, jobs }, input) => {
+    if (!input.dryRun) jobs.assertIdle('move files to the trash');
+    return doppel.clean(input);
+  },
+  'duplicates:markNotDuplicates': ({ doppel }, { paths, against }) => ({
+    operation: doppel.markNotDuplicates(paths, against ? { against } : {}),
+  }),
+  'duplicates:notDuplicates': ({ doppel }) => doppel.notDuplicates(),
+  'duplicates:clearNotDuplicates': ({ doppel }) => ({ cleared: doppel.clearNotDuplicates() }),
+  'library:protectedFolders': ({ doppel }) => doppel.protectedFolders(),
+  'library:setProtectedFolders': ({ doppel }, { folders }) => doppel.setProtectedFolders(folders),
+  'operations:undo': ({ doppel, jobs }, input) => {
+    jobs.assertIdle('undo a clean-up');
+    return doppel.undo(input?.operation);
+  },
   'operations:history': ({ doppel }) => doppel.history(),
 };

@@ -68,6 +68,16 @@ export class IndexJobs {
     return snapshot.id;
   }
 
+  /**
+   * Refuses work that moves library files while an index job reads them (a file trashed mid-run
+   * could be written back as indexed); the message says what to do.
+   */
+  assertIdle(action: string): void {
+    if (this.#running) {
+      throw new JobAlreadyRunningError(`Cannot ${action} while indexing runs (job ${this.#running.snapshot.id}); wait for it or cancel it`);
+    }
+  }
+
   /** True when the job was running and has been asked to stop. */
   cancel(jobId: string): boolean {
     const job = this.#running;

@@ -14,6 +14,10 @@ export const CHANNELS = [
   'find:query',
   'duplicates:clean',
   'duplicates:markNotDuplicates',
+  'duplicates:notDuplicates',
+  'duplicates:clearNotDuplicates',
+  'library:protectedFolders',
+  'library:setProtectedFolders',
   'operations:undo',
   'operations:history',
 ] as const;

@@ -16,6 +16,7 @@ import {
   type IndexProgress,
   type IndexReport,
   type LibraryStats,
+  type NotDuplicatePair,
   type OperationSummary,
   type PhotoPage,
   type SimilarReport,
@@ -58,6 +59,12 @@ const absolutePath = z
 
 const noInput = z.undefined();
 
+/** Which copy of each group to keep; `in-folder` names its folder. */
+const keeperChoice = z
+  .object({ rule: z.enum(KEEPER_RULES), folder: absolutePath.optional() })
+  .strict()
+  .refine((keep) => keep.rule !== 'in-folder' || keep.folder !== undefined, { message: 'the in-folder rule needs a folder' });
+
 export const contract = {
   /** Counts and roots of the library. */
   'library:stats': { input: noInput, output: returns<LibraryStats>() },
@@ -93,6 +100,9 @@ export const contract = {
         threshold: limited('nearThreshold').optional(),
         /** Maximum perceptual-hash Hamming distance (bits of the 64-bit hash). */
         hashDistance: limited('nearHashDistance').optional(),
+        /** Keeper rule that orders each group: the first file is the one `clean` keeps. */
+        keep: keeperChoice.optional(),
+        protectedFolders: z.array(absolutePath).max(limits.indexRoots.max).optional(),
       })
       .strict()
       .optional(),
@@ -116,10 +126,25 @@ export const contract = {
         kind: z.enum(['exact', 'pixel', 'near', 'all']).default('exact'),
         threshold: limited('nearThreshold').optional(),
         hashDistance: limited('nearHashDistance').optional(),
-        keep: z
-          .object({ rule: z.enum(KEEPER_RULES), folder: absolutePath.optional() })
-          .strict()
-          .refine((keep) => keep.rule !== 'in-folder' || keep.folder !== undefined, { message: 'the in-folder rule needs a folder' })
+        keep: keeperChoice.optional(),
+        /**
+         * The review's own choices, group by group: copies to keep and copies to move. Each is
+         * checked against the groups of `kind` (a copy no longer in its keeper's group stays).
+         */
+        selection: z
+          .array(
+            z
+              .object({
+                keep: z.array(absolutePath).min(limits.groupCopies.min, 'keep at least one copy of each group').max(limits.groupCopies.max),
+                trash: z.array(absolutePath).max(limits.groupCopies.max),
+              })
+              .strict()
+              .refine((choice) => !choice.trash.some((file) => choice.keep.includes(file)), {
+                message: 'a copy cannot be both kept and trashed',
+              }),
+          )
+          .min(limits.cleanGroups.min)
+          .max(limits.cleanGroups.max)
           .optional(),
         dryRun: z.boolean().default(false),
         protectedFolders: z.array(absolutePath).max(limits.indexRoots.max).optional(),
@@ -127,10 +152,29 @@ export const contract = {
       .strict(),
     output: returns<CleanReport>(),
   },
-  /** Files that must never share a duplicate group again (kept by content); answers the operation id. */
+  /**
+   * Files that must never share a duplicate group again (kept by content); answers the operation id.
+   * With `against`, only each of `paths` against each of `against` (one copy taken out of a group).
+   */
   'duplicates:markNotDuplicates': {
-    input: z.object({ paths: z.array(absolutePath).min(2, 'name at least two files').max(limits.indexRoots.max) }).strict(),
+    input: z
+      .object({
+        paths: z.array(absolutePath).min(limits.groupCopies.min).max(limits.groupCopies.max),
+        against: z.array(absolutePath).min(limits.groupCopies.min).max(limits.groupCopies.max).optional(),
+      })
+      .strict()
+      .refine((input) => input.against !== undefined || input.paths.length >= 2, { message: 'name at least two files' }),
     output: returns<{ readonly operation: string }>(),
+  },
+  /** Every "not duplicates" decision, newest first. */
+  'duplicates:notDuplicates': { input: noInput, output: returns<readonly NotDuplicatePair[]>() },
+  /** Forgets every "not duplicates" decision. */
+  'duplicates:clearNotDuplicates': { input: noInput, output: returns<{ readonly cleared: number }>() },
+  /** Reference folders saved with the library: never cleaned, their copies kept first. */
+  'library:protectedFolders': { input: noInput, output: returns<readonly string[]>() },
+  'library:setProtectedFolders': {
+    input: z.object({ folders: z.array(absolutePath).max(limits.indexRoots.max) }).strict(),
+    output: returns<readonly string[]>(),
   },
   /** Reverses an operation (default: the last one not undone). */
   'operations:undo': {

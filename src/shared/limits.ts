@@ -41,6 +41,10 @@ export const limits = {
   photoPageSize: { min: 1, max: 500, step: 1, integer: true, default: 100, label: 'page size' },
   /** Folders in one index request. */
   indexRoots: { min: 1, max: 256, step: 1, integer: true, default: 1, label: 'number of folders' },
+  /** Copies named in one group of a clean-up or a "not duplicates" mark (a burst rarely has 100). */
+  groupCopies: { min: 1, max: 10_000, step: 1, integer: true, default: 1, label: 'number of copies in a group' },
+  /** Groups in one clean-up the review sends ("clean the selected groups"). */
+  cleanGroups: { min: 1, max: 100_000, step: 1, integer: true, default: 1, label: 'number of groups' },
   /** Characters in a path the UI sends (PATH_MAX on Linux). */
   pathLength: { min: 1, max: 4096, step: 1, integer: true, default: 1, label: 'path length' },
 } as const satisfies Record<string, Limit>;

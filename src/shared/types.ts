@@ -6,21 +6,54 @@
 export type DuplicateKind = 'exact' | 'pixel' | 'near';
 export type DuplicateKindFilter = DuplicateKind | 'all';
 
+/** How a copy in a duplicate group relates to the group's keeper. */
+export type CopyMatch = 'keeper' | 'exact' | 'pixel' | 'near';
+
+/** One file of a duplicate group, with what the review needs to compare it to the others. */
+export interface DuplicateCopy {
+  readonly path: string;
+  readonly size: number;
+  /** Upright dimensions (EXIF orientation applied). */
+  readonly width: number;
+  readonly height: number;
+  readonly format: string;
+  /** EXIF capture time in the camera's local time (`2024-07-14T10:11:12`), or null. */
+  readonly takenAt: string | null;
+  readonly camera: string | null;
+  /** File modification time, epoch milliseconds. */
+  readonly mtimeMs: number;
+  /** Same bytes as the keeper (`exact`), same pixels (`pixel`), or a similar picture (`near`). */
+  readonly match: CopyMatch;
+  /**
+   * Similarity to the keeper in [0, 1]: 1 for the keeper and its byte or pixel copies; for `near`,
+   * the embedding similarity, never below the threshold in force. Null when the copy is in the group
+   * through its perceptual hash (same layout, e.g. rotated) or through another copy, not a score.
+   */
+  readonly score: number | null;
+  /** For a copy that is not the keeper's: an earlier copy of this group with the same bytes, or pixels. */
+  readonly copyOf?: { readonly match: 'exact' | 'pixel'; readonly path: string };
+  /** Under one of the protected (reference) folders: never moved to the trash. */
+  readonly protected: boolean;
+}
+
 /** One set of files that show the same (or, for `near`, nearly the same) picture. */
 export interface DuplicateGroup {
+  /** The loosest match in the group: `near` if any copy is only similar, else `pixel`, else `exact`. */
   readonly kind: DuplicateKind;
-  /** Absolute paths; the first one is the suggested file to keep. */
+  /** Absolute paths, the suggested keeper first (by the keeper rule asked for). */
   readonly files: readonly string[];
-  /** Total bytes of all files in the group. */
+  /** The same files, in the same order, with their details. */
+  readonly copies: readonly DuplicateCopy[];
+  /** Total bytes of all files in the group (hard links to one inode count once). */
   readonly bytes: number;
-  /** Bytes freed by keeping only one file (hard links to one inode count once). */
+  /** Bytes freed by keeping only the keeper (hard links to one inode count once). */
   readonly wasted_bytes: number;
-  /** `near` groups: similarity in [0, 1] of each file to the group's representative (files[0] → 1). */
-  readonly scores?: readonly number[];
 }
 
 export interface DuplicatesReport {
   readonly groups: readonly DuplicateGroup[];
+  /** Bytes freed by cleaning every group: each file counted once (a file is in one group only). */
+  readonly wastedBytes: number;
 }
 
 export interface ScoredPath {
@@ -165,4 +198,15 @@ export interface OperationSummary {
   readonly files: number;
   readonly skipped: number;
   readonly freedBytes: number;
+}
+
+/** Two photos the user said are not duplicates (kept by content; each named by one of its files). */
+export interface NotDuplicatePair {
+  /** A library file with the first content, or null when none has it any more. */
+  readonly a: string | null;
+  readonly b: string | null;
+  /** Epoch milliseconds. */
+  readonly decidedAt: number;
+  /** The operation that made the decision (undo it to forget it). */
+  readonly operation: string | null;
 }

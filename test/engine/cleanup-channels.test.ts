@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Doppel } from '../../src/core/doppel.js';
 import { EngineService } from '../../src/engine/engine-service.js';
-import type { CleanReport, OperationSummary, UndoReport } from '../../src/shared/types.js';
+import type { CleanReport, DuplicatesReport, NotDuplicatePair, OperationSummary, UndoReport } from '../../src/shared/types.js';
 import { writePhotoFolder, type PhotoFolder } from '../e2e/support/photo-folder.js';
 
 let tempDir: string;
@@ -71,5 +71,79 @@ describe('clean-up channels', () => {
       ok: false,
       error: { code: 'invalid_input', message: 'Nothing to undo' },
     });
+  });
+});
+
+describe('the review: chosen copies, reference folders, "not duplicates" per copy', () => {
+  const groupOf = (report: DuplicatesReport, file: string) => report.groups.find((group) => group.files.includes(file));
+
+  it('should trash only the copies the review chose, keeping the copy it chose', async () => {
+    // The PNG export has the same pixels as the original: keep the export, trash the byte copy only.
+    const report = await call<CleanReport>('duplicates:clean', {
+      kind: 'pixel',
+      selection: [{ keep: [photos.pngExport], trash: [photos.byteCopy] }],
+    });
+    expect(report.trashed).toEqual([{ path: photos.byteCopy, keeper: photos.pngExport, bytes: fs.statSync(photos.original).size }]);
+    expect(fs.existsSync(photos.original)).toBe(true);
+    await call<UndoReport>('operations:undo');
+    expect(fs.existsSync(photos.byteCopy)).toBe(true);
+  });
+
+  it('should skip, with its reason, a chosen copy that is not in the group of the copy kept', async () => {
+    const report = await call<CleanReport>('duplicates:clean', {
+      kind: 'exact',
+      selection: [{ keep: [photos.original], trash: [photos.resized] }],
+    });
+    expect(report.trashed).toEqual([]);
+    expect(report.skipped).toEqual([{ path: photos.resized, reason: expect.stringMatching(/not a duplicate of the copy kept/) as string }]);
+    expect(fs.existsSync(photos.resized)).toBe(true);
+  });
+
+  it('should refuse a copy both kept and trashed', async () => {
+    const both = await engine.dispatch('duplicates:clean', { selection: [{ keep: [photos.original], trash: [photos.original] }] });
+    expect(both).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+  });
+
+  it('should keep the copy in a saved reference folder first, and leave a group whose copies are all protected', async () => {
+    const saved = await call<string[]>('library:setProtectedFolders', { folders: [photos.root] });
+    expect(saved).toEqual([photos.root]);
+    expect(await call<string[]>('library:protectedFolders')).toEqual([photos.root]);
+    const listed = await call<DuplicatesReport>('duplicates:list', { kind: 'exact' });
+    const group = groupOf(listed, photos.byteCopy);
+    expect(group?.copies.every((copy) => copy.protected)).toBe(true);
+    expect(group?.wasted_bytes).toBe(0);
+    const report = await call<CleanReport>('duplicates:clean', { kind: 'exact', dryRun: true });
+    expect(report.trashed).toEqual([]);
+    expect(report.skipped.map((skip) => skip.reason)).toContain('every copy of this picture is in a protected folder');
+    await call<string[]>('library:setProtectedFolders', { folders: [] });
+    expect(groupOf(await call<DuplicatesReport>('duplicates:list', { kind: 'exact' }), photos.byteCopy)?.wasted_bytes).toBeGreaterThan(0);
+  });
+
+  it('should order each group by the keeper rule asked for, the same for the list and the clean', async () => {
+    for (const rule of ['shortest-path', 'smallest', 'largest'] as const) {
+      const listed = await call<DuplicatesReport>('duplicates:list', { kind: 'pixel', keep: { rule } });
+      const keeper = groupOf(listed, photos.pngExport)?.files[0];
+      const plan = await call<CleanReport>('duplicates:clean', { kind: 'pixel', keep: { rule }, dryRun: true });
+      expect(plan.trashed.every((copy) => copy.keeper === keeper)).toBe(true);
+    }
+    const smallest = await call<DuplicatesReport>('duplicates:list', { kind: 'pixel', keep: { rule: 'smallest' } });
+    const largest = await call<DuplicatesReport>('duplicates:list', { kind: 'pixel', keep: { rule: 'largest' } });
+    expect(groupOf(smallest, photos.pngExport)?.files[0]).not.toBe(groupOf(largest, photos.pngExport)?.files[0]);
+  });
+
+  it('should take one copy out of its group, leave the others together, list the decision and clear it', async () => {
+    const { operation } = await call<{ operation: string }>('duplicates:markNotDuplicates', {
+      paths: [photos.pngExport],
+      against: [photos.original, photos.byteCopy],
+    });
+    const listed = await call<DuplicatesReport>('duplicates:list', { kind: 'all' });
+    expect(groupOf(listed, photos.pngExport)?.files ?? []).not.toEqual(expect.arrayContaining([photos.original]));
+    expect(groupOf(listed, photos.pngExport)?.files ?? []).not.toEqual(expect.arrayContaining([photos.byteCopy]));
+    expect(groupOf(listed, photos.original)?.files).toEqual(expect.arrayContaining([photos.original, photos.byteCopy]));
+    const pairs = await call<NotDuplicatePair[]>('duplicates:notDuplicates');
+    expect(pairs).toEqual([expect.objectContaining({ operation }) as unknown]);
+    expect(await call<{ cleared: number }>('duplicates:clearNotDuplicates')).toEqual({ cleared: 1 });
+    expect(await call<NotDuplicatePair[]>('duplicates:notDuplicates')).toEqual([]);
+    expect(groupOf(await call<DuplicatesReport>('duplicates:list', { kind: 'all' }), photos.pngExport)?.files).toContain(photos.original);
   });
 });

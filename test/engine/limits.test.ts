@@ -28,6 +28,16 @@ const CONTRACT_FIELDS: readonly { limit: LimitName; channel: Channel; input: (va
     input: (count) => ({ paths: Array.from({ length: count }, (_, i) => `/p/${i}.jpg`) }),
   },
   { limit: 'indexRoots', channel: 'library:index', input: (count) => ({ roots: Array.from({ length: count }, (_, i) => `/p/${i}`) }) },
+  {
+    limit: 'groupCopies',
+    channel: 'duplicates:markNotDuplicates',
+    input: (count) => ({ paths: ['/p/a.jpg'], against: Array.from({ length: count }, (_, i) => `/p/${i}.jpg`) }),
+  },
+  {
+    limit: 'cleanGroups',
+    channel: 'duplicates:clean',
+    input: (count) => ({ selection: Array.from({ length: count }, (_, i) => ({ keep: [`/p/${i}.jpg`], trash: [`/p/${i}-copy.jpg`] })) }),
+  },
   { limit: 'pathLength', channel: 'find:query', input: (length) => ({ path: `/${'a'.repeat(Math.max(0, length - 1))}` }) },
 ];
 
@@ -88,7 +98,7 @@ describe('the hash-distance boundary through every door', () => {
   });
 
   it('core: takes the maximum and refuses one past it with invalid_input', async () => {
-    await expect(doppel.duplicates({ kind: 'near', hashDistance: max })).resolves.toEqual({ groups: [] });
+    await expect(doppel.duplicates({ kind: 'near', hashDistance: max })).resolves.toEqual({ groups: [], wastedBytes: 0 });
     await expect(doppel.duplicates({ kind: 'near', hashDistance: max + 1 })).rejects.toMatchObject({ code: 'invalid_input' });
   });
 

@@ -29,8 +29,14 @@ const byPath = <T extends { readonly path: string }>(items: readonly T[]): T[] =
 const grouped = (groups: readonly DuplicateGroup[], files: readonly string[]): boolean =>
   groups.some((group) => files.every((file) => group.files.includes(file)));
 /** The kinds of the groups that list every one of `files` (the painted test pictures may also form near groups). */
-const kindsHolding = (groups: readonly DuplicateGroup[], files: readonly string[]): string[] =>
-  groups.filter((group) => grouped([group], files)).map((group) => group.kind);
+/** How the second of two grouped files is marked against the first: 'exact' for byte copies, 'pixel' for pixel copies. */
+const relationOf = (groups: readonly DuplicateGroup[], [a, b]: readonly string[]): string | null => {
+  const group = groups.find((candidate) => grouped([candidate], [a ?? '', b ?? '']));
+  if (!group) return null;
+  const later = group.copies.find((copy) => copy.path === a || copy.path === b) === group.copies.find((copy) => copy.path === a) ? b : a;
+  const copy = group.copies.find((candidate) => candidate.path === later);
+  return copy ? (copy.copyOf?.match ?? copy.match) : null;
+};
 const reasonFor = (report: CleanReport, file: string): string =>
   defined(
     report.skipped.find((skip) => skip.path === file),
@@ -213,7 +219,7 @@ describe('doppel clean safety checks', () => {
     const groups = [
       { name: 'mill', seed: 4, copies: ['copies/mill-touched.jpg', 'copies/mill-rewritten.jpg', 'copies/mill-untouched.jpg'] },
       { name: 'kite', seed: 5, copies: ['copies/kite-1.jpg', 'copies/kite-2.jpg'] },
-      { name: 'pier', seed: 6, copies: ['reference/pier.jpg'] },
+      { name: 'pier', seed: 6, copies: ['reference/pier.jpg', 'reference/pier-2.jpg'] },
     ];
     for (const { name, seed, copies } of groups) {
       const keeper = file(`originals/${name}.jpg`);
@@ -253,9 +259,11 @@ describe('doppel clean safety checks', () => {
   });
 
   it('should still move the unchanged copy of a group where another copy was skipped', () => {
-    expect(report.trashed).toEqual([
-      { path: file('copies/mill-untouched.jpg'), keeper: file('originals/mill.jpg'), bytes: fs.statSync(file('originals/mill.jpg')).size },
-    ]);
+    expect(report.trashed).toContainEqual({
+      path: file('copies/mill-untouched.jpg'),
+      keeper: file('originals/mill.jpg'),
+      bytes: fs.statSync(file('originals/mill.jpg')).size,
+    });
   });
 
   it('should skip every other copy of a group whose keeper was deleted, naming the copy to keep', () => {
@@ -265,9 +273,14 @@ describe('doppel clean safety checks', () => {
     }
   });
 
-  it('should skip a copy under a --protect folder', () => {
-    expect(reasonFor(report, file('reference/pier.jpg'))).toMatch(/protected folder/);
-    expect(sha256(file('reference/pier.jpg'))).toBe(before.get('reference/pier.jpg'));
+  it('should keep the copy under a --protect folder (a reference copy is kept first) and never move another protected copy', () => {
+    expect(report.trashed).toContainEqual({
+      path: file('originals/pier.jpg'),
+      keeper: file('reference/pier.jpg'),
+      bytes: fs.statSync(file('reference/pier.jpg')).size,
+    });
+    expect(reasonFor(report, file('reference/pier-2.jpg'))).toMatch(/protected folder/);
+    for (const copy of ['reference/pier.jpg', 'reference/pier-2.jpg']) expect(sha256(file(copy))).toBe(before.get(copy));
   });
 
   it('should skip a hard link to the keeper, which would free no space', () => {
@@ -275,10 +288,14 @@ describe('doppel clean safety checks', () => {
     expect(fs.statSync(file('originals/hill.jpg')).nlink).toBe(2);
   });
 
-  it('should move nothing but the copy that passed every check', () => {
+  it('should move nothing but the copies that passed every check', () => {
     expect(report.skipped).toHaveLength(6);
-    expect(trash.entries.map((entry) => entry.originalPath)).toEqual([file('copies/mill-untouched.jpg')]);
-    expect(report.freedBytes).toBe(elementAt(report.trashed, 0, 'trashed').bytes);
+    expect(trash.entries.map((entry) => entry.originalPath).sort()).toEqual([
+      file('copies/mill-untouched.jpg'),
+      file('originals/pier.jpg'),
+    ]);
+    expect(report.freedBytes).toBe(report.trashed.reduce((sum, copy) => sum + copy.bytes, 0));
+    expect(report.trashed).toHaveLength(2);
   });
 });
 
@@ -377,6 +394,85 @@ describe('doppel clean keeper rules', () => {
       expect(result.code).toBe(2);
       expect(result.stderr).toContain('Nothing to undo');
     });
+  });
+});
+
+describe('doppel clean --kind all: one review of byte, pixel and resized copies', () => {
+  let sandbox: CleanupSandbox;
+  const file = (relative: string) => path.join(sandbox.photos, relative);
+  let listed: DuplicatesReport;
+  let listedSmallestFirst: DuplicatesReport;
+  let report: CleanReport;
+  let protectedList: { protectedFolders: string[] };
+  let protectedReport: CleanReport;
+  let afterUnprotect: { protectedFolders: string[] };
+  let pairsListed: unknown[];
+  let cleared: { cleared: number };
+
+  beforeAll(async () => {
+    sandbox = createCleanupSandbox('all-kinds');
+    await paintPhoto(file('camera/bay.jpg'), 21, 640, 480);
+    copyPhoto(file('camera/bay.jpg'), file('backup/bay.jpg'));
+    fs.mkdirSync(file('exports'));
+    await sharp(file('camera/bay.jpg')).png().toFile(file('exports/bay.png'));
+    await sharp(file('camera/bay.jpg')).resize(320).jpeg({ quality: 80 }).toFile(file('exports/bay-small.jpg'));
+    await sandbox.json(['index', sandbox.photos]);
+    listed = await sandbox.json<DuplicatesReport>(['duplicates', '--kind', 'all']);
+    listedSmallestFirst = await sandbox.json<DuplicatesReport>(['duplicates', '--kind', 'all', '--keep', 'smallest']);
+
+    protectedList = await sandbox.json(['protect', file('backup')]);
+    protectedReport = await sandbox.json<CleanReport>(['clean', '--kind', 'all', '--dry-run']);
+    afterUnprotect = await sandbox.json(['unprotect', file('backup')]);
+
+    await sandbox.json(['ignore', file('camera/bay.jpg'), file('exports/bay-small.jpg')]);
+    pairsListed = await sandbox.json<unknown[]>(['ignore', '--list']);
+    cleared = await sandbox.json(['ignore', '--clear']);
+
+    report = await sandbox.json<CleanReport>(['clean', '--kind', 'all']);
+  });
+
+  afterAll(() => sandbox.dispose());
+
+  it('should list the four files as one group, the PNG (largest at full resolution) kept, the others marked', () => {
+    expect(listed.groups).toHaveLength(1);
+    const copies = elementAt(listed.groups, 0, 'group').copies;
+    expect(copies[0]).toMatchObject({ path: file('exports/bay.png'), match: 'keeper', score: 1 });
+    expect(sorted(copies.slice(1, 3).map((copy) => copy.path))).toEqual([file('backup/bay.jpg'), file('camera/bay.jpg')]);
+    expect(copies.slice(1, 3).map((copy) => copy.match)).toEqual(['pixel', 'pixel']);
+    // The second JPEG is a byte copy of the first, said so.
+    expect(copies[2]?.copyOf).toEqual({ match: 'exact', path: copies[1]?.path });
+    expect(copies[3]).toMatchObject({ path: file('exports/bay-small.jpg'), match: 'near' });
+    expect(listed.wastedBytes).toBe(listed.groups[0]?.wasted_bytes);
+  });
+
+  it('should put the copy the --keep rule prefers first', () => {
+    expect(listedSmallestFirst.groups[0]?.files[0]).toBe(file('exports/bay-small.jpg'));
+  });
+
+  it('should keep the copy in a saved protected folder first and trash the others against it', () => {
+    expect(protectedList).toEqual({ protectedFolders: [file('backup')] });
+    expect(new Set(protectedReport.trashed.map((copy) => copy.keeper))).toEqual(new Set([file('backup/bay.jpg')]));
+    expect(afterUnprotect).toEqual({ protectedFolders: [] });
+  });
+
+  it('should list a "not duplicates" decision and clear it', () => {
+    expect(pairsListed).toEqual([
+      expect.objectContaining({
+        a: expect.any(String) as unknown,
+        b: expect.any(String) as unknown,
+        operation: expect.any(String) as unknown,
+      }),
+    ]);
+    expect(cleared).toEqual({ cleared: 1 });
+  });
+
+  it('should move the byte copy, the pixel copy and the resized copy, keeping the PNG', () => {
+    expect(report.skipped).toEqual([]);
+    expect(sorted(report.trashed.map((copy) => copy.path))).toEqual(
+      sorted([file('backup/bay.jpg'), file('camera/bay.jpg'), file('exports/bay-small.jpg')]),
+    );
+    expect(fs.existsSync(file('exports/bay.png'))).toBe(true);
+    expect(sorted(sandbox.trash().entries.map((entry) => entry.originalPath))).toEqual(sorted(report.trashed.map((copy) => copy.path)));
   });
 });
 
@@ -570,9 +666,9 @@ describe('doppel ignore', () => {
 
   afterAll(() => sandbox.dispose());
 
-  it('should start with an exact group of the byte copies and a pixel group of the JPEG and its PNG export', () => {
-    expect(kindsHolding(groupsBefore, fern)).toContain('exact');
-    expect(kindsHolding(groupsBefore, lake)).toContain('pixel');
+  it('should start with the byte copies marked exact and the JPEG and its PNG export marked pixel', () => {
+    expect(relationOf(groupsBefore, fern)).toBe('exact');
+    expect(relationOf(groupsBefore, lake)).toBe('pixel');
   });
 
   it('should drop the exact group of byte copies marked as not duplicates, and only that group', () => {

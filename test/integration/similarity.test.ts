@@ -8,6 +8,7 @@ import type { DuplicatesReport, FindReport, SimilarReport } from '../../src/shar
 import { buildLibrary, type LibraryManifest, type NearGroupFixture } from '../fixtures';
 import { ensureCliBuilt, runCli, runCliJson, tempDir } from '../helpers/cli';
 import { defined } from '../helpers/defined';
+import { formatBytes } from '../../src/cli/format';
 
 let work: string;
 let manifest: LibraryManifest;
@@ -70,15 +71,27 @@ describe('near-duplicate groups', () => {
     }
   });
 
-  it('should give scores in [0, 1] with the representative scoring 1', async () => {
-    const report = await runCliJson<DuplicatesReport>(['duplicates', '--kind', 'near', '--library', library]);
-    expect(report.groups.length).toBeGreaterThan(0);
-    for (const group of report.groups) {
-      expect(group.kind).toBe('near');
-      const scores = defined(group.scores, `scores of near group ${JSON.stringify(group.files)}`);
-      expect(scores).toHaveLength(group.files.length);
-      expect(scores.every((s) => s >= 0 && s <= 1)).toBe(true);
-      expect(scores).toContain(1);
+  it('should score each copy by its similarity to the keeper, never below the threshold in force', async () => {
+    for (const threshold of [limits.nearThreshold.min, 0.9, limits.nearThreshold.max]) {
+      const report = await runCliJson<DuplicatesReport>([
+        'duplicates',
+        '--kind',
+        'near',
+        '--threshold',
+        String(threshold),
+        '--library',
+        library,
+      ]);
+      for (const group of report.groups) {
+        expect(group.kind).toBe('near');
+        expect(group.copies.map((copy) => copy.path)).toEqual(group.files);
+        expect(group.copies[0]).toMatchObject({ match: 'keeper', score: 1 });
+        for (const copy of group.copies.slice(1)) {
+          if (copy.match === 'near' && copy.score !== null) expect(copy.score).toBeGreaterThanOrEqual(threshold);
+          if (copy.match !== 'near') expect(copy.score).toBe(1);
+          expect(copy.score === null || copy.score <= 1).toBe(true);
+        }
+      }
     }
   });
 
@@ -90,6 +103,28 @@ describe('near-duplicate groups', () => {
     }
     expect(report.groups.some((g) => g.kind === 'exact')).toBe(true);
     expect(report.groups.some((g) => g.kind === 'pixel')).toBe(true);
+  });
+
+  it('should show each file in one group only with kind all, byte copies marked inside near groups, space counted once', async () => {
+    const report = await runCliJson<DuplicatesReport>(['duplicates', '--kind', 'all', '--library', library]);
+    const files = report.groups.flatMap((group) => group.files);
+    expect(new Set(files).size).toBe(files.length);
+    expect(report.wastedBytes).toBe(report.groups.reduce((sum, group) => sum + group.wasted_bytes, 0));
+    const exact = await runCliJson<DuplicatesReport>(['duplicates', '--kind', 'exact', '--library', library]);
+    for (const exactGroup of exact.groups) {
+      const merged = defined(
+        report.groups.find((group) => group.files.includes(defined(exactGroup.files[0], 'first file'))),
+        `group holding ${JSON.stringify(exactGroup.files)}`,
+      );
+      expect(merged.files).toEqual(expect.arrayContaining([...exactGroup.files]));
+      // The byte copies are said to be byte copies: of the keeper, or of an earlier copy.
+      const marked = merged.copies.filter((copy) => exactGroup.files.includes(copy.path));
+      expect(marked.filter((copy) => copy.match === 'keeper' || (copy.match !== 'exact' && !copy.copyOf)).length).toBeLessThanOrEqual(1);
+      // The keeper of the exact view is the first of those files in the all view (one keeper rule).
+      expect(merged.files.find((file) => exactGroup.files.includes(file))).toBe(exactGroup.files[0]);
+    }
+    const text = await runCli(['duplicates', '--kind', 'all', '--library', library]);
+    expect(text.stdout).toContain(`${formatBytes(report.wastedBytes)} could be freed`);
   });
 
   it('should find fewer groups with a stricter threshold', async () => {

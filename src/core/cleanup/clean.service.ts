@@ -7,10 +7,17 @@ import type { CleanupDeps } from './cleanup-deps';
 import { hashFile } from '../media/content-hash';
 import { changedSinceIndexed, isInsideRoot, keeperProblem } from './file-checks';
 import { isInside } from '../library-paths';
-import { orderByKeeperRule, type KeeperChoice } from './keeper-rules';
+import { assertDefined } from '../assert';
+
+/** The user's own choice in one group: which copies stay, which go (copies named in neither stay). */
+export interface CleanSelection {
+  readonly keep: readonly string[];
+  readonly trash: readonly string[];
+}
 
 export interface CleanOptions {
-  readonly keep?: KeeperChoice;
+  /** Only these groups and copies (the review's choices); default: every group, all but its keeper. */
+  readonly selection?: readonly CleanSelection[];
   /** List what would move; change nothing. */
   readonly dryRun?: boolean;
   /** Folders whose files are never touched (reference copies). */
@@ -34,35 +41,76 @@ export class CleanService {
     this.#deps = deps;
   }
 
+  /**
+   * Cleans `groups`, ordered keeper first as the review shows them. With a selection, each choice
+   * must still match a group: a copy named to go that is not (or no longer) in the group of the
+   * copies kept is skipped, so a stale screen can never trash a photo that is not a duplicate.
+   */
   async clean(groups: readonly DuplicateGroup[], options: CleanOptions = {}): Promise<CleanReport> {
     const run = new CleanRun(this.#deps.journal, options.dryRun === true);
     const protectedFolders = options.protectedFolders ?? [];
-    const seen = new Set<string>(); // a file in two groups (all kinds) is handled once
-    for (const group of groups) {
-      const copies = group.files.filter((file) => !seen.has(file)).flatMap((file) => this.#deps.copies.copy(file) ?? []);
-      copies.forEach((copy) => seen.add(copy.path));
-      if (copies.length < 2) continue;
-      const [keeper, ...others] = orderByKeeperRule(copies, options.keep);
-      if (!keeper) continue;
-      const isProtected = (copy: IndexedCopy): boolean => protectedFolders.some((folder) => isInside(copy.path, folder));
-      if (copies.every(isProtected)) {
+    const isProtected = (copy: IndexedCopy): boolean => protectedFolders.some((folder) => isInside(copy.path, folder));
+    for (const plan of this.#plans(groups, options.selection, run)) {
+      const { keepers, others } = plan;
+      if ([...keepers, ...others].every(isProtected)) {
         for (const copy of others) run.skip(copy, 'every copy of this picture is in a protected folder');
         continue;
       }
-      let problem = await keeperProblem(keeper);
-      let keeperHash: string | undefined;
-      if (group.kind === 'exact' && !problem) {
-        keeperHash = await hashFile(keeper.path).catch(() => undefined);
-        if (keeperHash !== keeper.contentHash) problem = `the copy to keep, ${keeper.path}, no longer has the bytes that were indexed`;
+      const checked: { keeper: IndexedCopy; problem: string | null; hash: string | undefined }[] = [];
+      for (const keeper of keepers) {
+        let problem = await keeperProblem(keeper);
+        let hash: string | undefined;
+        // Byte copies of a kept copy are compared by their bytes right before the move, on both sides.
+        if (!problem && others.some((copy) => copy.contentHash === keeper.contentHash)) {
+          hash = await hashFile(keeper.path).catch(() => undefined);
+          if (hash !== keeper.contentHash) problem = `the copy to keep, ${keeper.path}, no longer has the bytes that were indexed`;
+        }
+        checked.push({ keeper, problem, hash });
       }
       for (const copy of others) {
+        // A byte copy is checked against the kept copy with its bytes (both re-hashed); any other
+        // copy (same pixels, similar) against the first kept copy, by size and time.
+        const sameBytes = checked.find((entry) => entry.keeper.contentHash === copy.contentHash);
+        const { keeper, problem } = sameBytes ?? firstOf(checked);
         const reason =
-          problem ?? (isProtected(copy) ? 'it is in a protected folder' : null) ?? (await this.#copyProblem(copy, keeper, keeperHash));
+          problem ?? (isProtected(copy) ? 'it is in a protected folder' : null) ?? (await this.#copyProblem(copy, keeper, sameBytes?.hash));
         if (reason) run.skip(copy, reason);
         else await this.#trash(run, copy, keeper);
       }
     }
     return run.finish();
+  }
+
+  /** Which copies stay and which go, group by group; a file in two groups is handled once. */
+  #plans(groups: readonly DuplicateGroup[], selection: readonly CleanSelection[] | undefined, run: CleanRun): Plan[] {
+    const copyOf = (file: string): IndexedCopy | null => this.#deps.copies.copy(file);
+    if (!selection) {
+      const seen = new Set<string>();
+      return groups.flatMap((group) => {
+        const copies = group.files.filter((file) => !seen.has(file)).flatMap((file) => copyOf(file) ?? []);
+        copies.forEach((copy) => seen.add(copy.path));
+        const [keeper, ...others] = copies;
+        return keeper && others.length > 0 ? [{ keepers: [keeper], others }] : [];
+      });
+    }
+    const plans: Plan[] = [];
+    const handled = new Set<string>();
+    for (const choice of selection) {
+      const group = groups.find((candidate) => choice.keep.some((file) => candidate.files.includes(file)));
+      const keepers = choice.keep.filter((file) => group?.files.includes(file)).flatMap((file) => copyOf(file) ?? []);
+      const others: IndexedCopy[] = [];
+      for (const file of choice.trash) {
+        if (handled.has(file) || choice.keep.includes(file)) continue;
+        handled.add(file);
+        const copy = copyOf(file);
+        if (!copy) run.skipPath(file, 'it is not a readable photo of this library (moved, trashed or changed since the list was made)');
+        else if (!group?.files.includes(file) || keepers.length === 0)
+          run.skip(copy, `it is not a duplicate of the copy kept, ${choice.keep[0] ?? '(none named)'}, any more`);
+        else others.push(copy);
+      }
+      if (keepers.length > 0 && others.length > 0) plans.push({ keepers, others });
+    }
+    return plans;
   }
 
   /** Why `copy` must stay, or null when it may go to the trash. */
@@ -94,8 +142,9 @@ export class CleanService {
     }
     const seq = run.journal(copy, keeper, slot);
     if (FAULT === 'clean:after-journal') process.kill(process.pid, 'SIGKILL');
+    let moved;
     try {
-      await this.#deps.bin.move(slot);
+      moved = await this.#deps.bin.move(slot);
     } catch (error) {
       await this.#deps.bin
         .release(slot)
@@ -105,10 +154,21 @@ export class CleanService {
     }
     this.#deps.journal.transaction(() => {
       this.#deps.journal.setFileState(run.operationId, seq, 'trashed');
+      // A trash that names the file only as it moves (macOS, through Electron) says where it went.
+      if (moved && moved.trashedPath !== slot.trashedPath) this.#deps.journal.setTrashedPath(run.operationId, seq, moved.trashedPath);
       this.#deps.copies.removeFile(copy.path);
     });
     run.trashed(copy, keeper);
   }
+}
+
+function firstOf<T>(items: readonly T[]): T {
+  return assertDefined(items[0], 'first kept copy of a plan');
+}
+
+interface Plan {
+  readonly keepers: readonly IndexedCopy[];
+  readonly others: readonly IndexedCopy[];
 }
 
 /** One clean-up's bookkeeping: the report, and the journal operation, begun at the first move. */
@@ -127,7 +187,11 @@ class CleanRun {
   }
 
   skip(copy: IndexedCopy, reason: string): void {
-    this.#skipped.push({ path: copy.path, reason });
+    this.skipPath(copy.path, reason);
+  }
+
+  skipPath(filePath: string, reason: string): void {
+    this.#skipped.push({ path: filePath, reason });
   }
 
   trashed(copy: IndexedCopy, keeper: IndexedCopy): void {

@@ -1,4 +1,4 @@
-import type { CleanReport, DuplicateGroup, OperationSummary, UndoReport } from '../../shared/types';
+import type { CleanReport, DuplicateGroup, NotDuplicatePair, OperationSummary, UndoReport } from '../../shared/types';
 import { CleanupRepository } from '../store/cleanup.repository';
 import { JournalRepository } from '../store/journal.repository';
 import type { SqliteDatabase } from '../store/library.database';
@@ -37,12 +37,20 @@ export class Cleanup {
     return this.#undo.history(limit);
   }
 
-  markNotDuplicates(filePaths: readonly string[]): string {
-    return this.#notDuplicates.mark(filePaths);
+  markNotDuplicates(filePaths: readonly string[], options?: { readonly against?: readonly string[] }): string {
+    return this.#notDuplicates.mark(filePaths, options);
   }
 
-  /** Groups as the user decided them: no two contents marked "not duplicates" share one. */
-  applyDecisions(groups: readonly DuplicateGroup[]): DuplicateGroup[] {
-    return this.#notDuplicates.apply(groups);
+  /** Pairs of contents that must not share a group (`pairKey` strings). */
+  notDuplicatePairs(): Set<string> {
+    return this.#notDuplicates.pairs();
+  }
+
+  listNotDuplicates(): NotDuplicatePair[] {
+    return this.#notDuplicates.list();
+  }
+
+  clearNotDuplicates(): number {
+    return this.#notDuplicates.clear();
   }
 }

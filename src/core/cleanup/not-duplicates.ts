@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { DuplicateGroup } from '../../shared/types';
+import type { NotDuplicatePair } from '../../shared/types';
 import { InvalidArgumentError } from '../errors';
-import { toDuplicateGroup } from '../duplicates/file-groups';
+import { pairKey } from '../duplicates/group-review';
 import type { CleanupRepository, IndexedCopy } from '../store/cleanup.repository';
 import type { JournalRepository } from '../store/journal.repository';
 
@@ -18,64 +18,52 @@ export class NotDuplicatesService {
 
   /**
    * Marks the given library files as not duplicates of one another: no two of them share a group
-   * again, whatever their names or folders become. Byte copies named together are kept on purpose
-   * (their group is dropped). Returns the operation id, for `undo`.
+   * again, whatever their names or folders become. With `against`, only each of `filePaths` against
+   * each of `against` (one copy taken out of a group; the rest stay together). Byte copies named
+   * against each other are kept on purpose (they leave their group). Returns the operation id, for `undo`.
    */
-  mark(filePaths: readonly string[]): string {
-    const copies = [...new Set(filePaths.map((file) => path.resolve(file)))].map((file) => {
-      const copy = this.#copies.copy(file);
-      if (!copy) throw new InvalidArgumentError(`Cannot mark ${file} as not a duplicate: it is not a readable photo of this library`);
-      return copy;
-    });
-    if (copies.length < 2) throw new InvalidArgumentError('Name at least two different library files that are not duplicates');
+  mark(filePaths: readonly string[], options: { readonly against?: readonly string[] } = {}): string {
+    const copies = this.#copiesOf(filePaths);
+    const others = options.against ? this.#copiesOf(options.against) : null;
+    const pairs = others
+      ? copies.flatMap((first) => others.filter((second) => second.path !== first.path).map((second) => [first, second] as const))
+      : copies.flatMap((first, i) => copies.slice(i + 1).map((second) => [first, second] as const));
+    if (pairs.length === 0) throw new InvalidArgumentError('Name at least two different library files that are not duplicates');
     const operationId = randomUUID();
     const now = Date.now();
     this.#journal.transaction(() => {
       this.#journal.begin(operationId, 'not-duplicates', now);
-      copies.forEach((first, i) => {
-        for (const second of copies.slice(i + 1)) this.#copies.addNotDuplicates(first.contentHash, second.contentHash, operationId, now);
-      });
+      for (const [first, second] of pairs) this.#copies.addNotDuplicates(first.contentHash, second.contentHash, operationId, now);
       this.#journal.finish(operationId, now);
     });
     return operationId;
   }
 
-  /**
-   * Splits each group so that no two contents marked "not duplicates" share one. Contents are
-   * placed in the group's keeper order, each into the first part with nothing against it, so the
-   * keeper's part stays whole and the split never depends on row order. Parts of one file are dropped.
-   */
-  apply(groups: readonly DuplicateGroup[]): DuplicateGroup[] {
-    const decisions = this.#copies.notDuplicates();
-    if (decisions.length === 0) return [...groups];
-    const against = new Set(decisions.map((decision) => pairKey(decision.hashA, decision.hashB)));
-    return groups.flatMap((group) => this.#split(group, against));
+  #copiesOf(filePaths: readonly string[]): IndexedCopy[] {
+    return [...new Set(filePaths.map((file) => path.resolve(file)))].map((file) => {
+      const copy = this.#copies.copy(file);
+      if (!copy) throw new InvalidArgumentError(`Cannot mark ${file} as not a duplicate: it is not a readable photo of this library`);
+      return copy;
+    });
   }
 
-  #split(group: DuplicateGroup, against: ReadonlySet<string>): DuplicateGroup[] {
-    const copies = group.files.flatMap((file) => this.#copies.copy(file) ?? []);
-    const parts: IndexedCopy[][] = [];
-    for (const copy of copies) {
-      if (against.has(pairKey(copy.contentHash, copy.contentHash))) continue; // byte copies kept on purpose
-      const fits = (part: IndexedCopy[]): boolean => part.every((other) => !against.has(pairKey(copy.contentHash, other.contentHash)));
-      const part = parts.find(fits);
-      if (part) part.push(copy);
-      else parts.push([copy]);
-    }
-    if (parts.length === 1 && parts[0]?.length === group.files.length) return [group];
-    const scores = group.scores ? new Map(group.files.map((file, i) => [file, group.scores?.[i] ?? 0])) : undefined;
-    return parts
-      .filter((part) => part.length > 1)
-      .map((part) =>
-        toDuplicateGroup(
-          group.kind,
-          part.map((copy) => ({ path: copy.path, size: copy.size, mtimeMs: copy.mtimeMs, inode: `${copy.dev}:${copy.ino}` })),
-          { ...(scores ? { scores } : {}), preferFirst: (a, b) => group.files.indexOf(a.path) - group.files.indexOf(b.path) },
-        ),
-      );
+  /** Every pair of contents marked "not duplicates", as `pairKey` strings, for the group review. */
+  pairs(): Set<string> {
+    return new Set(this.#copies.notDuplicates().map((decision) => pairKey(decision.hashA, decision.hashB)));
   }
-}
 
-function pairKey(a: string, b: string): string {
-  return a <= b ? `${a}|${b}` : `${b}|${a}`;
+  /** The decisions, newest first, each content named by one of its library files (null: no file has it now). */
+  list(): NotDuplicatePair[] {
+    return this.#copies.notDuplicates().map((decision) => ({
+      a: this.#copies.fileOfContent(decision.hashA),
+      b: this.#copies.fileOfContent(decision.hashB),
+      decidedAt: decision.decidedAt,
+      operation: decision.operationId,
+    }));
+  }
+
+  /** Forgets every decision; returns how many pairs were cleared. */
+  clear(): number {
+    return this.#journal.transaction(() => this.#copies.clearNotDuplicates());
+  }
 }

@@ -1,10 +1,10 @@
-import type { DuplicateGroup, DuplicateKindFilter, DuplicatesReport } from '../../shared/types';
+import type { DuplicateKindFilter } from '../../shared/types';
 import type { DuplicateRepository } from '../store/duplicate.repository';
-import { byWastedBytes, toDuplicateGroup } from './file-groups';
+import type { CandidateGroup } from './file-groups';
 
 /** Near-duplicate grouping, provided by the similarity layer when a model is available. */
 export interface NearDuplicateFinder {
-  nearDuplicateGroups(options: NearDuplicateOptions): Promise<DuplicateGroup[]>;
+  nearDuplicateGroups(options: NearDuplicateOptions): Promise<CandidateGroup[]>;
 }
 
 export interface NearDuplicateOptions {
@@ -18,7 +18,7 @@ export interface DuplicatesOptions extends NearDuplicateOptions {
   readonly kind?: DuplicateKindFilter;
 }
 
-/** Lists duplicate groups of the requested kinds, biggest waste first. */
+/** Finds the candidate duplicate groups of the requested kinds (`GroupReview` orders and scores them). */
 export class DuplicatesService {
   readonly #groups: DuplicateRepository;
   readonly #near: NearDuplicateFinder | null;
@@ -28,18 +28,19 @@ export class DuplicatesService {
     this.#near = near;
   }
 
-  async list(options: DuplicatesOptions = {}): Promise<DuplicatesReport> {
+  async list(options: DuplicatesOptions = {}): Promise<CandidateGroup[]> {
     const kind = options.kind ?? 'all';
-    const groups: DuplicateGroup[] = [];
+    const groups: CandidateGroup[] = [];
+    const filesOf = (members: readonly { path: string }[]): string[] => members.map((member) => member.path);
     if (kind === 'exact' || kind === 'all') {
-      for (const row of this.#groups.exactGroups()) groups.push(toDuplicateGroup('exact', row.members));
+      for (const row of this.#groups.exactGroups()) groups.push({ kind: 'exact', files: filesOf(row.members) });
     }
     if (kind === 'pixel' || kind === 'all') {
-      for (const row of this.#groups.pixelGroups()) groups.push(toDuplicateGroup('pixel', row.members));
+      for (const row of this.#groups.pixelGroups()) groups.push({ kind: 'pixel', files: filesOf(row.members) });
     }
     if ((kind === 'near' || kind === 'all') && this.#near) {
       groups.push(...(await this.#near.nearDuplicateGroups(options)));
     }
-    return { groups: groups.sort(byWastedBytes) };
+    return groups;
   }
 }

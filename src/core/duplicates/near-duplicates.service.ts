@@ -1,11 +1,10 @@
-import type { DuplicateGroup } from '../../shared/types';
 import { assertDefined } from '../assert';
 import { dot, type VectorSearchService } from '../vectors/vector-search.service';
 import type { EmbeddingRepository } from '../store/embedding.repository';
 import type { DuplicateRepository } from '../store/duplicate.repository';
-import type { GroupMember, PictureRow } from '../store/photo.repository';
+import type { PictureRow } from '../store/photo.repository';
 import type { NearDuplicateFinder, NearDuplicateOptions } from './duplicates.service';
-import { byWastedBytes, roundScore, toDuplicateGroup } from './file-groups';
+import type { CandidateGroup } from './file-groups';
 import { HammingIndex } from './hamming-index';
 import { starClusters, type CandidatePair } from './near-duplicate-clusters';
 import { DEFAULT_NEAR_COSINE, DEFAULT_NEAR_HASH_DISTANCE, NEAR_NEIGHBOURS } from './thresholds';
@@ -41,7 +40,7 @@ export class NearDuplicatesService implements NearDuplicateFinder {
   readonly #modelId: string | null;
   readonly #log: (line: string) => void;
   /** The last answer: the library only changes through indexing, which calls `invalidate()`. */
-  #cache: { key: string; groups: DuplicateGroup[] } | null = null;
+  #cache: { key: string; groups: CandidateGroup[] } | null = null;
 
   constructor(deps: {
     groups: DuplicateRepository;
@@ -63,7 +62,7 @@ export class NearDuplicatesService implements NearDuplicateFinder {
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await -- the finder contract is a promise: async makes a failure a rejection, not a synchronous throw
-  async nearDuplicateGroups(options: NearDuplicateOptions = {}): Promise<DuplicateGroup[]> {
+  async nearDuplicateGroups(options: NearDuplicateOptions = {}): Promise<CandidateGroup[]> {
     const threshold = options.threshold ?? DEFAULT_NEAR_COSINE;
     const hashDistance = options.hashDistance ?? DEFAULT_NEAR_HASH_DISTANCE;
     const key = `${threshold}|${hashDistance}`;
@@ -73,7 +72,7 @@ export class NearDuplicatesService implements NearDuplicateFinder {
     return groups;
   }
 
-  #computeGroups(threshold: number, hashDistance: number): DuplicateGroup[] {
+  #computeGroups(threshold: number, hashDistance: number): CandidateGroup[] {
     let started = performance.now();
     const lap = (what: string): void => {
       const now = performance.now();
@@ -88,31 +87,18 @@ export class NearDuplicatesService implements NearDuplicateFinder {
     lap(`${byVector.length} embedding pairs`);
     const clusters = starClusters([...byHash, ...byVector], (node) => nodes[node]?.pixels ?? 0);
 
-    const pixelsOfContent = new Map<string, number>();
-    for (const node of nodes) for (const content of node.contents) pixelsOfContent.set(content.hash, content.width * content.height);
-    const groups: DuplicateGroup[] = [];
+    const groups: CandidateGroup[] = [];
     for (const cluster of clusters) {
-      const members: (GroupMember & { pixels: number })[] = [];
-      const scores = new Map<string, number>();
-      for (const { node, score } of [{ node: cluster.centre, score: 1 }, ...cluster.members]) {
+      const files: string[] = [];
+      for (const node of [cluster.centre, ...cluster.members.map((member) => member.node)]) {
         for (const content of nodes[node]?.contents ?? []) {
-          for (const file of this.#groups.filesOfContent(content.hash)) {
-            members.push({ ...file, pixels: pixelsOfContent.get(content.hash) ?? 0 });
-            scores.set(file.path, roundScore(score));
-          }
+          for (const file of this.#groups.filesOfContent(content.hash)) files.push(file.path);
         }
       }
-      if (members.length < 2) continue;
-      const pixelsOf = new Map(members.map((m) => [m.path, m.pixels]));
-      groups.push(
-        toDuplicateGroup('near', members, {
-          scores,
-          preferFirst: (a, b) => (pixelsOf.get(b.path) ?? 0) - (pixelsOf.get(a.path) ?? 0) || b.size - a.size,
-        }),
-      );
+      if (files.length >= 2) groups.push({ kind: 'near', files });
     }
     lap(`${groups.length} groups`);
-    return groups.sort(byWastedBytes);
+    return groups;
   }
 
   /**

@@ -51,8 +51,11 @@ export class CleanupRepository {
         'INSERT OR IGNORE INTO not_duplicates (hash_a, hash_b, decided_at, operation_id) VALUES (?, ?, ?, ?)',
       ),
       removeNotDuplicatesOf: db.prepare<[string]>('DELETE FROM not_duplicates WHERE operation_id = ?'),
-      notDuplicates: db.prepare<[], { hash_a: string; hash_b: string; decided_at: number }>(
-        'SELECT hash_a, hash_b, decided_at FROM not_duplicates ORDER BY decided_at DESC, hash_a, hash_b',
+      notDuplicates: db.prepare<[], { hash_a: string; hash_b: string; decided_at: number; operation_id: string | null }>(
+        'SELECT hash_a, hash_b, decided_at, operation_id FROM not_duplicates ORDER BY decided_at DESC, hash_a, hash_b',
+      ),
+      fileOfContent: db.prepare<[string], { path: string }>(
+        "SELECT path FROM files WHERE content_hash = ? AND status = 'ok' ORDER BY length(path), path LIMIT 1",
       ),
       clearNotDuplicates: db.prepare('DELETE FROM not_duplicates'),
       countNotDuplicatesOf: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM not_duplicates WHERE operation_id = ?'),
@@ -111,8 +114,15 @@ export class CleanupRepository {
     return this.#statements.countNotDuplicatesOf.get(operationId)?.n ?? 0;
   }
 
-  notDuplicates(): { readonly hashA: string; readonly hashB: string; readonly decidedAt: number }[] {
-    return this.#statements.notDuplicates.all().map((row) => ({ hashA: row.hash_a, hashB: row.hash_b, decidedAt: row.decided_at }));
+  notDuplicates(): { readonly hashA: string; readonly hashB: string; readonly decidedAt: number; readonly operationId: string | null }[] {
+    return this.#statements.notDuplicates
+      .all()
+      .map((row) => ({ hashA: row.hash_a, hashB: row.hash_b, decidedAt: row.decided_at, operationId: row.operation_id }));
+  }
+
+  /** One readable library file with this content (the shortest path), or null. */
+  fileOfContent(contentHash: string): string | null {
+    return this.#statements.fileOfContent.get(contentHash)?.path ?? null;
   }
 
   clearNotDuplicates(): number {

@@ -1,5 +1,16 @@
 import type { SqliteDatabase } from './library.database';
-import type { FileGroupRow, GroupMember, PictureRow } from './photo.repository';
+import { cameraName, type FileGroupRow, type GroupMember, type PictureRow } from './photo.repository';
+
+/** One file of a duplicate group with its picture's details. */
+export interface CopyDetails extends GroupMember {
+  readonly contentHash: string;
+  readonly pixelHash: string | null;
+  readonly width: number;
+  readonly height: number;
+  readonly format: string;
+  readonly takenAt: string | null;
+  readonly camera: string | null;
+}
 
 /** SQLite reads behind duplicate detection: byte and pixel groups, pictures for near-duplicate grouping. */
 export class DuplicateRepository {
@@ -27,6 +38,28 @@ export class DuplicateRepository {
         `SELECT c.hash, c.width, c.height, c.phash, c.phash_variants, c.pixel_hash FROM contents c
          WHERE EXISTS (SELECT 1 FROM files f WHERE f.content_hash = c.hash AND f.status = 'ok') ORDER BY c.hash`,
       ),
+      copyDetails: db.prepare<
+        [string],
+        {
+          path: string;
+          size: number;
+          mtime_ms: number;
+          dev: number;
+          ino: number;
+          content_hash: string;
+          pixel_hash: string | null;
+          width: number;
+          height: number;
+          format: string;
+          taken_at: string | null;
+          camera_make: string | null;
+          camera_model: string | null;
+        }
+      >(
+        `SELECT f.path, f.size, f.mtime_ms, f.dev, f.ino, f.content_hash, c.pixel_hash, c.width, c.height, c.format, c.taken_at,
+                c.camera_make, c.camera_model
+         FROM files f JOIN contents c ON c.hash = f.content_hash WHERE f.path = ? AND f.status = 'ok'`,
+      ),
       fileDetails: db.prepare<[string], { path: string; size: number; mtime_ms: number; dev: number; ino: number }>(
         `SELECT path, size, mtime_ms, dev, ino FROM files WHERE content_hash = ? AND status = 'ok' ORDER BY path`,
       ),
@@ -53,6 +86,25 @@ export class DuplicateRepository {
       perceptualHashVariants: JSON.parse(row.phash_variants) as string[],
       pixelHash: row.pixel_hash,
     }));
+  }
+
+  /** What the review shows and compares of one readable library file, or null. */
+  copyDetails(filePath: string): CopyDetails | null {
+    const row = this.#statements.copyDetails.get(filePath);
+    if (!row) return null;
+    return {
+      path: row.path,
+      size: row.size,
+      mtimeMs: row.mtime_ms,
+      inode: `${row.dev}:${row.ino}`,
+      contentHash: row.content_hash,
+      pixelHash: row.pixel_hash,
+      width: row.width,
+      height: row.height,
+      format: row.format,
+      takenAt: row.taken_at,
+      camera: cameraName(row.camera_make, row.camera_model),
+    };
   }
 
   filesOfContent(contentHash: string): GroupMember[] {

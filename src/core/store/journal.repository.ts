@@ -86,6 +86,9 @@ export class JournalRepository {
       setFileState: db.prepare<[JournalFileState, string | null, string, number]>(
         'UPDATE operation_files SET state = ?, reason = ? WHERE operation_id = ? AND seq = ?',
       ),
+      setTrashedPath: db.prepare<[string, string, number]>(
+        'UPDATE operation_files SET trashed_path = ? WHERE operation_id = ? AND seq = ?',
+      ),
       operation: db.prepare<[string], OperationDbRow>('SELECT * FROM operations WHERE id = ?'),
       // Only an operation with something to reverse: a clean-up that moved nothing (a crash before
       // the move, a failed move) must not hide the real one before it.
@@ -125,6 +128,11 @@ export class JournalRepository {
 
   setFileState(operationId: string, seq: number, state: JournalFileState, reason: string | null = null): void {
     this.#statements.setFileState.run(state, reason, operationId, seq);
+  }
+
+  /** Where a file really went, when the trash named it only as it moved (the macOS Trash). */
+  setTrashedPath(operationId: string, seq: number, trashedPath: string): void {
+    this.#statements.setTrashedPath.run(trashedPath, operationId, seq);
   }
 
   operation(id: string): OperationRow | null {

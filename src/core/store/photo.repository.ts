@@ -273,7 +273,7 @@ export class PhotoRepository {
       width: row.width,
       height: row.height,
       takenAt: row.taken_at,
-      camera: [row.camera_make, row.camera_model].filter(Boolean).join(' ') || null,
+      camera: cameraName(row.camera_make, row.camera_model),
     }));
   }
 
@@ -289,4 +289,15 @@ export class PhotoRepository {
 
 function toSignature(row: { hash: string; width: number; height: number; phash: string; pixel_hash: string | null }): ContentSignature {
   return { hash: row.hash, width: row.width, height: row.height, perceptualHash: row.phash, pixelHash: row.pixel_hash };
+}
+
+/**
+ * "Canon EOS 5D", from the EXIF make and model, or null when the camera wrote neither. Many
+ * cameras repeat the make in the model ("Canon" + "Canon EOS 5D"): it is said once.
+ */
+export function cameraName(make: string | null, model: string | null): string | null {
+  const trimmedMake = make?.trim() ?? '';
+  const trimmedModel = model?.trim() ?? '';
+  if (trimmedMake && trimmedModel.toLowerCase().startsWith(trimmedMake.toLowerCase())) return trimmedModel;
+  return [trimmedMake, trimmedModel].filter(Boolean).join(' ') || null;
 }

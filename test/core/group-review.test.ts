@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { GroupReview, mergeOverlapping, pairKey } from '../../src/core/duplicates/group-review';
+import type { CopyDetails } from '../../src/core/store/duplicate.repository';
+import { cameraName } from '../../src/core/store/photo.repository';
+
+/** A library of five files: a, a2 (byte copy of a), b (same pixels as a), c (similar), d (similar to c only). */
+function file(path: string, over: Partial<CopyDetails> = {}): CopyDetails {
+  return {
+    path,
+    size: 1000,
+    mtimeMs: 0,
+    inode: `1:${path}`,
+    contentHash: `hash-${path}`,
+    pixelHash: `pixels-${path}`,
+    width: 100,
+    height: 100,
+    format: 'jpeg',
+    takenAt: null,
+    camera: null,
+    ...over,
+  };
+}
+const files = new Map<string, CopyDetails>(
+  [
+    file('/p/a.jpg', { width: 200, contentHash: 'A', pixelHash: 'PA' }),
+    file('/p/copy/a.jpg', { width: 200, contentHash: 'A', pixelHash: 'PA' }),
+    file('/p/b.png', { width: 200, size: 3000, contentHash: 'B', pixelHash: 'PA' }),
+    file('/p/c.jpg', { contentHash: 'C', pixelHash: 'PC', size: 500 }),
+    file('/p/d.jpg', { contentHash: 'D', pixelHash: 'PD', size: 400 }),
+  ].map((details) => [details.path, details]),
+);
+const cosines: Record<string, number> = { [pairKey('B', 'C')]: 0.95, [pairKey('A', 'C')]: 0.95, [pairKey('B', 'D')]: 0.5 };
+
+function reviewWith(against: readonly [string, string][] = []): GroupReview {
+  return new GroupReview({
+    copyDetails: (path) => files.get(path) ?? null,
+    notDuplicatePairs: () => new Set(against.map(([a, b]) => pairKey(a, b))),
+    similarity: (a, b) => (a === b ? 1 : (cosines[pairKey(a, b)] ?? null)),
+  });
+}
+
+const candidates = [
+  { kind: 'exact' as const, files: ['/p/a.jpg', '/p/copy/a.jpg'] },
+  { kind: 'pixel' as const, files: ['/p/a.jpg', '/p/copy/a.jpg', '/p/b.png'] },
+  { kind: 'near' as const, files: ['/p/b.png', '/p/a.jpg', '/p/copy/a.jpg', '/p/c.jpg', '/p/d.jpg'] },
+];
+
+describe('GroupReview', () => {
+  it('should merge groups that share a file into one with kind all, each file once', () => {
+    const report = reviewWith().review(candidates, { kind: 'all', threshold: 0.9 });
+    expect(report.groups).toHaveLength(1);
+    const [group] = report.groups;
+    expect(group?.kind).toBe('near');
+    expect([...(group?.files ?? [])].sort()).toEqual([...files.keys()].sort());
+  });
+
+  it('should put the keeper first by the rule and mark every copy against it', () => {
+    const [group] = reviewWith().review(candidates, { kind: 'all', threshold: 0.9 }).groups;
+    // Highest resolution ties between a, copy/a and b; the largest file (b.png) wins.
+    expect(group?.copies.map((copy) => [copy.path, copy.match, copy.score, copy.copyOf?.path ?? null])).toEqual([
+      ['/p/b.png', 'keeper', 1, null],
+      ['/p/a.jpg', 'pixel', 1, null],
+      ['/p/copy/a.jpg', 'pixel', 1, '/p/a.jpg'],
+      ['/p/c.jpg', 'near', 0.95, null],
+      // Below the threshold against the keeper: in the group (through c), but never shown as a score.
+      ['/p/d.jpg', 'near', null, null],
+    ]);
+    expect(group?.copies[2]?.copyOf?.match).toBe('exact');
+  });
+
+  it('should count the space to free once per file and agree with the report total', () => {
+    const report = reviewWith().review(candidates, { kind: 'all', threshold: 0.9 });
+    expect(report.groups[0]?.wasted_bytes).toBe(1000 + 1000 + 500 + 400);
+    expect(report.wastedBytes).toBe(report.groups[0]?.wasted_bytes);
+  });
+
+  it('should keep reference-folder copies first and not count them as space to free', () => {
+    const [group] = reviewWith().review(candidates, { kind: 'all', threshold: 0.9, protectedFolders: ['/p/copy'] }).groups;
+    expect(group?.files[0]).toBe('/p/copy/a.jpg');
+    expect(group?.copies[0]?.protected).toBe(true);
+    expect(group?.wasted_bytes).toBe(3000 + 1000 + 500 + 400);
+  });
+
+  it('should follow another keeper rule in every kind the same way', () => {
+    const options = { threshold: 0.9, keep: { rule: 'smallest' as const } };
+    const all = reviewWith().review(candidates, { ...options, kind: 'all' }).groups[0];
+    const exact = reviewWith().review(candidates.slice(0, 1), { ...options, kind: 'exact' }).groups[0];
+    expect(all?.files[0]).toBe('/p/d.jpg');
+    expect(exact?.files[0]).toBe('/p/a.jpg'); // shortest path breaks the tie between the byte copies
+    expect(all?.files.find((path) => exact?.files.includes(path))).toBe(exact?.files[0]);
+  });
+
+  it('should split off contents marked not duplicates and keep the keeper part whole', () => {
+    const report = reviewWith([['B', 'C']]).review(candidates, { kind: 'all', threshold: 0.9 });
+    const groups = report.groups.map((group) => [...group.files].sort());
+    expect(groups).toContainEqual(['/p/a.jpg', '/p/b.png', '/p/copy/a.jpg', '/p/d.jpg']);
+    expect(groups.flat()).not.toContain('/p/c.jpg');
+  });
+
+  it('should union chains of overlapping groups', () => {
+    expect(
+      mergeOverlapping([
+        { kind: 'exact', files: ['x', 'y'] },
+        { kind: 'near', files: ['y', 'z'] },
+        { kind: 'near', files: ['q', 'r'] },
+      ]),
+    ).toEqual([
+      ['x', 'y', 'z'],
+      ['q', 'r'],
+    ]);
+  });
+});
+
+describe('cameraName', () => {
+  it('should say the make once when the model repeats it', () => {
+    expect(cameraName('Canon', 'Canon EOS R6')).toBe('Canon EOS R6');
+    expect(cameraName('NIKON CORPORATION', 'NIKON D750')).toBe('NIKON CORPORATION NIKON D750');
+    expect(cameraName('Apple', 'iPhone 15')).toBe('Apple iPhone 15');
+    expect(cameraName(null, null)).toBeNull();
+  });
+});
