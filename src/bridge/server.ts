@@ -6,6 +6,7 @@
  *   POST /api/<channel>   JSON input (empty body for none) → Result envelope
  *   GET  /api/events      Server-Sent Events: AppEvent per message
  *   GET  /thumb?path=…    WebP thumbnail of an indexed photo
+ *   GET  /preview?path=…  large JPEG preview of an indexed photo (compare view), rendered on first use
  *   GET  /*               out/renderer
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -13,10 +14,10 @@ import type { AddressInfo } from 'node:net';
 import { EngineService } from '../engine/engine-service.js';
 import { ErrorCodes, type ErrorCode } from '../shared/errors.js';
 import { err, type Result } from '../shared/result.js';
-import { BRIDGE_THUMBNAIL_ROUTE } from '../shared/thumbnails.js';
+import { BRIDGE_PREVIEW_ROUTE, BRIDGE_THUMBNAIL_ROUTE } from '../shared/thumbnails.js';
 import { EventStream } from './event-stream.js';
 import { isJsonRequest, rejectForeignRequest } from './request-guard.js';
-import { findRendererDir, sendFile, serveStatic } from './static-files.js';
+import { contentTypeOf, findRendererDir, sendFile, serveStatic } from './static-files.js';
 
 export interface BridgeOptions {
   /** Library folder; the core's per-user default when left out. */
@@ -87,6 +88,13 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       if (!thumbnail) response.writeHead(404, { 'content-type': 'text/plain' }).end('no thumbnail');
       // Thumbnails are keyed by content: a path can point to a new one after re-indexing.
       else sendFile(thumbnail, response, { 'content-type': 'image/webp', 'cache-control': 'private, max-age=60' });
+      return;
+    }
+    if (url.pathname === BRIDGE_PREVIEW_ROUTE && request.method === 'GET') {
+      const preview = await service.resolvePreview(url.searchParams.get('path') ?? '');
+      if (!preview) response.writeHead(404, { 'content-type': 'text/plain' }).end('no preview');
+      // Keyed by content like thumbnails, so a path can show a new picture after re-indexing.
+      else sendFile(preview, response, { 'content-type': contentTypeOf(preview), 'cache-control': 'private, max-age=60' });
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {

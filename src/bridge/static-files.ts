@@ -1,4 +1,4 @@
-/** Serves the built renderer (out/renderer) and thumbnail files. */
+/** Serves the built renderer (out/renderer), thumbnail and preview files. */
 import { createReadStream, existsSync, promises as fs } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
@@ -11,6 +11,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.json': 'application/json; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
+  '.jpg': 'image/jpeg',
   '.webp': 'image/webp',
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
@@ -50,11 +51,16 @@ export async function serveStatic(rootDir: string, urlPath: string, response: Se
   if (!stat?.isFile()) file = path.join(root, 'index.html');
   const isHtml = file.endsWith('.html');
   sendFile(file, response, {
-    'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+    'content-type': contentTypeOf(file),
     // Vite hashes asset names, so they never change; the page itself must always be fresh.
     'cache-control': isHtml ? 'no-cache' : 'public, max-age=31536000, immutable',
     ...(isHtml ? { 'content-security-policy': CONTENT_SECURITY_POLICY } : {}),
   });
+}
+
+/** MIME type of a file the bridge serves, by its extension. */
+export function contentTypeOf(file: string): string {
+  return CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream';
 }
 
 export function sendFile(file: string, response: ServerResponse, headers: Readonly<Record<string, string>>): void {

@@ -5,6 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import type { TrashBin } from '../core/cleanup/trash-bin.js';
 import { Doppel } from '../core/doppel.js';
 import { isInside } from '../core/library-paths.js';
 import { isChannel } from '../shared/channels.js';
@@ -19,6 +20,8 @@ export interface EngineServiceOptions {
   readonly libraryDir?: string;
   readonly onEvent: (event: AppEvent) => void;
   readonly log?: (line: string) => void;
+  /** Where clean-up sends files; default: the core's (the desktop engine passes main's on macOS and Windows). */
+  readonly trashBin?: TrashBin;
 }
 
 export class EngineService {
@@ -35,7 +38,11 @@ export class EngineService {
 
   static async open(options: EngineServiceOptions): Promise<EngineService> {
     const log = options.log ?? (() => {});
-    const doppel = await Doppel.open({ ...(options.libraryDir ? { libraryDir: options.libraryDir } : {}), log });
+    const doppel = await Doppel.open({
+      ...(options.libraryDir ? { libraryDir: options.libraryDir } : {}),
+      ...(options.trashBin ? { trashBin: options.trashBin } : {}),
+      log,
+    });
     const jobs = new IndexJobs((roots, indexOptions) => doppel.index(roots, indexOptions), options.onEvent, log);
     return new EngineService(doppel, jobs, log);
   }
@@ -68,15 +75,28 @@ export class EngineService {
    */
   async resolveThumbnail(photoPath: string): Promise<string | null> {
     if (this.#closed || !path.isAbsolute(photoPath)) return null;
-    const thumbnail = this.#doppel.thumbnailPath(photoPath);
-    if (!thumbnail) return null;
+    return this.#insideLibrary('thumbnail', photoPath, () => Promise.resolve(this.#doppel.thumbnailPath(photoPath)));
+  }
+
+  /**
+   * Absolute path of the large preview JPEG of an indexed photo (rendered and cached on first use),
+   * or null; the same guarantee as `resolveThumbnail`. A photo that fails to decode is logged, null.
+   */
+  async resolvePreview(photoPath: string): Promise<string | null> {
+    if (this.#closed || !path.isAbsolute(photoPath)) return null;
+    return this.#insideLibrary('preview', photoPath, () => this.#doppel.previewPath(photoPath));
+  }
+
+  async #insideLibrary(what: string, photoPath: string, find: () => Promise<string | null>): Promise<string | null> {
     try {
-      const [realThumbnail, realLibrary] = await Promise.all([fs.realpath(thumbnail), fs.realpath(this.libraryDir)]);
-      const inside = isInside(realThumbnail, realLibrary);
-      if (!inside) this.#log(`refused thumbnail outside the library: ${thumbnail}`);
-      return inside ? realThumbnail : null;
+      const file = await find();
+      if (!file) return null;
+      const [realFile, realLibrary] = await Promise.all([fs.realpath(file), fs.realpath(this.libraryDir)]);
+      const inside = isInside(realFile, realLibrary);
+      if (!inside) this.#log(`refused ${what} outside the library: ${file}`);
+      return inside ? realFile : null;
     } catch (thrown) {
-      this.#log(`thumbnail of ${photoPath} unreadable: ${toAppError(thrown).message}`);
+      this.#log(`${what} of ${photoPath} unreadable: ${toAppError(thrown).message}`);
       return null;
     }
   }

@@ -7,7 +7,9 @@ import { MessageChannelMain, utilityProcess, type MessagePortMain, type UtilityP
 import type { AppEvent, JobSnapshot } from '../shared/ipc-contract.js';
 import { ErrorCodes, type AppError } from '../shared/errors.js';
 import { err, type Result } from '../shared/result.js';
+import type { HostTrashRequest, HostTrashResponse } from '../engine/host-trash-messages.js';
 import type { EngineInit, EngineMessage, EngineRequest } from './engine-messages.js';
+import type { TrashAnswerer } from './electron-trash.js';
 
 /** More crashes than this within the window means restarting will not help; stop and say so. */
 const MAX_RESTARTS = 3;
@@ -20,6 +22,8 @@ export interface EngineHostOptions {
   readonly libraryDir: string | null;
   readonly onEvent: (event: AppEvent) => void;
   readonly log: (line: string) => void;
+  /** Answers the engine's trash calls (electron-trash.ts); the engine makes them on macOS and Windows only. */
+  readonly answerTrash: TrashAnswerer;
 }
 
 interface Pending {
@@ -50,7 +54,7 @@ export class EngineHost {
     this.#child = child;
     this.#port = port1;
     this.#unavailable = null;
-    port1.on('message', ({ data }) => this.#onMessage(data as EngineMessage));
+    port1.on('message', ({ data }) => this.#onMessage(data as EngineMessage, port1));
     port1.start();
     const init: EngineInit = { type: 'init', libraryDir: this.#options.libraryDir };
     child.postMessage(init, [port2]);
@@ -63,7 +67,7 @@ export class EngineHost {
     const port = this.#port;
     if (!port) return Promise.resolve(err(ErrorCodes.engineUnavailable, 'The engine is not running'));
     const seq = ++this.#seq;
-    const describe = request.type === 'invoke' ? request.channel : `thumbnail of ${request.photoPath}`;
+    const describe = request.type === 'invoke' ? request.channel : `${request.type} of ${request.photoPath}`;
     return new Promise((resolve) => {
       this.#pending.set(seq, { describe, resolve });
       port.postMessage({ seq, request });
@@ -77,7 +81,7 @@ export class EngineHost {
     this.#failPending(ErrorCodes.engineUnavailable, 'the app is quitting');
   }
 
-  #onMessage(message: EngineMessage): void {
+  #onMessage(message: EngineMessage, port: MessagePortMain): void {
     switch (message.type) {
       case 'ready':
         this.libraryDir = message.libraryDir;
@@ -97,9 +101,21 @@ export class EngineHost {
         this.#track(message.event);
         this.#options.onEvent(message.event);
         return;
+      case 'trash-request':
+        void this.#answerTrash(message, port);
+        return;
       default:
         message satisfies never;
     }
+  }
+
+  /** Answers on the port the request came on; an engine that died meanwhile gets nothing (its calls died with it). */
+  async #answerTrash(request: HostTrashRequest, port: MessagePortMain): Promise<void> {
+    const result = await this.#options.answerTrash(request.call);
+    if (!result.ok) this.#options.log(`trash ${request.call.op} refused: ${result.error.message}`);
+    if (port !== this.#port) return;
+    const response: HostTrashResponse = { type: 'trash-response', id: request.id, result };
+    port.postMessage(response);
   }
 
   #track(event: AppEvent): void {

@@ -2,6 +2,7 @@
  * Messages between Electron main and the engine utility process, over a MessagePort.
  * Requests carry a `seq` so main can match answers to pending calls (Signal Desktop's pattern).
  */
+import type { HostTrashRequest, HostTrashResponse } from '../engine/host-trash-messages.js';
 import type { Channel } from '../shared/channels.js';
 import type { AppEvent } from '../shared/ipc-contract.js';
 import type { Result } from '../shared/result.js';
@@ -16,16 +17,23 @@ export interface EngineInit {
 export type EngineRequest =
   | { readonly type: 'invoke'; readonly channel: Channel; readonly input: unknown }
   /** Answers Result<string | null>: the thumbnail file, checked to lie inside the library. */
-  | { readonly type: 'thumbnail'; readonly photoPath: string };
+  | { readonly type: 'thumbnail'; readonly photoPath: string }
+  /** Answers Result<string | null>: the preview JPEG (rendered on first use), checked the same way. */
+  | { readonly type: 'preview'; readonly photoPath: string };
 
 export interface EngineRequestMessage {
   readonly seq: number;
   readonly request: EngineRequest;
 }
 
+/** Everything main posts to the engine after init: its calls, and its answers to the engine's trash calls. */
+export type EngineInbound = EngineRequestMessage | HostTrashResponse;
+
 export type EngineMessage =
   | { readonly type: 'ready'; readonly libraryDir: string }
   /** The library could not be opened; the engine stays up and answers every call with this error. */
   | { readonly type: 'unavailable'; readonly message: string }
   | { readonly type: 'response'; readonly seq: number; readonly result: Result<unknown> }
-  | { readonly type: 'event'; readonly event: AppEvent };
+  | { readonly type: 'event'; readonly event: AppEvent }
+  /** The engine asks main to act on the system trash (macOS, Windows: src/engine/host-trash-bin.ts). */
+  | HostTrashRequest;

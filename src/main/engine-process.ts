@@ -5,8 +5,9 @@
  */
 import { ErrorCodes } from '../shared/errors.js';
 import { err, type Result } from '../shared/result.js';
-import type { EngineInit, EngineMessage, EngineRequest, EngineRequestMessage } from './engine-messages.js';
+import type { EngineInbound, EngineInit, EngineMessage, EngineRequest, EngineRequestMessage } from './engine-messages.js';
 import { EngineService } from '../engine/engine-service.js';
+import { HostTrashBin, usesHostTrash } from '../engine/host-trash-bin.js';
 
 /** The two Electron objects used here, typed locally so this entry also runs under plain Node (test/e2e/engine-process.test.ts). */
 interface PortLike {
@@ -36,9 +37,17 @@ async function serve(init: EngineInit, port: PortLike): Promise<void> {
   // Requests that arrive while the library opens wait for it instead of failing.
   const queued: EngineRequestMessage[] = [];
   let ready = false;
+  // macOS and Windows: the trash is main's (shell.trashItem); elsewhere the core's own (see usesHostTrash).
+  const trashBin = usesHostTrash(process.platform) ? new HostTrashBin({ post, log }) : undefined;
 
   port.on('message', ({ data }) => {
-    const message = data as EngineRequestMessage;
+    const message = data as EngineInbound;
+    if ('type' in message) {
+      // Answers to the engine's own trash calls are never queued: opening the library may wait on one (crash recovery).
+      if (trashBin) trashBin.answer(message);
+      else log(`ignored a trash answer (${message.id}): this engine keeps its own trash`);
+      return;
+    }
     if (!ready) queued.push(message);
     else void respond(message);
   });
@@ -53,6 +62,7 @@ async function serve(init: EngineInit, port: PortLike): Promise<void> {
       ...(init.libraryDir ? { libraryDir: init.libraryDir } : {}),
       onEvent: (event) => post({ type: 'event', event }),
       log,
+      ...(trashBin ? { trashBin } : {}),
     });
     answer = async (request) => {
       switch (request.type) {
@@ -60,6 +70,8 @@ async function serve(init: EngineInit, port: PortLike): Promise<void> {
           return service.dispatch(request.channel, request.input);
         case 'thumbnail':
           return { ok: true, value: await service.resolveThumbnail(request.photoPath) };
+        case 'preview':
+          return { ok: true, value: await service.resolvePreview(request.photoPath) };
         default:
           return unreachable(request);
       }

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow } from 'electron';
+import { electronTrash } from './electron-trash.js';
 import { EngineHost } from './engine-host.js';
 import { registerIpc, sendAppEvent } from './ipc/register-ipc.js';
 import { handleThumbnailProtocol, registerThumbnailScheme } from './thumbnail-protocol.js';
@@ -40,6 +41,7 @@ function start(): void {
     // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Electron's own constructor made these windows
     onEvent: (event) => sendAppEvent(BrowserWindow.getAllWindows(), event),
     log,
+    answerTrash: electronTrash(log),
   });
   engine.start();
 

@@ -1,12 +1,14 @@
 /**
- * `doppel-thumb://thumb/?path=<photo>` serves the WebP thumbnail of an indexed photo. The engine
- * resolves the path and guarantees the file lies inside the library folder; main re-checks
- * against the library folder it was told, so no URL can read anything else on disk.
+ * `doppel-thumb://thumb/?path=<photo>` serves the WebP thumbnail of an indexed photo, and
+ * `doppel-thumb://preview/?path=<photo>` its large JPEG preview for the compare view (rendered by
+ * the engine on first use). The engine resolves the path and guarantees the file lies inside the
+ * library folder; main re-checks against the library folder it was told, so no URL can read
+ * anything else on disk.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { net, protocol } from 'electron';
-import { THUMBNAIL_SCHEME } from '../shared/thumbnails.js';
+import { PREVIEW_HOST, THUMBNAIL_HOST, THUMBNAIL_SCHEME } from '../shared/thumbnails.js';
 import type { EngineHost } from './engine-host.js';
 
 /** Must run before `app.ready`: privileged schemes cannot be registered later. */
@@ -16,16 +18,30 @@ export function registerThumbnailScheme(): void {
 
 export function handleThumbnailProtocol(engine: EngineHost): void {
   protocol.handle(THUMBNAIL_SCHEME, async (request) => {
-    const photoPath = new URL(request.url).searchParams.get('path');
+    const url = new URL(request.url);
+    const type = pictureOfHost(url.host);
+    if (!type) return new Response(`nothing at ${THUMBNAIL_SCHEME}://${url.host}/`, { status: 404 });
+    const photoPath = url.searchParams.get('path');
     if (!photoPath) return new Response('missing ?path=', { status: 400 });
-    const result = await engine.request({ type: 'thumbnail', photoPath });
+    const result = await engine.request({ type, photoPath });
     if (!result.ok) return new Response(result.error.message, { status: 503 });
-    const thumbnail = result.value;
-    if (typeof thumbnail !== 'string' || !isInside(engine.libraryDir, thumbnail)) {
-      return new Response('no thumbnail', { status: 404 });
+    const picture = result.value;
+    if (typeof picture !== 'string' || !isInside(engine.libraryDir, picture)) {
+      return new Response(`no ${type}`, { status: 404 });
     }
-    return net.fetch(pathToFileURL(thumbnail).toString());
+    return net.fetch(pathToFileURL(picture).toString());
   });
+}
+
+function pictureOfHost(host: string): 'thumbnail' | 'preview' | null {
+  switch (host) {
+    case THUMBNAIL_HOST:
+      return 'thumbnail';
+    case PREVIEW_HOST:
+      return 'preview';
+    default:
+      return null;
+  }
 }
 
 function isInside(folder: string | null, file: string): boolean {

@@ -8,7 +8,7 @@ import { EVENT_CHANNEL } from '../shared/channels.js';
 import type { AppEvent } from '../shared/ipc-contract.js';
 import { ErrorCodes } from '../shared/errors.js';
 import { err, type Result } from '../shared/result.js';
-import { electronThumbnailUrl } from '../shared/thumbnails.js';
+import { electronPreviewUrl, electronThumbnailUrl } from '../shared/thumbnails.js';
 
 const api = createApi({
   mode: 'electron',
@@ -25,6 +25,7 @@ const api = createApi({
     return () => ipcRenderer.removeListener(EVENT_CHANNEL, forward);
   },
   thumbnailUrl: electronThumbnailUrl,
+  previewUrl: electronPreviewUrl,
 });
 
 contextBridge.exposeInMainWorld('api', api);

@@ -28,6 +28,11 @@ export interface ApiTransport {
   onEvent(listener: (event: AppEvent) => void): Unsubscribe;
   /** URL of the thumbnail of an indexed photo (custom protocol in Electron, bridge route in the browser). */
   thumbnailUrl(photoPath: string): string;
+  /**
+   * URL of a large preview of an indexed photo for the compare view: JPEG, upright, long side at
+   * most 2048 px, rendered on first request (a fraction of a second) and cached after that.
+   */
+  previewUrl(photoPath: string): string;
 }
 
 export type DoppelApi = ChannelApi & Omit<ApiTransport, 'invoke'>;
@@ -44,5 +49,6 @@ export function createApi(transport: ApiTransport): DoppelApi {
     mode: transport.mode,
     onEvent: (listener) => transport.onEvent(listener),
     thumbnailUrl: (photoPath) => transport.thumbnailUrl(photoPath),
+    previewUrl: (photoPath) => transport.previewUrl(photoPath),
   };
 }

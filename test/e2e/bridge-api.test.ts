@@ -177,4 +177,26 @@ describe('bridge API', () => {
     const traversal = await fetch(new URL('/..%2f..%2f..%2fetc%2fpasswd', bridge.url));
     expect(await traversal.text()).not.toContain('root:');
   });
+
+  it('should serve a large JPEG preview of an indexed photo', async () => {
+    const response = await fetch(new URL(`/preview?path=${encodeURIComponent(photos.original)}`, bridge.url));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('image/jpeg');
+    expect(response.headers.get('cache-control')).toBe('private, max-age=60');
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+  });
+
+  it('should not serve previews of files the library did not index', async () => {
+    const outside = await fetch(new URL(`/preview?path=${encodeURIComponent('/etc/passwd')}`, bridge.url));
+    expect(outside.status).toBe(404);
+    expect(await outside.text()).not.toContain('root:');
+    expect((await fetch(new URL('/preview?path=harbour.jpg', bridge.url))).status).toBe(404);
+    expect((await fetch(new URL('/preview', bridge.url))).status).toBe(404);
+  });
+
+  it('should refuse previews asked for by another origin', async () => {
+    const url = new URL(`/preview?path=${encodeURIComponent(photos.original)}`, bridge.url);
+    expect((await fetch(url, { headers: { origin: 'https://evil.example' } })).status).toBe(403);
+  });
 });

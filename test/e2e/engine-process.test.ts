@@ -9,6 +9,7 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineInit, EngineMessage, EngineRequest } from '../../src/main/engine-messages.js';
 import type { Result } from '../../src/shared/result.js';
+import { stringContaining } from '../helpers/matchers.js';
 import { writePhotoFolder, type PhotoFolder } from './support/photo-folder.js';
 
 let tempDir: string;
@@ -78,7 +79,7 @@ describe('engine process', () => {
     expect(answer).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   });
 
-  it('should push job events on the port and resolve thumbnails inside the library', async () => {
+  it('should push job events on the port and resolve thumbnails and previews inside the library', async () => {
     const started = await send({ type: 'invoke', channel: 'library:index', input: { roots: [photos.root] } });
     expect(started.ok).toBe(true);
     await until(
@@ -88,5 +89,8 @@ describe('engine process', () => {
     const thumbnail = await send({ type: 'thumbnail', photoPath: photos.original });
     expect(thumbnail.ok && typeof thumbnail.value === 'string' && thumbnail.value.startsWith(path.join(tempDir, 'library'))).toBe(true);
     expect(await send({ type: 'thumbnail', photoPath: '/etc/passwd' })).toEqual({ ok: true, value: null });
+    const preview = await send({ type: 'preview', photoPath: photos.original });
+    expect(preview).toEqual({ ok: true, value: stringContaining(path.join(tempDir, 'library', 'previews', '')) });
+    expect(await send({ type: 'preview', photoPath: '/etc/passwd' })).toEqual({ ok: true, value: null });
   });
 });

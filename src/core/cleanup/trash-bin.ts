@@ -10,8 +10,11 @@ export type { TrashedFile } from '../trash/freedesktop-trash';
 export interface TrashBin {
   /** Picks (and claims) the place in the trash where `filePath` will go; moves nothing. */
   reserve(filePath: string): Promise<TrashedFile>;
-  /** Moves the file into its reserved place. */
-  move(slot: TrashedFile): Promise<void>;
+  /**
+   * Moves the file into its reserved place. A trash that names the file only as it moves (the
+   * macOS Trash, through Electron) answers where it really went; the others answer undefined.
+   */
+  move(slot: TrashedFile): Promise<TrashedFile | undefined>;
   /** Gives a reserved place back after a move that did not happen. */
   release(slot: TrashedFile): Promise<void>;
   /** Puts a trashed file back at its original path, never over another file. */
@@ -32,7 +35,10 @@ export function systemTrashBin(env: NodeJS.ProcessEnv = process.env): TrashBin {
   }
   return {
     reserve: (filePath) => reserveTrashSlot(filePath, { env }),
-    move: (slot) => moveToTrash(slot),
+    move: async (slot) => {
+      await moveToTrash(slot); // the reserved place is exact: nothing to correct
+      return undefined;
+    },
     release: (slot) => releaseTrashSlot(slot),
     restore: (slot) => restoreFile(slot),
   };

@@ -229,8 +229,8 @@ async function createExclusive(filePath: string, content: string): Promise<boole
   return true;
 }
 
-/** Moves `from` to `to` without ever replacing what is at `to`. */
-async function putBack(from: string, to: string): Promise<void> {
+/** Moves `from` to `to` without ever replacing what is at `to` (the desktop app's macOS trash restores with it too). */
+export async function putBack(from: string, to: string): Promise<void> {
   const taken = () => new InvalidArgumentError(`Cannot restore ${to}: the original path is taken again`);
   try {
     await fs.link(from, to);
@@ -269,7 +269,7 @@ async function deviceOfNearestAncestor(target: string): Promise<number> {
 }
 
 /** The mount point above `dir`: the highest ancestor still on device `dev`. */
-async function mountPointOf(dir: string, dev: number): Promise<string> {
+export async function mountPointOf(dir: string, dev: number): Promise<string> {
   let current = dir;
   for (let parent = path.dirname(current); parent !== current; parent = path.dirname(current)) {
     if ((await fs.stat(parent)).dev !== dev) break;

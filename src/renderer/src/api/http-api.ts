@@ -1,12 +1,13 @@
 /**
  * Browser mode: the same typed API as the preload's, over the local bridge (src/bridge):
- * POST /api/<channel> for calls, Server-Sent Events for job progress, GET /thumb for thumbnails.
+ * POST /api/<channel> for calls, Server-Sent Events for job progress, GET /thumb and /preview for
+ * thumbnails and compare-view previews.
  */
 import { createApi, type DoppelApi } from '../../../shared/api.js';
 import type { AppEvent } from '../../../shared/ipc-contract.js';
 import { ErrorCodes } from '../../../shared/errors.js';
 import { err, type Result } from '../../../shared/result.js';
-import { bridgeThumbnailUrl } from '../../../shared/thumbnails.js';
+import { bridgePreviewUrl, bridgeThumbnailUrl } from '../../../shared/thumbnails.js';
 
 export const EVENTS_PATH = '/api/events';
 
@@ -52,6 +53,7 @@ export function createHttpApi(baseUrl: string): DoppelApi {
       };
     },
     thumbnailUrl: (photoPath) => bridgeThumbnailUrl(baseUrl, photoPath),
+    previewUrl: (photoPath) => bridgePreviewUrl(baseUrl, photoPath),
   });
 }
 
