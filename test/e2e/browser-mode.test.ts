@@ -120,7 +120,12 @@ describe.skipIf(!chromiumAvailable())('browser mode', () => {
     if (nearAnswer.groups.some((group) => group.files.includes(photos.resized))) {
       const nearNames = await nearGroups.locator('.photo-name').allTextContents();
       expect(nearNames).toContain(path.basename(photos.resized));
-      expect(await nearGroups.first().locator('.score').count()).toBeGreaterThan(0);
+      expect(
+        await nearGroups
+          .first()
+          .locator('.match-label', { hasText: /% similar/ })
+          .count(),
+      ).toBeGreaterThan(0);
     }
     await page.screenshot({ path: `${SCREENSHOT_PREFIX}near.png`, fullPage: true });
 
@@ -130,7 +135,8 @@ describe.skipIf(!chromiumAvailable())('browser mode', () => {
   });
 
   it('should show the photos similar to a clicked photo', async () => {
-    const clicked = page.locator('[data-testid="duplicate-group"][data-kind="exact"] .photo-button').first();
+    await page.getByRole('button', { name: 'Library', exact: true }).click();
+    const clicked = page.locator('[data-testid="library-photos"] .photo-button').first();
     const clickedPath = await clicked.getAttribute('title');
     expect(clickedPath).toBeTruthy();
     await clicked.click();

@@ -58,7 +58,9 @@ async function shownNearGroups(): Promise<string[]> {
   const groups = page.locator('[data-testid="duplicate-group"][data-kind="near"]');
   const files = await groups.evaluateAll((elements) =>
     elements.map((group) => ({
-      files: [...(group as unknown as PageElement).querySelectorAll('.photo-button')].map((button) => button.getAttribute('title')),
+      files: [...(group as unknown as PageElement).querySelectorAll('[data-testid="review-copy"]')].map((copy) =>
+        copy.getAttribute('data-path'),
+      ),
     })),
   );
   return groupKeys(files);
