@@ -120,11 +120,8 @@ describe.skipIf(!chromiumAvailable())('duplicate review in the browser', () => {
 
   it('should move the two other copies to the trash after a confirmation that names them, then undo', async () => {
     const dialog = page.getByTestId('compare-dialog');
-    const keeperColumn = dialog.locator(`[data-path="${original}"]`);
-    await keeperColumn
-      .getByRole('button', { name: 'Keep only this' })
-      .click()
-      .catch(() => undefined); // may already be the keeper
+    // The oldest of the two full-size byte copies is the one kept (the default order's tie-break).
+    expect(await dialog.locator(`[data-path="${original}"] .copy-state-chip`).textContent()).toContain('Keep');
     await dialog.getByTestId('compare-trash').click();
     const list = page.getByTestId('confirm-list');
     await list.waitFor();
@@ -177,6 +174,18 @@ describe.skipIf(!chromiumAvailable())('duplicate review in the browser', () => {
     await page.keyboard.press('k');
     await expect.poll(() => group.locator(`[data-path="${small}"]`).getAttribute('data-state')).toBe('keep');
     await expect.poll(() => group.locator(`[data-path="${original}"]`).getAttribute('data-state')).toBe('trash');
+  });
+
+  it('should keep the copy in a reference folder set in Settings, whatever was chosen before', async () => {
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await page.getByRole('textbox', { name: 'Reference folder' }).fill(path.dirname(backup));
+    await page.getByRole('button', { name: 'Protect folder' }).click();
+    await expect.poll(() => page.getByTestId('protected-folders').locator('code').allTextContents()).toEqual([path.dirname(backup)]);
+    await page.getByRole('button', { name: 'Duplicates', exact: true }).click();
+    const copy = horsesGroup().locator(`[data-path="${backup}"]`);
+    await expect.poll(() => copy.getAttribute('data-state')).toBe('keep');
+    expect(await copy.getByText('Protected').count()).toBe(1);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'review-list.png'), fullPage: true });
   });
 
   it('should run without page errors', () => {

@@ -88,7 +88,11 @@ function suggestedChoice(group: DuplicateGroup): GroupChoice {
 }
 
 export function choiceOf(group: DuplicateGroup): GroupChoice {
-  return state.choices[groupKey(group)] ?? suggestedChoice(group);
+  const chosen = state.choices[groupKey(group)];
+  if (!chosen) return suggestedChoice(group);
+  // A folder protected after the choice was made still wins: its copies always stay.
+  const kept = new Set([...chosen.keep, ...group.copies.filter((copy) => copy.protected).map((copy) => copy.path)]);
+  return { keep: group.files.filter((file) => kept.has(file)), trash: chosen.trash.filter((file) => !kept.has(file)) };
 }
 
 /** The copies that would move for this group, and the bytes they free (hard links aside). */
