@@ -95,11 +95,16 @@ export function choiceOf(group: DuplicateGroup): GroupChoice {
   return { keep: group.files.filter((file) => kept.has(file)), trash: chosen.trash.filter((file) => !kept.has(file)) };
 }
 
-/** The copies that would move for this group, and the bytes they free (hard links aside). */
-export function trashPlan(group: DuplicateGroup): { count: number; bytes: number } {
-  const { trash } = choiceOf(group);
-  const bytes = group.copies.filter((copy) => trash.includes(copy.path)).reduce((sum, copy) => sum + copy.size, 0);
-  return { count: trash.length, bytes };
+/** How many copies would move for these groups, and the bytes they free (hard links aside). */
+export function trashPlan(...groups: readonly DuplicateGroup[]): { count: number; bytes: number } {
+  let count = 0;
+  let bytes = 0;
+  for (const group of groups) {
+    const { trash } = choiceOf(group);
+    count += trash.length;
+    bytes += group.copies.filter((copy) => trash.includes(copy.path)).reduce((sum, copy) => sum + copy.size, 0);
+  }
+  return { count, bytes };
 }
 
 /** One click: keep this copy only (reference copies stay too), move the others. */
