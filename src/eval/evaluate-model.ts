@@ -6,6 +6,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Doppel } from '../core/doppel';
+import { limits } from '../shared/limits';
+import type { SimilarReport } from '../shared/types';
 import type { EvalHalf, EvalSet } from './eval-set';
 import { GEOMETRIC_EDIT_IDS } from './edits';
 import { evaluateGroups, evaluateSearch, type GroupMetrics } from './metrics';
@@ -70,7 +72,11 @@ export async function evaluateModel(
     const points = await sweep(tune, log);
     const choice = chooseSetting(points, options.tunePrecision);
     const queries = report.half.files.filter((file) => file.editId !== null).map((file) => file.path);
-    const rankings = await report.doppel.similar(queries, { limit: SEARCH_LIMIT });
+    // One call takes at most `similarQueries.max` images (the shared limit every door enforces).
+    const rankings: SimilarReport[] = [];
+    for (let start = 0; start < queries.length; start += limits.similarQueries.max) {
+      rankings.push(...(await report.doppel.similar(queries.slice(start, start + limits.similarQueries.max), { limit: SEARCH_LIMIT })));
+    }
     const result: ModelResult = {
       model: modelId ?? tune.doppel.stats().model ?? 'default',
       tuned: {
