@@ -102,7 +102,8 @@ export class NearDuplicatesService implements NearDuplicateFinder {
   }
 
   /**
-   * Scores shown to the user are embedding cosines where there are embeddings: a hash distance of 0
+   * Pair scores (which rank the star centres; the scores users see are recomputed against the keeper
+   * in `GroupReview`) are embedding cosines where there are embeddings: a hash distance of 0
    * says "same composition", not "same photo" (a q30 re-encode also has distance 0). Pairs matched
    * only through a rotated or mirrored hash keep the hash similarity, since embeddings are not
    * rotation-invariant.
