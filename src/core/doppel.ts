@@ -48,7 +48,6 @@ import { systemTrashBin, type TrashBin } from './cleanup/trash-bin';
 import { GroupReview } from './duplicates/group-review';
 import type { KeeperChoice } from './cleanup/keeper-rules';
 import { DEFAULT_NEAR_COSINE } from './duplicates/thresholds';
-import { dot } from './vectors/vector-search.service';
 
 export interface OpenOptions {
   /** Library folder (database, thumbnails, vector index); default: the per-user data folder. */
@@ -177,11 +176,7 @@ export class Doppel {
     this.#review = new GroupReview({
       copyDetails: (filePath) => groups.copyDetails(filePath),
       notDuplicatePairs: () => this.#cleanup.notDuplicatePairs(),
-      similarity: (a, b) => {
-        const first = modelId ? this.#embeddings.embedding(a, modelId) : null;
-        const second = modelId ? this.#embeddings.embedding(b, modelId) : null;
-        return first && second ? Math.max(0, dot(first, second)) : null;
-      },
+      embedding: (contentHash) => (modelId ? this.#embeddings.embedding(contentHash, modelId) : null),
     });
     this.#finder = new FindService(this.#photos, new PixelIdentityService(this.#photos, log), similarity?.similar ?? null);
   }

@@ -29,13 +29,19 @@ const files = new Map<string, CopyDetails>(
     file('/p/d.jpg', { contentHash: 'D', pixelHash: 'PD', size: 400 }),
   ].map((details) => [details.path, details]),
 );
-const cosines: Record<string, number> = { [pairKey('B', 'C')]: 0.95, [pairKey('A', 'C')]: 0.95, [pairKey('B', 'D')]: 0.5 };
+/** Unit embeddings: C is 0.95 similar to B (and A), D only 0.5. */
+const embeddings: Record<string, Float32Array> = {
+  A: Float32Array.of(1, 0),
+  B: Float32Array.of(1, 0),
+  C: Float32Array.of(0.95, Math.sqrt(1 - 0.95 ** 2)),
+  D: Float32Array.of(0.5, Math.sqrt(1 - 0.5 ** 2)),
+};
 
 function reviewWith(against: readonly [string, string][] = []): GroupReview {
   return new GroupReview({
     copyDetails: (path) => files.get(path) ?? null,
     notDuplicatePairs: () => new Set(against.map(([a, b]) => pairKey(a, b))),
-    similarity: (a, b) => (a === b ? 1 : (cosines[pairKey(a, b)] ?? null)),
+    embedding: (hash) => embeddings[hash] ?? null,
   });
 }
 

@@ -81,30 +81,29 @@ export class CleanService {
     return run.finish();
   }
 
-  /** Which copies stay and which go, group by group; a file in two groups is handled once. */
+  /** Which copies stay and which go, group by group (the review puts each file in one group only). */
   #plans(groups: readonly DuplicateGroup[], selection: readonly CleanSelection[] | undefined, run: CleanRun): Plan[] {
     const copyOf = (file: string): IndexedCopy | null => this.#deps.copies.copy(file);
     if (!selection) {
-      const seen = new Set<string>();
       return groups.flatMap((group) => {
-        const copies = group.files.filter((file) => !seen.has(file)).flatMap((file) => copyOf(file) ?? []);
-        copies.forEach((copy) => seen.add(copy.path));
-        const [keeper, ...others] = copies;
+        const [keeper, ...others] = group.files.flatMap((file) => copyOf(file) ?? []);
         return keeper && others.length > 0 ? [{ keepers: [keeper], others }] : [];
       });
     }
     const plans: Plan[] = [];
     const handled = new Set<string>();
+    // Each file is in one reviewed group: one lookup per chosen file, however many groups are chosen.
+    const groupOf = new Map(groups.flatMap((group) => group.files.map((file) => [file, group] as const)));
     for (const choice of selection) {
-      const group = groups.find((candidate) => choice.keep.some((file) => candidate.files.includes(file)));
-      const keepers = choice.keep.filter((file) => group?.files.includes(file)).flatMap((file) => copyOf(file) ?? []);
+      const group = choice.keep.map((file) => groupOf.get(file)).find((candidate) => candidate !== undefined);
+      const keepers = choice.keep.filter((file) => group && groupOf.get(file) === group).flatMap((file) => copyOf(file) ?? []);
       const others: IndexedCopy[] = [];
       for (const file of choice.trash) {
         if (handled.has(file) || choice.keep.includes(file)) continue;
         handled.add(file);
         const copy = copyOf(file);
         if (!copy) run.skipPath(file, 'it is not a readable photo of this library (moved, trashed or changed since the list was made)');
-        else if (!group?.files.includes(file) || keepers.length === 0)
+        else if (!group || groupOf.get(file) !== group || keepers.length === 0)
           run.skip(copy, `it is not a duplicate of the copy kept, ${choice.keep[0] ?? '(none named)'}, any more`);
         else others.push(copy);
       }

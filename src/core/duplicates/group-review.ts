@@ -2,6 +2,7 @@ import type { CopyMatch, DuplicateCopy, DuplicateGroup, DuplicateKind, Duplicate
 import { assertDefined } from '../assert';
 import { orderByKeeperRule, type KeeperChoice } from '../cleanup/keeper-rules';
 import { isInside } from '../library-paths';
+import { dot } from '../vectors/vector-search.service';
 import type { CopyDetails } from '../store/duplicate.repository';
 import { roundScore, type CandidateGroup } from './file-groups';
 
@@ -19,8 +20,8 @@ export interface ReviewDeps {
   readonly copyDetails: (filePath: string) => CopyDetails | null;
   /** Pairs of contents the user marked "not duplicates", as `pairKey` strings. */
   readonly notDuplicatePairs: () => ReadonlySet<string>;
-  /** Embedding similarity of two contents, or null when either has no embedding. */
-  readonly similarity: (contentA: string, contentB: string) => number | null;
+  /** The content's embedding (unit length), or null when it has none or similarity search is off. */
+  readonly embedding: (contentHash: string) => Float32Array | null;
 }
 
 const LOOSENESS: Readonly<Record<CopyMatch, number>> = { keeper: 0, exact: 1, pixel: 2, near: 3 };
@@ -63,9 +64,16 @@ export class GroupReview {
 
   #group(ordered: readonly CopyDetails[], threshold: number, isProtected: (copy: CopyDetails) => boolean): DuplicateGroup {
     const keeper = assertDefined(ordered[0], 'keeper of a group');
+    // Read once per group, and only when a copy needs a score against it.
+    let keeperVector: Float32Array | null | undefined;
+    const similarityToKeeper = (copy: CopyDetails): number | null => {
+      keeperVector ??= this.#deps.embedding(keeper.contentHash);
+      const vector = keeperVector ? this.#deps.embedding(copy.contentHash) : null;
+      return keeperVector && vector ? Math.max(0, dot(keeperVector, vector)) : null;
+    };
     const copies = ordered.map((copy, index): DuplicateCopy => {
       const match = matchOf(copy, keeper, index);
-      const similarity = match === 'near' ? this.#deps.similarity(keeper.contentHash, copy.contentHash) : 1;
+      const similarity = match === 'near' ? similarityToKeeper(copy) : 1;
       const earlier = index > 1 ? ordered.slice(1, index) : [];
       const sameBytes =
         match !== 'exact' && match !== 'keeper' ? earlier.find((other) => other.contentHash === copy.contentHash) : undefined;

@@ -1,6 +1,6 @@
 import type { SqliteDatabase } from './library.database';
 
-/** A library file as clean-up sees it: what the keeper rules compare and what the safety checks verify. */
+/** A library file as clean-up sees it: what the safety checks verify and undo puts back. */
 export interface IndexedCopy {
   readonly path: string;
   readonly rootId: number;
@@ -10,9 +10,6 @@ export interface IndexedCopy {
   readonly mtimeMs: number;
   readonly dev: number;
   readonly ino: number;
-  readonly width: number;
-  readonly height: number;
-  readonly takenAt: string | null;
 }
 
 interface CopyRow {
@@ -24,9 +21,6 @@ interface CopyRow {
   mtime_ms: number;
   dev: number;
   ino: number;
-  width: number;
-  height: number;
-  taken_at: string | null;
 }
 
 /** SQLite reads and writes behind clean-up, undo and "not duplicates". */
@@ -36,9 +30,9 @@ export class CleanupRepository {
   constructor(db: SqliteDatabase) {
     this.#statements = {
       copy: db.prepare<[string], CopyRow>(
-        `SELECT f.path, f.root_id, r.path AS root_path, f.content_hash, f.size, f.mtime_ms, f.dev, f.ino, c.width, c.height, c.taken_at
-         FROM files f JOIN roots r ON r.id = f.root_id JOIN contents c ON c.hash = f.content_hash
-         WHERE f.path = ? AND f.status = 'ok'`,
+        `SELECT f.path, f.root_id, r.path AS root_path, f.content_hash, f.size, f.mtime_ms, f.dev, f.ino
+         FROM files f JOIN roots r ON r.id = f.root_id
+         WHERE f.path = ? AND f.status = 'ok' AND f.content_hash IS NOT NULL`,
       ),
       removeFile: db.prepare<[string]>('DELETE FROM files WHERE path = ?'),
       restoreFile: db.prepare(
@@ -75,9 +69,6 @@ export class CleanupRepository {
       mtimeMs: row.mtime_ms,
       dev: row.dev,
       ino: row.ino,
-      width: row.width,
-      height: row.height,
-      takenAt: row.taken_at,
     };
   }
 

@@ -80,16 +80,15 @@ export function groupKey(group: DuplicateGroup): string {
   return [...group.files].sort().join('\n');
 }
 
-/** The suggestion: keep the first copy (and reference copies), move every other. */
-function suggestedChoice(group: DuplicateGroup): GroupChoice {
-  const [keeper] = group.files;
-  const keep = group.copies.filter((copy) => copy.path === keeper || copy.protected).map((copy) => copy.path);
+/** Keep this copy (and reference copies, which always stay), move every other. */
+function keepingOnly(group: DuplicateGroup, filePath: string | undefined): GroupChoice {
+  const keep = group.copies.filter((copy) => copy.path === filePath || copy.protected).map((copy) => copy.path);
   return { keep, trash: group.files.filter((file) => !keep.includes(file)) };
 }
 
 export function choiceOf(group: DuplicateGroup): GroupChoice {
   const chosen = state.choices[groupKey(group)];
-  if (!chosen) return suggestedChoice(group);
+  if (!chosen) return keepingOnly(group, group.files[0]); // the suggestion: the first copy
   // A folder protected after the choice was made still wins: its copies always stay.
   const kept = new Set([...chosen.keep, ...group.copies.filter((copy) => copy.protected).map((copy) => copy.path)]);
   return { keep: group.files.filter((file) => kept.has(file)), trash: chosen.trash.filter((file) => !kept.has(file)) };
@@ -109,8 +108,7 @@ export function trashPlan(...groups: readonly DuplicateGroup[]): { count: number
 
 /** One click: keep this copy only (reference copies stay too), move the others. */
 export function keepOnly(group: DuplicateGroup, filePath: string): void {
-  const keep = group.copies.filter((copy) => copy.path === filePath || copy.protected).map((copy) => copy.path);
-  state.choices[groupKey(group)] = { keep, trash: group.files.filter((file) => !keep.includes(file)) };
+  state.choices[groupKey(group)] = keepingOnly(group, filePath);
 }
 
 /** Toggles one copy between "keep" and "move to trash"; the last kept copy cannot be toggled away. */
