@@ -48,6 +48,7 @@ import { systemTrashBin, type TrashBin } from './cleanup/trash-bin';
 import { GroupReview } from './duplicates/group-review';
 import type { KeeperChoice } from './cleanup/keeper-rules';
 import { DEFAULT_NEAR_COSINE } from './duplicates/thresholds';
+import { WriterLock, busyMessage } from './store/writer-lock';
 
 export interface OpenOptions {
   /** Library folder (database, thumbnails, vector index); default: the per-user data folder. */
@@ -74,8 +75,17 @@ export interface ReviewedDuplicatesOptions extends DuplicatesOptions {
   readonly protectedFolders?: readonly string[];
 }
 
+/**
+ * Indexing, clean-up and undo write the library: one process at a time (see {@link WriterLock}).
+ * With `onWaitForWriter` a second writer waits for the first (told once why); without it, it fails
+ * at once with a "library busy" error.
+ */
+export interface WriterOptions {
+  readonly onWaitForWriter?: (message: string) => void;
+}
+
 /** What `clean` acts on (the groups `duplicates` lists with the same options) and how. */
-export interface DoppelCleanOptions extends ReviewedDuplicatesOptions, CleanOptions {}
+export interface DoppelCleanOptions extends ReviewedDuplicatesOptions, CleanOptions, WriterOptions {}
 
 class ModelUnavailableError extends DoppelError {
   override readonly name = 'ModelUnavailableError' as const;
@@ -119,6 +129,8 @@ export class Doppel {
   readonly #cleanup: Cleanup;
   readonly #review: GroupReview;
   readonly #settings: SettingsRepository;
+  /** SQLite's data_version when the caches were last known fresh: it moves when another process commits. */
+  #dataVersion: number;
   #closed = false;
 
   private constructor(
@@ -132,6 +144,7 @@ export class Doppel {
     this.libraryDir = libraryDir;
     this.#cleanup = new Cleanup(db, trashBin, log);
     this.#db = db;
+    this.#dataVersion = dataVersionOf(db);
     this.#photos = new PhotoRepository(db);
     this.#embeddings = new EmbeddingRepository(db);
     this.#thumbnails = new ThumbnailStore(libraryDir);
@@ -213,22 +226,65 @@ export class Doppel {
       }
     }
     const doppel = new Doppel(libraryDir, db, log, embedder, similarityError, options.trashBin ?? systemTrashBin());
-    const recovered = await doppel.#cleanup.recover();
-    if (recovered > 0) log(`settled ${recovered} file(s) an interrupted clean-up left half done`);
+    // Settling a half-done clean-up is a writer's job: while another process writes the library, the
+    // journal entries may be its clean-up in progress, not an interrupted one.
+    const lock = WriterLock.tryAcquire(libraryDir, 'opening the library');
+    if (lock) {
+      try {
+        const recovered = await doppel.#cleanup.recover();
+        if (recovered > 0) log(`settled ${recovered} file(s) an interrupted clean-up left half done`);
+      } finally {
+        lock.release();
+      }
+    }
     return doppel;
   }
 
   /** Indexes (or re-indexes incrementally) the given folders. Bad files are reported, never fatal. */
-  async index(roots: readonly string[], options: IndexOptions = {}): Promise<IndexReport> {
+  async index(roots: readonly string[], options: IndexOptions & WriterOptions = {}): Promise<IndexReport> {
     this.#assertOpen();
     if (roots.length === 0) throw new InvalidArgumentError('Nothing to index: give at least one folder');
     assertWithinLimit('indexRoots', roots.length);
     for (const root of roots) assertFolder(root);
+    return this.#asWriter('indexing', options, async () => {
+      try {
+        return await this.#indexer.index(roots, options);
+      } finally {
+        this.#near.invalidate();
+      }
+    });
+  }
+
+  /**
+   * Runs a writing task holding the library's writer lock, on caches brought up to date with what
+   * other processes committed before it (the vector id map above all: appending to a stale one
+   * would collide with their positions).
+   */
+  async #asWriter<T>(task: string, options: WriterOptions & { readonly signal?: AbortSignal }, work: () => Promise<T>): Promise<T> {
+    const { onWaitForWriter } = options;
+    const lock = await WriterLock.acquire(this.libraryDir, task, {
+      ...(onWaitForWriter ? { onWait: (holder) => onWaitForWriter(`${busyMessage(this.libraryDir, holder)}; waiting…`) } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     try {
-      return await this.#indexer.index(roots, options);
+      this.#refresh();
+      return await work();
     } finally {
-      this.#near.invalidate();
+      lock.release();
     }
+  }
+
+  /**
+   * Drops what this process keeps in memory about the library (duplicate groups, the vector index
+   * and its id map) when another process committed since: a `doppel index` next to `doppel serve`
+   * is seen by the server's next question, without a restart.
+   */
+  #refresh(): void {
+    const version = dataVersionOf(this.#db);
+    if (version === this.#dataVersion) return;
+    this.#dataVersion = version;
+    this.#near.invalidate();
+    this.#similarity?.vectors.reload();
   }
 
   /**
@@ -237,6 +293,7 @@ export class Doppel {
    */
   async duplicates(options: ReviewedDuplicatesOptions = {}): Promise<DuplicatesReport> {
     this.#assertOpen();
+    this.#refresh();
     assertWithinLimit('nearThreshold', options.threshold);
     assertWithinLimit('nearHashDistance', options.hashDistance);
     const candidates = await this.#duplicates.list(options);
@@ -253,10 +310,14 @@ export class Doppel {
    * file by file; `dryRun` changes nothing. The library forgets the moved files at once.
    */
   async clean(options: DoppelCleanOptions = {}): Promise<CleanReport> {
-    const { groups } = await this.duplicates({ ...options, kind: options.kind ?? 'exact' });
-    const report = await this.#cleanup.clean(groups, { ...options, protectedFolders: this.#protectedFolders(options.protectedFolders) });
-    if (report.trashed.length > 0 && !report.dryRun) this.#near.invalidate();
-    return report;
+    this.#assertOpen();
+    const clean = async (): Promise<CleanReport> => {
+      const { groups } = await this.duplicates({ ...options, kind: options.kind ?? 'exact' });
+      const report = await this.#cleanup.clean(groups, { ...options, protectedFolders: this.#protectedFolders(options.protectedFolders) });
+      if (report.trashed.length > 0 && !report.dryRun) this.#near.invalidate();
+      return report;
+    };
+    return options.dryRun ? clean() : this.#asWriter('cleaning up', options, clean);
   }
 
   /** Reference folders saved with the library: their files are never moved to the trash. */
@@ -280,11 +341,13 @@ export class Doppel {
   }
 
   /** Puts back what an operation moved (default: the last one), or forgets its "not duplicates" marks. */
-  async undo(operationId?: string): Promise<UndoReport> {
+  async undo(operationId?: string, options: WriterOptions = {}): Promise<UndoReport> {
     this.#assertOpen();
-    const report = await this.#cleanup.undo(operationId);
-    this.#near.invalidate();
-    return report;
+    return this.#asWriter('undoing a clean-up', options, async () => {
+      const report = await this.#cleanup.undo(operationId);
+      this.#near.invalidate();
+      return report;
+    });
   }
 
   /** Marks library files as not duplicates of each other (by content); returns the operation id. */
@@ -312,6 +375,7 @@ export class Doppel {
 
   async find(imagePath: string): Promise<FindReport> {
     this.#assertOpen();
+    this.#refresh();
     return this.#finder.find(imagePath);
   }
 
@@ -319,6 +383,7 @@ export class Doppel {
     this.#assertOpen();
     assertWithinLimit('similarQueries', paths.length);
     assertWithinLimit('similarResults', options.limit);
+    this.#refresh();
     return this.#requireSimilarity().similar.similar(paths, options.limit);
   }
 
@@ -329,6 +394,7 @@ export class Doppel {
 
   stats(): LibraryStats {
     this.#assertOpen();
+    this.#refresh();
     const counts = this.#photos.counts();
     return {
       libraryDir: this.libraryDir,
@@ -385,6 +451,10 @@ export class Doppel {
   #assertOpen(): void {
     if (this.#closed) throw new LibraryUnavailableError(`Cannot use the library at ${this.libraryDir}: it is closed`);
   }
+}
+
+function dataVersionOf(db: SqliteDatabase): number {
+  return db.pragma('data_version', { simple: true }) as number;
 }
 
 function assertFolder(root: string): void {

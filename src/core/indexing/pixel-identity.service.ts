@@ -14,6 +14,12 @@ import type { ContentSignature, PhotoRepository } from '../store/photo.repositor
 export const PIXEL_CANDIDATE_DISTANCE = 6;
 
 /**
+ * Pixel hashes saved per transaction: a run killed in this phase keeps all but the last few, like
+ * the decode phase's batches (each hash is a full-resolution decode, seconds of work on a laptop).
+ */
+const PIXEL_HASH_BATCH = 16;
+
+/**
  * Pixel-identical duplicates without decoding every photo at full resolution: only contents whose
  * cheap signature (oriented width x height + perceptual hash) collides with another content get a
  * pixel hash, and each content is hashed at most once in the library's life.
@@ -54,21 +60,28 @@ export class PixelIdentityService {
     const candidates = this.candidatesNeedingPixelHash(this.#photos.signatures());
     options.onProgress?.(0, candidates.length);
     let computed = 0;
-    const results: [string, string][] = [];
+    let saved = 0;
+    let unsaved: [string, string][] = [];
+    const save = (): void => {
+      this.#photos.setPixelHashes(unsaved);
+      saved += unsaved.length;
+      unsaved = [];
+    };
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < candidates.length && !options.signal?.aborted) {
         const candidate = assertDefined(candidates[next++], 'pixel-hash candidate');
         const pixelHash = await this.hashContent(candidate.hash);
-        if (pixelHash) results.push([candidate.hash, pixelHash]);
+        if (pixelHash) unsaved.push([candidate.hash, pixelHash]);
+        if (unsaved.length >= PIXEL_HASH_BATCH) save();
         computed += 1;
         options.onProgress?.(computed, candidates.length);
       }
     };
     // Full-resolution decodes are memory-hungry (a 12 MP photo is 36 MB of pixels): two at a time.
     await Promise.all([worker(), worker()]);
-    this.#photos.setPixelHashes(results);
-    return results.length;
+    save();
+    return saved;
   }
 
   /** Pixel hash of a stored content, read from one of its files; null (logged) if none can be read. */

@@ -60,7 +60,9 @@ export class EmbeddingPipeline implements DecodedContentConsumer {
     const modelId = this.#embedder.modelId;
     // Photos without a vector for this model exist only after a change, a model switch or a run
     // that stopped early; otherwise the whole-library checks are skipped.
-    const owed = options.changed || this.#settings.get('embeddings-complete-for') !== modelId;
+    // A run that died between saving vectors and indexing them leaves vectors out of the index
+    // with nothing changed on disk: the count of those brings the update back.
+    const owed = options.changed || this.#settings.get('embeddings-complete-for') !== modelId || this.#vectors.needsUpdate();
     if (!owed) return;
     if (!options.cancelled) {
       await this.embedMissing(options.onProgress);

@@ -31,6 +31,11 @@ export class EmbeddingRepository {
          WHERE e.model_id = ? AND NOT EXISTS (SELECT 1 FROM vector_positions p WHERE p.model_id = ? AND p.content_hash = e.content_hash)
          ORDER BY e.content_hash`,
       ),
+      unpositionedLiveCount: db.prepare<[string, string], { n: number }>(
+        `SELECT count(*) AS n FROM embeddings e
+         WHERE e.model_id = ? AND NOT EXISTS (SELECT 1 FROM vector_positions p WHERE p.model_id = ? AND p.content_hash = e.content_hash)
+           AND EXISTS (SELECT 1 FROM files f WHERE f.content_hash = e.content_hash AND f.status = 'ok')`,
+      ),
       positions: db.prepare<[string], { position: number; content_hash: string }>(
         'SELECT position, content_hash FROM vector_positions WHERE model_id = ? ORDER BY position',
       ),
@@ -102,6 +107,11 @@ export class EmbeddingRepository {
     return this.#statements.unpositioned
       .all(modelId, modelId)
       .map((row) => ({ contentHash: row.content_hash, vector: fromBlob(row.vector) }));
+  }
+
+  /** Vectors of contents with a readable file that are not in the FAISS index yet. */
+  unpositionedLiveCount(modelId: string): number {
+    return this.#statements.unpositionedLiveCount.get(modelId, modelId)?.n ?? 0;
   }
 
   /** Number of vectors of contents that still have a readable file. */

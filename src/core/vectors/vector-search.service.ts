@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MAX_TRAINING_VECTORS, VectorIndex, chooseKind } from './vector-index';
 import type { EmbeddingRepository } from '../store/embedding.repository';
+import { WriterLock } from '../store/writer-lock';
 
 /** Rebuild instead of appending once this share of the index points at photos that are gone. */
 const MAX_DEAD_FRACTION = 0.25;
@@ -33,6 +34,11 @@ export interface ContentHit {
  * in SQLite. The index is a cache of the vectors stored in SQLite: a missing, corrupt or stale file
  * is rebuilt from them, never an error. Deleted photos are masked at query time and dropped at the
  * next rebuild (faiss-node's removeIds renumbers flat indexes, which would break the id map).
+ *
+ * Several processes may share the library (`doppel serve` and a CLI `index`): only the writer
+ * (who holds the library's {@link WriterLock}) saves the file and the id map, always the file
+ * first, so a reader that loads between the two sees a mismatch it repairs in memory, and the id
+ * map's commit that follows makes it {@link reload} (the engine reloads on SQLite's data_version).
  */
 export class VectorSearchService {
   readonly #embeddings: EmbeddingRepository;
@@ -42,6 +48,8 @@ export class VectorSearchService {
   readonly #log: (line: string) => void;
   #index: VectorIndex | null = null;
   #positions: string[] = [];
+  /** False when the loaded index was rebuilt in memory only: its positions are not the stored id map's. */
+  #matchesStore = true;
   /** Contents that still have a readable file; cached between index runs (a 1M-photo set is costly to rebuild per query). */
   #live: Set<string> | null = null;
 
@@ -61,9 +69,23 @@ export class VectorSearchService {
     return this.#ready().kind;
   }
 
-  /** Puts vectors stored since the last call into the index (or rebuilds it) and saves it atomically. */
+  /** Forgets the loaded index and id map: the next use reads them again (another process changed them). */
+  reload(): void {
+    this.#index = null;
+    this.#positions = [];
+    this.#live = null;
+  }
+
+  /**
+   * Puts vectors stored since the last call into the index (or rebuilds it) and saves it atomically.
+   * Only the library's writer calls this (an index run).
+   */
   update(): void {
-    const index = this.#ready();
+    // The id map may have moved under a loaded index (another writer ran since it was loaded):
+    // appending at the old end would collide with that writer's positions.
+    // A reader's in-memory rebuild numbers positions its own way: never append to that either.
+    if (this.#index && (!this.#matchesStore || this.#embeddings.positionCount(this.#modelId) !== this.#positions.length)) this.reload();
+    const index = this.#ready({ persist: true });
     this.#live = null; // files may have come and gone during the run
     const live = this.liveContents();
     const dead = this.#positions.reduce((n, hash) => n + (live.has(hash) ? 0 : 1), 0);
@@ -71,7 +93,7 @@ export class VectorSearchService {
     const total = this.#positions.length + fresh.length;
     const wantsOtherKind = total > 0 && chooseKind(total - dead, this.#dim) !== index.kind;
     if (dead > total * MAX_DEAD_FRACTION || wantsOtherKind) {
-      this.rebuild();
+      this.rebuild({ persist: true });
       return;
     }
     if (fresh.length === 0) {
@@ -84,21 +106,27 @@ export class VectorSearchService {
         this.#dim,
       ),
     );
+    index.save(this.#file);
     this.#embeddings.appendPositions(
       this.#modelId,
       this.#positions.length,
       fresh.map((item) => item.contentHash),
     );
     this.#positions.push(...fresh.map((item) => item.contentHash));
-    index.save(this.#file);
+  }
+
+  /** True when stored vectors of live photos are missing from the index (a run died between the two). */
+  needsUpdate(): boolean {
+    return this.#embeddings.unpositionedLiveCount(this.#modelId) > 0;
   }
 
   /**
    * Rebuilds the index from the stored vectors of every photo still in the library, streaming them
    * from SQLite page by page (a million 1024-dim vectors are 4 GB: never all in memory); the
-   * approximate kind trains on an evenly spread sample first.
+   * approximate kind trains on an evenly spread sample first. `persist` saves the file, then the id
+   * map (the writer); otherwise the index lives in this process's memory only.
    */
-  rebuild(): VectorIndex {
+  rebuild(options: { persist: boolean }): VectorIndex {
     const count = this.#embeddings.liveEmbeddingCount(this.#modelId);
     const stride = Math.max(1, Math.ceil(count / MAX_TRAINING_VECTORS));
     const sample: Float32Array[] = [];
@@ -122,11 +150,14 @@ export class VectorSearchService {
       );
       for (const item of page) positions.push(item.contentHash);
     }
-    this.#embeddings.replacePositions(this.#modelId, positions);
     this.#positions = positions;
     this.#index = index;
-    index.save(this.#file);
-    this.#log(`vector index for ${this.#modelId} rebuilt: ${index.size} vectors, ${index.kind}`);
+    this.#matchesStore = options.persist;
+    if (options.persist) {
+      index.save(this.#file);
+      this.#embeddings.replacePositions(this.#modelId, positions);
+    }
+    this.#log(`vector index for ${this.#modelId} rebuilt${options.persist ? '' : ' in memory'}: ${index.size} vectors, ${index.kind}`);
     return index;
   }
 
@@ -182,22 +213,34 @@ export class VectorSearchService {
     return this.#live;
   }
 
-  /** Loads the index file, or rebuilds it when it is missing, unreadable or out of step with the id map. */
-  #ready(): VectorIndex {
+  /**
+   * Loads the index file, or rebuilds it when it is missing, unreadable or out of step with the id
+   * map. A reader saves what it rebuilt only when no writer is at work (it takes the lock to do so).
+   */
+  #ready(options: { persist: boolean } = { persist: false }): VectorIndex {
     if (this.#index) return this.#index;
     this.#positions = this.#embeddings.positions(this.#modelId);
     const loaded = VectorIndex.load(this.#file, this.#dim);
     if (loaded?.size === this.#positions.length) {
       this.#index = loaded;
+      this.#matchesStore = true;
       return loaded;
     }
-    if (!loaded && this.#positions.length === 0 && !fs.existsSync(this.#file)) return this.rebuild(); // a new library: nothing to say
-    this.#log(
-      loaded
-        ? `vector index ${this.#file} holds ${loaded.size} vectors but the id map has ${this.#positions.length}: rebuilding`
-        : `vector index ${this.#file} is missing or unreadable: rebuilding from stored vectors`,
-    );
-    return this.rebuild();
+    const quiet = !loaded && this.#positions.length === 0 && !fs.existsSync(this.#file); // a new library: nothing to say
+    if (!quiet) {
+      this.#log(
+        loaded
+          ? `vector index ${this.#file} holds ${loaded.size} vectors but the id map has ${this.#positions.length}: rebuilding`
+          : `vector index ${this.#file} is missing or unreadable: rebuilding from stored vectors`,
+      );
+    }
+    if (options.persist) return this.rebuild({ persist: true });
+    const lock = WriterLock.tryAcquire(path.dirname(this.#file), 'saving the vector index');
+    try {
+      return this.rebuild({ persist: lock !== null });
+    } finally {
+      lock?.release();
+    }
   }
 }
 
