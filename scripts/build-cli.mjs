@@ -1,5 +1,7 @@
 // Bundles the Node entry points (CLI, eval, benchmarks) with esbuild. Dependencies stay external:
-// native addons (better-sqlite3, sharp, onnxruntime-node, faiss-node) load from node_modules.
+// native addons (better-sqlite3, sharp, onnxruntime-node, faiss-node) load from node_modules, and so
+// does `trash` (the system trash on macOS and Windows), which runs helper binaries it finds next to
+// its own files (lib/macos-trash, lib/windows-trash.exe) and is imported lazily, ESM only.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 
@@ -18,6 +20,8 @@ await build({
   format: 'esm',
   target: 'node20',
   packages: 'external',
+  // Already covered by `packages`; named so that narrowing `packages` never bundles it by accident.
+  external: ['trash'],
   sourcemap: 'linked',
   logLevel: 'warning',
 });

@@ -10,10 +10,11 @@ import path from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Doppel } from '../../src/core/doppel.js';
+import type { TrashItem } from '../../src/core/trash/host-trash.js';
+import { macTrash } from '../../src/core/trash/mac-trash.js';
 import { HostTrashBin } from '../../src/engine/host-trash-bin.js';
 import type { HostTrashRequest, HostTrashResponse } from '../../src/engine/host-trash-messages.js';
-import { macTrash } from '../../src/main/mac-trash.js';
-import { answerTrashCall, type TrashItem } from '../../src/main/os-trash.js';
+import { answerTrashCall } from '../../src/main/os-trash.js';
 import { writePhotoFolder, type PhotoFolder } from '../e2e/support/photo-folder.js';
 
 let tempDir: string;

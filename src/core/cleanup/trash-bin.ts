@@ -2,8 +2,11 @@
  * Where clean-up sends files: the operating system's trash, in two steps so the journal can record
  * the destination BEFORE the file moves (a crash between the two is settled from the disk).
  */
-import { InvalidArgumentError } from '../errors';
 import { moveToTrash, releaseTrashSlot, reserveTrashSlot, restoreFile, type TrashedFile } from '../trash/freedesktop-trash';
+import type { TrashItem } from '../trash/host-trash';
+import { macTrash } from '../trash/mac-trash';
+import { trashWithPackage } from '../trash/trash-package';
+import { windowsTrash } from '../trash/windows-trash';
 
 export type { TrashedFile } from '../trash/freedesktop-trash';
 
@@ -12,7 +15,7 @@ export interface TrashBin {
   reserve(filePath: string): Promise<TrashedFile>;
   /**
    * Moves the file into its reserved place. A trash that names the file only as it moves (the
-   * macOS Trash, through Electron) answers where it really went; the others answer undefined.
+   * macOS Trash) answers where it really went; the others answer undefined.
    */
   move(slot: TrashedFile): Promise<TrashedFile | undefined>;
   /** Gives a reserved place back after a move that did not happen. */
@@ -21,18 +24,30 @@ export interface TrashBin {
   restore(slot: TrashedFile): Promise<void>;
 }
 
+export interface SystemTrashOptions {
+  /** Default: process.env. Read by the freedesktop trash (XDG_DATA_HOME, HOME). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Default: process.platform. */
+  readonly platform?: NodeJS.Platform;
+  /** How a file reaches the macOS or Windows trash. Default: the `trash` package, loaded on first use. */
+  readonly trashItem?: TrashItem;
+  /** The home whose ~/.Trash macOS uses. Default: os.homedir(). */
+  readonly homeDir?: string;
+  /** Where the macOS trash says it moved a file but could not find it again (undo looks again). */
+  readonly log?: (line: string) => void;
+}
+
 /**
  * The trash of this machine for the Node doors (CLI, bridge): the freedesktop.org trash on Linux
- * and other Unix desktops. macOS and Windows keep their trash behind system APIs (the desktop app
- * uses Electron's `shell.trashItem` there); the CLI refuses rather than guess.
+ * and other Unix desktops; on macOS and Windows the system trash through the `trash` package, with
+ * the same code the desktop app runs on `shell.trashItem` (src/core/trash/mac-trash.ts,
+ * windows-trash.ts). Undo works on macOS; on Windows it refuses and points to the Recycle Bin.
+ * @example const bin = systemTrashBin(); // what `doppel clean` uses
  */
-export function systemTrashBin(env: NodeJS.ProcessEnv = process.env): TrashBin {
-  if (process.platform === 'darwin' || process.platform === 'win32') {
-    const refuse = (): never => {
-      throw new InvalidArgumentError(`Moving files to the trash from the command line is not supported on ${process.platform} yet`);
-    };
-    return { reserve: refuse, move: refuse, release: refuse, restore: refuse };
-  }
+export function systemTrashBin(options: SystemTrashOptions = {}): TrashBin {
+  const { env = process.env, platform = process.platform, trashItem = trashWithPackage } = options;
+  if (platform === 'darwin') return macTrash({ trashItem, homeDir: options.homeDir, log: options.log });
+  if (platform === 'win32') return windowsTrash(trashItem);
   return {
     reserve: (filePath) => reserveTrashSlot(filePath, { env }),
     move: async (slot) => {

@@ -1,21 +1,21 @@
 /**
- * The macOS Trash through `shell.trashItem`, which moves a file but does not say where it went.
- * Undo needs the place, so after the move the file is looked for in the Trash of its volume: its
- * own name, or the one Finder gives when that is taken ("harbour 2.jpg"), with the size and
+ * The macOS Trash through a `trashItem` call (Electron's `shell.trashItem` in the desktop app, the
+ * `trash` package's `macos-trash` helper in the CLI), which moves a file but does not say where it
+ * went. Undo needs the place, so after the move the file is looked for in the Trash of its volume:
+ * its own name, or the one Finder gives when that is taken ("harbour 2.jpg"), with the size and
  * modification time it had (a rename keeps both) and, where the volume keeps it, the same inode.
- * macOS can refuse an app without Full Disk Access a look into the Trash: the move still happens,
- * and undo then says to use Finder's Put Back.
+ * macOS can refuse a process without Full Disk Access a look into the Trash: the move still
+ * happens, and undo then says to use Finder's Put Back.
  */
 import type { Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { TrashedFile } from '../core/cleanup/trash-bin.js';
-import { errnoCode, errorMessage } from '../core/errors.js';
-import { mountPointOf, putBack } from '../core/trash/freedesktop-trash.js';
-import { TrashError } from '../core/trash/trash-info.js';
-import { errorCodeOf } from '../shared/errors.js';
-import { regularFileStats, type HostTrash, type TrashItem } from './os-trash.js';
+import { errorCodeOf } from '../../shared/errors';
+import { errnoCode, errorMessage } from '../errors';
+import { mountPointOf, putBack, type TrashedFile } from './freedesktop-trash';
+import { regularFileStats, type HostTrash, type TrashItem } from './host-trash';
+import { TrashError } from './trash-info';
 
 /** What the file was when it left, kept in the slot's `infoPath` (macOS has no info file): how undo recognises it. */
 export interface MacTrashReceipt {
@@ -44,13 +44,16 @@ export function parseMacReceipt(text: string): MacTrashReceipt | null {
 }
 
 /**
- * True for the original name and for the names Finder gives a taken one, the stem then a space
- * ("harbour 2.jpg", "harbour 10.42.13.jpg"). Compared in NFC: HFS+ lists names decomposed.
+ * True for the original name, for the names Finder gives a taken one, the stem then a space
+ * ("harbour 2.jpg", "harbour 10.42.13.jpg"), and for the name the `trash` package gives one when it
+ * falls back to a plain move into ~/.Trash (macOS refused its helper): the name, a space, a number
+ * ("harbour.jpg 1"). Compared in NFC: HFS+ lists names decomposed.
  */
 export function isTrashNameOf(entryName: string, originalName: string): boolean {
   const entry = entryName.normalize('NFC');
   const original = originalName.normalize('NFC');
   if (entry === original) return true;
+  if (entry.startsWith(`${original} `) && /^\d+$/.test(entry.slice(original.length + 1))) return true;
   const extension = path.extname(original);
   const stem = original.slice(0, original.length - extension.length);
   return entry.length > stem.length + 1 + extension.length && entry.startsWith(`${stem} `) && entry.endsWith(extension);

@@ -1,7 +1,8 @@
 /**
- * The macOS Trash as main reaches it: `shell.trashItem` does not say where a file went, so it is
- * found again by name, size, modification time and inode. Finder is played by a rename into a
- * temporary `~/.Trash` that, like Finder, adds " 2", " 3" when the name is taken.
+ * The macOS Trash through a `trashItem` call (`shell.trashItem` in the app, the `trash` package in
+ * the CLI), which does not say where a file went, so it is found again by name, size, modification
+ * time and inode. Finder is played by a rename into a temporary `~/.Trash` that, like Finder, adds
+ * " 2", " 3" when the name is taken.
  */
 import fs from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -16,8 +17,8 @@ import {
   macTrash,
   parseMacReceipt,
   type MacTrashReceipt,
-} from '../../src/main/mac-trash.js';
-import type { TrashItem } from '../../src/main/os-trash.js';
+} from '../../src/core/trash/mac-trash.js';
+import type { TrashItem } from '../../src/core/trash/host-trash.js';
 
 let tempDir: string;
 let home: string;
@@ -69,15 +70,17 @@ afterAll(async () => {
 });
 
 describe('finding a file in the macOS Trash', () => {
-  it("should accept the file's own name and the names Finder gives a taken one", () => {
+  it("should accept the file's own name and the names Finder or the trash package give a taken one", () => {
     expect(isTrashNameOf('harbour.jpg', 'harbour.jpg')).toBe(true);
     expect(isTrashNameOf('harbour 2.jpg', 'harbour.jpg')).toBe(true);
     expect(isTrashNameOf('harbour 10.42.13.jpg', 'harbour.jpg')).toBe(true);
     expect(isTrashNameOf('Cafe\u0301.jpg', 'Caf\u00e9.jpg')).toBe(true); // HFS+ lists names decomposed
+    expect(isTrashNameOf('harbour.jpg 1', 'harbour.jpg')).toBe(true); // the trash package's own fallback move
     expect(isTrashNameOf('harbour-copy.jpg', 'harbour.jpg')).toBe(false);
     expect(isTrashNameOf('harbours.jpg', 'harbour.jpg')).toBe(false);
     expect(isTrashNameOf('harbour 2.png', 'harbour.jpg')).toBe(false);
     expect(isTrashNameOf('harbour .jpg', 'harbour.jpg')).toBe(false);
+    expect(isTrashNameOf('harbour.jpg copy', 'harbour.jpg')).toBe(false);
   });
 
   it('should find a file Finder renamed because its name was taken', async () => {
