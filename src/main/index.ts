@@ -1,22 +1,28 @@
 /**
- * Electron main: a thin shell. It owns the window, the thumbnail protocol and IPC registration;
- * all real work happens in the engine utility process (see engine-host.ts).
+ * Electron main: a thin shell. It owns the window, the app:// and thumbnail protocols, the session's
+ * permission policy and IPC registration; all real work happens in the engine utility process
+ * (see engine-host.ts).
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, session } from 'electron';
+import { APP_ENTRY_URL, isAppPageUrl } from './app-page.js';
+import { handleAppProtocol } from './app-protocol.js';
 import { electronTrash } from './electron-trash.js';
 import { EngineHost } from './engine-host.js';
 import { registerIpc, sendAppEvent } from './ipc/register-ipc.js';
-import { handleThumbnailProtocol, registerThumbnailScheme } from './thumbnail-protocol.js';
+import { registerPrivilegedSchemes } from './privileged-schemes.js';
+import { lockDownSession } from './session-security.js';
+import { handleThumbnailProtocol } from './thumbnail-protocol.js';
 import { createMainWindow } from './window.js';
 
 const here = import.meta.dirname;
 const devServerUrl = !app.isPackaged ? (process.env.ELECTRON_RENDERER_URL ?? null) : null;
-const rendererHtml = path.join(here, '../renderer/index.html');
+const rendererRoot = path.join(here, '../renderer');
 const log = (line: string): void => console.log(`[main] ${line}`);
+/** The built page (app://doppel/index.html) or, in development, the dev server. */
+const isAppPage = (url: string): boolean => isAppPageUrl(url, devServerUrl);
 
-registerThumbnailScheme();
+registerPrivilegedSchemes();
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -24,16 +30,9 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(start);
 }
 
-/** The built page (file://…/out/renderer/index.html) or, in development, the dev server. */
-function isAppPage(url: string): boolean {
-  if (devServerUrl !== null && url.startsWith(devServerUrl)) return true;
-  if (!url.startsWith('file:')) return false;
-  const withoutHash = new URL(url);
-  withoutHash.hash = '';
-  return path.resolve(fileURLToPath(withoutHash)) === path.resolve(rendererHtml);
-}
-
 function start(): void {
+  lockDownSession(session.defaultSession, isAppPage);
+
   const engine = new EngineHost({
     entryPath: path.join(here, 'engine-process.js'),
     // DOPPEL_LIBRARY is read by the core itself; null keeps the core's per-user default.
@@ -45,11 +44,12 @@ function start(): void {
   });
   engine.start();
 
-  registerIpc({ engine, isTrustedUrl: (url) => isAppPage(url) });
+  registerIpc({ engine, isTrustedUrl: isAppPage });
+  handleAppProtocol(rendererRoot);
   handleThumbnailProtocol(engine);
 
   const openWindow = (): BrowserWindow =>
-    createMainWindow({ preloadPath: path.join(here, '../preload/index.cjs'), devServerUrl, rendererHtml });
+    createMainWindow({ preloadPath: path.join(here, '../preload/index.cjs'), pageUrl: devServerUrl ?? APP_ENTRY_URL, isAppPage, log });
   let mainWindow = openWindow();
 
   app.on('second-instance', () => {

@@ -1,18 +1,21 @@
 /**
- * The app window, locked down: context isolation, sandbox, no Node in the page, no navigation
- * away, no new windows, no permission prompts. The CSP lives in src/renderer/index.html.
+ * The app window, locked down: context isolation, sandbox, no Node in the page, no webviews, no
+ * navigation away or redirects in any frame, no new windows (allow-listed links open in the
+ * browser). The decisions live in navigation-guard.ts; the CSP comes with every app:// response
+ * (content-security.ts) and, for the dev server, from the meta tag in src/renderer/index.html.
  */
-import path from 'node:path';
 import { BrowserWindow, shell } from 'electron';
+import { navigationVerdict, windowOpenVerdict, type NavigationVerdict } from './navigation-guard.js';
 
 export interface WindowOptions {
   readonly preloadPath: string;
-  /** Dev server URL (electron-vite dev) or null to load the built file. */
-  readonly devServerUrl: string | null;
-  readonly rendererHtml: string;
+  /** `app://doppel/index.html`, or the dev server URL (electron-vite dev). */
+  readonly pageUrl: string;
+  readonly isAppPage: (url: string) => boolean;
+  readonly log: (line: string) => void;
 }
 
-export function createMainWindow({ preloadPath, devServerUrl, rendererHtml }: WindowOptions): BrowserWindow {
+export function createMainWindow({ preloadPath, pageUrl, isAppPage, log }: WindowOptions): BrowserWindow {
   const window = new BrowserWindow({
     width: 1200,
     height: 800,
@@ -27,23 +30,39 @@ export function createMainWindow({ preloadPath, devServerUrl, rendererHtml }: Wi
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
+      webviewTag: false,
       spellcheck: false,
     },
   });
   window.once('ready-to-show', () => window.show());
 
+  const act = (verdict: NavigationVerdict, what: string, url: string): boolean => {
+    if (verdict.action === 'open-external') void shell.openExternal(verdict.url);
+    else if (verdict.action === 'deny') log(`refused ${what} to ${url}`);
+    return verdict.action === 'allow';
+  };
   const contents = window.webContents;
   contents.setWindowOpenHandler(({ url }) => {
-    // Links to the web open in the user's browser; nothing opens inside the app.
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    act(windowOpenVerdict(url), 'a new window', url);
     return { action: 'deny' };
   });
-  contents.on('will-navigate', (event, url) => {
-    if (url !== contents.getURL()) event.preventDefault();
+  // will-frame-navigate covers every frame, the main one included; will-navigate is kept as a
+  // second lock on the main frame, and only denies (the link, if any, opened from the first).
+  contents.on('will-frame-navigate', (event) => {
+    if (!act(navigationVerdict({ url: event.url, isMainFrame: event.isMainFrame }, isAppPage), 'navigation', event.url)) {
+      event.preventDefault();
+    }
   });
-  contents.session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  contents.on('will-navigate', (event) => {
+    if (navigationVerdict({ url: event.url, isMainFrame: true }, isAppPage).action !== 'allow') event.preventDefault();
+  });
+  // Neither the app:// protocol nor the dev server redirects: a redirect is someone else's page.
+  contents.on('will-redirect', (event) => {
+    log(`refused a redirect to ${event.url}`);
+    event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
 
-  if (devServerUrl) void window.loadURL(devServerUrl);
-  else void window.loadFile(path.resolve(rendererHtml));
+  void window.loadURL(pageUrl);
   return window;
 }

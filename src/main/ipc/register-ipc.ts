@@ -12,7 +12,7 @@ import type { EngineHost } from '../engine-host.js';
 
 export interface IpcOptions {
   readonly engine: EngineHost;
-  /** True for frames showing the app's own renderer (file:// build or the dev server). */
+  /** True for frames showing the app's own renderer (app://doppel/index.html or the dev server). */
   readonly isTrustedUrl: (url: string) => boolean;
 }
 
