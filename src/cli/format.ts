@@ -10,6 +10,7 @@ import type {
   SimilarReport,
   UndoReport,
 } from '../shared/types';
+import type { CheckReport } from '../core/doppel';
 
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -34,6 +35,7 @@ function formatDuration(seconds: number): string {
 const PHASE_LABEL: Record<IndexProgress['phase'], string> = {
   scan: 'Scanning',
   index: 'Indexing',
+  thumbnails: 'Rebuilding thumbnails',
   pixel: 'Comparing pixels',
   vectors: 'Building search index',
   done: 'Done',
@@ -149,4 +151,16 @@ export function formatNotDuplicates(pairs: readonly NotDuplicatePair[]): string 
 export function formatProtected(folders: readonly string[]): string {
   if (folders.length === 0) return 'No protected folders.';
   return ['Protected folders (never cleaned):', ...folders.map((folder) => `  ${folder}`)].join('\n');
+}
+
+export function formatCheck(report: CheckReport): string {
+  const lines = [`Library ${report.libraryDir}`];
+  lines.push(report.database === 'ok' ? 'Database: ok (SQLite integrity check passed)' : 'Database: was damaged, rebuilt (see above)');
+  const { checked, missing, rebuilt, failed } = report.thumbnails;
+  lines.push(
+    missing === 0
+      ? `Thumbnails: all ${checked} present`
+      : `Thumbnails: ${missing} of ${checked} missing, ${rebuilt} rebuilt${failed > 0 ? `, ${failed} could not be (their photos are unreadable: run doppel index)` : ''}`,
+  );
+  return lines.join('\n');
 }

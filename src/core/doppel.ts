@@ -37,7 +37,11 @@ import { IndexerService, type IndexOptions } from './indexing/indexer.service';
 import { PixelIdentityService } from './indexing/pixel-identity.service';
 import { defaultLibraryDir } from './library-paths';
 import { FindService } from './similar/find.service';
-import { openLibraryDatabase, type SqliteDatabase } from './store/library.database';
+import type { SqliteDatabase } from './store/library.database';
+import { openCheckedLibrary, type LibraryRepair } from './store/library-repair';
+import { saveDecisions } from './store/decisions-backup';
+import { removeOrphanTemps } from './store/orphan-temps';
+import { ThumbnailRepairService, type ThumbnailRepairReport } from './indexing/thumbnail-repair.service';
 import { PhotoRepository } from './store/photo.repository';
 import { ThumbnailStore } from './store/thumbnail.store';
 import { PreviewService } from './media/preview.service';
@@ -65,6 +69,17 @@ export interface OpenOptions {
   readonly withoutSimilarity?: boolean;
   /** Where clean-up sends files; default: this machine's trash (the desktop app passes Electron's). */
   readonly trashBin?: TrashBin;
+  /** How hard to check the database on open: `quick` (default, every open) or `full` (`doppel check`). */
+  readonly check?: 'quick' | 'full';
+}
+
+/** What `doppel check` found and did. */
+export interface CheckReport {
+  readonly libraryDir: string;
+  /** `ok`, or `repaired` when the database was damaged and rebuilt (see `repair`). */
+  readonly database: 'ok' | 'repaired';
+  readonly repair: LibraryRepair | null;
+  readonly thumbnails: ThumbnailRepairReport;
 }
 
 /** Which groups `duplicates` lists, and how it orders them for review. */
@@ -129,6 +144,9 @@ export class Doppel {
   readonly #cleanup: Cleanup;
   readonly #review: GroupReview;
   readonly #settings: SettingsRepository;
+  /** Set when the database was found damaged on open and rebuilt (see {@link openCheckedLibrary}). */
+  readonly repair: LibraryRepair | null;
+  readonly #log: (line: string) => void;
   /** SQLite's data_version when the caches were last known fresh: it moves when another process commits. */
   #dataVersion: number;
   #closed = false;
@@ -140,8 +158,11 @@ export class Doppel {
     embedder: Embedder | null,
     similarityError: string | null,
     trashBin: TrashBin,
+    repair: LibraryRepair | null,
   ) {
     this.libraryDir = libraryDir;
+    this.repair = repair;
+    this.#log = log;
     this.#cleanup = new Cleanup(db, trashBin, log);
     this.#db = db;
     this.#dataVersion = dataVersionOf(db);
@@ -202,7 +223,7 @@ export class Doppel {
   static async open(options: OpenOptions = {}): Promise<Doppel> {
     const libraryDir = path.resolve(options.libraryDir ?? defaultLibraryDir());
     const log = options.log ?? (() => {});
-    const db = openLibraryDatabase(libraryDir);
+    const { db, repair } = openCheckedLibrary(libraryDir, { check: options.check ?? 'quick', log });
     let embedder: Embedder | null = null;
     let similarityError: string | null = options.withoutSimilarity ? 'similarity search was turned off for this session' : null;
     if (!options.withoutSimilarity) {
@@ -225,7 +246,7 @@ export class Doppel {
         log(`similarity search unavailable: ${similarityError}`);
       }
     }
-    const doppel = new Doppel(libraryDir, db, log, embedder, similarityError, options.trashBin ?? systemTrashBin());
+    const doppel = new Doppel(libraryDir, db, log, embedder, similarityError, options.trashBin ?? systemTrashBin({ log }), repair);
     // Settling a half-done clean-up is a writer's job: while another process writes the library, the
     // journal entries may be its clean-up in progress, not an interrupted one.
     const lock = WriterLock.tryAcquire(libraryDir, 'opening the library');
@@ -233,11 +254,52 @@ export class Doppel {
       try {
         const recovered = await doppel.#cleanup.recover();
         if (recovered > 0) log(`settled ${recovered} file(s) an interrupted clean-up left half done`);
+        const orphans = removeOrphanTemps([libraryDir, path.join(libraryDir, 'previews')]);
+        if (orphans > 0) log(`removed ${orphans} temp file(s) killed runs left in the library folder`);
       } finally {
         lock.release();
       }
     }
+    doppel.#saveDecisions(); // also writes the first copy for a library made before decisions.json
     return doppel;
+  }
+
+  /**
+   * `doppel check`: the full SQLite integrity check (a damaged database is kept and rebuilt, as on
+   * any open), then every readable photo's thumbnail, rebuilt from the photo where it is missing.
+   */
+  static async check(options: Omit<OpenOptions, 'check'> = {}): Promise<CheckReport> {
+    const doppel = await Doppel.open({ ...options, check: 'full', withoutSimilarity: true });
+    try {
+      const thumbnails = await doppel.#asWriter('checking the library', {}, () => doppel.#thumbnailRepair().repairAll());
+      return { libraryDir: doppel.libraryDir, database: doppel.repair ? 'repaired' : 'ok', repair: doppel.repair, thumbnails };
+    } finally {
+      await doppel.close();
+    }
+  }
+
+  #thumbnailRepairService: ThumbnailRepairService | undefined;
+
+  #thumbnailRepair(): ThumbnailRepairService {
+    this.#thumbnailRepairService ??= new ThumbnailRepairService({
+      photos: this.#photos,
+      thumbnails: this.#thumbnails,
+      libraryDir: this.libraryDir,
+      log: this.#log,
+    });
+    return this.#thumbnailRepairService;
+  }
+
+  /**
+   * Copies the user's decisions to decisions.json after each change (see saveDecisions): a failure
+   * is logged, not thrown, as the change itself is saved in the database already.
+   */
+  #saveDecisions(): void {
+    try {
+      saveDecisions(this.#db, this.libraryDir);
+    } catch (error) {
+      this.#log(`cannot save decisions.json: ${errorMessage(error)}`);
+    }
   }
 
   /** Indexes (or re-indexes incrementally) the given folders. Bad files are reported, never fatal. */
@@ -251,6 +313,7 @@ export class Doppel {
         return await this.#indexer.index(roots, options);
       } finally {
         this.#near.invalidate();
+        this.#saveDecisions(); // the folders are the user's choice
       }
     });
   }
@@ -315,6 +378,7 @@ export class Doppel {
       const { groups } = await this.duplicates({ ...options, kind: options.kind ?? 'exact' });
       const report = await this.#cleanup.clean(groups, { ...options, protectedFolders: this.#protectedFolders(options.protectedFolders) });
       if (report.trashed.length > 0 && !report.dryRun) this.#near.invalidate();
+      if (!report.dryRun) this.#saveDecisions();
       return report;
     };
     return options.dryRun ? clean() : this.#asWriter('cleaning up', options, clean);
@@ -333,6 +397,7 @@ export class Doppel {
     if (folders.length > limits.indexRoots.max) throw new InvalidArgumentError(`At most ${limits.indexRoots.max} protected folders`);
     const resolved = [...new Set(folders.map((folder) => path.resolve(folder)))].sort();
     this.#settings.set('protected-folders', JSON.stringify(resolved));
+    this.#saveDecisions();
     return resolved;
   }
 
@@ -346,6 +411,7 @@ export class Doppel {
     return this.#asWriter('undoing a clean-up', options, async () => {
       const report = await this.#cleanup.undo(operationId);
       this.#near.invalidate();
+      this.#saveDecisions();
       return report;
     });
   }
@@ -353,7 +419,9 @@ export class Doppel {
   /** Marks library files as not duplicates of each other (by content); returns the operation id. */
   markNotDuplicates(filePaths: readonly string[], options?: { readonly against?: readonly string[] }): string {
     this.#assertOpen();
-    return this.#cleanup.markNotDuplicates(filePaths, options);
+    const operationId = this.#cleanup.markNotDuplicates(filePaths, options);
+    this.#saveDecisions();
+    return operationId;
   }
 
   /** Every "not duplicates" decision, newest first. */
@@ -365,7 +433,9 @@ export class Doppel {
   /** Forgets every "not duplicates" decision; returns how many pairs were cleared. */
   clearNotDuplicates(): number {
     this.#assertOpen();
-    return this.#cleanup.clearNotDuplicates();
+    const cleared = this.#cleanup.clearNotDuplicates();
+    this.#saveDecisions();
+    return cleared;
   }
 
   history(): OperationSummary[] {
@@ -406,6 +476,12 @@ export class Doppel {
       executionProvider: this.#similarity?.embedder.provider ?? null,
       modelError: this.#similarityError,
       vectors: this.#similarity ? this.#embeddings.positionCount(this.#similarity.embedder.modelId) : 0,
+      notice: this.repair
+        ? repairNotice(
+            this.repair,
+            this.#photos.roots().map((root) => root.path),
+          )
+        : null,
     };
   }
 
@@ -426,6 +502,18 @@ export class Doppel {
     const content = this.#photos.contentOfPath(path.resolve(filePath));
     if (!content?.contentHash || content.status !== 'ok') return null;
     return this.#thumbnails.has(content.contentHash) ? this.#thumbnails.pathOf(content.contentHash) : null;
+  }
+
+  /**
+   * The thumbnail of an indexed file as {@link thumbnailPath}, rebuilt from the photo when its file
+   * was lost (a deleted `thumbs/` folder); null when the path is not a readable indexed photo.
+   */
+  async thumbnail(filePath: string): Promise<string | null> {
+    const existing = this.thumbnailPath(filePath);
+    if (existing) return existing;
+    const content = this.#photos.contentOfPath(path.resolve(filePath));
+    if (!content?.contentHash || content.status !== 'ok') return null;
+    return (await this.#thumbnailRepair().rebuild(content.contentHash)) ? this.#thumbnails.pathOf(content.contentHash) : null;
   }
 
   #previews: PreviewService | undefined;
@@ -451,6 +539,20 @@ export class Doppel {
   #assertOpen(): void {
     if (this.#closed) throw new LibraryUnavailableError(`Cannot use the library at ${this.libraryDir}: it is closed`);
   }
+}
+
+/** What the user is told after a damaged database was rebuilt: what happened, what came back, what to do. */
+export function repairNotice(repair: LibraryRepair, roots: readonly string[]): string {
+  const kept = repair.keptAt ? ` A copy of the damaged file is kept at ${repair.keptAt}.` : '';
+  const restored = repair.restored
+    ? ` Your decisions came back from decisions.json: ${repair.restored.roots} folder(s), ${repair.restored.notDuplicates} "not duplicates" mark(s), ${repair.restored.operations} clean-up(s) you can still undo.`
+    : ' No saved decisions were found to restore.';
+  const next = roots.length > 0 ? ` Index again to read your photos back: doppel index ${roots.map(quoteArgument).join(' ')}` : '';
+  return `The library database was damaged (${repair.damage}) and has been rebuilt.${kept}${restored}${next}`;
+}
+
+function quoteArgument(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 function dataVersionOf(db: SqliteDatabase): number {

@@ -3,6 +3,7 @@
  * every door passes on unchanged; check errors with `hasErrorCode`, never with `instanceof` (class
  * identity does not survive a process boundary: Electron IPC, the engine utility process).
  */
+import { statfsSync } from 'node:fs';
 import { ErrorCodes, type ErrorCode } from '../shared/errors';
 import { limitViolation, limits, type LimitName } from '../shared/limits';
 
@@ -73,4 +74,39 @@ export function errnoCode(error: unknown): string | undefined {
     return typeof code === 'string' ? code : undefined;
   }
   return undefined;
+}
+
+/**
+ * Writing to the library folder failed (thumbnails, previews, the vector index, the database): a
+ * problem of the library, never of the photo being read, so the run stops and says so. A full disk
+ * says how much room is left.
+ */
+export class LibraryWriteError extends DoppelError {
+  override readonly name = 'LibraryWriteError' as const;
+  constructor(libraryDir: string, what: string, cause: unknown) {
+    super(ErrorCodes.libraryUnavailable, libraryWriteMessage(libraryDir, what, cause), { cause });
+  }
+}
+
+/** True for the errors a full disk gives: Node's ENOSPC/EDQUOT, SQLite's SQLITE_FULL. */
+export function isDiskFull(error: unknown): boolean {
+  const code = errnoCode(error);
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL';
+}
+
+function libraryWriteMessage(libraryDir: string, what: string, cause: unknown): string {
+  if (isDiskFull(cause)) {
+    const free = freeMegabytes(libraryDir);
+    return `Cannot write ${what}: the disk holding the library (${libraryDir}) is full${free === null ? '' : ` (${free} MB free)`}. Free some space and run again; the library keeps everything saved so far`;
+  }
+  return `Cannot write ${what} in the library at ${libraryDir}: ${errorMessage(cause)}`;
+}
+
+function freeMegabytes(folder: string): number | null {
+  try {
+    const stats = statfsSync(folder);
+    return Math.floor((stats.bavail * stats.bsize) / 1e6);
+  } catch {
+    return null;
+  }
 }

@@ -75,7 +75,7 @@ export class EngineService {
    */
   async resolveThumbnail(photoPath: string): Promise<string | null> {
     if (this.#closed || !path.isAbsolute(photoPath)) return null;
-    return this.#insideLibrary('thumbnail', photoPath, () => Promise.resolve(this.#doppel.thumbnailPath(photoPath)));
+    return this.#insideLibrary('thumbnail', photoPath, () => this.#doppel.thumbnail(photoPath));
   }
 
   /**

@@ -81,7 +81,7 @@ export interface IndexError {
   readonly reason: string;
 }
 
-export type IndexPhase = 'scan' | 'index' | 'pixel' | 'vectors' | 'done';
+export type IndexPhase = 'scan' | 'index' | 'thumbnails' | 'pixel' | 'vectors' | 'done';
 
 export interface IndexProgress {
   readonly phase: IndexPhase;
@@ -125,6 +125,8 @@ export interface LibraryStats {
   /** Why similarity search is unavailable, when it is. */
   readonly modelError: string | null;
   readonly vectors: number;
+  /** Set when this session found the library database damaged and rebuilt it: what happened, what to do. */
+  readonly notice: string | null;
 }
 
 /** One indexed photo, as listed in the Library view. */

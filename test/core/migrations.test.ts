@@ -58,6 +58,6 @@ describe('library database migrations', () => {
   it('should explain when the library folder cannot be created', () => {
     const file = path.join(tempDir(), 'not-a-folder');
     fs.writeFileSync(file, 'x');
-    expect(() => openLibraryDatabase(path.join(file, 'library'))).toThrow(/Cannot create library folder/);
+    expect(() => openLibraryDatabase(path.join(file, 'library'))).toThrow(/is a file, not a folder/);
   });
 });

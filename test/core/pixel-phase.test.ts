@@ -51,7 +51,7 @@ it('should save pixel hashes as it goes, so a run killed in the pixel phase keep
   expect((await pixelGroups(libraryDir)).length).toBe(20);
 });
 
-async function pixelGroups(libraryDir: string): Promise<unknown[]> {
+async function pixelGroups(libraryDir: string): Promise<readonly unknown[]> {
   const doppel = await Doppel.open({ libraryDir, withoutSimilarity: true });
   try {
     return (await doppel.duplicates({ kind: 'pixel' })).groups;

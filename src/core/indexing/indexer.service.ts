@@ -12,6 +12,8 @@ import { planIndex, type IndexPlan } from './index-plan';
 import { IndexRun } from './index-run';
 import { PixelIdentityService } from './pixel-identity.service';
 import { ProgressReporter } from './progress-reporter';
+import { ThumbnailRepairService } from './thumbnail-repair.service';
+import { LibraryWriteError, isDiskFull } from '../errors';
 
 export type { DecodedContentConsumer } from './decoded-content-consumer';
 
@@ -63,6 +65,16 @@ export class IndexerService {
   }
 
   async index(rootPaths: readonly string[], options: IndexOptions = {}): Promise<IndexReport> {
+    try {
+      return await this.#index(rootPaths, options);
+    } catch (error) {
+      // SQLite's "database or disk is full" and ENOSPC from any write: the library's disk, said so.
+      if (isDiskFull(error)) throw new LibraryWriteError(this.#libraryDir, 'to the library', error);
+      throw error;
+    }
+  }
+
+  async #index(rootPaths: readonly string[], options: IndexOptions): Promise<IndexReport> {
     const run = new IndexRun();
     const progress = new ProgressReporter(options.onProgress, options.progressIntervalMs);
     const { signal } = options;
@@ -140,6 +152,15 @@ export class IndexerService {
 
   /** The whole-library phases, each run only when owed (an unchanged re-index then costs stat calls only). */
   async #runOwedPhases(run: IndexRun, changed: boolean, progress: ProgressReporter, signal: AbortSignal | undefined): Promise<void> {
+    if (!run.cancelled) {
+      const thumbnails = new ThumbnailRepairService({
+        photos: this.#photos,
+        thumbnails: this.#thumbnails,
+        libraryDir: this.#libraryDir,
+        log: this.#log,
+      });
+      await thumbnails.repairAll({ signal, onProgress: (done, total) => reportPhase(progress, 'thumbnails', done, total) });
+    }
     // Owed by this run or by an earlier one that stopped early. A cancelled run leaves it owed.
     if (!run.cancelled && this.#settings.get(PIXEL_HASHES_PENDING) === '1') {
       const pixel = new PixelIdentityService(this.#photos, this.#log);
@@ -155,7 +176,7 @@ export class IndexerService {
   }
 }
 
-function reportPhase(progress: ProgressReporter, phase: 'pixel' | 'vectors', done: number, total: number): void {
+function reportPhase(progress: ProgressReporter, phase: 'thumbnails' | 'pixel' | 'vectors', done: number, total: number): void {
   if (done === 0) progress.start(phase, total);
   else progress.tick(undefined, 1);
 }

@@ -114,6 +114,9 @@ export class PhotoRepository {
       pathOfContent: db.prepare<[string], { path: string }>(
         `SELECT path FROM files WHERE content_hash = ? AND status = 'ok' ORDER BY path LIMIT 1`,
       ),
+      readableContents: db.prepare<[], { content_hash: string }>(
+        `SELECT DISTINCT content_hash FROM files WHERE status = 'ok' AND content_hash IS NOT NULL`,
+      ),
       pathsOfContent: db.prepare<[string], { path: string }>(
         `SELECT path FROM files WHERE content_hash = ? AND status = 'ok' ORDER BY path`,
       ),
@@ -249,6 +252,11 @@ export class PhotoRepository {
   /** One readable path showing this content (for decoding it again), or null. */
   pathOfContent(contentHash: string): string | null {
     return this.#statements.pathOfContent.get(contentHash)?.path ?? null;
+  }
+
+  /** Every content with at least one readable file (each one has a thumbnail). */
+  readableContents(): string[] {
+    return this.#statements.readableContents.all().map((row) => row.content_hash);
   }
 
   pathsOfContent(contentHash: string): string[] {

@@ -18,6 +18,36 @@ export class ThumbnailStore {
     return existsSync(this.pathOf(contentHash));
   }
 
+  /** The subfolders thumbnails are spread over (`thumbs/ab`), for the orphan-temp sweep. */
+  async folders(): Promise<string[]> {
+    try {
+      return (await fs.readdir(this.#dir)).map((name) => path.join(this.#dir, name));
+    } catch {
+      return [];
+    }
+  }
+
+  /** Content hashes that have a thumbnail file (one listing per subfolder, no stat per file). */
+  async stored(): Promise<Set<string>> {
+    const hashes = new Set<string>();
+    let folders: string[];
+    try {
+      folders = await fs.readdir(this.#dir);
+    } catch {
+      return hashes; // no thumbnails folder yet (or it was deleted): none stored
+    }
+    for (const folder of folders) {
+      let names: string[];
+      try {
+        names = await fs.readdir(path.join(this.#dir, folder));
+      } catch {
+        continue; // a stray file where a folder should be
+      }
+      for (const name of names) if (name.endsWith('.webp')) hashes.add(name.slice(0, -'.webp'.length));
+    }
+    return hashes;
+  }
+
   /** Writes through a temp file and a rename, so a reader never sees half a thumbnail. */
   async write(contentHash: string, webp: Uint8Array): Promise<void> {
     const target = this.pathOf(contentHash);

@@ -51,8 +51,11 @@ export function writeIndexFile(file: string, index: FaissIndex, info: IndexFileI
     // Creating the temp file ourselves proves the folder is writable before faiss touches it.
     closeSync(openSync(temp, 'wx'));
     const free = freeBytes(folder);
-    if (free !== undefined && free < estimatedBytes * 1.1 + (16 << 20)) {
-      throw new Error(`only ${Math.round(free / 2 ** 20)} MiB free, the index needs about ${Math.round(estimatedBytes / 2 ** 20)} MiB`);
+    // The estimate plus a tenth and one page of slack: a fixed margin would refuse a small index that fits.
+    if (free !== undefined && free < estimatedBytes * 1.1 + 65536) {
+      throw new Error(
+        `the disk holding the library is full (${Math.floor(free / 1e6)} MB free, the vector index needs about ${Math.ceil(estimatedBytes / 1e6)} MB)`,
+      );
     }
     index.write(temp);
     const descriptor = openSync(temp, 'r+');
