@@ -69,6 +69,8 @@ export interface OpenOptions {
   readonly withoutSimilarity?: boolean;
   /** Where clean-up sends files; default: this machine's trash (the desktop app passes Electron's). */
   readonly trashBin?: TrashBin;
+  /** Photo files larger than this are refused unread, with a "too large" error (default 1000 MB). */
+  readonly maxFileBytes?: number;
   /** How hard to check the database on open: `quick` (default, every open) or `full` (`doppel check`). */
   readonly check?: 'quick' | 'full';
 }
@@ -147,6 +149,7 @@ export class Doppel {
   /** Set when the database was found damaged on open and rebuilt (see {@link openCheckedLibrary}). */
   readonly repair: LibraryRepair | null;
   readonly #log: (line: string) => void;
+  readonly #maxFileBytes: number | undefined;
   /** SQLite's data_version when the caches were last known fresh: it moves when another process commits. */
   #dataVersion: number;
   #closed = false;
@@ -159,8 +162,10 @@ export class Doppel {
     similarityError: string | null,
     trashBin: TrashBin,
     repair: LibraryRepair | null,
+    maxFileBytes: number | undefined,
   ) {
     this.libraryDir = libraryDir;
+    this.#maxFileBytes = maxFileBytes;
     this.repair = repair;
     this.#log = log;
     this.#cleanup = new Cleanup(db, trashBin, log);
@@ -184,8 +189,16 @@ export class Doppel {
       this.#similarity = {
         embedder,
         vectors,
-        similar: new SimilarService({ photos: this.#photos, embeddings: this.#embeddings, embedder, vectors }),
-        pipeline: new EmbeddingPipeline({ embedder, embeddings: this.#embeddings, photos: this.#photos, settings, vectors, log }),
+        similar: new SimilarService({ photos: this.#photos, embeddings: this.#embeddings, embedder, vectors, maxFileBytes }),
+        pipeline: new EmbeddingPipeline({
+          embedder,
+          embeddings: this.#embeddings,
+          photos: this.#photos,
+          settings,
+          vectors,
+          log,
+          maxFileBytes,
+        }),
       };
     }
     const similarity = this.#similarity;
@@ -196,6 +209,7 @@ export class Doppel {
       libraryDir,
       consumer: similarity?.pipeline ?? null,
       log,
+      maxFileBytes,
     });
     const groups = new DuplicateRepository(db);
     this.#near = new NearDuplicatesService({
@@ -212,7 +226,9 @@ export class Doppel {
       notDuplicatePairs: () => this.#cleanup.notDuplicatePairs(),
       embedding: (contentHash) => (modelId ? this.#embeddings.embedding(contentHash, modelId) : null),
     });
-    this.#finder = new FindService(this.#photos, new PixelIdentityService(this.#photos, log), similarity?.similar ?? null);
+    this.#finder = new FindService(this.#photos, new PixelIdentityService(this.#photos, log, maxFileBytes), similarity?.similar ?? null, {
+      maxFileBytes,
+    });
   }
 
   /**
@@ -246,7 +262,16 @@ export class Doppel {
         log(`similarity search unavailable: ${similarityError}`);
       }
     }
-    const doppel = new Doppel(libraryDir, db, log, embedder, similarityError, options.trashBin ?? systemTrashBin({ log }), repair);
+    const doppel = new Doppel(
+      libraryDir,
+      db,
+      log,
+      embedder,
+      similarityError,
+      options.trashBin ?? systemTrashBin({ log }),
+      repair,
+      options.maxFileBytes,
+    );
     // Settling a half-done clean-up is a writer's job: while another process writes the library, the
     // journal entries may be its clean-up in progress, not an interrupted one.
     const lock = WriterLock.tryAcquire(libraryDir, 'opening the library');
@@ -284,8 +309,8 @@ export class Doppel {
     this.#thumbnailRepairService ??= new ThumbnailRepairService({
       photos: this.#photos,
       thumbnails: this.#thumbnails,
-      libraryDir: this.libraryDir,
       log: this.#log,
+      maxFileBytes: this.#maxFileBytes,
     });
     return this.#thumbnailRepairService;
   }
@@ -525,7 +550,7 @@ export class Doppel {
    */
   async previewPath(filePath: string): Promise<string | null> {
     this.#assertOpen();
-    this.#previews ??= new PreviewService(this.#photos, new PreviewStore(this.libraryDir));
+    this.#previews ??= new PreviewService(this.#photos, new PreviewStore(this.libraryDir), { maxFileBytes: this.#maxFileBytes });
     return this.#previews.previewPath(path.resolve(filePath));
   }
 

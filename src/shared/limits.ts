@@ -52,6 +52,23 @@ export const limits = {
 export type LimitName = keyof typeof limits;
 
 /**
+ * Largest photo file Doppel reads, in MB (10^6 bytes, as sizes are shown everywhere): a photo is
+ * read whole into memory, so a junk multi-gigabyte file with a photo's name must not take the
+ * process down. 1000 MB is above any camera's RAW (medium-format ones stay under 400 MB) and leaves
+ * room for big panorama TIFFs; 4000 MB is about what one Node buffer holds (2^32 bytes). Not in
+ * `limits`, whose values travel through the IPC contract: this one is chosen when a library is
+ * opened (`--max-file-mb`).
+ */
+export const photoFileMegabytes: Limit = {
+  min: 1,
+  max: 4000,
+  step: 1,
+  integer: true,
+  default: 1000,
+  label: 'largest photo file size in MB',
+};
+
+/**
  * Why `value` is not allowed for `name`, or null when it is.
  * @example limitViolation('nearHashDistance', 12) // → 'hash distance must be a whole number from 0 to 10 (got 12)'
  */

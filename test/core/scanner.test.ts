@@ -85,3 +85,33 @@ describe('imageKindOf', () => {
     expect(imageKindOf('/a.jpg/b')).toBeNull();
   });
 });
+
+describe('scanRoots with names that are not valid UTF-8', () => {
+  // Linux allows any bytes in a name; "f\xff.jpg" has no string form Node can open it by.
+  const badName = (suffix: string) => Buffer.from([0x66, 0xff, ...Buffer.from(suffix)]);
+  const inRoot = (root: string, name: Buffer) => Buffer.concat([Buffer.from(root + path.sep), name]);
+
+  it('should report a photo whose name is not valid UTF-8 instead of skipping it silently', async () => {
+    const root = tree({ 'good.jpg': 'x' });
+    fs.writeFileSync(inRoot(root, badName('.jpg')), 'x');
+    fs.writeFileSync(inRoot(root, badName('.txt')), 'x'); // not a photo: ignored as any other non-photo
+    const result = await scanRoots([{ path: root, excludes: [] }]);
+    expect(names(root, result.files)).toEqual(['good.jpg']);
+    expect(result.problems).toEqual([
+      { path: path.join(root, 'f\uFFFD.jpg'), reason: expect.stringMatching(/file name is not valid UTF-8.*rename it/) as string },
+    ]);
+  });
+
+  it('should report a folder whose name is not valid UTF-8 and not enter it', async () => {
+    const root = tree({ 'good.jpg': 'x' });
+    const folder = inRoot(root, badName(' trip'));
+    fs.mkdirSync(folder);
+    fs.writeFileSync(Buffer.concat([folder, Buffer.from('/inside.jpg')]), 'x');
+    const result = await scanRoots([{ path: root, excludes: [] }]);
+    expect(names(root, result.files)).toEqual(['good.jpg']);
+    expect(result.problems).toEqual([
+      { path: path.join(root, 'f\uFFFD trip'), reason: expect.stringMatching(/folder name is not valid UTF-8/) as string },
+    ]);
+    expect(result.unreadableDirs).toEqual([]);
+  });
+});

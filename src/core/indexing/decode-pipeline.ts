@@ -24,8 +24,11 @@ export interface DecodePipelineParts {
 export async function decodeAndWrite(work: readonly ScannedFile[], parts: DecodePipelineParts): Promise<void> {
   const { files, writer, run, progress, rootIdOf, signal } = parts;
   let next = 0;
+  // A failure that is not a photo's (the library cannot be written) ends the run: the other
+  // workers stop after their current file instead of failing file after file.
+  let failed = false;
   const worker = async (): Promise<void> => {
-    while (next < work.length) {
+    while (next < work.length && !failed) {
       // Cancel stops between files: outcomes so far are still written; the library keeps the old
       // state of the files not taken, so the next run finds them new or changed again.
       if (signal?.aborted) {
@@ -33,7 +36,13 @@ export async function decodeAndWrite(work: readonly ScannedFile[], parts: Decode
         return;
       }
       const file = assertDefined(work[next++], 'next file to index');
-      const outcome = await files.index(file, rootIdOf.get(file.rootPath) ?? 0);
+      let outcome;
+      try {
+        outcome = await files.index(file, rootIdOf.get(file.rootPath) ?? 0);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
       progress.tick(file.path);
       run.record(outcome);
       if (outcome.kind !== 'vanished') writer.add(outcome);
@@ -43,6 +52,10 @@ export async function decodeAndWrite(work: readonly ScannedFile[], parts: Decode
       if (writer.isBehind) await writer.written();
     }
   };
-  await Promise.all(Array.from({ length: parts.concurrency }, worker));
+  const workers = Array.from({ length: parts.concurrency }, worker);
+  const settled = await Promise.allSettled(workers);
+  const failure = settled.find((result) => result.status === 'rejected');
+  // What the other workers finished is still written: a rerun then has less to do.
   await writer.close();
+  if (failure) throw failure.reason;
 }

@@ -1,11 +1,10 @@
 import { ErrorCodes, decodeFailureReason, errnoCode, errorMessage, hasErrorCode } from '../errors';
-import { contentHashOfAsync } from '../media/content-hash';
 import { decodePhoto } from '../media/photo-decoder';
+import { readPhotoFile } from '../media/photo-file';
 import type { ScannedFile } from '../scan/scanner';
 import type { ContentRecord, FileRecord, PhotoRepository } from '../store/photo.repository';
 import type { ThumbnailStore } from '../store/thumbnail.store';
 import { DecodeRegistry } from './decode-registry';
-import { readStableFile } from './read-file';
 
 /** What became of one new or changed file; nothing is written to the library yet. */
 export type FileOutcome =
@@ -32,13 +31,22 @@ export class FileIndexer {
   readonly #photos: PhotoRepository;
   readonly #thumbnails: ThumbnailStore;
   readonly #modelInputSize: number;
+  readonly #maxFileBytes: number | undefined;
   readonly #log: (line: string) => void;
   readonly #decodes = new DecodeRegistry();
 
-  constructor(deps: { photos: PhotoRepository; thumbnails: ThumbnailStore; modelInputSize: number; log: (line: string) => void }) {
+  constructor(deps: {
+    photos: PhotoRepository;
+    thumbnails: ThumbnailStore;
+    modelInputSize: number;
+    /** Larger files are reported, not read (default: src/shared/limits.ts, photoFileMegabytes). */
+    maxFileBytes?: number;
+    log: (line: string) => void;
+  }) {
     this.#photos = deps.photos;
     this.#thumbnails = deps.thumbnails;
     this.#modelInputSize = deps.modelInputSize;
+    this.#maxFileBytes = deps.maxFileBytes;
     this.#log = deps.log;
   }
 
@@ -46,17 +54,28 @@ export class FileIndexer {
     const base = { rootId, path: file.path, dev: file.dev, ino: file.ino };
     let read;
     try {
-      read = await readStableFile(file.path);
+      // The content hash is computed while the file is read; a file that is not a photo (by its
+      // first bytes), or is too large, is refused before the rest of it is read.
+      read = await readPhotoFile(file.path, { maxBytes: this.#maxFileBytes });
     } catch (error) {
       if (errnoCode(error) === 'ENOENT') return { kind: 'vanished', path: file.path };
-      const reason = `Cannot read file: ${errorMessage(error)}`;
+      const unsupported = hasErrorCode(error, ErrorCodes.unsupportedFormat);
+      const refused = unsupported || hasErrorCode(error, ErrorCodes.decodeFailed);
+      const reason = refused ? decodeFailureReason(error) : `Cannot read file: ${errorMessage(error)}`;
       this.#log(`skip ${file.path}: ${reason}`);
       return {
         kind: 'failed',
-        file: { ...base, size: file.size, mtimeMs: file.mtimeMs, contentHash: null, status: 'error', error: reason },
+        file: {
+          ...base,
+          size: file.size,
+          mtimeMs: file.mtimeMs,
+          contentHash: null,
+          status: unsupported ? 'unsupported' : 'error',
+          error: reason,
+        },
       };
     }
-    const contentHash = await contentHashOfAsync(read.bytes);
+    const { contentHash } = read;
     const record = { ...base, size: read.size, mtimeMs: read.mtimeMs, contentHash };
 
     // Another file with these bytes is being decoded right now: wait for it instead of decoding twice.
@@ -86,6 +105,8 @@ export class FileIndexer {
       ok = true;
       return { kind: 'indexed', file: { ...record, status: 'ok', error: null }, content, modelInput: decoded.modelInput };
     } catch (error) {
+      // The library could not be written (the thumbnail): stop the run, the photo is not to blame.
+      if (hasErrorCode(error, ErrorCodes.libraryUnavailable)) throw error;
       const unsupported = hasErrorCode(error, ErrorCodes.unsupportedFormat);
       const reason = decodeFailureReason(error);
       this.#log(`skip ${file.path}: ${reason}`);

@@ -47,6 +47,7 @@ export class IndexerService {
   readonly #libraryDir: string;
   readonly #consumer: DecodedContentConsumer | null;
   readonly #log: (line: string) => void;
+  readonly #maxFileBytes: number | undefined;
 
   constructor(deps: {
     photos: PhotoRepository;
@@ -55,7 +56,10 @@ export class IndexerService {
     libraryDir: string;
     consumer: DecodedContentConsumer | null;
     log: (line: string) => void;
+    /** Photo files larger than this are refused unread (default: src/shared/limits.ts, photoFileMegabytes). */
+    maxFileBytes?: number;
   }) {
+    this.#maxFileBytes = deps.maxFileBytes;
     this.#photos = deps.photos;
     this.#settings = deps.settings;
     this.#thumbnails = deps.thumbnails;
@@ -138,6 +142,7 @@ export class IndexerService {
         thumbnails: this.#thumbnails,
         modelInputSize: this.#consumer?.modelInputSize ?? 0,
         log: this.#log,
+        maxFileBytes: this.#maxFileBytes,
       }),
       writer: new BatchWriter({ photos: this.#photos, consumer: this.#consumer, batchSize: BATCH_SIZE }),
       run,
@@ -156,14 +161,14 @@ export class IndexerService {
       const thumbnails = new ThumbnailRepairService({
         photos: this.#photos,
         thumbnails: this.#thumbnails,
-        libraryDir: this.#libraryDir,
         log: this.#log,
+        maxFileBytes: this.#maxFileBytes,
       });
       await thumbnails.repairAll({ signal, onProgress: (done, total) => reportPhase(progress, 'thumbnails', done, total) });
     }
     // Owed by this run or by an earlier one that stopped early. A cancelled run leaves it owed.
     if (!run.cancelled && this.#settings.get(PIXEL_HASHES_PENDING) === '1') {
-      const pixel = new PixelIdentityService(this.#photos, this.#log);
+      const pixel = new PixelIdentityService(this.#photos, this.#log, this.#maxFileBytes);
       await pixel.computeMissing({ signal, onProgress: (done, total) => reportPhase(progress, 'pixel', done, total) });
       // computeMissing stops between contents when cancelled, so only a full pass pays the debt.
       if (!signal?.aborted) this.#settings.delete(PIXEL_HASHES_PENDING);

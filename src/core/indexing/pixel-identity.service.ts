@@ -28,9 +28,13 @@ export class PixelIdentityService {
   readonly #photos: PhotoRepository;
   readonly #log: (line: string) => void;
 
-  constructor(photos: PhotoRepository, log: (line: string) => void) {
+  readonly #maxFileBytes: number | undefined;
+
+  /** `maxFileBytes`: larger files are not read (default: src/shared/limits.ts, photoFileMegabytes). */
+  constructor(photos: PhotoRepository, log: (line: string) => void, maxFileBytes?: number) {
     this.#photos = photos;
     this.#log = log;
+    this.#maxFileBytes = maxFileBytes;
   }
 
   /** Contents that collide with another one and have no pixel hash yet. */
@@ -86,8 +90,12 @@ export class PixelIdentityService {
 
   /** Pixel hash of a stored content, read from one of its files; null (logged) if none can be read. */
   async hashContent(contentHash: string): Promise<string | null> {
-    return withStoredContent(this.#photos.pathsOfContent(contentHash), contentHash, pixelHashOf, (filePath, error) =>
-      this.#log(`pixel hash of ${filePath} failed: ${errorMessage(error)}`),
+    return withStoredContent(
+      this.#photos.pathsOfContent(contentHash),
+      contentHash,
+      pixelHashOf,
+      (filePath, error) => this.#log(`pixel hash of ${filePath} failed: ${errorMessage(error)}`),
+      this.#maxFileBytes,
     );
   }
 }

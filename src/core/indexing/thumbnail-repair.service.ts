@@ -1,4 +1,5 @@
-import { LibraryWriteError, errorMessage } from '../errors';
+import { errorMessage } from '../errors';
+import type { LibraryWriteError } from '../errors';
 import { decodePhoto } from '../media/photo-decoder';
 import { withStoredContent } from '../media/read-photo';
 import type { PhotoRepository } from '../store/photo.repository';
@@ -23,13 +24,13 @@ export interface ThumbnailRepairReport {
 export class ThumbnailRepairService {
   readonly #photos: PhotoRepository;
   readonly #thumbnails: ThumbnailStore;
-  readonly #libraryDir: string;
   readonly #log: (line: string) => void;
+  readonly #maxFileBytes: number | undefined;
 
-  constructor(deps: { photos: PhotoRepository; thumbnails: ThumbnailStore; libraryDir: string; log: (line: string) => void }) {
+  constructor(deps: { photos: PhotoRepository; thumbnails: ThumbnailStore; log: (line: string) => void; maxFileBytes?: number }) {
+    this.#maxFileBytes = deps.maxFileBytes;
     this.#photos = deps.photos;
     this.#thumbnails = deps.thumbnails;
-    this.#libraryDir = deps.libraryDir;
     this.#log = deps.log;
   }
 
@@ -66,13 +67,10 @@ export class ThumbnailRepairService {
       contentHash,
       async (filePath, bytes) => (await decodePhoto(filePath, bytes)).thumbnailWebp,
       (filePath, error) => this.#log(`cannot rebuild the thumbnail of ${filePath}: ${errorMessage(error)}`),
+      this.#maxFileBytes,
     );
     if (!webp) return false;
-    try {
-      await this.#thumbnails.write(contentHash, webp);
-    } catch (error) {
-      throw new LibraryWriteError(this.#libraryDir, 'a thumbnail', error);
-    }
+    await this.#thumbnails.write(contentHash, webp); // a failure is a LibraryWriteError
     return true;
   }
 }

@@ -1,5 +1,5 @@
-import { createHash, webcrypto } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { openRegularFile } from './photo-file';
 
 /** SHA-256 (hex) of a byte buffer: the identity of a file's content. */
 export function contentHashOf(bytes: Uint8Array): string {
@@ -7,17 +7,13 @@ export function contentHashOf(bytes: Uint8Array): string {
 }
 
 /**
- * The same hash computed on a libuv thread (WebCrypto), so hashing a 3 MB photo does not hold up
- * the event loop that feeds the decoders.
+ * The content hash of a file on disk (as `contentHashOf` of its bytes), streamed: a 200 MB RAW never
+ * sits in memory whole. Refuses anything but a regular file, so a path replaced by a FIFO or a
+ * device since it was indexed neither blocks nor runs forever (UnreadablePhotoError).
  */
-export async function contentHashOfAsync(bytes: Uint8Array): Promise<string> {
-  const digest = await webcrypto.subtle.digest('SHA-256', bytes);
-  return Buffer.from(digest).toString('hex');
-}
-
-/** The content hash of a file on disk (SHA-256 of its bytes, as `contentHashOf`)'s bytes, streamed (a 200 MB RAW never sits in memory whole). */
 export async function hashFile(filePath: string): Promise<string> {
+  const handle = await openRegularFile(filePath);
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(filePath)) hash.update(chunk as Buffer);
+  for await (const chunk of handle.createReadStream()) hash.update(chunk as Buffer); // closes the handle at the end
   return hash.digest('hex');
 }

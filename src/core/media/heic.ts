@@ -10,7 +10,14 @@ type HeicDecode = (input: { buffer: Uint8Array }) => Promise<HeicImage>;
 
 let heicDecode: HeicDecode | undefined;
 
-/** Decodes the primary image of a HEIC file to RGBA with libheif compiled to WebAssembly. */
+/**
+ * Decodes the primary image of a HEIC file to RGBA with libheif compiled to WebAssembly.
+ *
+ * On a damaged file libheif-js says why with `console.log` (stdout) and heic-decode throws only a
+ * bare "HEIF processing error". The core does not silence it (it would have to patch the global
+ * console under concurrent decodes); under `--json` the CLI sends it to stderr, the log
+ * (src/cli/json-stdout.ts).
+ */
 export async function decodeHeic(bytes: Uint8Array, maxPixels: number): Promise<{ width: number; height: number; rgba: Buffer }> {
   // Loaded lazily: the WebAssembly module costs ~100 ms and most libraries have few HEIC files.
   heicDecode ??= createRequire(import.meta.url)('heic-decode') as HeicDecode;

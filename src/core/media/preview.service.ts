@@ -1,8 +1,7 @@
-import fs from 'node:fs/promises';
-import { errnoCode } from '../errors';
+import { ErrorCodes, errnoCode, hasErrorCode } from '../errors';
 import type { PhotoRepository } from '../store/photo.repository';
 import type { PreviewStore } from '../store/preview.store';
-import { contentHashOfAsync } from './content-hash';
+import { readPhotoFile } from './photo-file';
 import { renderPreviewJpeg } from './preview-image';
 
 /**
@@ -14,12 +13,15 @@ import { renderPreviewJpeg } from './preview-image';
 export class PreviewService {
   readonly #photos: PhotoRepository;
   readonly #store: PreviewStore;
+  readonly #maxFileBytes: number | undefined;
   /** Renders in progress by content hash: a compare view asks for the same copy again while zooming. */
   readonly #rendering = new Map<string, Promise<string | null>>();
 
-  constructor(photos: PhotoRepository, store: PreviewStore) {
+  /** `maxFileBytes`: larger files are not read (default: src/shared/limits.ts, photoFileMegabytes). */
+  constructor(photos: PhotoRepository, store: PreviewStore, options: { readonly maxFileBytes?: number } = {}) {
     this.#photos = photos;
     this.#store = store;
+    this.#maxFileBytes = options.maxFileBytes;
   }
 
   /**
@@ -43,14 +45,16 @@ export class PreviewService {
   }
 
   async #render(filePath: string, contentHash: string): Promise<string | null> {
-    let bytes: Buffer;
+    let read;
     try {
-      bytes = await fs.readFile(filePath);
+      read = await readPhotoFile(filePath, { maxBytes: this.#maxFileBytes });
     } catch (error) {
       if (errnoCode(error) === 'ENOENT') return null; // removed since the last index
+      // No longer an image, or being rewritten: either way not the content that was indexed.
+      if (hasErrorCode(error, ErrorCodes.unsupportedFormat) || hasErrorCode(error, ErrorCodes.fileChanged)) return null;
       throw error;
     }
-    if ((await contentHashOfAsync(bytes)) !== contentHash) return null;
-    return this.#store.write(contentHash, await renderPreviewJpeg(filePath, bytes));
+    if (read.contentHash !== contentHash) return null;
+    return this.#store.write(contentHash, await renderPreviewJpeg(filePath, read.bytes));
   }
 }

@@ -46,7 +46,8 @@ export interface ScanResult {
  * folder (device + inode) once, which also survives symlink loops; a symlinked file is listed only
  * if its target is not listed already. Hard links are separate files (they show up as duplicates
  * that waste no space). Files that vanish mid-scan are dropped;
- * unreadable folders are reported, not fatal.
+ * unreadable folders are reported, not fatal, and so are photos and folders whose names are not
+ * valid UTF-8 (Doppel cannot open them by name; they are not entered).
  */
 export async function scanRoots(roots: readonly ScanRoot[], options: ScanOptions = {}): Promise<ScanResult> {
   const files: ScannedFile[] = [];
@@ -72,9 +73,9 @@ export async function scanRoots(roots: readonly ScanRoot[], options: ScanOptions
       if (visitedDirs.has(dirKey)) continue;
       visitedDirs.add(dirKey);
 
-      let entries: import('node:fs').Dirent[];
+      let entries: Entry[];
       try {
-        entries = await fs.readdir(dir, { withFileTypes: true });
+        entries = await listFolder(dir);
       } catch (error) {
         if (errnoCode(error) === 'ENOENT') continue; // vanished mid-scan
         unreadableDirs.push(dir);
@@ -87,6 +88,12 @@ export async function scanRoots(roots: readonly ScanRoot[], options: ScanOptions
         const full = path.join(dir, entry.name);
         const relative = path.relative(root.path, full);
         if (isExcluded(relative) || isExcluded(relative.split(path.sep).join('/'))) continue;
+        if (entry.rawName) {
+          const rawPath = Buffer.concat([Buffer.from(path.join(dir, path.sep)), entry.rawName]);
+          const problem = await badNameProblem(entry, full, rawPath);
+          if (problem) problems.push(problem);
+          continue;
+        }
         if (entry.isDirectory()) {
           stack.push(full);
           continue;
@@ -123,7 +130,60 @@ export async function scanRoots(roots: readonly ScanRoot[], options: ScanOptions
   }
 }
 
-async function statOrNull(target: string, follow = true): Promise<import('node:fs').Stats | null> {
+/** A folder entry; `rawName` is set when the name is not valid UTF-8 (`name` is then lossy). */
+interface Entry {
+  readonly name: string;
+  readonly rawName: Buffer | null;
+  isDirectory(): boolean;
+  isFile(): boolean;
+  isSymbolicLink(): boolean;
+}
+
+/**
+ * Lists a folder with its names as bytes: Linux allows any bytes but `/` and NUL in a name, and a
+ * name that is not valid UTF-8 cannot be turned into a string and back (Node replaces the bad bytes
+ * with U+FFFD), so such a file could never be opened by its string path. Those names are flagged
+ * instead of silently failing later.
+ */
+async function listFolder(dir: string): Promise<Entry[]> {
+  const dirents = await fs.readdir(dir, { withFileTypes: true, encoding: 'buffer' });
+  return dirents.map((dirent) => {
+    const raw = dirent.name;
+    const name = raw.toString('utf8');
+    return {
+      name,
+      rawName: Buffer.from(name, 'utf8').equals(raw) ? null : raw,
+      isDirectory: () => dirent.isDirectory(),
+      isFile: () => dirent.isFile(),
+      isSymbolicLink: () => dirent.isSymbolicLink(),
+    };
+  });
+}
+
+/**
+ * The problem to report for an entry whose name is not valid UTF-8 (`displayPath` is lossy,
+ * `rawPath` the real bytes): photo files and folders are reported, anything else is ignored as
+ * usual. Such a folder is not entered: none of its files could be opened either.
+ */
+async function badNameProblem(entry: Entry, displayPath: string, rawPath: Buffer): Promise<ScanProblem | null> {
+  let isDirectory = entry.isDirectory();
+  let isFile = entry.isFile();
+  if (entry.isSymbolicLink()) {
+    const target = await statOrNull(rawPath);
+    if (target === null) return null; // dangling link
+    isDirectory = target.isDirectory();
+    isFile = target.isFile();
+  }
+  if (isDirectory) {
+    return { path: displayPath, reason: 'folder name is not valid UTF-8: Doppel cannot open the folder or its photos; rename it' };
+  }
+  if (isFile && imageKindOf(entry.name) !== null) {
+    return { path: displayPath, reason: 'file name is not valid UTF-8: Doppel cannot open it; rename it' };
+  }
+  return null;
+}
+
+async function statOrNull(target: string | Buffer, follow = true): Promise<import('node:fs').Stats | null> {
   try {
     return follow ? await fs.stat(target) : await fs.lstat(target);
   } catch {

@@ -21,6 +21,7 @@ export class EmbeddingPipeline implements DecodedContentConsumer {
   readonly #settings: SettingsRepository;
   readonly #vectors: VectorSearchService;
   readonly #log: (line: string) => void;
+  readonly #maxFileBytes: number | undefined;
 
   constructor(deps: {
     embedder: Embedder;
@@ -29,6 +30,8 @@ export class EmbeddingPipeline implements DecodedContentConsumer {
     settings: SettingsRepository;
     vectors: VectorSearchService;
     log: (line: string) => void;
+    /** Larger files are not read again to embed them (default: src/shared/limits.ts, photoFileMegabytes). */
+    maxFileBytes?: number;
   }) {
     this.#embedder = deps.embedder;
     this.#embeddings = deps.embeddings;
@@ -36,6 +39,7 @@ export class EmbeddingPipeline implements DecodedContentConsumer {
     this.#settings = deps.settings;
     this.#vectors = deps.vectors;
     this.#log = deps.log;
+    this.#maxFileBytes = deps.maxFileBytes;
   }
 
   get modelInputSize(): number {
@@ -99,6 +103,7 @@ export class EmbeddingPipeline implements DecodedContentConsumer {
       contentHash,
       async (filePath, bytes) => (await decodePhoto(filePath, bytes, { modelInputSize: this.#embedder.inputSize })).modelInput,
       (filePath, error) => this.#log(`cannot embed ${filePath}: ${errorMessage(error)}`),
+      this.#maxFileBytes,
     );
   }
 }

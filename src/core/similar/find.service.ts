@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { FindReport, ScoredPath } from '../../shared/types';
 import { chunkValuesWithin } from '../duplicates/hamming-index';
-import { contentHashOf } from '../media/content-hash';
 import { decodePhoto, type DecodedPhoto } from '../media/photo-decoder';
 import { hammingDistance, hashChunks } from '../media/perceptual-hash';
 import { pixelHashOf } from '../media/pixel-hash';
@@ -24,17 +23,24 @@ export class FindService {
   readonly #photos: PhotoRepository;
   readonly #pixels: PixelIdentityService;
   readonly #near: NearMatchFinder | null;
+  readonly #maxFileBytes: number | undefined;
 
-  constructor(photos: PhotoRepository, pixels: PixelIdentityService, near: NearMatchFinder | null) {
+  /** `maxFileBytes`: a larger query file is refused unread (default: src/shared/limits.ts, photoFileMegabytes). */
+  constructor(
+    photos: PhotoRepository,
+    pixels: PixelIdentityService,
+    near: NearMatchFinder | null,
+    options: { readonly maxFileBytes?: number } = {},
+  ) {
     this.#photos = photos;
     this.#pixels = pixels;
     this.#near = near;
+    this.#maxFileBytes = options.maxFileBytes;
   }
 
   async find(imagePath: string): Promise<FindReport> {
     const absolute = path.resolve(imagePath);
-    const bytes = await readQueryPhoto(absolute);
-    const contentHash = contentHashOf(bytes);
+    const { bytes, contentHash } = await readQueryPhoto(absolute, this.#maxFileBytes);
     const exact = this.#photos.pathsOfContent(contentHash).filter((p) => p !== absolute);
     const decoded = await decodePhoto(absolute, bytes, { modelInputSize: this.#near?.modelInputSize ?? 0 });
 

@@ -20,12 +20,21 @@ export class SimilarService implements NearMatchFinder {
   readonly #embeddings: EmbeddingRepository;
   readonly #embedder: Embedder;
   readonly #vectors: VectorSearchService;
+  readonly #maxFileBytes: number | undefined;
 
-  constructor(deps: { photos: PhotoRepository; embeddings: EmbeddingRepository; embedder: Embedder; vectors: VectorSearchService }) {
+  constructor(deps: {
+    photos: PhotoRepository;
+    embeddings: EmbeddingRepository;
+    embedder: Embedder;
+    vectors: VectorSearchService;
+    /** A larger query file is refused unread (default: src/shared/limits.ts, photoFileMegabytes). */
+    maxFileBytes?: number;
+  }) {
     this.#photos = deps.photos;
     this.#embeddings = deps.embeddings;
     this.#embedder = deps.embedder;
     this.#vectors = deps.vectors;
+    this.#maxFileBytes = deps.maxFileBytes;
   }
 
   get modelInputSize(): number {
@@ -98,7 +107,8 @@ export class SimilarService implements NearMatchFinder {
   }
 
   async #modelInputOf(filePath: string): Promise<Uint8Array> {
-    const decoded = await decodePhoto(filePath, await readQueryPhoto(filePath), { modelInputSize: this.#embedder.inputSize });
+    const { bytes } = await readQueryPhoto(filePath, this.#maxFileBytes);
+    const decoded = await decodePhoto(filePath, bytes, { modelInputSize: this.#embedder.inputSize });
     if (!decoded.modelInput) throw new Error(`Internal error: no model input for ${filePath}`);
     return decoded.modelInput;
   }

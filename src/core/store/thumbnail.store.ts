@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { LibraryWriteError } from '../errors';
 
 /** Small WebP thumbnails in the library folder, one per distinct content hash (`thumbs/ab/abcd….webp`). */
 export class ThumbnailStore {
@@ -48,12 +49,20 @@ export class ThumbnailStore {
     return hashes;
   }
 
-  /** Writes through a temp file and a rename, so a reader never sees half a thumbnail. */
+  /**
+   * Writes through a temp file and a rename, so a reader never sees half a thumbnail. A failure is
+   * the library's ({@link LibraryWriteError}: a full disk, a read-only folder), never the photo's.
+   */
   async write(contentHash: string, webp: Uint8Array): Promise<void> {
     const target = this.pathOf(contentHash);
-    await fs.mkdir(path.dirname(target), { recursive: true });
     const temp = `${target}.${process.pid}.tmp`;
-    await fs.writeFile(temp, webp);
-    await fs.rename(temp, target);
+    try {
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      await fs.writeFile(temp, webp);
+      await fs.rename(temp, target);
+    } catch (error) {
+      await fs.rm(temp, { force: true }).catch(() => {});
+      throw new LibraryWriteError(path.dirname(this.#dir), 'a thumbnail', error);
+    }
   }
 }
