@@ -22,3 +22,19 @@ export function rejectForeignRequest(request: IncomingMessage, port: number): st
 export function isJsonRequest(request: IncomingMessage): boolean {
   return (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
 }
+
+/**
+ * Browsers say where a request comes from (Sec-Fetch-Site). Another 127.0.0.1 port is the same
+ * site, so SameSite cookies ride along on its requests: refuse API, event and image requests that
+ * another site or port makes (an <img> sends no Origin header, so the Origin check misses them).
+ * Scripts send no such header and pass on their token alone.
+ */
+export function isCrossSiteFetch(request: IncomingMessage): boolean {
+  const site = request.headers['sec-fetch-site'];
+  return site !== undefined && site !== 'same-origin' && site !== 'none';
+}
+
+/** A top-level navigation that started on another site (a link, or `doppel serve`'s launcher file). */
+export function cameFromAnotherSite(request: IncomingMessage): boolean {
+  return request.headers['sec-fetch-mode'] === 'navigate' && isCrossSiteFetch(request);
+}

@@ -3,28 +3,40 @@
  * Electron IPC, through the same dispatcher (src/engine/engine-service.ts) and the same
  * Result envelope. Used by `doppel serve` and by the e2e tests.
  *
+ *   GET  /?token=…        signs a browser in (session cookie, 303 to /); see auth.ts
  *   POST /api/<channel>   JSON input (empty body for none) → Result envelope
  *   GET  /api/events      Server-Sent Events: AppEvent per message
  *   GET  /thumb?path=…    WebP thumbnail of an indexed photo
  *   GET  /preview?path=…  large JPEG preview of an indexed photo (compare view), rendered on first use
- *   GET  /*               out/renderer
+ *   GET  /*               out/renderer (the page itself only once signed in)
+ *
+ * Every other local process is treated as hostile: everything but the renderer's static files
+ * needs this run's token (401 without), paths from the page are checked (path-guard.ts), and
+ * request-limits.ts bounds what any one caller can hold.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { EngineService } from '../engine/engine-service.js';
 import { ErrorCodes, type ErrorCode } from '../shared/errors.js';
 import { err, type Result } from '../shared/result.js';
 import { BRIDGE_PREVIEW_ROUTE, BRIDGE_THUMBNAIL_ROUTE } from '../shared/thumbnails.js';
+import type { LibraryStats } from '../shared/types.js';
+import { BridgeAuth, type ClientId } from './auth.js';
 import { EventStream } from './event-stream.js';
-import { isJsonRequest, rejectForeignRequest } from './request-guard.js';
-import { contentTypeOf, findRendererDir, sendFile, serveStatic } from './static-files.js';
+import { PathGuard } from './path-guard.js';
+import { cameFromAnotherSite, isCrossSiteFetch, isJsonRequest, rejectForeignRequest } from './request-guard.js';
+import { InFlightLimit, requestLimits } from './request-limits.js';
+import { applySecurityHeaders } from './security-headers.js';
+import { sendSignInPage } from './sign-in-page.js';
+import { contentTypeOf, findRendererDir, sendFile, sendStatic, staticTarget } from './static-files.js';
 
 export interface BridgeOptions {
   /** Library folder; the core's per-user default when left out. */
   readonly libraryDir?: string;
   /** 0 picks a free port. */
   readonly port?: number;
-  /** Loopback only (the bridge has no authentication): anything else is refused. */
+  /** Loopback only: anything else is refused. */
   readonly host?: string;
   /** Built renderer; found by walking up to out/renderer when left out. */
   readonly rendererDir?: string;
@@ -32,15 +44,19 @@ export interface BridgeOptions {
 }
 
 export interface Bridge {
-  /** e.g. `http://127.0.0.1:5173/` */
+  /** The address to open, carrying this run's token: `http://127.0.0.1:5173/?token=…`. Keep it private. */
   readonly url: string;
+  /** The bridge without the token, e.g. `http://127.0.0.1:5173/`: it answers 401 until signed in. */
+  readonly baseUrl: string;
+  /** This run's token, for scripts: `Authorization: Bearer <token>`. */
+  readonly token: string;
   readonly libraryDir: string;
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 1024 * 1024;
 const API_PREFIX = '/api/';
 const EVENTS_PATH = '/api/events';
+const NOT_SIGNED_IN = 'Not signed in to this Doppel bridge: open the address `doppel serve` printed';
 
 /**
  * Opens the library and starts serving it.
@@ -51,13 +67,20 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   if (host !== '127.0.0.1') throw new Error(`Cannot start the bridge on ${host}: it only binds to 127.0.0.1`);
   const log = options.log ?? (() => {});
   const rendererDir = options.rendererDir ?? findRendererDir();
-  const events = new EventStream();
+  const events = new EventStream({ perClient: requestLimits.eventStreamsPerClient, total: requestLimits.eventStreamsTotal });
   const service = await EngineService.open({
     ...(options.libraryDir ? { libraryDir: options.libraryDir } : {}),
     onEvent: (event) => events.broadcast(event),
     log,
   });
+  const guard = new PathGuard(async () => {
+    const stats = await service.dispatch('library:stats', undefined);
+    return stats.ok ? (stats.value as LibraryStats).roots : [];
+  });
+  const apiCalls = new InFlightLimit(requestLimits.apiCalls);
+  const mediaRequests = new InFlightLimit(requestLimits.mediaRequests);
 
+  const auth = new BridgeAuth();
   let port = 0;
   const server = createServer((request, response) => {
     handle(request, response).catch((thrown: unknown) => {
@@ -66,8 +89,12 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       else response.destroy();
     });
   });
+  server.headersTimeout = requestLimits.headersTimeoutMs;
+  server.requestTimeout = requestLimits.requestTimeoutMs;
+  server.maxConnections = requestLimits.connections;
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    applySecurityHeaders(response);
     const refusal = rejectForeignRequest(request, port);
     if (refusal) {
       log(`bridge: refused ${request.method} ${request.url}: ${refusal}`);
@@ -75,30 +102,33 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       return;
     }
     const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
-    if (url.pathname === EVENTS_PATH && request.method === 'GET') {
-      events.attach(response);
+    const isMedia = url.pathname === BRIDGE_THUMBNAIL_ROUTE || url.pathname === BRIDGE_PREVIEW_ROUTE;
+    if (!isMedia && !url.pathname.startsWith(API_PREFIX)) {
+      await handlePage(request, response, url);
       return;
     }
-    if (url.pathname.startsWith(API_PREFIX)) {
-      sendResult(response, await callChannel(request, url.pathname.slice(API_PREFIX.length)));
+    if (isCrossSiteFetch(request)) {
+      log(`bridge: refused ${request.method} ${url.pathname} from another site`);
+      response.writeHead(403, { 'content-type': 'text/plain' }).end('Forbidden: request from another site');
       return;
     }
-    if (url.pathname === BRIDGE_THUMBNAIL_ROUTE && request.method === 'GET') {
-      const thumbnail = await service.resolveThumbnail(url.searchParams.get('path') ?? '');
-      if (!thumbnail) response.writeHead(404, { 'content-type': 'text/plain' }).end('no thumbnail');
-      // Thumbnails are keyed by content: a path can point to a new one after re-indexing.
-      else sendFile(thumbnail, response, { 'content-type': 'image/webp', 'cache-control': 'private, max-age=60' });
+    const client = auth.clientOf(request, port);
+    if (!client) {
+      if (isMedia) response.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' }).end(NOT_SIGNED_IN);
+      else sendResult(response, err(ErrorCodes.transport, NOT_SIGNED_IN), 401);
       return;
     }
-    if (url.pathname === BRIDGE_PREVIEW_ROUTE && request.method === 'GET') {
-      const preview = await service.resolvePreview(url.searchParams.get('path') ?? '');
-      if (!preview) response.writeHead(404, { 'content-type': 'text/plain' }).end('no preview');
-      // Keyed by content like thumbnails, so a path can show a new picture after re-indexing.
-      else sendFile(preview, response, { 'content-type': contentTypeOf(preview), 'cache-control': 'private, max-age=60' });
-      return;
-    }
+    if (isMedia) await handleMedia(request, response, url);
+    else await handleApi(request, response, url, client);
+  }
+
+  async function handlePage(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (url.searchParams.has('token')) {
+      signIn(response, url.searchParams.get('token') ?? '');
       return;
     }
     if (!rendererDir) {
@@ -107,19 +137,85 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
         .end('The Doppel UI is not built: run `npm run build` (it writes out/renderer), then reload.');
       return;
     }
-    await serveStatic(rendererDir, url.pathname, response);
+    const target = await staticTarget(rendererDir, url.pathname);
+    if (!target) response.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden');
+    // Scripts and styles may load without a session (they hold nothing); the page needs one.
+    else if (target.isPage && !auth.clientOf(request, port))
+      sendSignInPage(response, 'no-session', { refresh: cameFromAnotherSite(request) });
+    else sendStatic(target, response);
+  }
+
+  /** Trades the token for a session cookie, and takes the token out of the address bar. */
+  function signIn(response: ServerResponse, token: string): void {
+    if (!auth.isToken(token)) {
+      log('bridge: refused a sign-in with a wrong token');
+      sendSignInPage(response, 'stale-token', { refresh: false });
+      return;
+    }
+    // Always `/`: echoing the path would make `//other.host/?token=…` an open redirect.
+    response.writeHead(303, { location: '/', 'set-cookie': auth.newSessionCookie(port), 'cache-control': 'no-store' }).end();
+  }
+
+  async function handleApi(request: IncomingMessage, response: ServerResponse, url: URL, client: ClientId): Promise<void> {
+    if (url.pathname === EVENTS_PATH && request.method === 'GET') {
+      const refused = events.refusal(client);
+      if (refused) sendResult(response, err(ErrorCodes.transport, `Cannot open another event stream: ${refused}`), 429);
+      else events.attach(response, client);
+      return;
+    }
+    const release = apiCalls.tryAcquire();
+    if (!release) {
+      const busy = `The bridge is busy: ${apiCalls.max} calls are already running; try again in a moment`;
+      sendResult(response, err(ErrorCodes.transport, busy), 503);
+      return;
+    }
+    try {
+      sendResult(response, await callChannel(request, url.pathname.slice(API_PREFIX.length)));
+    } finally {
+      release();
+    }
+  }
+
+  async function handleMedia(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const release = mediaRequests.tryAcquire();
+    if (!release) {
+      response.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' }).end('busy');
+      return;
+    }
+    response.once('close', release);
+    const isThumbnail = url.pathname === BRIDGE_THUMBNAIL_ROUTE;
+    const photoPath = url.searchParams.get('path') ?? '';
+    // Only photos under the library's roots: the engine then checks that the file is its own.
+    const allowed = path.isAbsolute(photoPath) && (await guard.isInsideRoots(photoPath));
+    const file = !allowed ? null : isThumbnail ? await service.resolveThumbnail(photoPath) : await service.resolvePreview(photoPath);
+    if (!file) {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end(isThumbnail ? 'no thumbnail' : 'no preview');
+      return;
+    }
+    // Keyed by content: a path can point to a new picture after re-indexing, so caches stay short.
+    const contentType = isThumbnail ? 'image/webp' : contentTypeOf(file);
+    sendFile(file, response, { 'content-type': contentType, 'cache-control': 'private, max-age=60' });
   }
 
   async function callChannel(request: IncomingMessage, channel: string): Promise<Result<unknown>> {
     if (request.method !== 'POST') return err(ErrorCodes.transport, `Use POST for /api/${channel}`);
     if (!isJsonRequest(request)) return err(ErrorCodes.transport, `POST /api/${channel} needs content-type application/json`);
     const body = await readBody(request);
-    if (body === null) return err(ErrorCodes.invalidInput, `Input for ${channel} is larger than ${MAX_BODY_BYTES} bytes`);
+    if (body === null) return err(ErrorCodes.invalidInput, `Input for ${channel} is larger than ${requestLimits.maxBodyBytes} bytes`);
     let input: unknown;
     try {
       input = body.length === 0 ? undefined : JSON.parse(body);
     } catch (thrown) {
       return err(ErrorCodes.invalidInput, `Input for ${channel} is not JSON: ${thrown instanceof Error ? thrown.message : String(thrown)}`);
+    }
+    const refused = await guard.check(channel, input);
+    if (refused) {
+      log(`bridge: refused ${channel}: ${refused.message}`);
+      return { ok: false, error: refused };
     }
     return service.dispatch(channel, input);
   }
@@ -136,11 +232,13 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     throw thrown;
   });
   port = (server.address() as AddressInfo).port;
-  const bridgeUrl = `http://${host}:${port}/`;
-  log(`bridge: serving ${service.libraryDir} at ${bridgeUrl}${rendererDir ? '' : ' (UI not built)'}`);
+  const baseUrl = `http://${host}:${port}/`;
+  log(`bridge: serving ${service.libraryDir} at ${baseUrl}${rendererDir ? '' : ' (UI not built)'}`);
 
   return {
-    url: bridgeUrl,
+    url: `${baseUrl}?token=${auth.token}`,
+    baseUrl,
+    token: auth.token,
     libraryDir: service.libraryDir,
     async close() {
       events.close();
@@ -153,14 +251,14 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   };
 }
 
-/** Reads the body as UTF-8; null when it exceeds MAX_BODY_BYTES. */
+/** Reads the body as UTF-8; null when it exceeds the limit. */
 async function readBody(request: IncomingMessage): Promise<string | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > MAX_BODY_BYTES) return null;
+    if (size > requestLimits.maxBodyBytes) return null;
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -182,8 +280,11 @@ const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   model_unavailable: 503,
 };
 
-function sendResult(response: ServerResponse, result: Result<unknown>): void {
-  const status = result.ok ? 200 : STATUS_BY_CODE[result.error.code];
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+/** `status` overrides the code's own for answers the transport gives (401, 429, 503). */
+function sendResult(response: ServerResponse, result: Result<unknown>, status?: number): void {
+  response.writeHead(status ?? (result.ok ? 200 : STATUS_BY_CODE[result.error.code]), {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+  });
   response.end(JSON.stringify(result));
 }

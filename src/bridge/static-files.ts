@@ -3,6 +3,7 @@ import { createReadStream, existsSync, promises as fs } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PAGE_CONTENT_SECURITY_POLICY } from './security-headers.js';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -16,11 +17,6 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
 };
-
-/** The same policy as the meta tag in src/renderer/index.html, plus what only a header can say. */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-  "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /**
  * Finds out/renderer by walking up from this module (src/bridge in tests, dist/ in the CLI bundle),
@@ -38,23 +34,36 @@ export function findRendererDir(): string | null {
   return null;
 }
 
-/** Serves `urlPath` from `rootDir`; unknown paths get index.html (one-page app). */
-export async function serveStatic(rootDir: string, urlPath: string, response: ServerResponse): Promise<void> {
+/** A file of the renderer to answer with; `isPage` for index.html, which signing in guards. */
+export interface StaticTarget {
+  readonly file: string;
+  readonly isPage: boolean;
+}
+
+/** The file `urlPath` names under `rootDir`; unknown paths get index.html (one-page app); null outside it. */
+export async function staticTarget(rootDir: string, urlPath: string): Promise<StaticTarget | null> {
   const root = path.resolve(rootDir);
-  const relative = decodeURIComponent(urlPath).replace(/^\/+/, '') || 'index.html';
-  let file = path.resolve(root, relative);
-  if (!file.startsWith(root + path.sep)) {
-    response.writeHead(403).end('forbidden');
-    return;
+  let relative: string;
+  try {
+    relative = decodeURIComponent(urlPath).replace(/^\/+/, '') || 'index.html';
+  } catch {
+    return null; // a malformed %-escape names no file
   }
+  let file = path.resolve(root, relative);
+  if (!file.startsWith(root + path.sep)) return null;
   const stat = await fs.stat(file).catch(() => null);
   if (!stat?.isFile()) file = path.join(root, 'index.html');
-  const isHtml = file.endsWith('.html');
-  sendFile(file, response, {
-    'content-type': contentTypeOf(file),
+  return { file, isPage: file.endsWith('.html') };
+}
+
+export function sendStatic(target: StaticTarget, response: ServerResponse): void {
+  // Scripts and styles take no policy of their own (a worker script would); the page's is strict.
+  if (!target.isPage) response.removeHeader('content-security-policy');
+  sendFile(target.file, response, {
+    'content-type': contentTypeOf(target.file),
     // Vite hashes asset names, so they never change; the page itself must always be fresh.
-    'cache-control': isHtml ? 'no-cache' : 'public, max-age=31536000, immutable',
-    ...(isHtml ? { 'content-security-policy': CONTENT_SECURITY_POLICY } : {}),
+    'cache-control': target.isPage ? 'no-cache' : 'public, max-age=31536000, immutable',
+    ...(target.isPage ? { 'content-security-policy': PAGE_CONTENT_SECURITY_POLICY } : {}),
   });
 }
 
@@ -66,11 +75,12 @@ export function contentTypeOf(file: string): string {
 export function sendFile(file: string, response: ServerResponse, headers: Readonly<Record<string, string>>): void {
   const stream = createReadStream(file);
   stream.once('open', () => {
-    response.writeHead(200, { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', ...headers });
+    response.writeHead(200, headers);
     stream.pipe(response);
   });
   stream.once('error', (error) => {
-    if (!response.headersSent) response.writeHead(404).end(`cannot read ${path.basename(file)}: ${error.message}`);
+    if (!response.headersSent)
+      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`cannot read ${path.basename(file)}`);
     else response.destroy(error);
   });
 }

@@ -1,6 +1,7 @@
 /**
  * The bridge speaks the IPC contract over HTTP: same validation, same Result envelope, same
- * dispatcher as the Electron engine process. No browser needed here.
+ * dispatcher as the Electron engine process. No browser needed here; every request signs in with
+ * the bridge's token (bridge-security.test.ts covers what happens without it).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -11,6 +12,7 @@ import type { JobSnapshot } from '../../src/shared/ipc-contract.js';
 import type { Result } from '../../src/shared/result.js';
 import type { PhotoPage } from '../../src/shared/types.js';
 import { stringContaining } from '../helpers/matchers.js';
+import { authHeaders } from './support/bridge-auth.js';
 import { writePhotoFolder, type PhotoFolder } from './support/photo-folder.js';
 import { recordEvents } from './support/sse.js';
 
@@ -25,10 +27,15 @@ async function call(
 ): Promise<{ status: number; body: Result<unknown> }> {
   const response = await fetch(new URL(`/api/${channel}`, bridge.url), {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...authHeaders(bridge.url), ...headers },
     ...(input === undefined ? {} : { body: JSON.stringify(input) }),
   });
   return { status: response.status, body: (await response.json()) as Result<unknown> };
+}
+
+/** A signed-in GET, as the page's <img> tags make it. */
+function get(route: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(new URL(route, bridge.url), { headers: { ...authHeaders(bridge.url), ...headers } });
 }
 
 async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
@@ -87,13 +94,13 @@ describe('bridge API', () => {
   it('should refuse calls from another origin', async () => {
     const response = await fetch(new URL('/api/library:stats', bridge.url), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+      headers: { 'content-type': 'application/json', ...authHeaders(bridge.url), origin: 'https://evil.example' },
     });
     expect(response.status).toBe(403);
   });
 
   it('should refuse calls without a JSON content type', async () => {
-    const response = await fetch(new URL('/api/library:stats', bridge.url), { method: 'POST', body: '' });
+    const response = await fetch(new URL('/api/library:stats', bridge.url), { method: 'POST', headers: authHeaders(bridge.url), body: '' });
     const body = (await response.json()) as Result<unknown>;
     expect(body).toMatchObject({ ok: false, error: { code: 'transport' } });
   });
@@ -164,7 +171,7 @@ describe('bridge API', () => {
   });
 
   it('should serve the thumbnail of an indexed photo as WebP', async () => {
-    const response = await fetch(new URL(`/thumb?path=${encodeURIComponent(photos.original)}`, bridge.url));
+    const response = await get(`/thumb?path=${encodeURIComponent(photos.original)}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('image/webp');
     const bytes = Buffer.from(await response.arrayBuffer());
@@ -172,14 +179,14 @@ describe('bridge API', () => {
   });
 
   it('should not serve files that are not thumbnails of indexed photos', async () => {
-    const outside = await fetch(new URL(`/thumb?path=${encodeURIComponent('/etc/passwd')}`, bridge.url));
+    const outside = await get(`/thumb?path=${encodeURIComponent('/etc/passwd')}`);
     expect(outside.status).toBe(404);
-    const traversal = await fetch(new URL('/..%2f..%2f..%2fetc%2fpasswd', bridge.url));
+    const traversal = await get('/..%2f..%2f..%2fetc%2fpasswd');
     expect(await traversal.text()).not.toContain('root:');
   });
 
   it('should serve a large JPEG preview of an indexed photo', async () => {
-    const response = await fetch(new URL(`/preview?path=${encodeURIComponent(photos.original)}`, bridge.url));
+    const response = await get(`/preview?path=${encodeURIComponent(photos.original)}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('image/jpeg');
     expect(response.headers.get('cache-control')).toBe('private, max-age=60');
@@ -188,15 +195,15 @@ describe('bridge API', () => {
   });
 
   it('should not serve previews of files the library did not index', async () => {
-    const outside = await fetch(new URL(`/preview?path=${encodeURIComponent('/etc/passwd')}`, bridge.url));
+    const outside = await get(`/preview?path=${encodeURIComponent('/etc/passwd')}`);
     expect(outside.status).toBe(404);
     expect(await outside.text()).not.toContain('root:');
-    expect((await fetch(new URL('/preview?path=harbour.jpg', bridge.url))).status).toBe(404);
-    expect((await fetch(new URL('/preview', bridge.url))).status).toBe(404);
+    expect((await get('/preview?path=harbour.jpg')).status).toBe(404);
+    expect((await get('/preview')).status).toBe(404);
   });
 
   it('should refuse previews asked for by another origin', async () => {
-    const url = new URL(`/preview?path=${encodeURIComponent(photos.original)}`, bridge.url);
-    expect((await fetch(url, { headers: { origin: 'https://evil.example' } })).status).toBe(403);
+    const route = `/preview?path=${encodeURIComponent(photos.original)}`;
+    expect((await get(route, { origin: 'https://evil.example' })).status).toBe(403);
   });
 });

@@ -58,6 +58,10 @@ describe.skipIf(!chromiumAvailable())('browser mode', () => {
     if (tempDir) await rm(tempDir, { recursive: true, force: true });
   });
 
+  it('should have signed in through the token URL, which leaves the address bar', () => {
+    expect(page.url()).toBe(bridge.baseUrl);
+  });
+
   it('should say that an empty library is empty', async () => {
     await page.getByText('Your library is empty — add a folder to start').waitFor();
     await page.screenshot({ path: `${SCREENSHOT_PREFIX}empty.png`, fullPage: true });

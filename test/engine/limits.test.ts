@@ -114,7 +114,7 @@ describe('the hash-distance boundary through every door', () => {
     const post = (hashDistance: number) =>
       fetch(new URL('/api/duplicates:list', bridge.url), {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${bridge.token}` },
         body: JSON.stringify({ kind: 'near', hashDistance }),
       });
     expect((await post(max)).status).toBe(200);

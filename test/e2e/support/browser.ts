@@ -28,7 +28,8 @@ export function launchChromium(): Promise<Browser> {
 
 /**
  * A new page on `url` that collects page errors and console errors into `errors` (the suites
- * assert it stays empty).
+ * assert it stays empty). Pass the bridge's `url`: it carries the token, so the page signs in
+ * (the bridge sets its session cookie and redirects to `/`) before the app loads.
  */
 export async function openAppPage(browser: Browser, url: string, errors: string[]): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
@@ -37,5 +38,6 @@ export async function openAppPage(browser: Browser, url: string, errors: string[
     if (message.type() === 'error') errors.push(message.text());
   });
   await page.goto(url);
+  if (new URL(page.url()).searchParams.has('token')) throw new Error(`signing in at ${page.url()} did not redirect to the app`);
   return page;
 }

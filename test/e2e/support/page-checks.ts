@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { Result } from '../../../src/shared/result.js';
 import type { SimilarReport } from '../../../src/shared/types.js';
+import { authHeaders } from './bridge-auth.js';
 
 /** What the tests read of an <img> in the page (tsconfig.node has no DOM lib, on purpose). */
 interface PageImage {
@@ -31,11 +32,11 @@ export async function thumbnailWidths(page: Page, selector: string): Promise<num
   return (await read()).map((image) => image.naturalWidth);
 }
 
-/** Asks the bridge directly, to compare the UI with what the core answers. */
+/** Asks the bridge directly (signed in with the token `bridgeUrl` carries), to compare the UI with what the core answers. */
 export async function callBridge<T>(bridgeUrl: string, channel: string, input?: unknown): Promise<T> {
   const response = await fetch(new URL(`/api/${channel}`, bridgeUrl), {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...authHeaders(bridgeUrl) },
     ...(input === undefined ? {} : { body: JSON.stringify(input) }),
   });
   const result = (await response.json()) as Result<T>;

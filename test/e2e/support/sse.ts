@@ -1,15 +1,18 @@
 /** Reads the bridge's Server-Sent Events from Node (Node 20 has no EventSource). */
 import type { AppEvent } from '../../../src/shared/ipc-contract.js';
+import { authHeaders } from './bridge-auth.js';
 
 export interface EventRecorder {
   readonly events: AppEvent[];
   stop(): void;
 }
 
-export async function recordEvents(baseUrl: string): Promise<EventRecorder> {
+/** Opens the event stream of the bridge at `bridgeUrl` (its token URL: the stream needs signing in). */
+export async function recordEvents(bridgeUrl: string): Promise<EventRecorder> {
   const controller = new AbortController();
   const events: AppEvent[] = [];
-  const response = await fetch(new URL('/api/events', baseUrl), { signal: controller.signal });
+  const response = await fetch(new URL('/api/events', bridgeUrl), { headers: authHeaders(bridgeUrl), signal: controller.signal });
+  if (!response.ok) throw new Error(`the event stream answered HTTP ${response.status}`);
   const body = response.body;
   if (!body) throw new Error('the event stream has no body');
   void (async () => {
