@@ -1,11 +1,13 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KEEPER_RULES, type DuplicateKindFilter, type KeeperRule } from '../shared/types';
 import type { KeeperChoice } from '../core/cleanup/keeper-rules';
-import { Doppel } from '../core/doppel';
+import { Doppel, repairNotice } from '../core/doppel';
 import { ErrorCodes, errorMessage, hasErrorCode } from '../core/errors';
-import { limitViolation, limits, type LimitName } from '../shared/limits';
+import { limitViolation, limits, photoFileMegabytes, type LimitName } from '../shared/limits';
 import path from 'node:path';
+import { divertStdoutToLog, type PrintResult } from './json-stdout';
 import {
+  formatCheck,
   formatClean,
   formatDuplicates,
   formatFind,
@@ -38,6 +40,7 @@ Commands:
   protect [DIR...]       Save reference folders whose files are never trashed (no DIR: list them)
   unprotect DIR...       Stop protecting these folders
   history                Past clean-ups and decisions, with the space they freed
+  check                  Check the library database in full and rebuild lost thumbnails
   serve                  Open the app in a browser (local bridge)
 
 Options:
@@ -53,7 +56,9 @@ Options:
   --hash-distance N      duplicates: maximum perceptual-hash distance in bits (${range('nearHashDistance')})
   --limit K              similar: results per image (${range('similarResults')})
   --exclude GLOB         index: skip paths matching GLOB, relative to the folder (repeatable)
+  --max-file-mb N        index, find, similar: refuse photo files larger than N MB (${photoFileMegabytes.min}-${photoFileMegabytes.max}, default ${photoFileMegabytes.default})
   --port N               serve: port (default 4173)
+  --no-open              serve: print the sign-in address without opening a browser
   -h, --help             Show this help
 `;
 
@@ -66,6 +71,7 @@ const OPTIONS = {
   'hash-distance': { type: 'string' },
   limit: { type: 'string' },
   exclude: { type: 'string', multiple: true },
+  'max-file-mb': { type: 'string' },
   keep: { type: 'string' },
   'keep-folder': { type: 'string' },
   protect: { type: 'string', multiple: true },
@@ -73,6 +79,7 @@ const OPTIONS = {
   list: { type: 'boolean', default: false },
   clear: { type: 'boolean', default: false },
   port: { type: 'string' },
+  'no-open': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', default: false },
 } satisfies ParseArgsConfig['options'];
@@ -96,8 +103,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command || values.help ? 0 : 2;
   }
+  // Under --json, stdout holds the result only: anything else printed goes to the log (stderr).
+  const diverted = values.json ? divertStdoutToLog() : null;
   try {
-    return await run(command, args, values);
+    return await run(command, args, values, diverted?.print);
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`doppel: ${error.message}\n\n${USAGE}`);
@@ -105,14 +114,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     process.stderr.write(`doppel ${command}: ${errorMessage(error)}\n`);
     return hasErrorCode(error, ErrorCodes.invalidInput) ? 2 : 1;
+  } finally {
+    diverted?.restore();
   }
 }
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
-async function run(command: string, args: string[], values: Values): Promise<number> {
+async function run(command: string, args: string[], values: Values, printResult?: PrintResult): Promise<number> {
   const json = values.json;
-  const print = (text: string): void => void process.stdout.write(`${text}\n`);
+  const print = printResult ?? ((text: string): void => void process.stdout.write(`${text}\n`));
   switch (command) {
     case 'index': {
       if (args.length === 0) throw new UsageError('index needs at least one folder');
@@ -129,6 +140,7 @@ async function run(command: string, args: string[], values: Values): Promise<num
           const report = await doppel.index(args, {
             excludes: values.exclude,
             signal: controller.signal,
+            onWaitForWriter: sayWaiting,
             onProgress: tty ? (p) => process.stderr.write(`\r\x1b[2K${formatProgressLine(p, process.stderr.columns)}`) : undefined,
           });
           if (tty) process.stderr.write('\r\x1b[2K');
@@ -176,7 +188,14 @@ async function run(command: string, args: string[], values: Values): Promise<num
       const hashDistance = parseLimited(values['hash-distance'], 'hash-distance', 'nearHashDistance');
       const review = parseReview(values);
       return withLibrary(values, async (doppel) => {
-        const report = await doppel.clean({ kind, threshold, hashDistance, ...review, dryRun: values['dry-run'] });
+        const report = await doppel.clean({
+          kind,
+          threshold,
+          hashDistance,
+          ...review,
+          dryRun: values['dry-run'],
+          onWaitForWriter: sayWaiting,
+        });
         print(json ? JSON.stringify(report) : formatClean(report));
         return 0;
       });
@@ -184,7 +203,7 @@ async function run(command: string, args: string[], values: Values): Promise<num
     case 'undo': {
       if (args.length > 1) throw new UsageError('undo takes at most one operation id');
       return withLibrary(values, async (doppel) => {
-        const report = await doppel.undo(args[0]);
+        const report = await doppel.undo(args[0], { onWaitForWriter: sayWaiting });
         print(json ? JSON.stringify(report) : formatUndo(report));
         return report.failed.length > 0 ? 1 : 0;
       });
@@ -233,22 +252,48 @@ async function run(command: string, args: string[], values: Values): Promise<num
         return Promise.resolve(0);
       });
     }
+    case 'check': {
+      if (args.length > 0) throw new UsageError('check takes no arguments');
+      const report = await Doppel.check({ libraryDir: values.library, log: debugLog() });
+      if (report.repair) warn(repairNotice(report.repair, []));
+      print(json ? JSON.stringify(report) : formatCheck(report));
+      return report.thumbnails.failed > 0 ? 1 : 0;
+    }
     case 'serve': {
       const port = parseNumber(values.port, 'port', 0, 65535) ?? 4173;
       const { serve } = await import('./serve');
-      return serve({ libraryDir: values.library, port });
+      return serve({ libraryDir: values.library, port, open: !values['no-open'] });
     }
     default:
       throw new UsageError(`unknown command '${command}'`);
   }
 }
 
+/** Library noise (skipped files, fallbacks) goes to stderr when DOPPEL_DEBUG is set. */
+function debugLog(): ((line: string) => void) | undefined {
+  return process.env.DOPPEL_DEBUG ? (line) => process.stderr.write(`${line}\n`) : undefined;
+}
+
+/** Something the user must know whatever the command: stderr, so --json output stays clean. */
+function warn(message: string): void {
+  process.stderr.write(`doppel: ${message}\n`);
+}
+
+/** A second writer on a library waits for the first: say so once (stderr, so --json stays clean). */
+function sayWaiting(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
 async function withLibrary(values: Values, body: (doppel: Doppel) => Promise<number>): Promise<number> {
+  const maxFileMegabytes = parseNumber(values['max-file-mb'], 'max-file-mb', photoFileMegabytes.min, photoFileMegabytes.max);
   const doppel = await Doppel.open({
     libraryDir: values.library,
     modelId: values.model,
-    log: process.env.DOPPEL_DEBUG ? (line) => process.stderr.write(`${line}\n`) : undefined,
+    log: debugLog(),
+    ...(maxFileMegabytes === undefined ? {} : { maxFileBytes: maxFileMegabytes * 1e6 }),
   });
+  const { notice } = doppel.stats();
+  if (notice) warn(notice);
   try {
     return await body(doppel);
   } finally {

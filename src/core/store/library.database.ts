@@ -94,21 +94,26 @@ function safeRealpath(file: string): string {
   }
 }
 
-/** Applies every migration newer than `PRAGMA user_version`, each in its own transaction. */
+/**
+ * Applies every migration newer than `PRAGMA user_version`, each in its own IMMEDIATE transaction
+ * that reads the version again: two processes opening a new library at once (a reader next to an
+ * indexer) then apply each migration once, the second one waiting for the first.
+ */
 export function migrate(db: SqliteDatabase, migrations: readonly Migration[]): number {
-  const current = db.pragma('user_version', { simple: true }) as number;
+  const version = (): number => db.pragma('user_version', { simple: true }) as number;
   const latest = migrations.at(-1)?.version ?? 0;
-  if (current > latest) {
+  if (version() > latest) {
     throw new LibraryUnavailableError(
-      `Library database is at schema version ${current}, newer than this Doppel understands (${latest}): update Doppel`,
+      `Library database is at schema version ${version()}, newer than this Doppel understands (${latest}): update Doppel`,
     );
   }
   for (const migration of migrations) {
-    if (migration.version <= current) continue;
+    if (migration.version <= version()) continue;
     db.transaction(() => {
+      if (migration.version <= version()) return; // another process applied it while this one waited
       db.exec(migration.sql);
       db.pragma(`user_version = ${migration.version}`);
-    })();
+    }).immediate();
   }
-  return db.pragma('user_version', { simple: true }) as number;
+  return version();
 }
