@@ -157,6 +157,6 @@ describe('command failures', () => {
     fs.writeFileSync(file, 'x');
     const result = await runCli(['duplicates', '--library', path.join(file, 'lib')]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/Cannot create library folder/);
+    expect(result.stderr).toMatch(/Cannot use .* as the library folder: .* is a file, not a folder/);
   });
 });

@@ -2,6 +2,7 @@
  * What the library folder goes through outside Doppel's control: a damaged, emptied or deleted
  * database, a deleted thumbnails folder, temp files of killed runs, a library path that cannot be one.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -195,6 +196,23 @@ describe('thumbnails', () => {
       expect(report.errors).toEqual([]);
       expect(doppel.stats().files).toBe(6);
     });
+  });
+
+  it('should stop on a full disk saying so, with the library consistent and no photo blamed', async () => {
+    // /dev/full answers every write with ENOSPC: the thumbnail of the first new photo lands there.
+    const first = path.join(photos, 'keep', 'scene 0.jpg');
+    const hash = createHash('sha256').update(fs.readFileSync(first)).digest('hex');
+    fs.mkdirSync(path.join(library, 'thumbs', hash.slice(0, 2)), { recursive: true });
+    fs.symlinkSync('/dev/full', path.join(library, 'thumbs', hash.slice(0, 2), `${hash}.webp.${process.pid}.tmp`));
+    await withLibrary(async (doppel) => {
+      await expect(doppel.index([photos])).rejects.toThrow(
+        /^Cannot write a thumbnail: the disk holding the library \(.*\) is full \(\d+ MB free\)\. Free some space and run again/,
+      );
+      expect(doppel.stats().errors).toBe(0);
+    });
+    const db = new Database(path.join(library, 'library.db'), { readonly: true });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
   });
 
   it('should say the disk is full, with the room left, rather than a raw error', () => {

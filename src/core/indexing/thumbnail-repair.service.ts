@@ -1,5 +1,4 @@
 import { errorMessage } from '../errors';
-import type { LibraryWriteError } from '../errors';
 import { decodePhoto } from '../media/photo-decoder';
 import { withStoredContent } from '../media/read-photo';
 import type { PhotoRepository } from '../store/photo.repository';
@@ -59,7 +58,7 @@ export class ThumbnailRepairService {
 
   /**
    * Decodes one of the content's files again and writes its thumbnail; false (logged) when none can
-   * be read. A failure to write the thumbnail is the library's ({@link LibraryWriteError}).
+   * be read. A failure to write the thumbnail is the library's (a LibraryWriteError).
    */
   async rebuild(contentHash: string): Promise<boolean> {
     const webp = await withStoredContent(
