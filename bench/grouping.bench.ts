@@ -16,6 +16,7 @@ export interface GroupingBenchResult {
   readonly groups: number;
   readonly similarQueryP50Ms: number;
   readonly similarQueryP99Ms: number;
+  readonly quickCheckSeconds: number;
   readonly peakRssMiB: number;
 }
 

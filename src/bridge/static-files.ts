@@ -3,20 +3,10 @@ import { createReadStream, existsSync, promises as fs } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { RENDERER_CONTENT_TYPES } from '../shared/content-types.js';
 import { PAGE_CONTENT_SECURITY_POLICY } from './security-headers.js';
 
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-};
+const CONTENT_TYPES = RENDERER_CONTENT_TYPES;
 
 /**
  * Finds out/renderer by walking up from this module (src/bridge in tests, dist/ in the CLI bundle),

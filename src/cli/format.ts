@@ -12,16 +12,9 @@ import type {
 } from '../shared/types';
 import type { CheckReport } from '../core/doppel';
 
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
+import { formatBytes } from '../shared/format-bytes';
+
+export { formatBytes };
 
 function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';

@@ -7,25 +7,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { APP_HOST, APP_SCHEME, parseUrl } from './app-page.js';
+import { RENDERER_CONTENT_TYPES } from '../shared/content-types.js';
 import { SECURITY_HEADERS } from './content-security.js';
 import { realPathInside } from './path-containment.js';
 
-/** MIME types of what Vite emits; anything else is served as bytes the page cannot run. */
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-};
+const CONTENT_TYPES = RENDERER_CONTENT_TYPES;
 
 export type RendererPath =
   { readonly ok: true; readonly segments: readonly string[] } | { readonly ok: false; readonly status: 400 | 404; readonly reason: string };

@@ -124,7 +124,7 @@ describe('readPhotoFile', () => {
     );
     await expect(readPhotoFile(jpeg, { maxBytes: 100 })).rejects.toMatchObject({
       code: ErrorCodes.decodeFailed,
-      message: `Cannot read ${jpeg}: ${jpegBytes.length} bytes is over the 100 bytes limit for one photo (set with --max-file-mb)`,
+      message: `Cannot read ${jpeg}: ${jpegBytes.length} B is over the 100 B limit for one photo (set with --max-file-mb)`,
     });
   });
 

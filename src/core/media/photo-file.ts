@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import fs, { type FileHandle } from 'node:fs/promises';
+import { formatBytes } from '../../shared/format-bytes';
 import { photoFileMegabytes } from '../../shared/limits';
 import { DecodeError, DoppelError, ErrorCodes } from '../errors';
 import { IMAGE_HEADER_BYTES, RECOGNISED_FORMATS, imageFormatOfHeader } from '../scan/image-types';
@@ -116,7 +117,7 @@ function refuseOversizedOrEmpty(filePath: string, stat: Stats, maxBytes: number)
   if (stat.size > maxBytes) {
     throw new UnreadablePhotoError(
       filePath,
-      `${formatSize(stat.size)} is over the ${formatSize(maxBytes)} limit for one photo (set with --max-file-mb)`,
+      `${formatBytes(stat.size)} is over the ${formatBytes(maxBytes)} limit for one photo (set with --max-file-mb)`,
     );
   }
   if (stat.size === 0) throw new DecodeError(filePath, 'empty file (0 bytes)');
@@ -154,17 +155,4 @@ function specialFileKind(stat: Stats): string {
   if (stat.isBlockDevice()) return 'a block device';
   if (stat.isSocket()) return 'a socket';
   return 'a special file';
-}
-
-/** Sizes as the app shows them (decimal units): 1.9 GB, 250 MB, 12 KB. */
-function formatSize(bytes: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  const rounded = unit === 0 || value >= 100 ? Math.round(value) : Math.round(value * 10) / 10;
-  return `${rounded} ${units[unit]}`;
 }

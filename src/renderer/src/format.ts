@@ -1,18 +1,6 @@
 /** Display helpers: sizes, durations, file names. */
 
-const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const;
-
-/** @example formatBytes(1536) // → '1.5 KB' */
-export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < BYTE_UNITS.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  const digits = unit === 0 || value >= 100 ? 0 : 1;
-  return `${value.toFixed(digits)} ${BYTE_UNITS[unit]}`;
-}
+export { formatBytes } from '../../shared/format-bytes.js';
 
 /** @example formatDuration(75) // → '1 min 15 s' */
 export function formatDuration(seconds: number): string {
