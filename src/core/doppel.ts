@@ -150,6 +150,8 @@ export class Doppel {
   readonly repair: LibraryRepair | null;
   readonly #log: (line: string) => void;
   readonly #maxFileBytes: number | undefined;
+  /** The repair notice asks for an index run; once one finished it has been acted on. */
+  #reindexedSinceRepair = false;
   /** SQLite's data_version when the caches were last known fresh: it moves when another process commits. */
   #dataVersion: number;
   #closed = false;
@@ -335,7 +337,9 @@ export class Doppel {
     for (const root of roots) assertFolder(root);
     return this.#asWriter('indexing', options, async () => {
       try {
-        return await this.#indexer.index(roots, options);
+        const report = await this.#indexer.index(roots, options);
+        if (!report.cancelled) this.#reindexedSinceRepair = true;
+        return report;
       } finally {
         this.#near.invalidate();
         this.#saveDecisions(); // the folders are the user's choice
