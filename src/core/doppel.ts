@@ -505,12 +505,13 @@ export class Doppel {
       executionProvider: this.#similarity?.embedder.provider ?? null,
       modelError: this.#similarityError,
       vectors: this.#similarity ? this.#embeddings.positionCount(this.#similarity.embedder.modelId) : 0,
-      notice: this.repair
-        ? repairNotice(
-            this.repair,
-            this.#photos.roots().map((root) => root.path),
-          )
-        : null,
+      notice:
+        this.repair && !this.#reindexedSinceRepair
+          ? repairNotice(
+              this.repair,
+              this.#photos.roots().map((root) => root.path),
+            )
+          : null,
     };
   }
 
