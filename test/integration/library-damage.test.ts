@@ -150,13 +150,16 @@ describe('a damaged library database', () => {
     const descriptor = fs.openSync(file, 'r+');
     const page = Buffer.alloc(4096);
     fs.readSync(descriptor, page, 0, 4096, (root - 1) * 4096);
-    // Swap two cells' bytes deep inside the index page: well-formed records, wrong content.
-    page.fill(0x30, 4000, 4090);
+    // A leaf index page (type 10) of six entries: overwrite the middle of the first cell's content
+    // hash with other hex digits. The record stays well formed; it no longer matches its row.
+    expect(page[0]).toBe(10);
+    const cell = page.readUInt16BE(8);
+    page.fill(0x30, cell + 12, cell + 40);
     fs.writeSync(descriptor, page, 0, 4096, (root - 1) * 4096);
     fs.closeSync(descriptor);
     const report = await Doppel.check({ libraryDir: library });
     expect(report.database).toBe('repaired');
-    expect(report.repair?.damage).toMatch(/integrity check|cannot be read/);
+    expect(report.repair?.damage).toMatch(/failed SQLite's integrity check: .*files_by_content/);
   });
 });
 
