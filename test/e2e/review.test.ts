@@ -1,7 +1,8 @@
 /**
  * The duplicate review in real Chromium against the bridge on a real library and a private
  * freedesktop trash: compare a group, keep the highest resolution, move the rest to the trash,
- * undo, mark "not duplicates" and undo that with Ctrl+Z. Screenshots go to test-results/.
+ * undo, mark "not duplicates" and undo that with Ctrl+Z, keep the copies in a chosen folder.
+ * Screenshots go to test-results/.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -36,6 +37,16 @@ let digests: Map<string, string>;
 
 const sha256 = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 const horsesGroup = () => page.locator('[data-testid="duplicate-group"]', { has: page.locator(`[data-path="${original}"]`) });
+/** [path, 'keep' | 'trash'] of each copy of the horses, in the order shown (the suggested keeper first). */
+const horsesCopies = (): Promise<(string | null)[][]> =>
+  horsesGroup()
+    .getByTestId('review-copy')
+    .evaluateAll((nodes) =>
+      nodes.map((node) => [
+        (node as unknown as PageElement).getAttribute('data-path'),
+        (node as unknown as PageElement).getAttribute('data-state'),
+      ]),
+    );
 
 describe.skipIf(!chromiumAvailable())('duplicate review in the browser', () => {
   beforeAll(async () => {
@@ -79,15 +90,9 @@ describe.skipIf(!chromiumAvailable())('duplicate review in the browser', () => {
 
   it('should show the byte copy and the smaller export in one group, the full-size original kept', async () => {
     await page.getByTestId('keep-rule').selectOption('highest-resolution');
-    const copies = horsesGroup().getByTestId('review-copy');
-    await expect.poll(() => copies.count()).toBe(3);
+    await expect.poll(() => horsesGroup().getByTestId('review-copy').count()).toBe(3);
     // Highest resolution first: one of the two full-size byte copies is kept, the smaller export goes.
-    const states = await copies.evaluateAll((nodes) =>
-      nodes.map((node) => [
-        (node as unknown as PageElement).getAttribute('data-path'),
-        (node as unknown as PageElement).getAttribute('data-state'),
-      ]),
-    );
+    const states = await horsesCopies();
     const kept = states.filter(([, state]) => state === 'keep').map(([file]) => file);
     expect(kept).toHaveLength(1);
     expect([original, backup]).toContain(kept[0]);
@@ -174,6 +179,52 @@ describe.skipIf(!chromiumAvailable())('duplicate review in the browser', () => {
     await page.keyboard.press('k');
     await expect.poll(() => group.locator(`[data-path="${small}"]`).getAttribute('data-state')).toBe('keep');
     await expect.poll(() => group.locator(`[data-path="${original}"]`).getAttribute('data-state')).toBe('trash');
+  });
+
+  it('should keep the rule in force and say why when the folder typed for "In a folder…" is not a full path', async () => {
+    // The suggested keeper is the first copy (the keyboard test before may have chosen another one).
+    const firstCopy = async (): Promise<string | null | undefined> => (await horsesCopies())[0]?.[0];
+    await page.getByTestId('keep-rule').selectOption('highest-resolution');
+    await expect.poll(firstCopy).toBe(original);
+    await page.getByTestId('keep-rule').selectOption('in-folder');
+    const field = page.getByTestId('keep-folder');
+    await field.fill('Exports');
+    await field.press('Enter');
+    await expect.poll(() => page.locator('#keep-folder-hint').textContent()).toContain('Not a full path');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(await firstCopy()).toBe(original);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'review-keep-folder-hint.png') });
+  });
+
+  it('should keep the copy in the folder picked for "In a folder…" and move the other copies to the trash', async () => {
+    const exports = path.dirname(small);
+    await page.getByTestId('keep-rule').selectOption('in-folder');
+    // The list offers the folders holding copies, and the library's root.
+    const offered = await page
+      .locator('#keep-folder-choices option')
+      .evaluateAll((options) => options.map((option) => (option as unknown as PageElement).getAttribute('value')));
+    expect(offered).toEqual(expect.arrayContaining([exports, path.dirname(original), path.dirname(backup), path.dirname(exports)]));
+    const field = page.getByTestId('keep-folder');
+    await field.fill(exports);
+    await field.press('Enter');
+    // The smaller export beats the full-size copies now: the folder decides, resolution only breaks ties.
+    await expect.poll(async () => (await horsesCopies())[0]).toEqual([small, 'keep']);
+    expect((await horsesCopies()).slice(1).map(([, state]) => state)).toEqual(['trash', 'trash']);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'review-keep-folder.png') });
+
+    // The rule is remembered when the user comes back to the view.
+    await page.getByRole('button', { name: 'Library', exact: true }).click();
+    await page.getByRole('button', { name: 'Duplicates', exact: true }).click();
+    expect(await page.getByTestId('keep-rule').inputValue()).toBe('in-folder');
+    expect(await page.getByTestId('keep-folder').inputValue()).toBe(exports);
+
+    await horsesGroup().getByTestId('group-trash').click();
+    await page.getByTestId('confirm-action').click();
+    await expect.poll(() => fs.existsSync(original) || fs.existsSync(backup)).toBe(false);
+    expect(fs.existsSync(small)).toBe(true);
+    await page.getByTestId('undo-toast').getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => fs.existsSync(original) && fs.existsSync(backup)).toBe(true);
+    await page.getByTestId('keep-rule').selectOption('highest-resolution');
   });
 
   it('should keep the copy in a reference folder set in Settings, whatever was chosen before', async () => {

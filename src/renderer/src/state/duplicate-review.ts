@@ -33,7 +33,10 @@ export interface DoneOperation {
 
 interface ReviewState {
   kind: DuplicateKindFilter;
-  keepRule: Exclude<KeeperRule, 'in-folder'>;
+  /** The keeper rule in force. */
+  keepRule: KeeperRule;
+  /** The folder of the `in-folder` rule: the one in force, or the last one used (offered again). */
+  keepFolder: string;
   report: DuplicatesReport | null;
   loading: boolean;
   error: string | null;
@@ -58,6 +61,7 @@ export const PAGE_SIZE = 100;
 const state = reactive<ReviewState>({
   kind: 'all',
   keepRule: 'highest-resolution',
+  keepFolder: '',
   report: null,
   loading: false,
   error: null,
@@ -146,9 +150,28 @@ export function setKind(kind: DuplicateKindFilter): void {
   state.kind = kind;
 }
 
-export function setKeepRule(rule: ReviewState['keepRule']): void {
+export function setKeepRule(rule: Exclude<KeeperRule, 'in-folder'>): void {
   state.keepRule = rule;
   state.choices = {}; // a new rule replaces the suggestions the choices started from
+}
+
+/** Same test as the contract's: POSIX (`/photos`), Windows drive (`C:\photos`) or UNC (`\\nas\photos`). */
+const ABSOLUTE_PATH = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
+
+/**
+ * Keeps the copies under `typed` first in every group (the `in-folder` rule). Answers why the path
+ * cannot be used instead, and then the rule in force stays.
+ * @example setKeepFolder('Backup') // 'Not a full path: …', and the rule in force stays
+ */
+export function setKeepFolder(typed: string): string | null {
+  const folder = typed.trim().replace(/(?<=.)[\\/]+$/, '');
+  if (!folder) return 'Pick a folder, or type its full path';
+  if (!ABSOLUTE_PATH.test(folder)) return 'Not a full path: start it with / (or C:\\)';
+  if (state.keepRule === 'in-folder' && state.keepFolder === folder) return null;
+  state.keepRule = 'in-folder';
+  state.keepFolder = folder;
+  state.choices = {};
+  return null;
 }
 
 export function setFocus(group: number, copy: number): void {
@@ -177,7 +200,7 @@ const usesNearSettings = (): boolean => state.kind === 'near' || state.kind === 
 function listQuery() {
   return {
     kind: state.kind,
-    keep: { rule: state.keepRule },
+    keep: state.keepRule === 'in-folder' ? { rule: state.keepRule, folder: state.keepFolder } : { rule: state.keepRule },
     ...(usesNearSettings() ? { threshold: nearSensitivity.threshold, hashDistance: nearSensitivity.hashDistance } : {}),
   };
 }
