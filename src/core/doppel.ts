@@ -39,7 +39,7 @@ import { defaultLibraryDir } from './library-paths';
 import { FindService } from './similar/find.service';
 import type { SqliteDatabase } from './store/library.database';
 import { openCheckedLibrary, type LibraryRepair } from './store/library-repair';
-import { saveDecisions } from './store/decisions-backup';
+import { hasDecisions, saveDecisions } from './store/decisions-backup';
 import { removeOrphanTemps } from './store/orphan-temps';
 import { ThumbnailRepairService, type ThumbnailRepairReport } from './indexing/thumbnail-repair.service';
 import { PhotoRepository } from './store/photo.repository';
@@ -277,9 +277,10 @@ export class Doppel {
     // Settling a half-done clean-up is a writer's job: while another process writes the library, the
     // journal entries may be its clean-up in progress, not an interrupted one.
     const lock = WriterLock.tryAcquire(libraryDir, 'opening the library');
+    let recovered = 0;
     if (lock) {
       try {
-        const recovered = await doppel.#cleanup.recover();
+        recovered = await doppel.#cleanup.recover();
         if (recovered > 0) log(`settled ${recovered} file(s) an interrupted clean-up left half done`);
         const orphans = removeOrphanTemps([libraryDir, path.join(libraryDir, 'previews')]);
         if (orphans > 0) log(`removed ${orphans} temp file(s) killed runs left in the library folder`);
@@ -287,7 +288,9 @@ export class Doppel {
         lock.release();
       }
     }
-    doppel.#saveDecisions(); // also writes the first copy for a library made before decisions.json
+    // After a repair or a settled clean-up, and for a library made before decisions.json;
+    // otherwise each change saves it (not every open: a read-only command writes nothing).
+    if (repair || recovered > 0 || !hasDecisions(libraryDir)) doppel.#saveDecisions();
     return doppel;
   }
 

@@ -119,10 +119,14 @@ describe('a damaged library database', () => {
   it('should open a sound library without a word, and a new one too', async () => {
     await withLibrary((doppel) => expect(doppel.stats().notice).toBeNull());
     await decidedLibrary();
-    await withLibrary((doppel) => {
+    const saved = fs.statSync(path.join(library, 'decisions.json')).mtimeMs;
+    await withLibrary(async (doppel) => {
       expect(doppel.repair).toBeNull();
       expect(doppel.stats().notice).toBeNull();
+      await doppel.duplicates();
     });
+    // A read-only session changes no decision: decisions.json is not rewritten.
+    expect(fs.statSync(path.join(library, 'decisions.json')).mtimeMs).toBe(saved);
     expect(fs.existsSync(path.join(library, 'damaged'))).toBe(false);
   });
 

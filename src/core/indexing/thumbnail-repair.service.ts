@@ -2,7 +2,7 @@ import { errorMessage } from '../errors';
 import { decodePhoto } from '../media/photo-decoder';
 import { withStoredContent } from '../media/read-photo';
 import type { PhotoRepository } from '../store/photo.repository';
-import { removeOrphanTemps } from '../store/orphan-temps';
+import { removeOrphanTempFiles } from '../store/orphan-temps';
 import type { ThumbnailStore } from '../store/thumbnail.store';
 
 export interface ThumbnailRepairReport {
@@ -38,10 +38,10 @@ export class ThumbnailRepairService {
     options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
   ): Promise<ThumbnailRepairReport> {
     // The thumbnail folders are listed here anyway: the sweep for temps left by killed runs goes along.
-    const orphans = removeOrphanTemps(await this.#thumbnails.folders());
+    const { stored, temps } = await this.#thumbnails.list();
+    const orphans = removeOrphanTempFiles(temps);
     if (orphans > 0) this.#log(`removed ${orphans} temp file(s) a killed run left among the thumbnails`);
     const readable = this.#photos.readableContents();
-    const stored = await this.#thumbnails.stored();
     const missing = readable.filter((contentHash) => !stored.has(contentHash));
     let rebuilt = 0;
     if (missing.length > 0) {

@@ -15,26 +15,29 @@ const ABANDONED_AFTER_MS = 60 * 60 * 1000;
  * a thumbnail at the same moment (the bridge) lose nothing. Returns how many were removed.
  */
 export function removeOrphanTemps(folders: readonly string[], now = Date.now()): number {
-  let removed = 0;
+  const files: string[] = [];
   for (const folder of folders) {
-    let names: string[];
     try {
-      names = fs.readdirSync(folder);
+      for (const name of fs.readdirSync(folder)) files.push(path.join(folder, name));
     } catch {
-      continue; // not created yet
+      // not created yet
     }
-    for (const name of names) {
-      const match = TEMP_NAME.exec(name);
-      if (!match) continue;
-      const file = path.join(folder, name);
-      try {
-        const pid = Number(match[1]);
-        if (isRunning(pid) && now - fs.statSync(file).mtimeMs < ABANDONED_AFTER_MS) continue;
-        fs.rmSync(file, { force: true });
-        removed += 1;
-      } catch {
-        // Gone already (its writer renamed it): nothing to remove.
-      }
+  }
+  return removeOrphanTempFiles(files, now);
+}
+
+/** {@link removeOrphanTemps} on files already listed (names that are not temps are passed over). */
+export function removeOrphanTempFiles(files: readonly string[], now = Date.now()): number {
+  let removed = 0;
+  for (const file of files) {
+    const match = TEMP_NAME.exec(path.basename(file));
+    if (!match) continue;
+    try {
+      if (isRunning(Number(match[1])) && now - fs.statSync(file).mtimeMs < ABANDONED_AFTER_MS) continue;
+      fs.rmSync(file, { force: true });
+      removed += 1;
+    } catch {
+      // Gone already (its writer renamed it): nothing to remove.
     }
   }
   return removed;

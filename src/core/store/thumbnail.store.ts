@@ -19,23 +19,18 @@ export class ThumbnailStore {
     return existsSync(this.pathOf(contentHash));
   }
 
-  /** The subfolders thumbnails are spread over (`thumbs/ab`), for the orphan-temp sweep. */
-  async folders(): Promise<string[]> {
-    try {
-      return (await fs.readdir(this.#dir)).map((name) => path.join(this.#dir, name));
-    } catch {
-      return [];
-    }
-  }
-
-  /** Content hashes that have a thumbnail file (one listing per subfolder, no stat per file). */
-  async stored(): Promise<Set<string>> {
-    const hashes = new Set<string>();
+  /**
+   * What the thumbnails folder holds, in one listing per subfolder (no stat per file): the content
+   * hashes that have a thumbnail, and the temp files beside them (for the orphan sweep).
+   */
+  async list(): Promise<{ stored: Set<string>; temps: string[] }> {
+    const stored = new Set<string>();
+    const temps: string[] = [];
     let folders: string[];
     try {
       folders = await fs.readdir(this.#dir);
     } catch {
-      return hashes; // no thumbnails folder yet (or it was deleted): none stored
+      return { stored, temps }; // no thumbnails folder yet (or it was deleted)
     }
     for (const folder of folders) {
       let names: string[];
@@ -44,9 +39,12 @@ export class ThumbnailStore {
       } catch {
         continue; // a stray file where a folder should be
       }
-      for (const name of names) if (name.endsWith('.webp')) hashes.add(name.slice(0, -'.webp'.length));
+      for (const name of names) {
+        if (name.endsWith('.webp')) stored.add(name.slice(0, -'.webp'.length));
+        else if (name.endsWith('.tmp')) temps.push(path.join(this.#dir, folder, name));
+      }
     }
-    return hashes;
+    return { stored, temps };
   }
 
   /**
