@@ -25,6 +25,7 @@ import {
 import { ErrorCodes, type AppError } from './errors.js';
 import { limitViolation, limits, type LimitName } from './limits.js';
 import { err, ok, type Result } from './result.js';
+import { isAbsolutePath } from './paths.js';
 
 /** Phantom carrier of an output type: exists only for the type checker. */
 export interface Returns<T> {
@@ -41,7 +42,6 @@ interface ChannelSpec {
 }
 
 /** POSIX (`/photos`), Windows drive (`C:\photos`) or UNC (`\\nas\photos`); no `node:path` here. */
-const ABSOLUTE_PATH = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
 
 /** A number held to one of the shared limits, with the same message every door gives. */
 function limited(name: LimitName) {
@@ -55,7 +55,7 @@ const absolutePath = z
   .string()
   .min(limits.pathLength.min, 'path is empty')
   .max(limits.pathLength.max, 'path is too long')
-  .refine((path) => ABSOLUTE_PATH.test(path), { message: 'must be an absolute path' });
+  .refine(isAbsolutePath, { message: 'must be an absolute path' });
 
 const noInput = z.undefined();
 

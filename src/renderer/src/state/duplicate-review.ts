@@ -4,6 +4,7 @@
  * keeps its filter, choices and scroll position when the user comes back to it.
  */
 import { computed, reactive, readonly } from 'vue';
+import { isAbsolutePath } from '../../../shared/paths.js';
 import type { Result } from '../../../shared/result.js';
 import type {
   CleanReport,
@@ -155,9 +156,6 @@ export function setKeepRule(rule: Exclude<KeeperRule, 'in-folder'>): void {
   state.choices = {}; // a new rule replaces the suggestions the choices started from
 }
 
-/** Same test as the contract's: POSIX (`/photos`), Windows drive (`C:\photos`) or UNC (`\\nas\photos`). */
-const ABSOLUTE_PATH = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
-
 /**
  * Keeps the copies under `typed` first in every group (the `in-folder` rule). Answers why the path
  * cannot be used instead, and then the rule in force stays.
@@ -166,7 +164,7 @@ const ABSOLUTE_PATH = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
 export function setKeepFolder(typed: string): string | null {
   const folder = typed.trim().replace(/(?<=.)[\\/]+$/, '');
   if (!folder) return 'Pick a folder, or type its full path';
-  if (!ABSOLUTE_PATH.test(folder)) return 'Not a full path: start it with / (or C:\\)';
+  if (!isAbsolutePath(folder)) return 'Not a full path: start it with / (or C:\\)';
   if (state.keepRule === 'in-folder' && state.keepFolder === folder) return null;
   state.keepRule = 'in-folder';
   state.keepFolder = folder;

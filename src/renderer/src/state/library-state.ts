@@ -4,6 +4,7 @@
  */
 import { reactive, readonly } from 'vue';
 import type { JobSnapshot } from '../../../shared/ipc-contract.js';
+import { isAbsolutePath } from '../../../shared/paths.js';
 import type { LibraryStats } from '../../../shared/types.js';
 import { api } from '../api/index.js';
 
@@ -69,7 +70,7 @@ export async function connectLibrary(): Promise<void> {
 export function addPendingRoot(folder: string): string | null {
   const trimmed = folder.trim().replace(/(?<=.)[\\/]+$/, '');
   if (!trimmed) return 'Type the full path of a folder, for example /home/me/Pictures';
-  if (!/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(trimmed)) return `“${trimmed}” is not a full path; start it with / (or C:\\ on Windows)`;
+  if (!isAbsolutePath(trimmed)) return `“${trimmed}” is not a full path; start it with / (or C:\\ on Windows)`;
   if (state.stats?.roots.includes(trimmed) || state.pendingRoots.includes(trimmed)) return `${trimmed} is already in the list`;
   state.pendingRoots.push(trimmed);
   return null;
