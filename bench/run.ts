@@ -2,7 +2,7 @@
  * `npm run bench`: every performance target of the project, measured and printed.
  *
  * Each section runs in its own Node process, so peak RSS is that section's alone.
- * Environment: BENCH_ONLY (comma list of index,vectors,grouping,cleanup; default all), BENCH_PHOTOS (12 MP
+ * Environment: BENCH_ONLY (comma list of index,reindex,vectors,grouping,cleanup; default all), BENCH_PHOTOS (12 MP
  * JPEGs for the index section, default 300), BENCH_VECTOR_SIZES (default 10000,100000; add 1000000
  * for the 1M case, which takes about 10 minutes to build on 2 cores), BENCH_GROUPING_PHOTOS
  * (default 100000), BENCH_CLEANUP_COPIES (byte copies cleaned to the trash and restored, default 1000).
@@ -15,7 +15,7 @@ const section = process.env.BENCH_SECTION;
 if (section) {
   await runSection(section);
 } else {
-  const sections = (process.env.BENCH_ONLY ?? 'index,vectors,grouping,cleanup').split(',').filter(Boolean);
+  const sections = (process.env.BENCH_ONLY ?? 'index,reindex,vectors,grouping,cleanup').split(',').filter(Boolean);
   // Each vector size gets its own process too: a freed FAISS index is not always returned to the
   // OS before the next one is built, which would inflate the larger size's peak RSS.
   const runs = sections.flatMap((name): { name: string; env: { BENCH_VECTOR_SIZES?: string } }[] =>
@@ -46,6 +46,11 @@ async function runSection(name: string): Promise<void> {
       result = await runIndexBench({ photos: Number(process.env.BENCH_PHOTOS ?? 300) });
       break;
     }
+    case 'reindex': {
+      const { runReindexBench } = await import('./reindex.bench');
+      result = await runReindexBench({ photos: Number(process.env.BENCH_REINDEX_PHOTOS ?? 100_000) });
+      break;
+    }
     case 'vectors': {
       const { runVectorBench } = await import('./vectors.bench');
       const sizes = (process.env.BENCH_VECTOR_SIZES ?? '10000,100000').split(',').map(Number);
@@ -69,7 +74,7 @@ async function runSection(name: string): Promise<void> {
       break;
     }
     default:
-      throw new Error(`unknown bench section '${name}' (expected index, vectors, grouping or cleanup)`);
+      throw new Error(`unknown bench section '${name}' (expected index, reindex, vectors, grouping or cleanup)`);
   }
   console.log(`BENCH ${name} ${JSON.stringify(result)}`);
 }
