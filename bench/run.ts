@@ -3,13 +3,15 @@
  *
  * Each section runs in its own Node process, so peak RSS is that section's alone.
  * Environment: BENCH_ONLY (comma list of index,reindex,vectors,grouping,cleanup; default all), BENCH_PHOTOS (12 MP
- * JPEGs for the index section, default 300), BENCH_VECTOR_SIZES (default 10000,100000; add 1000000
- * for the 1M case, which takes about 10 minutes to build on 2 cores), BENCH_GROUPING_PHOTOS
+ * JPEGs for the index section, default 300), BENCH_VECTOR_SIZES (default 10000,100000,real:100000; add
+ * 1000000 for the 1M case, about 10 minutes in all on 2 cores, and real:1000000 for real embeddings among 1M), BENCH_GROUPING_PHOTOS
  * (default 100000), BENCH_CLEANUP_COPIES (byte copies cleaned to the trash and restored, default 1000).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+/** Synthetic library sizes, and `real:N` for the eval photos' real embeddings among N distractors. */
+const DEFAULT_VECTOR_SIZES = '10000,100000,real:100000';
 const section = process.env.BENCH_SECTION;
 
 if (section) {
@@ -20,7 +22,7 @@ if (section) {
   // OS before the next one is built, which would inflate the larger size's peak RSS.
   const runs = sections.flatMap((name): { name: string; env: { BENCH_VECTOR_SIZES?: string } }[] =>
     name === 'vectors'
-      ? (process.env.BENCH_VECTOR_SIZES ?? '10000,100000').split(',').map((size) => ({ name, env: { BENCH_VECTOR_SIZES: size } }))
+      ? (process.env.BENCH_VECTOR_SIZES ?? DEFAULT_VECTOR_SIZES).split(',').map((size) => ({ name, env: { BENCH_VECTOR_SIZES: size } }))
       : [{ name, env: {} }],
   );
   let failed = false;
@@ -43,7 +45,13 @@ async function runSection(name: string): Promise<void> {
   switch (name) {
     case 'index': {
       const { runIndexBench } = await import('./index.bench');
-      result = await runIndexBench({ photos: Number(process.env.BENCH_PHOTOS ?? 300) });
+      // BENCH_SMOOTH_PHOTOS (default 200), BENCH_BURST_PHOTOS (default 240), BENCH_CORPORA (noisy,smooth,burst).
+      result = await runIndexBench({
+        photos: Number(process.env.BENCH_PHOTOS ?? 300),
+        smoothPhotos: Number(process.env.BENCH_SMOOTH_PHOTOS ?? 200),
+        burstPhotos: Number(process.env.BENCH_BURST_PHOTOS ?? 240),
+        corpora: process.env.BENCH_CORPORA?.split(',') as ('noisy' | 'smooth' | 'burst')[] | undefined,
+      });
       break;
     }
     case 'reindex': {
@@ -53,8 +61,7 @@ async function runSection(name: string): Promise<void> {
     }
     case 'vectors': {
       const { runVectorBench } = await import('./vectors.bench');
-      const sizes = (process.env.BENCH_VECTOR_SIZES ?? '10000,100000').split(',').map(Number);
-      result = runVectorBench({ sizes });
+      result = await runVectorBench({ sizes: (process.env.BENCH_VECTOR_SIZES ?? DEFAULT_VECTOR_SIZES).split(',') });
       break;
     }
     case 'grouping': {

@@ -1,10 +1,11 @@
 import { ErrorCodes, decodeFailureReason, errnoCode, errorMessage, hasErrorCode } from '../errors';
 import { decodePhoto } from '../media/photo-decoder';
-import { readPhotoFile } from '../media/photo-file';
+import { readPhotoFile, type PhotoFile } from '../media/photo-file';
 import type { ScannedFile } from '../scan/scanner';
 import type { ContentRecord, FileRecord, PhotoRepository } from '../store/photo.repository';
 import type { ThumbnailStore } from '../store/thumbnail.store';
 import { DecodeRegistry } from './decode-registry';
+import { ReadBuffers } from './read-buffers';
 
 /** What became of one new or changed file; nothing is written to the library yet. */
 export type FileOutcome =
@@ -34,6 +35,8 @@ export class FileIndexer {
   readonly #maxFileBytes: number | undefined;
   readonly #log: (line: string) => void;
   readonly #decodes = new DecodeRegistry();
+  /** Enough for the files in flight (a handful): beyond that, buffers are simply not kept. */
+  readonly #buffers = new ReadBuffers(4);
 
   constructor(deps: {
     photos: PhotoRepository;
@@ -56,7 +59,7 @@ export class FileIndexer {
     try {
       // The content hash is computed while the file is read; a file that is not a photo (by its
       // first bytes), or is too large, is refused before the rest of it is read.
-      read = await readPhotoFile(file.path, { maxBytes: this.#maxFileBytes });
+      read = await readPhotoFile(file.path, { maxBytes: this.#maxFileBytes, allocate: (size) => this.#buffers.take(size) });
     } catch (error) {
       if (errnoCode(error) === 'ENOENT') return { kind: 'vanished', path: file.path };
       const unsupported = hasErrorCode(error, ErrorCodes.unsupportedFormat);
@@ -75,6 +78,15 @@ export class FileIndexer {
         },
       };
     }
+    try {
+      return await this.#indexRead(read, base);
+    } finally {
+      // Nothing holds the bytes any more: the decode, the metadata and the thumbnail are done.
+      this.#buffers.give(read.bytes);
+    }
+  }
+
+  async #indexRead(read: PhotoFile, base: { rootId: number; path: string; dev: number; ino: number }): Promise<FileOutcome> {
     const { contentHash } = read;
     const record = { ...base, size: read.size, mtimeMs: read.mtimeMs, contentHash };
 
@@ -87,7 +99,7 @@ export class FileIndexer {
     const done = this.#decodes.begin(contentHash);
     let ok = false;
     try {
-      const decoded = await decodePhoto(file.path, read.bytes, { modelInputSize: this.#modelInputSize });
+      const decoded = await decodePhoto(base.path, read.bytes, { modelInputSize: this.#modelInputSize });
       await this.#thumbnails.write(contentHash, decoded.thumbnailWebp);
       const content: ContentRecord = {
         hash: contentHash,
@@ -101,6 +113,7 @@ export class FileIndexer {
         cameraModel: decoded.metadata.cameraModel,
         perceptualHash: decoded.perceptualHash,
         perceptualHashVariants: decoded.perceptualHashVariants,
+        pixelSignature: decoded.pixelSignature,
       };
       ok = true;
       return { kind: 'indexed', file: { ...record, status: 'ok', error: null }, content, modelInput: decoded.modelInput };
@@ -109,7 +122,7 @@ export class FileIndexer {
       if (hasErrorCode(error, ErrorCodes.libraryUnavailable)) throw error;
       const unsupported = hasErrorCode(error, ErrorCodes.unsupportedFormat);
       const reason = decodeFailureReason(error);
-      this.#log(`skip ${file.path}: ${reason}`);
+      this.#log(`skip ${base.path}: ${reason}`);
       return { kind: 'failed', file: { ...record, status: unsupported ? 'unsupported' : 'error', error: reason } };
     } finally {
       done(ok);

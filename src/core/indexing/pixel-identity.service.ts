@@ -2,14 +2,16 @@ import { assertDefined } from '../assert';
 import { errorMessage } from '../errors';
 import { HammingIndex } from '../duplicates/hamming-index';
 import { pixelHashOf } from '../media/pixel-hash';
+import { decodePixelSignature, mayHaveSamePixels, type PixelSignature } from '../media/pixel-signature';
 import { withStoredContent } from '../media/read-photo';
 import type { ContentSignature, PhotoRepository } from '../store/photo.repository';
 
 /**
- * Perceptual-hash distance under which two contents of the same dimensions are worth a full decode to
- * compare pixels. The same pixels give almost the same pHash whichever container holds them (the
- * small differences come from JPEG shrink-on-load versus a full decode); 6 bits leaves margin while
- * keeping unrelated same-size photos (typically 20-40 bits apart) out.
+ * Perceptual-hash distance under which two contents of the same dimensions may show the same pixels.
+ * The same pixels give almost the same pHash whichever container holds them (the small differences
+ * come from JPEG shrink-on-load versus a full decode); 6 bits leaves margin while keeping unrelated
+ * same-size photos (typically 20-40 bits apart) out. Burst frames of one scene are within it too:
+ * the pixel signatures then decide (see {@link PixelIdentityService}).
  */
 export const PIXEL_CANDIDATE_DISTANCE = 6;
 
@@ -20,9 +22,12 @@ export const PIXEL_CANDIDATE_DISTANCE = 6;
 const PIXEL_HASH_BATCH = 16;
 
 /**
- * Pixel-identical duplicates without decoding every photo at full resolution: only contents whose
- * cheap signature (oriented width x height + perceptual hash) collides with another content get a
- * pixel hash, and each content is hashed at most once in the library's life.
+ * Pixel-identical duplicates without decoding every photo at full resolution: a pair of contents
+ * with the same oriented width x height and perceptual hashes within PIXEL_CANDIDATE_DISTANCE is a
+ * candidate, and only candidates whose pixel signatures match (src/core/media/pixel-signature.ts)
+ * get a full-resolution pixel hash; each content is hashed at most once in the library's life.
+ * A content without a signature (indexed before migration 4, or a picture that cannot have one)
+ * keeps the older rule: every candidate pair it is in is hashed.
  */
 export class PixelIdentityService {
   readonly #photos: PhotoRepository;
@@ -37,8 +42,9 @@ export class PixelIdentityService {
     this.#maxFileBytes = maxFileBytes;
   }
 
-  /** Contents that collide with another one and have no pixel hash yet. */
+  /** Contents that may show the same pixels as another one and have no pixel hash yet. */
   candidatesNeedingPixelHash(signatures: readonly ContentSignature[]): ContentSignature[] {
+    const pairs: [ContentSignature, ContentSignature][] = [];
     const byDimensions = new Map<string, ContentSignature[]>();
     for (const signature of signatures) {
       const key = `${signature.width}x${signature.height}`;
@@ -52,9 +58,24 @@ export class PixelIdentityService {
       const index = new HammingIndex();
       for (const signature of group) index.add(signature.perceptualHash);
       for (const { a, b } of index.pairs(PIXEL_CANDIDATE_DISTANCE)) {
-        const members = [assertDefined(group[a], 'signature of a hash pair'), assertDefined(group[b], 'signature of a hash pair')];
-        for (const member of members) if (member.pixelHash === null) needed.set(member.hash, member);
+        const first = assertDefined(group[a], 'signature of a hash pair');
+        const second = assertDefined(group[b], 'signature of a hash pair');
+        if (first.pixelHash === null || second.pixelHash === null) pairs.push([first, second]);
       }
+    }
+    const involved = new Set(pairs.flatMap(([first, second]) => [first.hash, second.hash]));
+    // Only the contents of candidate pairs: a signature is 1.5 KB, the library may hold a million.
+    const stored = this.#photos.pixelSignatures([...involved]);
+    const decoded = new Map<string, PixelSignature | null>();
+    const signatureOf = (hash: string): PixelSignature | null => {
+      if (!decoded.has(hash)) decoded.set(hash, decodePixelSignature(stored.get(hash) ?? null));
+      return decoded.get(hash) ?? null;
+    };
+    for (const [first, second] of pairs) {
+      const a = signatureOf(first.hash);
+      const b = signatureOf(second.hash);
+      if (a && b && !mayHaveSamePixels(a, b)) continue;
+      for (const member of [first, second]) if (member.pixelHash === null) needed.set(member.hash, member);
     }
     return [...needed.values()];
   }

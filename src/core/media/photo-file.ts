@@ -33,6 +33,11 @@ export interface ReadPhotoOptions {
   readonly maxBytes?: number;
   /** Reads tried before a file that keeps changing is given up on (default 2). */
   readonly attempts?: number;
+  /**
+   * Where the bytes go: a buffer of exactly `size` bytes (default a new one). The indexer passes
+   * buffers it reuses, so that reading photo after photo does not make work for the garbage collector.
+   */
+  readonly allocate?: (size: number) => Buffer;
 }
 
 /**
@@ -79,7 +84,7 @@ export async function readPhotoFile(filePath: string, options: ReadPhotoOptions 
       const before = await handle.stat();
       refuseSpecialFile(filePath, before);
       refuseOversizedOrEmpty(filePath, before, maxBytes);
-      const read = await readWhole(filePath, handle, before.size);
+      const read = await readWhole(filePath, handle, before.size, options.allocate ?? ((size) => Buffer.allocUnsafe(size)));
       const after = await handle.stat();
       if (read && before.size === after.size && before.mtimeMs === after.mtimeMs) {
         return { bytes: read.bytes, size: after.size, mtimeMs: after.mtimeMs, contentHash: read.contentHash };
@@ -127,7 +132,12 @@ function refuseOversizedOrEmpty(filePath: string, stat: Stats, maxBytes: number)
  * Reads `size` bytes: the header first, checked before anything else is read or allocated, then the
  * rest in chunks, each hashed as it arrives. Null when the file ended early (it shrank meanwhile).
  */
-async function readWhole(filePath: string, handle: FileHandle, size: number): Promise<{ bytes: Buffer; contentHash: string } | null> {
+async function readWhole(
+  filePath: string,
+  handle: FileHandle,
+  size: number,
+  allocate: (size: number) => Buffer,
+): Promise<{ bytes: Buffer; contentHash: string } | null> {
   const header = Buffer.alloc(Math.min(size, IMAGE_HEADER_BYTES));
   const { bytesRead: headerRead } = await handle.read(header, 0, header.length, 0);
   if (headerRead < header.length) return null;
@@ -136,7 +146,7 @@ async function readWhole(filePath: string, handle: FileHandle, size: number): Pr
       unsupported: true,
     });
   }
-  const bytes = Buffer.allocUnsafe(size);
+  const bytes = allocate(size);
   header.copy(bytes, 0);
   const hash = createHash('sha256').update(header);
   for (let offset = header.length; offset < size;) {

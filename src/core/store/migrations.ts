@@ -174,4 +174,15 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP TABLE trash_log;
     `,
   },
+  {
+    version: 4,
+    description: 'pixel signature of each content (decides which contents need a full-resolution pixel hash)',
+    sql: `
+      -- A small grayscale grid of the picture (src/core/media/pixel-signature.ts), written by the
+      -- decode that indexes the content. NULL for contents indexed before this version (the pixel
+      -- phase keeps the older rule for them: same dimensions and perceptual hash means a full decode)
+      -- and for pictures of other formats than JPEG over 30 megapixels.
+      ALTER TABLE contents ADD COLUMN pixel_signature BLOB;
+    `,
+  },
 ];

@@ -44,6 +44,8 @@ export interface ContentRecord {
   readonly cameraModel: string | null;
   readonly perceptualHash: string;
   readonly perceptualHashVariants: readonly string[];
+  /** Stored pixel signature (src/core/media/pixel-signature.ts); absent or null when there is none. */
+  readonly pixelSignature?: Uint8Array | null;
 }
 
 /** What the pixel-identity and near-duplicate phases need of every decoded content, in compact form. */
@@ -71,6 +73,9 @@ export interface FileGroupRow {
   readonly key: string;
   readonly members: GroupMember[];
 }
+
+/** Contents whose pixel signatures one query fetches (each signature is about 1.5 KB). */
+const SIGNATURES_PER_QUERY = 500;
 
 /** All SQLite I/O about roots, files and their contents. Services ask this; they never touch SQL. */
 export class PhotoRepository {
@@ -100,13 +105,16 @@ export class PhotoRepository {
       ),
       insertContent: db.prepare(
         `INSERT OR REPLACE INTO contents (hash, size, format, width, height, orientation, taken_at, camera_make, camera_model,
-           phash, ph0, ph1, ph2, ph3, phash_variants, pixel_hash, decoded_at)
+           phash, ph0, ph1, ph2, ph3, phash_variants, pixel_hash, pixel_signature, decoded_at)
          VALUES (@hash, @size, @format, @width, @height, @orientation, @takenAt, @cameraMake, @cameraModel,
-           @perceptualHash, @ph0, @ph1, @ph2, @ph3, @variants, NULL, @now)`,
+           @perceptualHash, @ph0, @ph1, @ph2, @ph3, @variants, NULL, @pixelSignature, @now)`,
       ),
       deleteFile: db.prepare<[number]>('DELETE FROM files WHERE id = ?'),
       deleteFileByPath: db.prepare<[string]>('DELETE FROM files WHERE path = ?'),
       setPixelHash: db.prepare<[string, string]>('UPDATE contents SET pixel_hash = ? WHERE hash = ?'),
+      pixelSignatures: db.prepare<[string], { hash: string; pixel_signature: Uint8Array | null }>(
+        'SELECT hash, pixel_signature FROM contents WHERE hash IN (SELECT value FROM json_each(?))',
+      ),
       signatures: db.prepare<[], { hash: string; width: number; height: number; phash: string; pixel_hash: string | null }>(
         `SELECT c.hash, c.width, c.height, c.phash, c.pixel_hash FROM contents c
          WHERE EXISTS (SELECT 1 FROM files f WHERE f.content_hash = c.hash AND f.status = 'ok')`,
@@ -203,6 +211,7 @@ export class PhotoRepository {
           ph2,
           ph3,
           variants: JSON.stringify(content.perceptualHashVariants),
+          pixelSignature: asBlob(content.pixelSignature),
           now,
         });
       }
@@ -241,6 +250,16 @@ export class PhotoRepository {
       }
     });
     return [...found.values()];
+  }
+
+  /** Stored pixel signatures of these contents (null where a content has none), fetched in chunks. */
+  pixelSignatures(contentHashes: readonly string[]): Map<string, Uint8Array | null> {
+    const found = new Map<string, Uint8Array | null>();
+    for (let start = 0; start < contentHashes.length; start += SIGNATURES_PER_QUERY) {
+      const chunk = JSON.stringify(contentHashes.slice(start, start + SIGNATURES_PER_QUERY));
+      for (const row of this.#statements.pixelSignatures.iterate(chunk)) found.set(row.hash, row.pixel_signature);
+    }
+    return found;
   }
 
   setPixelHashes(entries: readonly (readonly [contentHash: string, pixelHash: string])[]): void {
@@ -293,6 +312,12 @@ export class PhotoRepository {
   errors(): { path: string; reason: string }[] {
     return this.#statements.errors.all().map((row) => ({ path: row.path, reason: row.error ?? 'unknown error' }));
   }
+}
+
+/** better-sqlite3 binds BLOBs from Buffers only. */
+function asBlob(bytes: Uint8Array | null | undefined): Buffer | null {
+  if (!bytes) return null;
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function toSignature(row: { hash: string; width: number; height: number; phash: string; pixel_hash: string | null }): ContentSignature {
