@@ -67,7 +67,10 @@ function findDamage(libraryDir: string, check: 'quick' | 'full'): string | null 
     const problems = databaseProblems(db, check);
     return problems.length === 0
       ? null
-      : `${DATABASE_FILE} failed SQLite's ${check === 'quick' ? 'quick' : 'integrity'} check: ${problems.slice(0, 3).join('; ')}`;
+      : `${DATABASE_FILE} failed SQLite's ${check === 'quick' ? 'quick' : 'integrity'} check: ${problems
+          .slice(0, 3)
+          .map((problem) => problem.replace(/\s+/g, ' ').trim()) // one line: SQLite lists a damaged tree over several
+          .join('; ')}`;
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') return `${DATABASE_FILE} cannot be read: ${errorMessage(error)}`;
