@@ -1,17 +1,18 @@
 #!/usr/bin/env node
-// Makes `require('faiss-node')` work after `npm ci --ignore-scripts`.
+// Builds Doppel's FAISS addon (native/faiss-addon.cc) after `npm install --ignore-scripts`.
 //
-// faiss-node's own install script downloads a prebuilt binary from GitHub and, failing that, clones
-// faiss and builds it with cmake-js (needs the internet and ~20 minutes). We skip that script, then:
-//   1. do nothing if the addon already loads (idempotent);
-//   2. try the package's prebuilt binary (`prebuild-install --runtime napi`) with a short timeout,
-//      so machines with internet keep the upstream build;
-//   3. otherwise compile node_modules/faiss-node/src/faiss.cc against the system faiss
-//      (Debian/Ubuntu: `apt-get install libfaiss-dev libopenblas-dev`) with g++ directly.
-// Every path ends with a smoke test in a fresh process: load, add, search, build an HNSW index.
+// The addon replaces faiss-node's own C++ layer, which copies plain JS arrays one element at a time
+// and cannot set search parameters (see native/faiss-addon.cc). It is compiled with g++ against the
+// system faiss (Debian/Ubuntu: `apt-get install libfaiss-dev libopenblas-dev`) and written into the
+// faiss-node package folder (build/Release/doppel-faiss.node), which packaging already ships.
+// faiss-node's install script (a prebuilt download, or a clone-and-cmake build) is not used.
+//
+// Idempotent: the addon carries a build id (a hash of its source and compiler flags); when the one
+// in place loads, passes the smoke test and has the current id, nothing is done.
 // Plain Node ESM, node builtins only.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -19,9 +20,20 @@ import { fileURLToPath } from 'node:url';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const packageDir = join(projectRoot, 'node_modules', 'faiss-node');
-// One of the paths the `bindings` package searches (see bindings' `try` list).
-const addonTarget = join(packageDir, 'build', 'Release', 'faiss-node.node');
-const PREBUILD_TIMEOUT_MS = 45_000;
+const sourceFiles = ['faiss-addon.cc', 'faiss-kernels.cc'].map((name) => join(projectRoot, 'native', name));
+// FAISS distance kernels replaced by native/faiss-kernels.cc (see there why), by mangled name.
+const WRAPPED_KERNELS = [
+  '_ZN5faiss10fvec_L2sqrEPKfS1_m',
+  '_ZN5faiss18fvec_inner_productEPKfS1_m',
+  '_ZN5faiss15fvec_norm_L2sqrEPKfm',
+  '_ZN5faiss13fvec_L2sqr_nyEPfPKfS2_mm',
+  '_ZN5faiss22fvec_inner_products_nyEPfPKfS2_mm',
+  '_ZN5faiss21fvec_L2sqr_ny_nearestEPfPKfS2_mm',
+  '_ZN5faiss9fvec_maddEmPKffS1_Pf',
+  '_ZN5faiss20fvec_madd_and_argminEmPKffS1_Pf',
+];
+// Loaded by src/core/vectors/faiss-binding.ts as 'faiss-node/build/Release/doppel-faiss.node'.
+const addonTarget = join(packageDir, 'build', 'Release', 'doppel-faiss.node');
 
 const log = (message) => console.log(`build-faiss: ${message}`);
 const fail = (message) => {
@@ -29,48 +41,49 @@ const fail = (message) => {
   process.exit(1);
 };
 
-// Runs in a child process so a broken binary cannot crash us and a stale dlopen cache cannot fool us.
+// Runs in a child process so a broken binary cannot crash us and a stale dlopen cache cannot fool
+// us. Exercises typed-array add/search, training, search parameters and a file round trip.
 const SMOKE_TEST = `
-const faiss = require('faiss-node');
-const flat = new faiss.IndexFlatIP(2);
-flat.add([1, 0, 0, 1, 0.6, 0.8]);
-const hit = flat.search([0, 1], 2);
+const { mkdtempSync, rmSync } = require('node:fs');
+const { join } = require('node:path');
+const os = require('node:os');
+const addon = require(${JSON.stringify(addonTarget)});
+const flat = addon.fromFactory(2, 'Flat', addon.metric.innerProduct);
+flat.add(new Float32Array([1, 0, 0, 1, 0.6, 0.8]));
+const hit = flat.search(new Float32Array([0, 1]), 2);
 if (hit.labels[0] !== 1 || hit.labels[1] !== 2) throw new Error('wrong search result ' + JSON.stringify(hit));
-const hnsw = faiss.Index.fromFactory(4, 'HNSW8', faiss.MetricType.METRIC_L2);
-hnsw.add([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0]);
-if (hnsw.search([0, 0, 1, 0], 1).labels[0] !== 2) throw new Error('HNSW search failed');
+const dim = 8, rows = 400;
+const data = new Float32Array(dim * rows);
+for (let i = 0; i < data.length; i++) data[i] = Math.sin(i * 12.9898) * 0.5;
+const ivf = addon.fromFactory(dim, 'IVF4,SQ8', addon.metric.l2);
+ivf.train(data);
+ivf.add(data);
+ivf.setParameter('nprobe', 4);
+if (ivf.search(data.subarray(dim * 7, dim * 8), 1).labels[0] !== 7) throw new Error('IVF search failed');
+const hnsw = addon.fromFactory(dim, 'HNSW8', addon.metric.l2);
+hnsw.add(data);
+hnsw.setParameter('efSearch', 32);
+if (hnsw.search(data.subarray(dim * 9, dim * 10), 1).labels[0] !== 9) throw new Error('HNSW search failed');
+const folder = mkdtempSync(join(os.tmpdir(), 'doppel-faiss-smoke-'));
+try {
+  ivf.write(join(folder, 'index'));
+  if (addon.read(join(folder, 'index')).ntotal() !== rows) throw new Error('read after write lost vectors');
+} finally {
+  rmSync(folder, { recursive: true, force: true });
+}
+let threw = false;
+try { ivf.search(new Float32Array(3), 1); } catch { threw = true; }
+if (!threw) throw new Error('a query of the wrong dimension did not throw');
+process.stdout.write(addon.buildId);
 `;
 
 function smokeTest() {
+  if (!existsSync(addonTarget)) return { ok: false, reason: 'not built', buildId: '' };
   const result = spawnSync(process.execPath, ['-e', SMOKE_TEST], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
-  if (result.status === 0) return { ok: true, reason: '' };
+  if (result.status === 0) return { ok: true, reason: '', buildId: result.stdout.trim() };
   const reason = (result.stderr || result.stdout || `exit ${result.status ?? result.signal}`).trim().split('\n');
   // The first line that names an error is more useful than a stack trace.
-  return { ok: false, reason: reason.find((line) => /error/i.test(line)) ?? reason[0] };
-}
-
-function tryPrebuilt() {
-  const prebuildInstall = join(projectRoot, 'node_modules', '.bin', 'prebuild-install');
-  if (!existsSync(prebuildInstall)) {
-    log('prebuild-install is not installed; skipping the prebuilt binary');
-    return false;
-  }
-  log(`trying the prebuilt binary (prebuild-install, ${PREBUILD_TIMEOUT_MS / 1000} s timeout)`);
-  const result = spawnSync(prebuildInstall, ['--runtime', 'napi'], {
-    cwd: packageDir,
-    encoding: 'utf8',
-    timeout: PREBUILD_TIMEOUT_MS,
-  });
-  if (result.status !== 0) {
-    const why = result.error?.code === 'ETIMEDOUT' ? 'timed out' : (result.stderr.trim().split('\n').pop() ?? 'failed');
-    log(`prebuilt binary not available (${why})`);
-    return false;
-  }
-  const check = smokeTest();
-  if (check.ok) return true;
-  log(`prebuilt binary downloaded but does not work (${check.reason}); removing it`);
-  rmSync(join(packageDir, 'build'), { recursive: true, force: true });
-  return false;
+  return { ok: false, reason: reason.find((line) => /error/i.test(line)) ?? reason[0], buildId: '' };
 }
 
 function compilerFinds(fileName) {
@@ -97,7 +110,8 @@ function findFaissHeaders() {
   return candidates.find((dir) => existsSync(join(dir, 'faiss', 'index_factory.h')));
 }
 
-function buildFromSource() {
+/** The compiler command line without the build id, or a reason why it cannot be formed. */
+function compileArgs() {
   if (spawnSync('g++', ['--version']).status !== 0) fail('g++ is not installed: apt-get install g++');
   const faissInclude = findFaissHeaders();
   if (!faissInclude) fail('libfaiss-dev is not installed: apt-get install libfaiss-dev libopenblas-dev');
@@ -110,42 +124,50 @@ function buildFromSource() {
     fail(`Node headers (node_api.h) not found for Node ${process.versions.node}: install the nodejs headers or set npm_config_nodedir`);
   }
   const { include_dir: addonApiDir } = createRequire(join(projectRoot, 'package.json'))('node-addon-api');
-  const sourceFile = join(packageDir, 'src', 'faiss.cc');
-  if (!existsSync(sourceFile)) fail(`${sourceFile} is missing: reinstall faiss-node`);
-
-  const buildDir = mkdtempSync(join(tmpdir(), 'faiss-node-build-'));
-  try {
-    // faiss < 1.7.4 has no namespace-level `faiss::idx_t`, only `faiss::Index::idx_t`; both are int64_t.
-    const patched = readFileSync(sourceFile, 'utf8').replaceAll('faiss::idx_t', 'int64_t');
-    const patchedSource = join(buildDir, 'faiss.cc');
-    writeFileSync(patchedSource, patched);
-    const output = join(buildDir, 'faiss-node.node');
-    const args = [
-      '-O2',
+  return {
+    faissInclude,
+    blasFlags,
+    args: [
+      '-O3',
       '-std=c++17',
       '-fPIC',
       '-shared',
       '-fopenmp',
-      // faiss.cc catches faiss::FaissException, so C++ exceptions stay on (NAPI_CPP_EXCEPTIONS), as upstream.
+      '-fvisibility=hidden',
+      // faiss reports errors with C++ exceptions; the addon catches them (see `guarded`).
       '-DNAPI_VERSION=8',
       '-DNAPI_CPP_EXCEPTIONS',
-      '-DNODE_GYP_MODULE_NAME=faiss_node',
       `-I${nodeInclude}`,
       `-I${resolve(projectRoot, addonApiDir)}`,
       `-I${faissInclude}`,
-      patchedSource,
-      '-o',
-      output,
-      '-lfaiss',
-      ...blasFlags,
-    ];
-    log(`compiling faiss.cc against the system faiss (${faissInclude}/faiss, ${blasFlags.join(' ')})`);
-    const compile = spawnSync('g++', args, { encoding: 'utf8' });
+    ],
+    // --exclude-libs: FAISS's own symbols stay private to the addon (no clash with other native modules).
+    libraries: ['-Wl,--exclude-libs,ALL', ...WRAPPED_KERNELS.map((name) => `-Wl,--wrap=${name}`), '-lfaiss', ...blasFlags],
+  };
+}
+
+function buildId({ args, libraries }) {
+  const hash = createHash('sha256');
+  for (const file of sourceFiles) hash.update(readFileSync(file));
+  hash.update(JSON.stringify([args, libraries]));
+  hash.update(process.versions.modules);
+  return hash.digest('hex').slice(0, 16);
+}
+
+function build({ args, libraries, faissInclude, blasFlags }, id) {
+  const buildDir = mkdtempSync(join(tmpdir(), 'doppel-faiss-build-'));
+  try {
+    const output = join(buildDir, 'doppel-faiss.node');
+    log(`compiling native/faiss-*.cc against the system faiss (${faissInclude}/faiss, ${blasFlags.join(' ')})`);
+    const compile = spawnSync('g++', [...args, `-DDOPPEL_FAISS_BUILD_ID="${id}"`, ...sourceFiles, '-o', output, ...libraries], {
+      encoding: 'utf8',
+    });
     if (compile.status !== 0) {
       const firstError = compile.stderr.split('\n').find((line) => /error/.test(line)) ?? compile.stderr.trim();
-      fail(`g++ could not build faiss-node: ${firstError}`);
+      fail(`g++ could not build the faiss addon: ${firstError}`);
     }
     mkdirSync(dirname(addonTarget), { recursive: true });
+    // Replace atomically: a process that has the old addon loaded keeps its mapping.
     const staged = `${addonTarget}.tmp-${process.pid}`;
     copyFileSync(output, staged);
     renameSync(staged, addonTarget);
@@ -154,21 +176,18 @@ function buildFromSource() {
   }
 }
 
-if (!existsSync(join(packageDir, 'package.json'))) fail('node_modules/faiss-node is missing: run npm ci first');
+if (!existsSync(join(packageDir, 'package.json'))) fail('node_modules/faiss-node is missing: run npm install first');
+for (const file of sourceFiles) if (!existsSync(file)) fail(`${file} is missing`);
 
+const plan = compileArgs();
+const id = buildId(plan);
 const existing = smokeTest();
-if (existing.ok) {
-  log('faiss-node already works; nothing to do');
+if (existing.ok && existing.buildId === id) {
+  log('the faiss addon is built and up to date; nothing to do');
   process.exit(0);
 }
-log(`faiss-node does not load yet (${existing.reason})`);
-
-if (tryPrebuilt()) {
-  log('ok: using the prebuilt faiss-node binary');
-  process.exit(0);
-}
-
-buildFromSource();
+log(existing.ok ? 'the faiss addon is out of date: rebuilding' : `the faiss addon does not load yet (${existing.reason})`);
+build(plan, id);
 const built = smokeTest();
 if (!built.ok) fail(`built ${addonTarget} but it does not work: ${built.reason}`);
 log(`ok: built ${addonTarget} against the system faiss`);

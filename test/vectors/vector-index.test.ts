@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SyntheticEmbeddings } from '../../src/core/vectors/synthetic-embeddings';
-import { chooseKind, DEFAULT_FLAT_LIMIT, VectorIndex } from '../../src/core/vectors/vector-index';
+import { chooseKind, DEFAULT_FLAT_LIMIT, kindFits, LARGE_INDEX, VectorIndex } from '../../src/core/vectors/vector-index';
 import { defined, elementAt } from '../helpers/defined';
 
 const DIM = 32;
@@ -14,6 +14,12 @@ function axisVectors(count: number, dim = DIM): Float32Array {
   }
   normalizeRows(vectors, dim);
   return vectors;
+}
+
+function dot(queries: Float32Array, query: number, rows: Float32Array, row: number, dim: number): number {
+  let sum = 0;
+  for (let d = 0; d < dim; d++) sum += (queries[query * dim + d] ?? 0) * (rows[row * dim + d] ?? 0);
+  return sum;
 }
 
 function normalizeRows(vectors: Float32Array, dim: number): void {
@@ -75,10 +81,45 @@ describe('VectorIndex (flat)', () => {
 });
 
 describe('VectorIndex (approximate)', () => {
-  it('should pick flat for small libraries and HNSW with PCA for large 1024-dim ones', () => {
+  it('should pick flat for small libraries and HNSW with PCA for large 1024-dim ones, fewer PCA dims above 250k', () => {
     expect(chooseKind(DEFAULT_FLAT_LIMIT, 1024)).toBe('flat');
     expect(chooseKind(100_000, 1024)).toBe('pca256,hnsw32');
+    expect(chooseKind(LARGE_INDEX + 1, 1024)).toBe('pca128,hnsw32');
     expect(chooseKind(100_000, 128)).toBe('hnsw32');
+  });
+
+  it('should keep an index of the neighbouring size band near the edge instead of rebuilding it', () => {
+    expect(kindFits('pca256,hnsw32', LARGE_INDEX + 1000, 1024)).toBe(true);
+    expect(kindFits('pca128,hnsw32', LARGE_INDEX - 1000, 1024)).toBe(true);
+    expect(kindFits('pca256,hnsw32', 2 * LARGE_INDEX, 1024)).toBe(false);
+    expect(kindFits('flat', DEFAULT_FLAT_LIMIT + 100, 1024)).toBe(true);
+    expect(kindFits('flat', 2 * DEFAULT_FLAT_LIMIT, 1024)).toBe(false);
+    expect(kindFits('pca64,ivf256,flat', 100_000, 1024)).toBe(false); // a kind this version never builds
+  });
+
+  it('should create the large-library kind from the expected size and re-score its candidates to the exact top 10', () => {
+    const dim = 1024;
+    const generator = new SyntheticEmbeddings({ dim, librarySize: 1500, seed: 13 });
+    const vectors = generator.fill(0, 1500);
+    const large = VectorIndex.create(dim, { expectedSize: LARGE_INDEX + 1, trainingVectors: vectors });
+    large.add(vectors);
+    expect(large.kind).toBe('pca128,hnsw32');
+    const exact = VectorIndex.build(dim, vectors, { kind: 'flat' });
+    const queries = generator.fill(1500, 30);
+    const truth = exact.search(queries, 10);
+    let hits = 0;
+    large.search(queries, 28).forEach((candidates, query) => {
+      // As VectorSearchService: exact scores for the candidates, best 10 kept.
+      const rescored = candidates
+        .map((hit) => ({ position: hit.position, score: dot(queries, query, vectors, hit.position, dim) }))
+        .sort((a, b) => b.score - a.score)
+        .slice(0, 10);
+      const expected = new Set(elementAt(truth, query, 'exact results').map((hit) => hit.position));
+      hits += rescored.filter((hit) => expected.has(hit.position)).length;
+    });
+    expect(hits / (30 * 10)).toBeGreaterThanOrEqual(0.95);
+    large.dispose();
+    exact.dispose();
   });
 
   it('should fall back to flat on auto when there are too few training vectors', () => {

@@ -1,74 +1,70 @@
 /**
- * Typed access to the faiss-node addon (built by scripts/build-faiss.mjs) and the marshalling it
- * needs. faiss-node only accepts plain JS number arrays, and reads them element by element through
- * N-API (~100 ns per float, the dominant cost of adding vectors), so callers pass Float32Arrays
- * and we convert in bounded chunks: a 500 × 1024 chunk keeps each call's temporary handles and the
- * JS array small (big chunks were measured 2.5× slower per element).
+ * Typed access to Doppel's FAISS addon (native/faiss-addon.cc, built by scripts/build-faiss.mjs
+ * into the faiss-node package folder). The only module that talks to the addon.
+ *
+ * The addon reads Float32Array memory in place (faiss-node's own layer copied plain JS arrays one
+ * element at a time: ~100 ns per float, 100 s of a 1M-photo build), returns typed arrays, sets
+ * search parameters, and links vectorized distance kernels over the system FAISS's scalar ones
+ * (see native/faiss-kernels.cc). Calls are synchronous and run FAISS's OpenMP threads.
  */
 import { createRequire } from 'node:module';
-import { assertMinLength } from '../assert';
 
 export interface FaissSearchResult {
-  readonly distances: number[];
-  readonly labels: number[];
+  /** nq × k, row-major, best first: inner products or squared L2 distances, by the index's metric. */
+  readonly distances: Float32Array;
+  /** nq × k insertion positions; -1 where the index holds fewer than k vectors. */
+  readonly labels: Int32Array;
 }
 
-/** The subset of faiss-node's `Index` we use. faiss exceptions in these calls are C++ aborts
- * unless faiss-node catches them, so callers validate arguments before calling. */
+/** Search and build parameters the addon can set ('efConstruction' only before vectors are added). */
+export type FaissParameter = 'nprobe' | 'efSearch' | 'efConstruction';
+
+/** One native index. Wrong-sized arrays and FAISS errors throw JS errors (never abort the process). */
 export interface FaissIndex {
   ntotal(): number;
-  getDimension(): number;
+  dimension(): number;
   isTrained(): boolean;
-  add(x: number[]): void;
-  train(x: number[]): void;
-  search(x: number[], k: number): FaissSearchResult;
-  write(fname: string): void;
+  /** Learns transforms and quantizers from rows of `vectors`; `kmeansIterations` for inverted-file kinds (default 25). */
+  train(vectors: Float32Array, kmeansIterations?: number): void;
+  /** Appends rows of `vectors`: positions ntotal..ntotal+n-1. */
+  add(vectors: Float32Array): void;
+  search(queries: Float32Array, k: number): FaissSearchResult;
+  setParameter(name: FaissParameter, value: number): void;
+  /** Writes FAISS's own serialization to `file` (natively: no JS buffer). */
+  write(file: string): void;
+  /** Frees the native index now; any later call throws. */
+  dispose(): void;
 }
 
-interface FaissModule {
-  Index: { fromFactory(dim: number, descriptor: string, metric: number): FaissIndex; read(fname: string): FaissIndex };
-  IndexFlatIP: new (dim: number) => FaissIndex;
-  MetricType: { METRIC_INNER_PRODUCT: number; METRIC_L2: number };
+interface FaissAddon {
+  /** An empty index from a FAISS index_factory descriptor such as 'PCA128,HNSW32' or 'Flat'. */
+  fromFactory(dim: number, descriptor: string, metric: number): FaissIndex;
+  read(file: string): FaissIndex;
+  readonly metric: { readonly innerProduct: number; readonly l2: number };
+  /** Hash of the addon's source and flags (scripts/build-faiss.mjs rebuilds when it changes). */
+  readonly buildId: string;
 }
 
-let faissModule: FaissModule | undefined;
+/** Where scripts/build-faiss.mjs writes the addon (a package path, so bundles resolve it too). */
+const ADDON = 'faiss-node/build/Release/doppel-faiss.node';
 
-/** Loads faiss-node once; throws with the fix when the native addon is missing. */
-export function faiss(): FaissModule {
-  if (!faissModule) {
+let addon: FaissAddon | undefined;
+
+/** Loads the addon once; throws with the fix when it is missing. */
+export function faiss(): FaissAddon {
+  if (!addon) {
     // faiss runs OpenMP threads and OpenBLAS runs its own pthreads; both spin while idle by default
     // and starve each other: measured on 2 cores, a single HNSW query went from 0.33 ms (p99 0.44)
     // to 20 ms (p99 184) without these. They are read when the libraries load, so set them first.
     process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
     process.env.OPENBLAS_NUM_THREADS ??= '1';
     try {
-      faissModule = createRequire(import.meta.url)('faiss-node') as FaissModule;
+      addon = createRequire(import.meta.url)(ADDON) as FaissAddon;
     } catch (error) {
-      throw new Error('Cannot load the faiss-node native addon: run `node scripts/build-faiss.mjs` (needs libfaiss-dev)', {
+      throw new Error('Cannot load the FAISS native addon: run `node scripts/build-faiss.mjs` (needs g++ and libfaiss-dev)', {
         cause: error,
       });
     }
   }
-  return faissModule;
-}
-
-/** Vectors per N-API call when feeding faiss. */
-export const VECTORS_PER_CALL = 500;
-
-/** Copies rows [start, end) of a row-major `dim`-wide matrix into a plain array. */
-export function rowsToArray(vectors: Float32Array, dim: number, start: number, end: number): number[] {
-  const from = start * dim;
-  const length = (end - start) * dim;
-  assertMinLength(vectors, from + length, 'vector rows to copy');
-  const array = new Array<number>(length);
-  for (let i = 0; i < length; i++) array[i] = vectors[from + i] ?? 0;
-  return array;
-}
-
-/** Calls `consume` with successive chunks of at most VECTORS_PER_CALL rows. */
-export function forEachChunk(vectors: Float32Array, dim: number, consume: (chunk: number[], firstRow: number) => void): void {
-  const rows = vectors.length / dim;
-  for (let start = 0; start < rows; start += VECTORS_PER_CALL) {
-    consume(rowsToArray(vectors, dim, start, Math.min(rows, start + VECTORS_PER_CALL)), start);
-  }
+  return addon;
 }

@@ -109,14 +109,21 @@ export function readIndexFile(file: string, expectedDim: number): IndexFileReadR
   } finally {
     closeSync(descriptor);
   }
+  let index: FaissIndex;
   try {
-    const index = faiss().Index.read(file);
-    if (index.ntotal() !== info.size) return { status: 'unusable', reason: `holds ${index.ntotal()} vectors, trailer says ${info.size}` };
-    if (index.getDimension() !== expectedDim) return { status: 'unusable', reason: `faiss dimension ${index.getDimension()}` };
-    return { status: 'loaded', index, info };
+    index = faiss().read(file);
   } catch (error) {
     return { status: 'unusable', reason: `faiss cannot read it: ${(error as Error).message}` };
   }
+  const problem =
+    index.ntotal() !== info.size
+      ? `holds ${index.ntotal()} vectors, trailer says ${info.size}`
+      : index.dimension() !== expectedDim
+        ? `faiss dimension ${index.dimension()}`
+        : null;
+  if (problem === null) return { status: 'loaded', index, info };
+  index.dispose();
+  return { status: 'unusable', reason: problem };
 }
 
 function trailer(faissBytes: number, checksum: number, info: IndexFileInfo): Buffer {

@@ -6,15 +6,24 @@
  * to photos (in SQLite), masks deleted ones out of results and rebuilds when many are dead; the
  * index itself never removes vectors (faiss's removeIds renumbers flat indexes).
  *
- * Index kinds, chosen by library size (see DEFAULT_FLAT_LIMIT and README numbers in the bench):
- *  - 'flat': exact inner-product scan. Score = cosine similarity.
- *  - 'pca256,hnsw32': PCA to 256 dims, then an HNSW graph (M = 32) under L2. Memory ≈ 1.3 KB per
- *    vector instead of 4 KB. Score = 1 - ‖a-b‖²/2 in the PCA space, i.e. the cosine similarity
- *    minus the small part PCA drops.
+ * Index kinds, chosen by library size (numbers from `npm run bench`, section vectors, 2 cores):
+ *  - 'flat' (up to 4,096 vectors): exact inner-product scan. Score = cosine similarity.
+ *  - 'pca256,hnsw32' (up to 250k): PCA to 256 dims, then an HNSW graph (M = 32) under L2, ~1.3 KB
+ *    per vector. Score = 1 - ‖a-b‖²/2 in the PCA space: the cosine plus the part PCA drops, so it
+ *    never underestimates the cosine.
+ *  - 'pca128,hnsw32' (larger): the same over 128 dims, ~0.8 KB per vector, so that 1M photos stay
+ *    near 1 GB (peak RSS of the 1M bench: 1.06 GB) and build in under 2 minutes on 2 free cores.
+ *    PCA128 ranks less exactly (recall@10 0.90 alone against 0.96 for PCA256): VectorSearchService
+ *    re-scores the top candidates exactly from the stored vectors (0.97-0.98 at 1M).
+ * HNSW was chosen by measurement over inverted lists (IVF4096 over the same PCA128: 7× faster to
+ * build at 1M, but it needed 5× the scan for recall ≥ 0.95 and found 82 % of the near neighbours at
+ * the breadth grouping affords, against 92 % for HNSW); scalar-quantized lists (SQ8) scan slower
+ * still, as Debian's FAISS has no SIMD code for them. The vectorized distance kernels of
+ * native/faiss-kernels.cc made HNSW construction and queries 2.5× cheaper in CPU time, flat scans 5×.
  */
 import { assertDefined } from '../assert';
 import { InvalidArgumentError } from '../errors';
-import { faiss, forEachChunk, rowsToArray, type FaissIndex } from './faiss-binding';
+import { faiss, type FaissIndex } from './faiss-binding';
 import { readIndexFile, writeIndexFile } from './index-file';
 
 export interface VectorHit {
@@ -36,36 +45,50 @@ export interface CreateOptions {
 
 export interface SearchOptions {
   /**
-   * Search breadth of approximate kinds (HNSW efSearch): more is slower and more accurate.
-   * Default DEFAULT_CANDIDATES (more above 250k vectors). Ignored by 'flat'.
+   * Search breadth of approximate kinds (HNSW efSearch: candidates kept while walking the graph):
+   * more is slower and more accurate. Default DEFAULT_CANDIDATES. Ignored by 'flat'.
    */
   readonly candidates?: number;
 }
 
 /**
  * Libraries up to this size use the exact flat index. Measured on a 2-core machine: one flat query
- * costs ~1 ms per 1,000 vectors of 1024 dims, so 4,096 vectors stay near 4 ms, well inside the
- * 10 ms budget for a similar-photos query; beyond that HNSW answers in < 1 ms.
+ * over 4,096 vectors of 1024 dims costs 0.6 ms of CPU (3.5 ms before native/faiss-kernels.cc),
+ * well inside the 5 ms budget for a similar-photos query; beyond that HNSW answers in < 0.5 ms.
  */
 export const DEFAULT_FLAT_LIMIT = 4096;
 /** PCA needs a sample to learn from; fewer vectors than this give an unstable projection. */
 export const MIN_TRAINING_VECTORS = 1000;
-/** Training sample cap: 20k × 1024 already pins the covariance; more only costs time. */
+/** Training sample cap: 20k × 1024 already pins the covariance; more only costs time and memory. */
 export const MAX_TRAINING_VECTORS = 20_000;
-/** HNSW search breadth up to LARGE_INDEX vectors (recall@10 0.96 at 10k-100k in the bench). */
+/**
+ * HNSW search breadth by default. With exact re-scoring of the top 28 candidates, recall@10 at 1M
+ * vectors was the same at 48 as at 64 and 256 (the graph and PCA, not the breadth, limit it); 64
+ * leaves margin for less regular real libraries at ~0.5 ms a query.
+ */
 export const DEFAULT_CANDIDATES = 64;
-/** Above this size the graph is deeper and 64 candidates gave recall@10 0.88 at 1M: search wider. */
-const LARGE_INDEX = 250_000;
-const LARGE_INDEX_CANDIDATES = 256;
+/** Above this many vectors the index keeps 128 PCA dimensions instead of 256 (memory, build time). */
+export const LARGE_INDEX = 250_000;
 const PCA_DIMS = 256;
+const LARGE_PCA_DIMS = 128;
+/** How far past its size band an index may grow or shrink before a rebuild changes its kind. */
+const KIND_BAND_SLACK = 1.25;
 const HNSW_LINKS = 32;
-/** Queries per N-API call in batch search: bounds the temporary JS arrays. */
-const QUERIES_PER_CALL = 500;
+/** HNSW build breadth (FAISS's default). 20-24 built 2× faster but lost 3-4 points of recall. */
+const HNSW_BUILD_CANDIDATES = 40;
+/**
+ * Build breadth above LARGE_INDEX: at 1M, 32 took 30 % less CPU than 40 (168 s against 237-268 s)
+ * for one point less recall after re-scoring (0.979 against 0.989), keeping the build well under
+ * 4 minutes on 2 cores even when other processes share them.
+ */
+const LARGE_HNSW_BUILD_CANDIDATES = 32;
 
 export class VectorIndex {
   readonly #index: FaissIndex;
   readonly #dim: number;
   readonly #kind: string;
+  /** The search breadth last set on the native index (a setter call per query is wasted work). */
+  #breadth = 0;
 
   private constructor(index: FaissIndex, dim: number, kind: string) {
     this.#index = index;
@@ -103,16 +126,18 @@ export class VectorIndex {
     if (choice === 'auto') {
       choice = options.expectedSize > DEFAULT_FLAT_LIMIT && trainingCount >= MIN_TRAINING_VECTORS ? 'approximate' : 'flat';
     }
-    if (choice === 'flat') return new VectorIndex(new (faiss().IndexFlatIP)(dim), dim, 'flat');
-    const descriptor = approximateDescriptor(dim);
-    const index = faiss().Index.fromFactory(dim, descriptor, faiss().MetricType.METRIC_L2);
+    if (choice === 'flat') return new VectorIndex(faiss().fromFactory(dim, 'Flat', faiss().metric.innerProduct), dim, 'flat');
+    const descriptor = approximateDescriptor(options.expectedSize, dim);
+    const index = faiss().fromFactory(dim, descriptor, faiss().metric.l2);
+    index.setParameter('efConstruction', options.expectedSize > LARGE_INDEX ? LARGE_HNSW_BUILD_CANDIDATES : HNSW_BUILD_CANDIDATES);
     if (!index.isTrained()) {
       if (!training || trainingCount < MIN_TRAINING_VECTORS) {
+        index.dispose();
         throw new InvalidArgumentError(
           `Cannot create a ${descriptor} index: it needs at least ${MIN_TRAINING_VECTORS} training vectors, got ${trainingCount}`,
         );
       }
-      index.train(rowsToArray(training, dim, 0, trainingCount));
+      index.train(training);
     }
     return new VectorIndex(index, dim, descriptor.toLowerCase());
   }
@@ -130,7 +155,9 @@ export class VectorIndex {
   /** Why `load` would return null for this file (for logs), or null if it is loadable. */
   static diagnose(file: string, dim: number): string | null {
     const result = readIndexFile(file, dim);
-    return result.status === 'loaded' ? null : result.reason;
+    if (result.status !== 'loaded') return result.reason;
+    result.index.dispose();
+    return null;
   }
 
   /**
@@ -138,15 +165,15 @@ export class VectorIndex {
    * throws VectorIndexSaveError and leaves any previous `file` untouched and no temp file behind.
    */
   save(file: string): void {
-    const perVector = this.#kind === 'flat' ? this.#dim * 4 : Math.min(PCA_DIMS, this.#dim) * 4 + HNSW_LINKS * 2 * 4 * 1.2 + 16;
-    const fixed = this.#kind === 'flat' ? 0 : this.#dim * PCA_DIMS * 4 * 2;
+    const reduced = Math.min(pcaDimsOf(this.#kind) ?? this.#dim, this.#dim);
+    const perVector = this.#kind === 'flat' ? this.#dim * 4 : reduced * 4 + HNSW_LINKS * 2 * 4 * 1.2 + 16;
+    const fixed = this.#kind === 'flat' ? 0 : this.#dim * reduced * 4 * 2;
     writeIndexFile(file, this.#index, { dim: this.#dim, size: this.size, kind: this.#kind }, this.size * perVector + fixed);
   }
 
   /** Appends vectors (n × dim, row-major); they get positions size..size+n-1. */
   add(vectors: Float32Array): void {
-    rowCount(vectors, this.#dim);
-    forEachChunk(vectors, this.#dim, (chunk) => this.#index.add(chunk));
+    if (rowCount(vectors, this.#dim) > 0) this.#index.add(vectors);
   }
 
   /**
@@ -159,29 +186,31 @@ export class VectorIndex {
     if (!Number.isInteger(k) || k < 1)
       throw new InvalidArgumentError(`Cannot search the vector index: k must be a positive integer, got ${k}`);
     const size = this.size;
-    const hits: VectorHit[][] = [];
-    if (size === 0) return Array.from({ length: queryCount }, () => []);
+    if (size === 0 || queryCount === 0) return Array.from({ length: queryCount }, () => []);
     const keep = Math.min(k, size);
     const exact = this.#kind === 'flat';
-    // faiss's HNSW search explores max(efSearch, k) candidates, and faiss-node has no efSearch
-    // setter: asking for more results than we keep is how we set the search breadth.
-    const candidates = options.candidates ?? (size > LARGE_INDEX ? LARGE_INDEX_CANDIDATES : DEFAULT_CANDIDATES);
-    const fetch = exact ? keep : Math.min(size, Math.max(keep, candidates));
-    for (let start = 0; start < queryCount; start += QUERIES_PER_CALL) {
-      const end = Math.min(queryCount, start + QUERIES_PER_CALL);
-      const { distances, labels } = this.#index.search(rowsToArray(queries, this.#dim, start, end), fetch);
-      for (let q = 0; q < end - start; q++) {
-        const list: VectorHit[] = [];
-        for (let r = q * fetch; r < q * fetch + fetch && list.length < keep; r++) {
-          const position = assertDefined(labels[r], 'faiss search label');
-          if (position < 0) continue; // faiss pads with -1 when it finds fewer than asked
-          const distance = assertDefined(distances[r], 'faiss search distance');
-          list.push({ position, score: exact ? distance : 1 - distance / 2 });
-        }
-        hits.push(list);
+    if (!exact) this.#setBreadth(options.candidates ?? DEFAULT_CANDIDATES);
+    const { distances, labels } = this.#index.search(queries, keep);
+    const hits: VectorHit[][] = [];
+    for (let q = 0; q < queryCount; q++) {
+      const list: VectorHit[] = [];
+      for (let r = q * keep; r < (q + 1) * keep; r++) {
+        const position = assertDefined(labels[r], 'faiss search label');
+        if (position < 0) continue; // faiss pads with -1 when it finds fewer than asked
+        const distance = assertDefined(distances[r], 'faiss search distance');
+        list.push({ position, score: exact ? distance : 1 - distance / 2 });
       }
+      hits.push(list);
     }
     return hits;
+  }
+
+  /**
+   * Frees the native index now (FAISS memory is invisible to V8's garbage collector, so a dropped
+   * 1M-vector index would otherwise linger). Any later call on this object throws.
+   */
+  dispose(): void {
+    this.#index.dispose();
   }
 
   /** Number of vectors added so far (dead positions included). */
@@ -193,21 +222,46 @@ export class VectorIndex {
     return this.#dim;
   }
 
-  /** 'flat', 'pca256,hnsw32' or 'hnsw32' (vectors of ≤ 256 dims skip PCA). */
+  /** 'flat', 'pca256,hnsw32', 'pca128,hnsw32' or 'hnsw32' (small vectors skip PCA). */
   get kind(): string {
     return this.#kind;
+  }
+
+  #setBreadth(candidates: number): void {
+    if (!Number.isInteger(candidates) || candidates < 1) {
+      throw new InvalidArgumentError(`Cannot search the vector index: candidates must be a positive integer, got ${candidates}`);
+    }
+    if (candidates === this.#breadth) return;
+    this.#index.setParameter('efSearch', candidates);
+    this.#breadth = candidates;
   }
 }
 
 /** The kind `create` picks for a library of `size` vectors (when given enough training vectors). */
 export function chooseKind(size: number, dim: number): string {
-  return size > DEFAULT_FLAT_LIMIT ? approximateDescriptor(dim).toLowerCase() : 'flat';
+  return size > DEFAULT_FLAT_LIMIT ? approximateDescriptor(size, dim).toLowerCase() : 'flat';
 }
 
-function approximateDescriptor(dim: number): string {
+/**
+ * Whether an index of `kind` may keep serving `size` vectors: the kind `chooseKind` picks, or the
+ * kind of a size within KIND_BAND_SLACK of it, so that a library hovering at a band's edge is not
+ * rebuilt back and forth. Other kinds (from older versions) never fit.
+ */
+export function kindFits(kind: string, size: number, dim: number): boolean {
+  return [size, size * KIND_BAND_SLACK, size / KIND_BAND_SLACK].some((near) => chooseKind(Math.round(near), dim) === kind);
+}
+
+function approximateDescriptor(size: number, dim: number): string {
   // Vectors are unit length, so L2 ranks like cosine; L2 (not inner product) is what stays
   // meaningful after PCA, which centres the data.
-  return dim > PCA_DIMS ? `PCA${PCA_DIMS},HNSW${HNSW_LINKS}` : `HNSW${HNSW_LINKS}`;
+  const reduced = size > LARGE_INDEX ? LARGE_PCA_DIMS : PCA_DIMS;
+  return dim > reduced ? `PCA${reduced},HNSW${HNSW_LINKS}` : `HNSW${HNSW_LINKS}`;
+}
+
+/** The PCA output size a kind names ('pca128,hnsw32' → 128), or null without PCA. */
+function pcaDimsOf(kind: string): number | null {
+  const match = /^pca(\d+),/.exec(kind);
+  return match ? Number(match[1]) : null;
 }
 
 function rowCount(vectors: Float32Array, dim: number): number {

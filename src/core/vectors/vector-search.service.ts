@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { MAX_TRAINING_VECTORS, VectorIndex, chooseKind } from './vector-index';
+import { MAX_TRAINING_VECTORS, VectorIndex, chooseKind, kindFits } from './vector-index';
 import type { EmbeddingRepository } from '../store/embedding.repository';
 import { WriterLock } from '../store/writer-lock';
 
@@ -71,6 +71,7 @@ export class VectorSearchService {
 
   /** Forgets the loaded index and id map: the next use reads them again (another process changed them). */
   reload(): void {
+    this.#index?.dispose();
     this.#index = null;
     this.#positions = [];
     this.#live = null;
@@ -91,7 +92,7 @@ export class VectorSearchService {
     const dead = this.#positions.reduce((n, hash) => n + (live.has(hash) ? 0 : 1), 0);
     const fresh = this.#embeddings.unpositionedEmbeddings(this.#modelId).filter((item) => live.has(item.contentHash));
     const total = this.#positions.length + fresh.length;
-    const wantsOtherKind = total > 0 && chooseKind(total - dead, this.#dim) !== index.kind;
+    const wantsOtherKind = total > 0 && !kindFits(index.kind, total - dead, this.#dim);
     if (dead > total * MAX_DEAD_FRACTION || wantsOtherKind) {
       this.rebuild({ persist: true });
       return;
@@ -122,34 +123,40 @@ export class VectorSearchService {
 
   /**
    * Rebuilds the index from the stored vectors of every photo still in the library, streaming them
-   * from SQLite page by page (a million 1024-dim vectors are 4 GB: never all in memory); the
-   * approximate kind trains on an evenly spread sample first. `persist` saves the file, then the id
-   * map (the writer); otherwise the index lives in this process's memory only.
+   * from SQLite page by page (a million 1024-dim vectors are 4 GB: never all in memory), in one
+   * pass: the approximate kind trains on the first MAX_TRAINING_VECTORS of the stream, which come
+   * in content-hash order and so are a uniform random sample of the library. `persist` saves the
+   * file, then the id map (the writer); otherwise the index lives in this process's memory only.
    */
   rebuild(options: { persist: boolean }): VectorIndex {
+    // Free the old index first: at 1M photos it is most of a gigabyte.
+    this.#index?.dispose();
+    this.#index = null;
     const count = this.#embeddings.liveEmbeddingCount(this.#modelId);
-    const stride = Math.max(1, Math.ceil(count / MAX_TRAINING_VECTORS));
-    const sample: Float32Array[] = [];
-    if (chooseKind(count, this.#dim) !== 'flat') {
-      let row = 0;
-      for (const page of this.#embeddings.liveEmbeddingPages(this.#modelId, REBUILD_PAGE)) {
-        for (const item of page) if (row++ % stride === 0) sample.push(item.vector);
-      }
-    }
-    const index = VectorIndex.create(this.#dim, {
-      expectedSize: count,
-      ...(sample.length > 0 ? { trainingVectors: concat(sample, this.#dim) } : {}),
-    });
+    const approximate = chooseKind(count, this.#dim) !== 'flat';
+    const sampleSize = approximate ? Math.min(count, MAX_TRAINING_VECTORS) : 0;
+    let index: VectorIndex | null = null;
+    let pending: Float32Array[] = []; // pages read before the index could be trained
+    let pendingRows = 0;
     const positions: string[] = [];
     for (const page of this.#embeddings.liveEmbeddingPages(this.#modelId, REBUILD_PAGE)) {
-      index.add(
-        concat(
-          page.map((item) => item.vector),
-          this.#dim,
-        ),
+      const vectors = concat(
+        page.map((item) => item.vector),
+        this.#dim,
       );
       for (const item of page) positions.push(item.contentHash);
+      if (index) {
+        index.add(vectors);
+        continue;
+      }
+      pending.push(vectors);
+      pendingRows += page.length;
+      if (pendingRows < sampleSize) continue;
+      index = this.#createIndex(count, pending);
+      pending = [];
     }
+    // Fewer rows than counted (photos removed meanwhile), or a flat index that needs no sample.
+    index ??= this.#createIndex(count, pending);
     this.#positions = positions;
     this.#index = index;
     this.#matchesStore = options.persist;
@@ -158,6 +165,18 @@ export class VectorSearchService {
       this.#embeddings.replacePositions(this.#modelId, positions);
     }
     this.#log(`vector index for ${this.#modelId} rebuilt${options.persist ? '' : ' in memory'}: ${index.size} vectors, ${index.kind}`);
+    return index;
+  }
+
+  /** An index for `count` vectors, trained on the first rows (up to the sample size), holding all of `pages`. */
+  #createIndex(count: number, pages: readonly Float32Array[]): VectorIndex {
+    const rows = concatRows(pages);
+    const trainingRows = Math.min(rows.length / this.#dim, MAX_TRAINING_VECTORS);
+    const index = VectorIndex.create(this.#dim, {
+      expectedSize: count,
+      ...(trainingRows > 0 ? { trainingVectors: rows.subarray(0, trainingRows * this.#dim) } : {}),
+    });
+    index.add(rows);
     return index;
   }
 
@@ -257,6 +276,17 @@ function uniqueHashes(lists: readonly (readonly { contentHash: string }[])[]): s
   const hashes = new Set<string>();
   for (const list of lists) for (const item of list) hashes.add(item.contentHash);
   return [...hashes];
+}
+
+function concatRows(parts: readonly Float32Array[]): Float32Array {
+  if (parts.length === 1) return parts[0] ?? new Float32Array(0);
+  const out = new Float32Array(parts.reduce((n, part) => n + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }
 
 function concat(vectors: readonly Float32Array[], dim: number): Float32Array {
