@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# libfaiss-dev + libopenblas-dev: FAISS for faiss-node when its prebuilt binary cannot be downloaded.
+# libfaiss-dev + libopenblas-dev + g++: FAISS, for our addon (native/faiss-addon.cc), always compiled from source.
 # darknet: real JPEG photos for tests. libheif-examples: heif-enc, to make HEIC test files.
 # chromium: the renderer's end-to-end tests. g++/make/python3: native addon builds.
 APT_PACKAGES=(libfaiss-dev libopenblas-dev darknet libheif-examples chromium g++ make python3 ${DOPPEL_EXTRA_APT_PACKAGES:-})
