@@ -14,6 +14,8 @@ export default defineConfig({
           index: resolve('src/main/index.ts'),
           // The engine utility process: a separate entry, forked by main with utilityProcess.fork.
           'engine-process': resolve('src/main/engine-process.ts'),
+          // Worker thread of the engine that searches near-duplicate pairs (found beside engine-process.js).
+          'near-pairs-worker': resolve('src/core/duplicates/near-pairs.worker.ts'),
         },
         external: NATIVE_DEPS,
       },

@@ -142,7 +142,15 @@ function compileArgs() {
       `-I${faissInclude}`,
     ],
     // --exclude-libs: FAISS's own symbols stay private to the addon (no clash with other native modules).
-    libraries: ['-Wl,--exclude-libs,ALL', ...WRAPPED_KERNELS.map((name) => `-Wl,--wrap=${name}`), '-lfaiss', ...blasFlags],
+    // -z nodelete: a worker thread that used the addon unloads it on exit while faiss's OpenMP
+    // threads may still run its code (SIGSEGV, seen 7 times in 10); the addon now stays loaded.
+    libraries: [
+      '-Wl,--exclude-libs,ALL',
+      '-Wl,-z,nodelete',
+      ...WRAPPED_KERNELS.map((name) => `-Wl,--wrap=${name}`),
+      '-lfaiss',
+      ...blasFlags,
+    ],
   };
 }
 

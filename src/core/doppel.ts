@@ -7,6 +7,7 @@ import type {
   FindReport,
   IndexReport,
   LibraryStats,
+  NearPairsProgress,
   NotDuplicatePair,
   OperationSummary,
   PhotoPage,
@@ -25,6 +26,7 @@ import {
 import { limits } from '../shared/limits';
 import { DuplicatesService, type DuplicatesOptions } from './duplicates/duplicates.service';
 import { NearDuplicatesService } from './duplicates/near-duplicates.service';
+import { nearPairRunner } from './duplicates/near-pair-runner';
 import { Embedder } from './embedding/embedder';
 import type { ExecutionProviderRequest } from './embedding/execution-providers';
 import { EmbeddingPipeline } from './similar/embedding-pipeline';
@@ -73,6 +75,8 @@ export interface OpenOptions {
   readonly maxFileBytes?: number;
   /** How hard to check the database on open: `quick` (default, every open) or `full` (`doppel check`). */
   readonly check?: 'quick' | 'full';
+  /** Progress of the near-duplicate comparison (a worker thread) that listing near duplicates waits for. */
+  readonly onNearPairsProgress?: (progress: NearPairsProgress) => void;
 }
 
 /** What `doppel check` found and did. */
@@ -165,6 +169,7 @@ export class Doppel {
     trashBin: TrashBin,
     repair: LibraryRepair | null,
     maxFileBytes: number | undefined,
+    onNearPairsProgress: ((progress: NearPairsProgress) => void) | undefined,
   ) {
     this.libraryDir = libraryDir;
     this.#maxFileBytes = maxFileBytes;
@@ -214,17 +219,27 @@ export class Doppel {
       maxFileBytes,
     });
     const groups = new DuplicateRepository(db);
-    this.#near = new NearDuplicatesService({
+    const nearSources = {
       groups,
       embeddings: this.#embeddings,
       vectors: similarity?.vectors ?? null,
       modelId: similarity?.embedder.modelId ?? null,
       log,
+    };
+    this.#near = new NearDuplicatesService({
+      libraryDir,
+      modelId: nearSources.modelId,
+      dim: similarity?.embedder.dim ?? null,
+      runner: nearPairRunner(nearSources, log),
+      log,
+      ...(onNearPairsProgress ? { onProgress: onNearPairsProgress } : {}),
     });
     this.#duplicates = new DuplicatesService(groups, this.#near);
     const modelId = similarity?.embedder.modelId ?? null;
     this.#review = new GroupReview({
       copyDetails: (filePath) => groups.copyDetails(filePath),
+      copyDetailsOf: (filePaths) => groups.copyDetailsOf(filePaths),
+      embeddingsOf: (contentHashes) => (modelId ? this.#embeddings.embeddingsOf(contentHashes, modelId) : new Map()),
       notDuplicatePairs: () => this.#cleanup.notDuplicatePairs(),
       embedding: (contentHash) => (modelId ? this.#embeddings.embedding(contentHash, modelId) : null),
     });
@@ -273,6 +288,7 @@ export class Doppel {
       options.trashBin ?? systemTrashBin({ log }),
       repair,
       options.maxFileBytes,
+      options.onNearPairsProgress,
     );
     // Settling a half-done clean-up is a writer's job: while another process writes the library, the
     // journal entries may be its clean-up in progress, not an interrupted one.
@@ -398,6 +414,23 @@ export class Doppel {
       ...(options.keep ? { keep: options.keep } : {}),
       protectedFolders: this.#protectedFolders(options.protectedFolders),
     });
+  }
+
+  /**
+   * Brings the near-duplicate candidate pairs up to date (in a worker thread, reported through
+   * `onNearPairsProgress`), so that the next `duplicates` answers at once: the engine calls it after
+   * an index run. Listing near duplicates does it anyway when needed.
+   */
+  async prepareNearDuplicates(): Promise<void> {
+    this.#assertOpen();
+    this.#refresh();
+    await this.#near.prepare();
+  }
+
+  /** Stops the near-duplicate comparison with this id (see `onNearPairsProgress`); false when none runs with it. */
+  cancelNearDuplicates(id: string): boolean {
+    this.#assertOpen();
+    return this.#near.cancel(id);
   }
 
   /**
@@ -565,6 +598,7 @@ export class Doppel {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#near.close();
     await this.#similarity?.embedder.close();
     this.#db.close();
   }

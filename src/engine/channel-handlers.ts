@@ -21,7 +21,7 @@ export const channelHandlers: ChannelHandlers = {
   'library:photos': ({ doppel }, { offset, limit }) => doppel.photos({ offset, limit }),
   'library:index': ({ jobs }, { roots }) => ({ jobId: jobs.start(roots) }),
   'jobs:list': ({ jobs }) => jobs.list(),
-  'jobs:cancel': ({ jobs }, { jobId }) => ({ cancelled: jobs.cancel(jobId) }),
+  'jobs:cancel': ({ doppel, jobs }, { jobId }) => ({ cancelled: jobs.cancel(jobId) || doppel.cancelNearDuplicates(jobId) }),
   'duplicates:list': ({ doppel }, input) => doppel.duplicates(input ?? {}),
   'similar:query': ({ doppel }, { paths, limit }) => doppel.similar(paths, limit === undefined ? {} : { limit }),
   'find:query': ({ doppel }, { path }) => doppel.find(path),

@@ -13,7 +13,7 @@ import { parseChannelInput, type AppEvent } from '../shared/ipc-contract.js';
 import { ErrorCodes, toAppError } from '../shared/errors.js';
 import { err, ok, type Result } from '../shared/result.js';
 import { channelHandlers, type HandlerContext } from './channel-handlers.js';
-import { IndexJobs } from './index-jobs.js';
+import { IndexJobs, type IndexFunction } from './index-jobs.js';
 
 export interface EngineServiceOptions {
   /** Library folder; the core's per-user default when left out. */
@@ -42,8 +42,17 @@ export class EngineService {
       ...(options.libraryDir ? { libraryDir: options.libraryDir } : {}),
       ...(options.trashBin ? { trashBin: options.trashBin } : {}),
       log,
+      onNearPairsProgress: (progress) => options.onEvent({ type: 'nearPairs', progress }),
     });
-    const jobs = new IndexJobs((roots, indexOptions) => doppel.index(roots, indexOptions), options.onEvent, log);
+    const index: IndexFunction = async (roots, indexOptions) => {
+      const report = await doppel.index(roots, indexOptions);
+      // Compare the new photos now (a worker thread), so that the Duplicates view opens at once.
+      doppel
+        .prepareNearDuplicates()
+        .catch((error: unknown) => log(`near-duplicate comparison after indexing: ${toAppError(error).message}`));
+      return report;
+    };
+    const jobs = new IndexJobs(index, options.onEvent, log);
     return new EngineService(doppel, jobs, log);
   }
 

@@ -16,6 +16,7 @@ import {
   type IndexProgress,
   type IndexReport,
   type LibraryStats,
+  type NearPairsProgress,
   type NotDuplicatePair,
   type OperationSummary,
   type PhotoPage,
@@ -87,7 +88,10 @@ export const contract = {
   },
   /** Current and recent jobs, so a reloaded UI can pick up a running index. */
   'jobs:list': { input: noInput, output: returns<readonly JobSnapshot[]>() },
-  /** Asks a job to stop between photos; `cancelled` is false when it had already finished. */
+  /**
+   * Asks a job to stop between photos, or the near-duplicate comparison (the id of its `nearPairs`
+   * events) to stop; `cancelled` is false when it had already finished.
+   */
   'jobs:cancel': {
     input: z.object({ jobId: z.string().min(1).max(64) }).strict(),
     output: returns<{ readonly cancelled: boolean }>(),
@@ -234,5 +238,7 @@ export type JobSnapshot =
 export type AppEvent =
   /** A job changed. `running` updates are throttled to a few per second; the final one always comes. */
   | { readonly type: 'job'; readonly job: JobSnapshot }
+  /** The near-duplicate comparison that `duplicates:list` waits for; throttled like jobs, the final one always comes. */
+  | { readonly type: 'nearPairs'; readonly progress: NearPairsProgress }
   /** The engine process died and was started again; pending calls failed with `engine_crashed`. */
   | { readonly type: 'engine'; readonly status: 'restarted' | 'unavailable'; readonly message: string };

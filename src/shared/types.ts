@@ -94,6 +94,21 @@ export interface IndexProgress {
   readonly currentPath?: string;
 }
 
+/**
+ * The near-duplicate comparison: candidate pairs searched once at the loosest slider setting (every
+ * photo the first time, only the new ones after the library changed), off the engine's event loop.
+ * Listing near duplicates waits for it; `jobs:cancel` with its `id` stops it.
+ */
+export interface NearPairsProgress {
+  readonly id: string;
+  readonly state: 'running' | 'done' | 'failed' | 'cancelled';
+  /** `full`: every photo is compared; `update`: only those added since the last comparison; null before it is known. */
+  readonly mode: 'full' | 'update' | null;
+  /** Steps done of `total` (a photo's hash search and its vector search are one step each). */
+  readonly done: number;
+  readonly total: number;
+}
+
 export interface IndexReport {
   /** Image files seen on disk under the roots. */
   readonly scanned: number;

@@ -22,7 +22,14 @@ export interface ReviewDeps {
   readonly notDuplicatePairs: () => ReadonlySet<string>;
   /** The content's embedding (unit length), or null when it has none or similarity search is off. */
   readonly embedding: (contentHash: string) => Float32Array | null;
+  /** `copyDetails` of many files in one read (100k files one by one took seconds); readable ones only. */
+  readonly copyDetailsOf?: (filePaths: readonly string[]) => ReadonlyMap<string, CopyDetails>;
+  /** `embedding` of many contents in one read; those that have one only. */
+  readonly embeddingsOf?: (contentHashes: readonly string[]) => ReadonlyMap<string, Float32Array>;
 }
+
+/** Files reviewed per batch read: bounds the vectors held at once (4 KB each) at a few MB. */
+const REVIEW_BATCH_FILES = 2000;
 
 const LOOSENESS: Readonly<Record<CopyMatch, number>> = { keeper: 0, exact: 1, pixel: 2, near: 3 };
 
@@ -50,25 +57,61 @@ export class GroupReview {
     const against = this.#deps.notDuplicatePairs();
     const isProtected = (copy: CopyDetails): boolean => (options.protectedFolders ?? []).some((folder) => isInside(copy.path, folder));
     const groups: DuplicateGroup[] = [];
-    for (const files of fileSets) {
-      const details = [...new Set(files)].flatMap((file) => this.#deps.copyDetails(file) ?? []);
-      // Stable sort: reference copies first, each side still in the keeper rule's order.
-      const ordered = orderByKeeperRule(details, options.keep).sort((a, b) => Number(isProtected(b)) - Number(isProtected(a)));
-      for (const part of splitByDecisions(ordered, against)) {
-        if (part.length >= 2) groups.push(this.#group(part, options.threshold, isProtected));
+    for (const batch of batches(fileSets, REVIEW_BATCH_FILES)) {
+      const details = this.#copyDetailsOf(batch.flat());
+      const parts: CopyDetails[][] = [];
+      for (const files of batch) {
+        const copies = [...new Set(files)].flatMap((file) => details.get(file) ?? []);
+        // Stable sort: reference copies first, each side still in the keeper rule's order.
+        const ordered = orderByKeeperRule(copies, options.keep).sort((a, b) => Number(isProtected(b)) - Number(isProtected(a)));
+        for (const part of splitByDecisions(ordered, against)) if (part.length >= 2) parts.push(part);
       }
+      const vectorOf = this.#vectorsFor(parts);
+      for (const part of parts) groups.push(this.#group(part, options.threshold, isProtected, vectorOf));
     }
     groups.sort(byWastedBytes);
     return { groups, wastedBytes: groups.reduce((sum, group) => sum + group.wasted_bytes, 0) };
   }
 
-  #group(ordered: readonly CopyDetails[], threshold: number, isProtected: (copy: CopyDetails) => boolean): DuplicateGroup {
+  #copyDetailsOf(filePaths: readonly string[]): ReadonlyMap<string, CopyDetails> {
+    if (this.#deps.copyDetailsOf) return this.#deps.copyDetailsOf(filePaths);
+    const details = new Map<string, CopyDetails>();
+    for (const filePath of filePaths) {
+      const copy = this.#deps.copyDetails(filePath);
+      if (copy) details.set(filePath, copy);
+    }
+    return details;
+  }
+
+  /** The vectors the scores of `parts` need (keepers and their near copies), read at once when the deps can. */
+  #vectorsFor(parts: readonly (readonly CopyDetails[])[]): (contentHash: string) => Float32Array | null {
+    const batch = this.#deps.embeddingsOf;
+    if (!batch) return (contentHash) => this.#deps.embedding(contentHash);
+    const wanted = new Set<string>();
+    for (const part of parts) {
+      const keeper = assertDefined(part[0], 'keeper of a group');
+      part.forEach((copy, index) => {
+        if (matchOf(copy, keeper, index) !== 'near') return;
+        wanted.add(keeper.contentHash);
+        wanted.add(copy.contentHash);
+      });
+    }
+    const vectors = wanted.size > 0 ? batch([...wanted]) : new Map<string, Float32Array>();
+    return (contentHash) => vectors.get(contentHash) ?? null;
+  }
+
+  #group(
+    ordered: readonly CopyDetails[],
+    threshold: number,
+    isProtected: (copy: CopyDetails) => boolean,
+    vectorOf: (contentHash: string) => Float32Array | null,
+  ): DuplicateGroup {
     const keeper = assertDefined(ordered[0], 'keeper of a group');
     // Read once per group, and only when a copy needs a score against it.
     let keeperVector: Float32Array | null | undefined;
     const similarityToKeeper = (copy: CopyDetails): number | null => {
-      keeperVector ??= this.#deps.embedding(keeper.contentHash);
-      const vector = keeperVector ? this.#deps.embedding(copy.contentHash) : null;
+      keeperVector ??= vectorOf(keeper.contentHash);
+      const vector = keeperVector ? vectorOf(copy.contentHash) : null;
       return keeperVector && vector ? Math.max(0, dot(keeperVector, vector)) : null;
     };
     const copies = ordered.map((copy, index): DuplicateCopy => {
@@ -118,6 +161,22 @@ export class GroupReview {
       wasted_bytes: wasted,
     };
   }
+}
+
+/** `fileSets` in runs of about `files` files (a set is never split). */
+function* batches(fileSets: readonly (readonly string[])[], files: number): Generator<(readonly string[])[]> {
+  let batch: (readonly string[])[] = [];
+  let size = 0;
+  for (const set of fileSets) {
+    batch.push(set);
+    size += set.length;
+    if (size >= files) {
+      yield batch;
+      batch = [];
+      size = 0;
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 function matchOf(copy: CopyDetails, keeper: CopyDetails, index: number): CopyMatch {

@@ -1,280 +1,191 @@
-import { assertDefined } from '../assert';
-import { dot, type VectorSearchService } from '../vectors/vector-search.service';
-import type { EmbeddingRepository } from '../store/embedding.repository';
-import type { DuplicateRepository } from '../store/duplicate.repository';
-import type { PictureRow } from '../store/photo.repository';
+import { randomUUID } from 'node:crypto';
+import type { NearPairsProgress } from '../../shared/types';
+import { DoppelError, ErrorCodes, errorMessage } from '../errors';
 import type { NearDuplicateFinder, NearDuplicateOptions } from './duplicates.service';
 import type { CandidateGroup } from './file-groups';
-import { HammingIndex } from './hamming-index';
-import { starClusters, type CandidatePair } from './near-duplicate-clusters';
-import { DEFAULT_NEAR_COSINE, DEFAULT_NEAR_HASH_DISTANCE, NEAR_NEIGHBOURS } from './thresholds';
+import type { NearPairRunner } from './near-pair-job';
+import { PairGrouping } from './near-grouping';
+import type { PackedPairSet } from './near-pairs';
+import { DEFAULT_NEAR_COSINE, DEFAULT_NEAR_HASH_DISTANCE } from './thresholds';
 
-/** Queries per FAISS batch search while grouping: bounds memory, keeps OpenMP busy. */
-const QUERY_PAGE = 2048;
-/** HNSW search breadth while grouping (the vector bench measured recall@10 >= 0.95 with 32 at 100k). */
-const GROUPING_CANDIDATES = 32;
+/** Progress reaches listeners at most this often (it goes to every window). */
+const PROGRESS_INTERVAL_MS = 250;
 
-/** Largest hash distance for matches through a rotation or the mirror (keeps MIH probing at radius 1). */
-const MAX_TRANSFORM_DISTANCE = 7;
-
-/** Similarity shown for a pair found by perceptual hash: 1 at distance 0, 0.5 at 32 bits. */
-export function hashSimilarity(distance: number): number {
-  return 1 - distance / 64;
+/** The near-duplicate search was cancelled (`cancel`, or the library closed) before it finished. */
+export class NearDuplicatesCancelledError extends DoppelError {
+  override readonly name = 'NearDuplicatesCancelledError' as const;
+  constructor() {
+    super(ErrorCodes.internal, 'Comparing photos for near duplicates was cancelled; list the duplicates again to restart it');
+  }
 }
 
-interface PictureNode {
-  readonly contents: PictureRow[];
-  readonly pixels: number;
+interface Search {
+  readonly id: string;
+  readonly controller: AbortController;
+  readonly done: Promise<void>;
 }
 
 /**
- * Near-duplicate groups from two signals — embedding cosine (FAISS k-NN of every photo, batched) OR
+ * Near-duplicate groups from two signals — embedding cosine (FAISS k-NN of every photo) OR
  * perceptual-hash distance (multi-index hashing, including the hashes of the rotations and the
  * mirror) — never an all-pairs scan. A "picture" is one pixel-identity class: byte- and pixel-
  * identical files are one node, so they never form a near group of their own.
+ *
+ * The searches run once, at the loosest setting, through the runner (a worker thread in the built
+ * app): the candidate pairs they find are kept here, and any slider setting is a filter over them
+ * plus star clustering (`groupPairs`), answered in milliseconds. After the library changes
+ * (`invalidate`), the next question brings the pairs up to date first, searching only what was
+ * added; concurrent questions share that one search.
  */
 export class NearDuplicatesService implements NearDuplicateFinder {
-  readonly #groups: DuplicateRepository;
-  readonly #embeddings: EmbeddingRepository;
-  readonly #vectors: VectorSearchService | null;
+  readonly #libraryDir: string;
   readonly #modelId: string | null;
+  readonly #dim: number | null;
+  readonly #runner: NearPairRunner;
   readonly #log: (line: string) => void;
-  /** The last answer: the library only changes through indexing, which calls `invalidate()`. */
+  readonly #onProgress: (progress: NearPairsProgress) => void;
+  /** The pairs when they could not be saved (else the next search reads them from the library folder). */
+  #pairs: PackedPairSet | null = null;
+  #grouping: PairGrouping | null = null;
+  /** Bumped by each library change; `#current` is the change the pairs reflect. */
+  #generation = 0;
+  #current = -1;
+  #search: Search | null = null;
+  #closed = false;
+  /** The last answer: the same setting asked again is not even filtered again. */
   #cache: { key: string; groups: CandidateGroup[] } | null = null;
 
   constructor(deps: {
-    groups: DuplicateRepository;
-    embeddings: EmbeddingRepository;
-    vectors: VectorSearchService | null;
+    libraryDir: string;
     modelId: string | null;
+    /** Length of the model's vectors (null without a model). */
+    dim: number | null;
+    runner: NearPairRunner;
     log?: (line: string) => void;
+    /** Progress of the searches that bring the pairs up to date. */
+    onProgress?: (progress: NearPairsProgress) => void;
   }) {
-    this.#log = deps.log ?? (() => {});
-    this.#groups = deps.groups;
-    this.#embeddings = deps.embeddings;
-    this.#vectors = deps.vectors;
+    this.#libraryDir = deps.libraryDir;
     this.#modelId = deps.modelId;
+    this.#dim = deps.dim;
+    this.#runner = deps.runner;
+    this.#log = deps.log ?? (() => {});
+    this.#onProgress = deps.onProgress ?? (() => {});
   }
 
-  /** Forget cached groups (after an index run changed the library). */
+  /** The library changed (an index run, a clean-up, another process): the next question updates the pairs first. */
   invalidate(): void {
+    this.#generation += 1;
     this.#cache = null;
   }
 
-  // eslint-disable-next-line @typescript-eslint/require-await -- the finder contract is a promise: async makes a failure a rejection, not a synchronous throw
   async nearDuplicateGroups(options: NearDuplicateOptions = {}): Promise<CandidateGroup[]> {
     const threshold = options.threshold ?? DEFAULT_NEAR_COSINE;
     const hashDistance = options.hashDistance ?? DEFAULT_NEAR_HASH_DISTANCE;
+    await this.prepare();
     const key = `${threshold}|${hashDistance}`;
     if (this.#cache?.key === key) return this.#cache.groups;
-    const groups = this.#computeGroups(threshold, hashDistance);
+    const grouping = this.#grouping;
+    if (!grouping) throw new DoppelError(ErrorCodes.internal, 'Near-duplicate pairs are missing after their search finished');
+    const started = performance.now();
+    const groups = grouping.groups(threshold, hashDistance);
+    this.#log(
+      `near duplicates: ${groups.length} groups at similarity ${threshold}, hash distance ${hashDistance} in ${(performance.now() - started).toFixed(0)} ms`,
+    );
     this.#cache = { key, groups };
     return groups;
   }
 
-  #computeGroups(threshold: number, hashDistance: number): CandidateGroup[] {
-    let started = performance.now();
-    const lap = (what: string): void => {
-      const now = performance.now();
-      this.#log(`near duplicates: ${what} in ${((now - started) / 1000).toFixed(2)} s`);
-      started = now;
-    };
-    const { nodes, nodeOfContent } = this.#pictureNodes();
-    lap(`${nodes.length} pictures loaded`);
-    const byHash = this.#scoreHashPairs(nodes, hashPairs(nodes, hashDistance));
-    lap(`${byHash.length} hash pairs`);
-    const byVector = this.#vectorPairs(nodeOfContent, threshold);
-    lap(`${byVector.length} embedding pairs`);
-    const clusters = starClusters([...byHash, ...byVector], (node) => nodes[node]?.pixels ?? 0);
-
-    const groups: CandidateGroup[] = [];
-    for (const cluster of clusters) {
-      const files: string[] = [];
-      for (const node of [cluster.centre, ...cluster.members.map((member) => member.node)]) {
-        for (const content of nodes[node]?.contents ?? []) {
-          for (const file of this.#groups.filesOfContent(content.hash)) files.push(file.path);
-        }
-      }
-      if (files.length >= 2) groups.push({ kind: 'near', files });
-    }
-    lap(`${groups.length} groups`);
-    return groups;
-  }
-
   /**
-   * Pair scores (which rank the star centres; the scores users see are recomputed against the keeper
-   * in `GroupReview`) are embedding cosines where there are embeddings: a hash distance of 0
-   * says "same composition", not "same photo" (a q30 re-encode also has distance 0). Pairs matched
-   * only through a rotated or mirrored hash keep the hash similarity, since embeddings are not
-   * rotation-invariant.
+   * Brings the candidate pairs up to date with the library as it was when called (a search that
+   * started before a later change is followed by another). Rejects when a search fails or is
+   * cancelled.
    */
-  #scoreHashPairs(nodes: readonly PictureNode[], pairs: readonly HashPair[]): CandidatePair[] {
-    const modelId = this.#modelId;
-    if (!modelId) return [...pairs];
-    const vectorOf = (node: number): Float32Array | null => {
-      const content = nodes[node]?.contents[0];
-      return content ? this.#embeddings.embedding(content.hash, modelId) : null;
+  async prepare(): Promise<void> {
+    const wanted = this.#generation;
+    while (this.#current < wanted || !this.#grouping) {
+      if (this.#closed) throw new NearDuplicatesCancelledError();
+      this.#search ??= this.#start();
+      await this.#search.done;
+    }
+  }
+
+  /** Stops the running search when `id` names it; true when it did. */
+  cancel(id: string): boolean {
+    if (this.#search?.id !== id || this.#search.controller.signal.aborted) return false;
+    this.#log(`near duplicates: search ${id} cancelled`);
+    this.#search.controller.abort(new NearDuplicatesCancelledError());
+    return true;
+  }
+
+  /** Stops any running search for good (the library is closing). */
+  close(): void {
+    this.#closed = true;
+    this.#search?.controller.abort(new NearDuplicatesCancelledError());
+  }
+
+  #start(): Search {
+    const id = randomUUID();
+    const controller = new AbortController();
+    const generation = this.#generation;
+    const progress = new ProgressEvents(id, this.#onProgress);
+    const settle = (): void => {
+      if (this.#search?.id === id) this.#search = null;
     };
-    return pairs.map((pair) => {
-      if (pair.viaTransform) return pair;
-      const a = vectorOf(pair.a);
-      const b = vectorOf(pair.b);
-      return a && b ? { ...pair, score: Math.max(0, dot(a, b)) } : pair;
-    });
-  }
-
-  #pictureNodes(): { nodes: PictureNode[]; nodeOfContent: Map<string, number> } {
-    const byKey = new Map<string, number>();
-    const nodes: { contents: PictureRow[]; pixels: number }[] = [];
-    const nodeOfContent = new Map<string, number>();
-    for (const picture of this.#groups.pictures()) {
-      const key = picture.pixelHash ?? picture.hash;
-      let node = byKey.get(key);
-      if (node === undefined) {
-        node = nodes.length;
-        byKey.set(key, node);
-        nodes.push({ contents: [], pixels: 0 });
-      }
-      const entry = assertDefined(nodes[node], 'picture node');
-      entry.contents.push(picture);
-      entry.pixels = Math.max(entry.pixels, picture.width * picture.height);
-      nodeOfContent.set(picture.hash, node);
-    }
-    return { nodes, nodeOfContent };
-  }
-
-  /**
-   * k-NN of every photo through the FAISS index, batched. Candidates are re-scored with the stored
-   * vectors, kept here as int8 with a per-vector scale (1 KB a photo; cosine error ~1e-3) as they
-   * stream past as queries: re-reading each neighbour's vector from SQLite would cost more than the
-   * search itself.
-   */
-  #vectorPairs(nodeOfContent: ReadonlyMap<string, number>, threshold: number): CandidatePair[] {
-    if (!this.#vectors || !this.#modelId) return [];
-    const vectors = this.#vectors;
-    const live = vectors.liveContents();
-    const quantized = new QuantizedVectors();
-    const proposals: { query: number; neighbour: string }[] = [];
-    // Each pair is usually proposed from both sides: keep it once.
-    const proposed = new Set<string>();
-    for (const page of this.#embeddings.liveEmbeddingPages(this.#modelId, QUERY_PAGE)) {
-      const dim = page[0]?.vector.length ?? 0;
-      const queries = new Float32Array(page.length * dim);
-      const ordinals = page.map((item, i) => {
-        queries.set(item.vector, i * dim);
-        return quantized.add(item.contentHash, item.vector);
-      });
-      const accept = (q: number, contentHash: string): boolean => {
-        const query = page[q]?.contentHash ?? '';
-        const key = query < contentHash ? `${query}|${contentHash}` : `${contentHash}|${query}`;
-        if (proposed.has(key)) return false;
-        proposed.add(key);
-        return true;
-      };
-      // Approximate scores never underestimate, so candidates below the threshold are dropped here;
-      // near duplicates are close neighbours, found by a narrower search than "similar photos".
-      const results = vectors.search(queries, NEAR_NEIGHBOURS, live, {
-        minApproximateScore: threshold,
-        accept,
-        candidates: GROUPING_CANDIDATES,
-        rescore: false,
-      });
-      results.forEach((hits, q) => {
-        const query = assertDefined(ordinals[q], 'ordinal of a query vector');
-        for (const hit of hits) proposals.push({ query, neighbour: hit.contentHash });
-      });
-    }
-    const pairs: CandidatePair[] = [];
-    for (const { query, neighbour } of proposals) {
-      const other = quantized.ordinalOf(neighbour);
-      if (other === undefined) continue; // no stored vector (cannot happen for live contents)
-      const cosine = quantized.cosine(query, other);
-      if (cosine < threshold) continue;
-      const a = nodeOfContent.get(quantized.hashOf(query));
-      const b = nodeOfContent.get(neighbour);
-      if (a !== undefined && b !== undefined && a !== b) pairs.push({ a, b, score: cosine });
-    }
-    return pairs;
+    const done = this.#runner(
+      { libraryDir: this.#libraryDir, modelId: this.#modelId, dim: this.#dim, previous: this.#pairs },
+      { signal: controller.signal, onProgress: (count, total, mode) => progress.running(count, total, mode) },
+    ).then(
+      (result) => {
+        settle();
+        // Saved pairs are read back by the next job: this thread keeps only what grouping needs.
+        this.#pairs = result.pairs;
+        this.#grouping = new PairGrouping(result.grouping, result.view);
+        this.#current = generation;
+        this.#cache = null;
+        progress.finished('done');
+      },
+      (error: unknown) => {
+        settle();
+        const cancelled = controller.signal.aborted;
+        progress.finished(cancelled ? 'cancelled' : 'failed');
+        if (!cancelled) this.#log(`near duplicates: search ${id} failed: ${errorMessage(error)}`);
+        throw cancelled ? new NearDuplicatesCancelledError() : error;
+      },
+    );
+    void done.catch(() => {}); // the callers of prepare() see a failure; nothing else must report it as unhandled
+    const search: Search = { id, controller, done };
+    return search;
   }
 }
 
-/** Unit vectors stored as int8 with one scale each, for fast approximate-exact dot products. */
-class QuantizedVectors {
-  #data = new Int8Array(0);
-  #scales: number[] = [];
-  #hashes: string[] = [];
-  readonly #ordinals = new Map<string, number>();
-  #dim = 0;
+/**
+ * Progress of one search as events: none for a search with nothing to do (the library did not
+ * change in a way that needs one), at most one each PROGRESS_INTERVAL_MS while it runs, always the
+ * last one.
+ */
+class ProgressEvents {
+  readonly #id: string;
+  readonly #emit: (progress: NearPairsProgress) => void;
+  #last: NearPairsProgress | null = null;
+  #lastAt = 0;
 
-  add(contentHash: string, vector: Float32Array): number {
-    if (this.#dim === 0) this.#dim = vector.length;
-    const ordinal = this.#hashes.length;
-    if ((ordinal + 1) * this.#dim > this.#data.length) {
-      const bigger = new Int8Array(Math.max(1024, ordinal * 2) * this.#dim);
-      bigger.set(this.#data);
-      this.#data = bigger;
-    }
-    let max = 0;
-    for (const value of vector) max = Math.max(max, Math.abs(value));
-    const scale = max > 0 ? 127 / max : 1;
-    const offset = ordinal * this.#dim;
-    for (let i = 0; i < vector.length; i++) this.#data[offset + i] = Math.round((vector[i] ?? 0) * scale);
-    this.#scales.push(scale);
-    this.#hashes.push(contentHash);
-    this.#ordinals.set(contentHash, ordinal);
-    return ordinal;
+  constructor(id: string, emit: (progress: NearPairsProgress) => void) {
+    this.#id = id;
+    this.#emit = emit;
   }
 
-  ordinalOf(contentHash: string): number | undefined {
-    return this.#ordinals.get(contentHash);
+  running(done: number, total: number, mode: 'full' | 'update'): void {
+    const first = this.#last === null;
+    this.#last = { id: this.#id, state: 'running', mode, done, total };
+    const now = Date.now();
+    if (!first && now - this.#lastAt < PROGRESS_INTERVAL_MS) return;
+    this.#lastAt = now;
+    this.#emit(this.#last);
   }
 
-  hashOf(ordinal: number): string {
-    return this.#hashes[ordinal] ?? '';
+  finished(state: 'done' | 'failed' | 'cancelled'): void {
+    if (this.#last === null && state === 'done') return;
+    this.#emit({ id: this.#id, mode: this.#last?.mode ?? null, done: this.#last?.done ?? 0, total: this.#last?.total ?? 0, state });
   }
-
-  cosine(a: number, b: number): number {
-    const data = this.#data;
-    const dim = this.#dim;
-    const scaleA = assertDefined(this.#scales[a], 'scale of a quantized vector');
-    const scaleB = assertDefined(this.#scales[b], 'scale of a quantized vector');
-    // Both ordinals were checked above (one scale per stored vector), so both rows lie within data.
-    let sum = 0;
-    for (let i = 0, x = a * dim, y = b * dim; i < dim; i++) sum += (data[x + i] ?? 0) * (data[y + i] ?? 0);
-    return sum / (scaleA * scaleB);
-  }
-}
-
-export interface HashPair extends CandidatePair {
-  /** Found only by the hash of a rotation or the mirror image of one of the two. */
-  readonly viaTransform: boolean;
-}
-
-/** Pairs of pictures whose hashes (or the hash of one's rotation/mirror) are within `maxDistance`. */
-export function hashPairs(nodes: readonly { contents: readonly PictureRow[] }[], maxDistance: number): HashPair[] {
-  const index = new HammingIndex();
-  const nodeOfId: number[] = [];
-  nodes.forEach((node, n) => {
-    for (const content of node.contents) {
-      index.add(content.perceptualHash);
-      nodeOfId.push(n);
-    }
-  });
-  const pairs: HashPair[] = [];
-  nodes.forEach((node, a) => {
-    for (const content of node.contents) {
-      for (const hash of [content.perceptualHash, ...content.perceptualHashVariants]) {
-        const viaTransform = hash !== content.perceptualHash;
-        // A rotated or mirrored copy hashes within a few bits of the transformed original; probing
-        // four transforms at radius 2 would cost 8x the probes of radius 1 for little gain.
-        const distanceLimit = viaTransform ? Math.min(maxDistance, MAX_TRANSFORM_DISTANCE) : maxDistance;
-        for (const { id, distance } of index.neighbours(hash, distanceLimit)) {
-          const b = nodeOfId[id];
-          if (b === undefined || b === a || (b < a && !viaTransform)) continue; // direct pairs once
-          pairs.push({ a: Math.min(a, b), b: Math.max(a, b), score: hashSimilarity(distance), viaTransform });
-        }
-      }
-    }
-  });
-  return pairs;
 }

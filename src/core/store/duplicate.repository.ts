@@ -38,31 +38,32 @@ export class DuplicateRepository {
         `SELECT c.hash, c.width, c.height, c.phash, c.phash_variants, c.pixel_hash FROM contents c
          WHERE EXISTS (SELECT 1 FROM files f WHERE f.content_hash = c.hash AND f.status = 'ok') ORDER BY c.hash`,
       ),
-      copyDetails: db.prepare<
-        [string],
-        {
-          path: string;
-          size: number;
-          mtime_ms: number;
-          dev: number;
-          ino: number;
-          content_hash: string;
-          pixel_hash: string | null;
-          width: number;
-          height: number;
-          format: string;
-          taken_at: string | null;
-          camera_make: string | null;
-          camera_model: string | null;
-        }
-      >(
+      copyDetails: db.prepare<[string], CopyRow>(
         `SELECT f.path, f.size, f.mtime_ms, f.dev, f.ino, f.content_hash, c.pixel_hash, c.width, c.height, c.format, c.taken_at,
                 c.camera_make, c.camera_model
          FROM files f JOIN contents c ON c.hash = f.content_hash WHERE f.path = ? AND f.status = 'ok'`,
       ),
+      // The same, for a JSON array of paths: one read for a whole review batch.
+      copyDetailsOf: db.prepare<[string], CopyRow>(
+        `SELECT f.path, f.size, f.mtime_ms, f.dev, f.ino, f.content_hash, c.pixel_hash, c.width, c.height, c.format, c.taken_at,
+                c.camera_make, c.camera_model
+         FROM files f JOIN contents c ON c.hash = f.content_hash WHERE f.path IN (SELECT value FROM json_each(?)) AND f.status = 'ok'`,
+      ),
       fileDetails: db.prepare<[string], { path: string; size: number; mtime_ms: number; dev: number; ino: number }>(
         `SELECT path, size, mtime_ms, dev, ino FROM files WHERE content_hash = ? AND status = 'ok' ORDER BY path`,
       ),
+      pictureKeys: db
+        .prepare<[], [hash: string, pixelHash: string | null, pixels: number]>(
+          `SELECT c.hash, c.pixel_hash, c.width * c.height FROM contents c
+           WHERE EXISTS (SELECT 1 FROM files f WHERE f.content_hash = c.hash AND f.status = 'ok') ORDER BY c.hash`,
+        )
+        .raw(),
+      liveFilePaths: db
+        .prepare<[], [contentHash: string, path: string]>(
+          `SELECT content_hash, path FROM files WHERE status = 'ok' AND content_hash IS NOT NULL ORDER BY path`,
+        )
+        .raw(),
+      contentsWithVector: db.prepare<[string], string>('SELECT content_hash FROM embeddings WHERE model_id = ?').pluck(),
     };
   }
 
@@ -88,23 +89,35 @@ export class DuplicateRepository {
     }));
   }
 
+  /**
+   * What grouping needs to know of every readable content, content-hash order, as rows of
+   * [hash, pixel hash, pixel count]: no JSON to parse, so 100k rows read in ~0.1 s.
+   */
+  pictureKeys(): [hash: string, pixelHash: string | null, pixels: number][] {
+    return this.#statements.pictureKeys.all();
+  }
+
+  /** [content hash, path] of every readable file, path order: the files of all groups in one read. */
+  liveFilePaths(): [contentHash: string, path: string][] {
+    return this.#statements.liveFilePaths.all();
+  }
+
+  /** Contents that have a stored vector of this model (readable or not). */
+  contentsWithVector(modelId: string): Set<string> {
+    return new Set(this.#statements.contentsWithVector.all(modelId));
+  }
+
   /** What the review shows and compares of one readable library file, or null. */
   copyDetails(filePath: string): CopyDetails | null {
     const row = this.#statements.copyDetails.get(filePath);
-    if (!row) return null;
-    return {
-      path: row.path,
-      size: row.size,
-      mtimeMs: row.mtime_ms,
-      inode: `${row.dev}:${row.ino}`,
-      contentHash: row.content_hash,
-      pixelHash: row.pixel_hash,
-      width: row.width,
-      height: row.height,
-      format: row.format,
-      takenAt: row.taken_at,
-      camera: cameraName(row.camera_make, row.camera_model),
-    };
+    return row ? toCopyDetails(row) : null;
+  }
+
+  /** `copyDetails` of many files in one read (the readable ones), by path. */
+  copyDetailsOf(filePaths: readonly string[]): Map<string, CopyDetails> {
+    const details = new Map<string, CopyDetails>();
+    for (const row of this.#statements.copyDetailsOf.all(JSON.stringify(filePaths))) details.set(row.path, toCopyDetails(row));
+    return details;
   }
 
   filesOfContent(contentHash: string): GroupMember[] {
@@ -115,6 +128,38 @@ export class DuplicateRepository {
       inode: `${row.dev}:${row.ino}`,
     }));
   }
+}
+
+interface CopyRow {
+  path: string;
+  size: number;
+  mtime_ms: number;
+  dev: number;
+  ino: number;
+  content_hash: string;
+  pixel_hash: string | null;
+  width: number;
+  height: number;
+  format: string;
+  taken_at: string | null;
+  camera_make: string | null;
+  camera_model: string | null;
+}
+
+function toCopyDetails(row: CopyRow): CopyDetails {
+  return {
+    path: row.path,
+    size: row.size,
+    mtimeMs: row.mtime_ms,
+    inode: `${row.dev}:${row.ino}`,
+    contentHash: row.content_hash,
+    pixelHash: row.pixel_hash,
+    width: row.width,
+    height: row.height,
+    format: row.format,
+    takenAt: row.taken_at,
+    camera: cameraName(row.camera_make, row.camera_model),
+  };
 }
 
 function toFileGroup(row: { key: string; members: string }): FileGroupRow {

@@ -5,7 +5,7 @@
 import { reactive, readonly } from 'vue';
 import type { JobSnapshot } from '../../../shared/ipc-contract.js';
 import { isAbsolutePath } from '../../../shared/paths.js';
-import type { LibraryStats } from '../../../shared/types.js';
+import type { LibraryStats, NearPairsProgress } from '../../../shared/types.js';
 import { api } from '../api/index.js';
 
 interface LibraryState {
@@ -19,6 +19,8 @@ interface LibraryState {
   engineNotice: string | null;
   /** Bumped after each finished index job so views showing library data reload. */
   revision: number;
+  /** The engine's comparison of photos for near duplicates (after indexing), while it runs. */
+  nearPairs: NearPairsProgress | null;
 }
 
 const state = reactive<LibraryState>({
@@ -29,6 +31,7 @@ const state = reactive<LibraryState>({
   jobError: null,
   engineNotice: null,
   revision: 0,
+  nearPairs: null,
 });
 
 export const library = readonly(state);
@@ -56,6 +59,9 @@ export async function connectLibrary(): Promise<void> {
         return;
       case 'engine':
         state.engineNotice = event.message;
+        return;
+      case 'nearPairs':
+        state.nearPairs = event.progress.state === 'running' ? event.progress : null;
         return;
       default:
         event satisfies never;

@@ -1,0 +1,228 @@
+import type { DuplicateRepository } from '../store/duplicate.repository';
+import type { CandidateGroup } from './file-groups';
+import { StarClustering } from './near-duplicate-clusters';
+import { MAX_TRANSFORM_DISTANCE, NO_DISTANCE, hashSimilarity, type PairColumns } from './near-pairs';
+
+/**
+ * What grouping needs besides the pairs, read once per library change: which picture (pixel-
+ * identity class) each content is, and the files of each content. Files are one string with end
+ * offsets: a million paths move between threads as one copy, and only the grouped ones become
+ * strings of their own.
+ */
+export interface GroupingView {
+  /** Picture of each content (by its position in the pair set), -1 for a content with no readable file. */
+  readonly pictureOf: Int32Array;
+  readonly pictureCount: number;
+  /** Every picture, larger first (most pixels among its contents), then by number: who centres a star on ties. */
+  readonly byTieBreak: Int32Array;
+  /** Contents of picture p: contentsOfPicture[pictureStart[p] … pictureStart[p + 1]), content-hash order. */
+  readonly pictureStart: Uint32Array;
+  readonly contentsOfPicture: Uint32Array;
+  /** Files of content c: files fileStart[c] … fileStart[c + 1], path order. */
+  readonly fileStart: Uint32Array;
+  /** File f is paths.slice(pathEnd[f - 1] ?? 0, pathEnd[f]). */
+  readonly paths: string;
+  readonly pathEnd: Uint32Array;
+}
+
+/**
+ * Reads the grouping view for the contents of a pair set. Pictures are numbered in content-hash
+ * order of their first content, as grouping from scratch numbered them (star centres tie-break on it).
+ */
+export function loadGroupingView(groups: DuplicateRepository, contents: readonly string[]): GroupingView {
+  const position = new Map<string, number>();
+  contents.forEach((hash, p) => position.set(hash, p));
+  const pictureOf = new Int32Array(contents.length).fill(-1);
+  const pictureOfKey = new Map<string, number>();
+  const pixelsOf: number[] = [];
+  const members: number[][] = [];
+  for (const [hash, pixelHash, pixels] of groups.pictureKeys()) {
+    const p = position.get(hash);
+    if (p === undefined) continue; // readable since the pairs were found: grouped from the next update on
+    const key = pixelHash ?? hash;
+    let picture = pictureOfKey.get(key);
+    if (picture === undefined) {
+      picture = members.length;
+      pictureOfKey.set(key, picture);
+      members.push([]);
+      pixelsOf.push(0);
+    }
+    pictureOf[p] = picture;
+    members[picture]?.push(p);
+    pixelsOf[picture] = Math.max(pixelsOf[picture] ?? 0, pixels);
+  }
+  const pictureStart = new Uint32Array(members.length + 1);
+  members.forEach((list, picture) => {
+    pictureStart[picture + 1] = (pictureStart[picture] ?? 0) + list.length;
+  });
+  const contentsOfPicture = Uint32Array.from(members.flat());
+
+  const files = groups.liveFilePaths();
+  const fileStart = new Uint32Array(contents.length + 1);
+  for (const [hash] of files) {
+    const p = position.get(hash);
+    if (p !== undefined) fileStart[p + 1] = (fileStart[p + 1] ?? 0) + 1;
+  }
+  for (let p = 0; p < contents.length; p++) fileStart[p + 1] = (fileStart[p + 1] ?? 0) + (fileStart[p] ?? 0);
+  const ordered: string[] = new Array<string>(fileStart[contents.length] ?? 0);
+  const next = fileStart.slice(0, contents.length);
+  for (const [hash, filePath] of files) {
+    const p = position.get(hash);
+    if (p === undefined) continue;
+    const at = next[p] ?? 0;
+    ordered[at] = filePath;
+    next[p] = at + 1;
+  }
+  const pathEnd = new Uint32Array(ordered.length);
+  let length = 0;
+  ordered.forEach((filePath, f) => {
+    length += filePath.length;
+    pathEnd[f] = length;
+  });
+  const byTieBreak = Int32Array.from({ length: members.length }, (_, p) => p).sort(
+    (x, y) => (pixelsOf[y] ?? 0) - (pixelsOf[x] ?? 0) || x - y,
+  );
+  return {
+    pictureOf,
+    pictureCount: members.length,
+    byTieBreak,
+    pictureStart,
+    contentsOfPicture,
+    fileStart,
+    paths: ordered.join(''),
+    pathEnd,
+  };
+}
+
+/** The buffers of a view, for `postMessage` transfer lists. */
+export function groupingViewBuffers(view: GroupingView): ArrayBuffer[] {
+  return [view.pictureOf, view.byTieBreak, view.pictureStart, view.contentsOfPicture, view.fileStart, view.pathEnd].map(
+    (array) => array.buffer as ArrayBuffer,
+  );
+}
+
+/**
+ * Near-duplicate groups at any setting from one library's pairs and view: the pairs that match at
+ * the setting, between pictures, star clustered, with the files of each picture. A pair matches when
+ * its embedding similarity reaches `threshold` or its hashes are within `hashDistance` (through a
+ * rotation or the mirror, within min(hashDistance, 7)). Its score ranks star members: the embedding
+ * cosine where there are vectors (a hash distance of 0 says "same composition", not "same photo"),
+ * the hash similarity for a match through a rotation or the mirror (embeddings are not rotation-
+ * invariant) or without vectors.
+ *
+ * What does not depend on the setting (each pair's pictures, its score as a hash match, the
+ * pictures' tie-break order) is worked out once here; each setting is then two passes over typed
+ * arrays and a clustering whose buffers are reused.
+ */
+export class PairGrouping {
+  readonly #view: GroupingView;
+  readonly #pairs: GroupingPairs;
+  #clustering: StarClustering | null = null;
+  #matched: NodePairsBuffer | null = null;
+
+  /** Cheap: the buffers are made by the first `groups` call, not on the thread's way to receiving a search result. */
+  constructor(pairs: GroupingPairs, view: GroupingView) {
+    this.#view = view;
+    this.#pairs = pairs;
+  }
+
+  groups(threshold: number, hashDistance: number): CandidateGroup[] {
+    const turnedLimit = Math.min(hashDistance, MAX_TRANSFORM_DISTANCE);
+    const { count: total } = this.#pairs;
+    const matched = (this.#matched ??= { count: 0, a: new Int32Array(total), b: new Int32Array(total), score: new Float32Array(total) });
+    this.#clustering ??= new StarClustering(this.#view.pictureCount, this.#view.byTieBreak);
+    const { count: pairCount, a, b, knn, hashScore, direct: directs, turned: turneds } = this.#pairs;
+    let count = 0;
+    for (let i = 0; i < pairCount; i++) {
+      let best = -1;
+      const similarity = knn[i] ?? NaN;
+      if (similarity >= threshold) best = similarity;
+      if ((directs[i] ?? NO_DISTANCE) <= hashDistance) best = Math.max(best, hashScore[i] ?? 0);
+      const turned = turneds[i] ?? NO_DISTANCE;
+      if (turned <= turnedLimit) best = Math.max(best, hashSimilarity(turned));
+      if (best < 0) continue;
+      matched.a[count] = a[i] ?? 0;
+      matched.b[count] = b[i] ?? 0;
+      matched.score[count] = best;
+      count += 1;
+    }
+    matched.count = count;
+    const view = this.#view;
+    const groups: CandidateGroup[] = [];
+    for (const cluster of this.#clustering.clusters(matched)) {
+      const files: string[] = [];
+      const add = (picture: number): void => {
+        for (let c = view.pictureStart[picture] ?? 0; c < (view.pictureStart[picture + 1] ?? 0); c++) {
+          const content = view.contentsOfPicture[c] ?? 0;
+          for (let f = view.fileStart[content] ?? 0; f < (view.fileStart[content + 1] ?? 0); f++) {
+            files.push(view.paths.slice(f > 0 ? (view.pathEnd[f - 1] ?? 0) : 0, view.pathEnd[f] ?? 0));
+          }
+        }
+      };
+      add(cluster.centre);
+      for (const member of cluster.members) add(member.node);
+      if (files.length >= 2) groups.push({ kind: 'near', files });
+    }
+    return groups;
+  }
+}
+
+interface NodePairsBuffer {
+  count: number;
+  readonly a: Int32Array;
+  readonly b: Int32Array;
+  readonly score: Float32Array;
+}
+
+/**
+ * The pairs between two different pictures, as grouping reads them: pictures instead of contents,
+ * and each pair's score as a hash match worked out once (not per slider move).
+ */
+export interface GroupingPairs {
+  readonly count: number;
+  readonly a: Int32Array;
+  readonly b: Int32Array;
+  /** See NearPairSet.knn. */
+  readonly knn: Float64Array;
+  /** Score of the pair when its hashes match directly: the vectors' cosine, or the hash similarity without vectors. */
+  readonly hashScore: Float32Array;
+  readonly direct: Uint8Array;
+  readonly turned: Uint8Array;
+}
+
+export function groupingPairs(pairs: PairColumns, view: GroupingView): GroupingPairs {
+  const pictures = (i: number): [number, number] => [view.pictureOf[pairs.a[i] ?? 0] ?? -1, view.pictureOf[pairs.b[i] ?? 0] ?? -1];
+  let count = 0;
+  for (let i = 0; i < pairs.count; i++) {
+    const [a, b] = pictures(i);
+    if (a >= 0 && b >= 0 && a !== b) count += 1;
+  }
+  const out = {
+    count,
+    a: new Int32Array(count),
+    b: new Int32Array(count),
+    knn: new Float64Array(count),
+    hashScore: new Float32Array(count),
+    direct: new Uint8Array(count),
+    turned: new Uint8Array(count),
+  };
+  let o = 0;
+  for (let i = 0; i < pairs.count; i++) {
+    const [a, b] = pictures(i);
+    if (a < 0 || b < 0 || a === b) continue; // the same picture: never a near group of its own
+    const direct = pairs.direct[i] ?? NO_DISTANCE;
+    const cosine = pairs.cosine[i] ?? NaN;
+    out.a[o] = a;
+    out.b[o] = b;
+    out.knn[o] = pairs.knn[i] ?? NaN;
+    out.hashScore[o] = Number.isNaN(cosine) ? hashSimilarity(direct) : Math.max(0, cosine);
+    out.direct[o] = direct;
+    out.turned[o] = pairs.turned[i] ?? NO_DISTANCE;
+    o += 1;
+  }
+  return out;
+}
+
+export function groupingPairsBuffers(pairs: GroupingPairs): ArrayBuffer[] {
+  return [pairs.a, pairs.b, pairs.knn, pairs.hashScore, pairs.direct, pairs.turned].map((array) => array.buffer as ArrayBuffer);
+}

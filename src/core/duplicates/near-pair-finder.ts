@@ -1,0 +1,319 @@
+import { assertDefined } from '../assert';
+import type { DuplicateRepository } from '../store/duplicate.repository';
+import type { EmbeddingRepository } from '../store/embedding.repository';
+import type { PictureRow } from '../store/photo.repository';
+import type { VectorSearchService } from '../vectors/vector-search.service';
+import { KnnProposals } from './knn-proposals';
+import { HashPairSearch } from './near-pair-hashes';
+import { scoreFromStore, scorePairs, withoutUseless } from './near-pair-scores';
+import { LOOSEST_COSINE, LOOSEST_HASH_DISTANCE, MAX_TRANSFORM_DISTANCE, PairBuilder, carryPairs, type NearPairSet } from './near-pairs';
+import { QuantizedVectors } from './quantized-vectors';
+import { NEAR_NEIGHBOURS } from './thresholds';
+
+/** Queries per FAISS batch search: bounds memory, keeps OpenMP busy. */
+const QUERY_PAGE = 2048;
+/** HNSW search breadth while grouping (the vector bench measured recall@10 >= 0.95 with 32 at 100k). */
+const GROUPING_CANDIDATES = 32;
+/** Bumped when what a pair set holds changes meaning: older sets are recomputed. */
+const FORMAT = 1;
+/**
+ * Past this share of the library new (or newly embedded), searching every photo again costs little
+ * more than searching the new ones, and gives the pairs a from-scratch search gives.
+ */
+const MAX_UPDATE_SHARE = 0.25;
+
+/** Where the finder reads the library: the same repositories as the engine, on its own connection. */
+export interface NearPairSources {
+  readonly groups: DuplicateRepository;
+  readonly embeddings: EmbeddingRepository;
+  /** Null when similarity search is off: hash pairs only. */
+  readonly vectors: VectorSearchService | null;
+  readonly modelId: string | null;
+  readonly log?: (line: string) => void;
+}
+
+export interface FindPairsOptions {
+  /** Called as work advances (`done` of `total` steps) and once with what kind of search it is. */
+  readonly onProgress?: (done: number, total: number, mode: 'full' | 'update') => void;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * What a pair set found with `modelId` is valid for: another model, other search settings or
+ * another format make the stored pairs meaningless.
+ */
+export function pairBasis(modelId: string | null): string {
+  return `near-pairs/${FORMAT} model=${modelId ?? '-'} k=${NEAR_NEIGHBOURS} breadth=${GROUPING_CANDIDATES} cos>=${LOOSEST_COSINE} hash<=${LOOSEST_HASH_DISTANCE}/${MAX_TRANSFORM_DISTANCE}`;
+}
+
+/**
+ * The library's candidate pairs at the loosest setting, brought up to date from `previous`: only
+ * the contents added since (or embedded since) are searched, the pairs of contents that are gone are
+ * dropped. Everything is searched again when there is no usable previous set (none, another basis,
+ * another kind of vector index) or when most of the library is new.
+ *
+ * A from-scratch search pairs each photo with its nearest neighbours; an update pairs each new photo
+ * with its own nearest neighbours only, so a new photo that is among an old photo's 16 nearest but
+ * has 16 nearer ones of its own is missed until the next full search. Pairs are candidates: missing
+ * one splits a group of more than 16 near-identical photos, never joins unrelated ones.
+ */
+export function findNearPairs(sources: NearPairSources, previous: NearPairSet | null, options: FindPairsOptions = {}): NearPairSet {
+  const log = sources.log ?? (() => {});
+  const basis = pairBasis(sources.modelId);
+  const pictures = sources.groups.pictures();
+  const withVector = sources.modelId ? sources.groups.contentsWithVector(sources.modelId) : new Set<string>();
+  const usable = previous?.basis === basis ? previous : null;
+  if (previous && !usable) log(`near-duplicate pairs were found with other settings (${previous.basis}): searching again`);
+  if (usable) {
+    const plan = planUpdate(usable, pictures, withVector);
+    if (plan.searched.length === 0 && plan.dropped === 0) return usable;
+    const vectors = sources.modelId === null ? null : sources.vectors;
+    const searchesVectors = vectors !== null && plan.searched.some((p) => withVector.has(p.hash));
+    const indexKind = searchesVectors ? vectors.kind : usable.indexKind;
+    // A set found through another kind of index (the library outgrew the last one) is searched again.
+    const sameIndex = usable.indexKind === '' || indexKind === usable.indexKind;
+    if (!sameIndex) log(`the vector index changed kind (${usable.indexKind} to ${indexKind}): searching every photo again`);
+    if (sameIndex && plan.searched.length <= Math.max(1000, pictures.length * MAX_UPDATE_SHARE)) {
+      return updatePairs(sources, usable, plan, { withVector, indexKind }, options);
+    }
+  }
+  return allPairs(sources, basis, pictures, withVector, options);
+}
+
+interface UpdatePlan {
+  /** Contents in their new order: the previous set's live ones, then the new ones. */
+  readonly contents: readonly PictureRow[];
+  /** Previous position → new position, -1 for a content gone or searched again. */
+  readonly renumber: Int32Array;
+  /** Contents to search (new, or with a vector they did not have): positions in `contents`. */
+  readonly searched: readonly PictureRow[];
+  readonly searchedPositions: readonly number[];
+  readonly dropped: number;
+}
+
+function planUpdate(previous: NearPairSet, pictures: readonly PictureRow[], withVector: ReadonlySet<string>): UpdatePlan {
+  const live = new Map(pictures.map((picture) => [picture.hash, picture]));
+  const renumber = new Int32Array(previous.contents.length).fill(-1);
+  const contents: PictureRow[] = [];
+  const searched: PictureRow[] = [];
+  const searchedPositions: number[] = [];
+  const known = new Set<string>();
+  let dropped = 0;
+  previous.contents.forEach((hash, p) => {
+    const picture = live.get(hash);
+    if (!picture) {
+      dropped += 1;
+      return;
+    }
+    known.add(hash);
+    const position = contents.length;
+    contents.push(picture);
+    if (previous.withVector[p] === 0 && withVector.has(hash)) {
+      searched.push(picture);
+      searchedPositions.push(position);
+    } else {
+      renumber[p] = position;
+    }
+  });
+  for (const picture of pictures) {
+    if (known.has(picture.hash)) continue;
+    searchedPositions.push(contents.length);
+    contents.push(picture);
+    searched.push(picture);
+  }
+  return { contents, renumber, searched, searchedPositions, dropped };
+}
+
+/** Searches every content: the same pairs, at the loosest setting, as grouping from scratch found. */
+function allPairs(
+  sources: NearPairSources,
+  basis: string,
+  pictures: readonly PictureRow[],
+  withVector: ReadonlySet<string>,
+  options: FindPairsOptions,
+): NearPairSet {
+  const lap = lapTimer(sources.log);
+  const vectorCount = sources.vectors && sources.modelId ? sources.embeddings.liveEmbeddingCount(sources.modelId) : 0;
+  const total = pictures.length + vectorCount;
+  const progress = (done: number): void => options.onProgress?.(done, total, 'full');
+  progress(0);
+  const builder = new PairBuilder();
+  const hashes = new HashPairSearch(pictures);
+  hashes.allPairs(builder, (fraction) => {
+    options.signal?.throwIfAborted();
+    progress(Math.round(pictures.length * fraction));
+  });
+  lap(`hash pairs of ${pictures.length} pictures (${builder.size} found)`);
+  const position = new Map(pictures.map((picture, p) => [picture.hash, p]));
+  const store: { quantized: QuantizedVectors | null } = { quantized: null };
+  const slotOf = new Int32Array(pictures.length).fill(-1);
+  if (sources.vectors && sources.modelId && vectorCount > 0) {
+    searchAllNeighbours(sources.vectors, sources.embeddings, sources.modelId, {
+      position,
+      onVector: (p, vector) => {
+        store.quantized ??= new QuantizedVectors(vector.length, vectorCount);
+        slotOf[p] = store.quantized.add(vector);
+      },
+      onNeighbour: (x, y, approximate) => builder.neighbour(x, y, approximate),
+      onPage: (done) => progress(pictures.length + done),
+      signal: options.signal,
+    });
+    lap(`nearest neighbours of ${vectorCount} vectors`);
+  }
+  const columns = builder.build((a, b) => hashes.distance(a, b));
+  // Every vector streamed past as a query: cosines come from the quantized copies.
+  const { quantized } = store;
+  if (quantized) scorePairs(columns, quantized, (p) => slotOf[p] ?? -1, 0, columns.count);
+  const kept = withoutUseless(columns);
+  lap(`${kept.count} candidate pairs`);
+  return {
+    basis,
+    indexKind: sources.vectors && vectorCount > 0 ? sources.vectors.kind : '',
+    contents: pictures.map((picture) => picture.hash),
+    withVector: Uint8Array.from(pictures, (picture) => (withVector.has(picture.hash) ? 1 : 0)),
+    ...kept,
+  };
+}
+
+/**
+ * k-NN of every live vector through the index, batched, each pair proposed once: a candidate is
+ * skipped when it already proposed the query (it came first, in content-hash order), so that the
+ * query's 16 slots go to others — exactly as grouping from scratch always did.
+ */
+function searchAllNeighbours(
+  vectors: VectorSearchService,
+  embeddings: EmbeddingRepository,
+  modelId: string,
+  run: {
+    readonly position: ReadonlyMap<string, number>;
+    readonly onVector: (position: number, vector: Float32Array) => void;
+    readonly onNeighbour: (x: number, y: number, approximate: number) => void;
+    readonly onPage: (done: number) => void;
+    readonly signal: AbortSignal | undefined;
+  },
+): void {
+  const live = vectors.liveContents();
+  const proposals = new KnnProposals(run.position.size);
+  let done = 0;
+  for (const rows of embeddings.liveEmbeddingPages(modelId, QUERY_PAGE)) {
+    run.signal?.throwIfAborted();
+    // A content indexed since the pictures were read (an index run commits meanwhile) waits for the
+    // next update: it has no position in this set.
+    const page = rows.filter((item) => run.position.has(item.contentHash));
+    done += rows.length;
+    if (page.length === 0) continue;
+    const dim = page[0]?.vector.length ?? 0;
+    const queries = new Float32Array(page.length * dim);
+    const positions = page.map((item, i) => {
+      queries.set(item.vector, i * dim);
+      const p = assertDefined(run.position.get(item.contentHash), 'position of a live vector');
+      run.onVector(p, item.vector);
+      return p;
+    });
+    // Pages come in content-hash order, which is position order: later positions are queried later.
+    const last = positions[positions.length - 1] ?? -1;
+    proposals.startPage(positions);
+    const accept = (q: number, contentHash: string): boolean => {
+      const y = run.position.get(contentHash);
+      return y !== undefined && proposals.propose(positions[q] ?? -1, y, y > last);
+    };
+    // Approximate scores never underestimate, so candidates below the loosest threshold are dropped
+    // here; near duplicates are close neighbours, found by a narrower search than "similar photos".
+    const results = vectors.search(queries, NEAR_NEIGHBOURS, live, {
+      minApproximateScore: LOOSEST_COSINE,
+      accept,
+      candidates: GROUPING_CANDIDATES,
+      rescore: false,
+    });
+    results.forEach((hits, q) => {
+      const x = positions[q] ?? -1;
+      for (const hit of hits) {
+        const y = run.position.get(hit.contentHash);
+        if (y !== undefined) run.onNeighbour(x, y, hit.cosine);
+      }
+    });
+    run.onPage(done);
+  }
+}
+
+/** Searches only the contents `plan` names, and carries the other pairs over. */
+function updatePairs(
+  sources: NearPairSources,
+  previous: NearPairSet,
+  plan: UpdatePlan,
+  found: { readonly withVector: ReadonlySet<string>; readonly indexKind: string },
+  options: FindPairsOptions,
+): NearPairSet {
+  const lap = lapTimer(sources.log);
+  const { vectors, modelId } = sources;
+  const hashOf = (p: number): string => plan.contents[p]?.hash ?? '';
+  const searchedVectors = vectors && modelId ? plan.searchedPositions.filter((p) => found.withVector.has(hashOf(p))) : [];
+  const total = plan.searched.length + searchedVectors.length;
+  const progress = (done: number): void => options.onProgress?.(done, total, 'update');
+  progress(0);
+  const builder = new PairBuilder();
+  const hashes = new HashPairSearch(plan.contents);
+  hashes.pairsOf(plan.searchedPositions, builder, (fraction) => {
+    options.signal?.throwIfAborted();
+    progress(Math.round(plan.searched.length * fraction));
+  });
+  lap(`hash pairs of ${plan.searched.length} new pictures`);
+  if (vectors && modelId && searchedVectors.length > 0) {
+    const position = new Map(plan.contents.map((picture, p) => [picture.hash, p]));
+    const live = vectors.liveContents();
+    const proposals = new KnnProposals(plan.contents.length);
+    const rank = new Int32Array(plan.contents.length).fill(-1);
+    searchedVectors.forEach((p, r) => {
+      rank[p] = r;
+    });
+    for (let start = 0; start < searchedVectors.length; start += QUERY_PAGE) {
+      options.signal?.throwIfAborted();
+      const end = Math.min(searchedVectors.length, start + QUERY_PAGE);
+      const stored = sources.embeddings.embeddingsOf(searchedVectors.slice(start, end).map(hashOf), modelId);
+      const positions = searchedVectors.slice(start, end).filter((p) => stored.has(hashOf(p)));
+      if (positions.length === 0) continue;
+      const dim = stored.values().next().value?.length ?? 0;
+      const queries = new Float32Array(positions.length * dim);
+      positions.forEach((p, i) => queries.set(assertDefined(stored.get(hashOf(p)), 'stored vector of a new content'), i * dim));
+      proposals.startPage(positions);
+      const results = vectors.search(queries, NEAR_NEIGHBOURS, live, {
+        minApproximateScore: LOOSEST_COSINE,
+        accept: (q, contentHash) => {
+          const y = position.get(contentHash);
+          return y !== undefined && proposals.propose(positions[q] ?? -1, y, (rank[y] ?? -1) >= end);
+        },
+        candidates: GROUPING_CANDIDATES,
+        rescore: false,
+      });
+      results.forEach((hits, q) => {
+        const x = positions[q] ?? -1;
+        for (const hit of hits) {
+          const y = position.get(hit.contentHash);
+          if (y !== undefined) builder.neighbour(x, y, hit.cosine);
+        }
+      });
+      progress(plan.searched.length + end);
+    }
+    lap(`nearest neighbours of ${searchedVectors.length} new vectors`);
+  }
+  const added = builder.build((a, b) => hashes.distance(a, b));
+  if (vectors && modelId) scoreFromStore(added, plan.contents, sources.embeddings, modelId);
+  const pairs = carryPairs(previous, plan.renumber, withoutUseless(added));
+  lap(`${pairs.count} candidate pairs (${added.count} new, ${plan.dropped} contents gone)`);
+  return {
+    basis: previous.basis,
+    indexKind: found.indexKind,
+    contents: plan.contents.map((picture) => picture.hash),
+    withVector: Uint8Array.from(plan.contents, (picture) => (found.withVector.has(picture.hash) ? 1 : 0)),
+    ...pairs,
+  };
+}
+
+function lapTimer(log: ((line: string) => void) | undefined): (what: string) => void {
+  let started = performance.now();
+  return (what) => {
+    const now = performance.now();
+    log?.(`near duplicates: ${what} in ${((now - started) / 1000).toFixed(2)} s`);
+    started = now;
+  };
+}

@@ -1,0 +1,72 @@
+import type { PictureRow } from '../store/photo.repository';
+import { crossJoin, hashColumn, hashDistance, selfJoin, type HashColumn } from './hash-join';
+import { LOOSEST_HASH_DISTANCE, MAX_TRANSFORM_DISTANCE, type PairBuilder } from './near-pairs';
+
+/**
+ * Perceptual-hash pairs of contents by position: direct (hash to hash, up to the loosest distance)
+ * and through a rotation or the mirror (a turned hash of one within MAX_TRANSFORM_DISTANCE of the
+ * other's hash).
+ */
+export class HashPairSearch {
+  readonly #pictures: readonly PictureRow[];
+  readonly #direct: HashColumn;
+
+  constructor(pictures: readonly PictureRow[]) {
+    this.#pictures = pictures;
+    this.#direct = hashColumn(pictures.map((picture) => picture.perceptualHash));
+  }
+
+  /** Every pair of the library; `step` is told the share done. */
+  allPairs(builder: PairBuilder, step: (fraction: number) => void): void {
+    step(0);
+    selfJoin(this.#direct, LOOSEST_HASH_DISTANCE, (x, y, distance) => builder.direct(x, y, distance));
+    step(0.5);
+    const turned = turnedHashes(this.#pictures, null);
+    crossJoin(turned.column, this.#direct, MAX_TRANSFORM_DISTANCE, (t, y, distance) => builder.turned(turned.owner[t] ?? y, y, distance));
+    step(1);
+  }
+
+  /** Every pair with at least one of `positions` in it. */
+  pairsOf(positions: readonly number[], builder: PairBuilder, step: (fraction: number) => void): void {
+    step(0);
+    const searched = hashColumn(positions.map((p) => this.#pictures[p]?.perceptualHash ?? ''));
+    const ownerOf = (q: number): number => positions[q] ?? -1;
+    crossJoin(searched, this.#direct, LOOSEST_HASH_DISTANCE, (q, y, distance) => builder.direct(ownerOf(q), y, distance));
+    step(1 / 3);
+    // Their turned hashes near anyone's hash, and anyone's turned hashes near theirs.
+    const theirs = turnedHashes(this.#pictures, positions);
+    crossJoin(theirs.column, this.#direct, MAX_TRANSFORM_DISTANCE, (t, y, distance) => builder.turned(theirs.owner[t] ?? y, y, distance));
+    step(2 / 3);
+    const everyone = turnedHashes(this.#pictures, null);
+    crossJoin(searched, everyone.column, MAX_TRANSFORM_DISTANCE, (q, t, distance) =>
+      builder.turned(ownerOf(q), everyone.owner[t] ?? ownerOf(q), distance),
+    );
+    step(1);
+  }
+
+  distance(a: number, b: number): number {
+    return hashDistance(this.#direct, a, this.#direct, b);
+  }
+}
+
+/**
+ * The hashes of the rotations and the mirror of the pictures at `positions` (all when null) that
+ * differ from the picture's own hash (a symmetric picture's mirror hashes alike), with the position
+ * each belongs to.
+ */
+function turnedHashes(pictures: readonly PictureRow[], positions: readonly number[] | null): { column: HashColumn; owner: Uint32Array } {
+  const hashes: string[] = [];
+  const owners: number[] = [];
+  const add = (p: number): void => {
+    const picture = pictures[p];
+    if (!picture) return;
+    for (const variant of picture.perceptualHashVariants) {
+      if (variant === picture.perceptualHash) continue;
+      hashes.push(variant);
+      owners.push(p);
+    }
+  };
+  if (positions) positions.forEach(add);
+  else for (let p = 0; p < pictures.length; p++) add(p);
+  return { column: hashColumn(hashes), owner: Uint32Array.from(owners) };
+}
