@@ -131,8 +131,11 @@ const CHUNK_START: readonly number[] = CHUNK_BITS.map((_, c) => CHUNK_BITS.slice
 
 /** Chunk `c` of the hash given as its high and low 32-bit halves. */
 function chunkOf(high: number, low: number, c: number): number {
-  const start = assertDefined(CHUNK_START[c], 'hash chunk start');
-  const bits = assertDefined(CHUNK_BITS[c], 'hash chunk width');
+  return hashChunk(high, low, assertDefined(CHUNK_START[c], 'hash chunk start'), assertDefined(CHUNK_BITS[c], 'hash chunk width'));
+}
+
+/** The `bits`-bit chunk starting `start` bits from the most significant end of a hash (high, low halves). */
+export function hashChunk(high: number, low: number, start: number, bits: number): number {
   const end = start + bits;
   const mask = (1 << bits) - 1;
   if (end <= 32) return (high >>> (32 - end)) & mask;
@@ -144,7 +147,7 @@ function chunkOf(high: number, low: number, c: number): number {
 const MASK_CACHE = new Map<string, Int32Array>();
 
 /** XOR masks with at most `radius` bits set among `bits` bits: the chunk values to probe. */
-function probeMasks(bits: number, radius: number): Int32Array {
+export function probeMasks(bits: number, radius: number): Int32Array {
   const key = `${bits}:${radius}`;
   let masks = MASK_CACHE.get(key);
   if (!masks) {

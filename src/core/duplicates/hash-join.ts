@@ -1,4 +1,5 @@
 import { popcount32 } from '../media/perceptual-hash';
+import { hashChunk, probeMasks } from './hamming-index';
 
 /**
  * All pairs of 64-bit perceptual hashes within a Hamming distance, by multi-index hashing turned
@@ -93,7 +94,7 @@ function join(
     starts.push(start);
     start += bits;
   }
-  const chunkOf = (high: number, low: number, c: number): number => chunkValue(high, low, starts[c] ?? 0, layout[c] ?? 1);
+  const chunkOf = (high: number, low: number, c: number): number => hashChunk(high, low, starts[c] ?? 0, layout[c] ?? 1);
   /** True when the pair is close in a chunk before `c`: it was reported there. */
   const seenBefore = (qHigh: number, qLow: number, bHigh: number, bLow: number, c: number): boolean => {
     for (let earlier = 0; earlier < c; earlier++) {
@@ -150,7 +151,7 @@ function bucketRows(
   const start = new Uint32Array((1 << bits) + 1);
   const values = new Uint32Array(count);
   for (let i = 0; i < count; i++) {
-    const value = chunkValue(hashes.high[i] ?? 0, hashes.low[i] ?? 0, chunkStart, bits);
+    const value = hashChunk(hashes.high[i] ?? 0, hashes.low[i] ?? 0, chunkStart, bits);
     values[i] = value;
     start[value + 1] = (start[value + 1] ?? 0) + 1;
   }
@@ -173,30 +174,4 @@ function bucketRows(
 /** `chunks` chunk widths adding up to 64, the wider ones first. */
 function chunkLayout(chunks: number): number[] {
   return Array.from({ length: chunks }, (_, c) => Math.floor(64 / chunks) + (c < 64 % chunks ? 1 : 0));
-}
-
-/** The `bits`-bit chunk starting `start` bits from the most significant end of the hash (high, low). */
-function chunkValue(high: number, low: number, start: number, bits: number): number {
-  const end = start + bits;
-  const mask = (1 << bits) - 1;
-  if (end <= 32) return (high >>> (32 - end)) & mask;
-  if (start >= 32) return (low >>> (64 - end)) & mask;
-  const lowBits = end - 32; // the chunk straddles the two halves
-  return ((high << lowBits) | (low >>> (32 - lowBits))) & mask;
-}
-
-const MASK_CACHE = new Map<string, Int32Array>();
-
-/** XOR masks with at most `radius` bits set among `bits` bits: the bucket values to compare with. */
-function probeMasks(bits: number, radius: number): Int32Array {
-  const key = `${bits}:${radius}`;
-  let masks = MASK_CACHE.get(key);
-  if (!masks) {
-    const list = [0];
-    if (radius >= 1) for (let i = 0; i < bits; i++) list.push(1 << i);
-    if (radius >= 2) for (let i = 0; i < bits; i++) for (let j = i + 1; j < bits; j++) list.push((1 << i) | (1 << j));
-    masks = Int32Array.from(list);
-    MASK_CACHE.set(key, masks);
-  }
-  return masks;
 }
