@@ -11,6 +11,7 @@ import { EmbeddingRepository } from '../src/core/store/embedding.repository';
 import { databaseProblems, openLibraryDatabase } from '../src/core/store/library.database';
 import { PhotoRepository, type ContentRecord, type FileRecord } from '../src/core/store/photo.repository';
 import { SyntheticEmbeddings, mulberry32 } from '../src/core/vectors/synthetic-embeddings';
+import { flipBits, randomHash } from '../test/core/support/synthetic-library';
 
 export interface GroupingBenchResult {
   readonly photos: number;
@@ -233,18 +234,6 @@ function addPhotos(
     photoRepository.saveBatch(contents, files);
     embeddings.saveEmbeddings(MODEL, items);
   }
-}
-
-function randomHash(random: () => number): string {
-  let hex = '';
-  for (let i = 0; i < 16; i++) hex += Math.floor(random() * 16).toString(16);
-  return hex;
-}
-
-function flipBits(hash: string, random: () => number, bits: number): string {
-  let value = BigInt(`0x${hash}`);
-  for (let i = 0; i < bits; i++) value ^= 1n << BigInt(Math.floor(random() * 64));
-  return value.toString(16).padStart(16, '0');
 }
 
 function round(value: number): number {

@@ -135,13 +135,15 @@ export function createSyntheticLibrary(options: SyntheticLibraryOptions): Synthe
   };
 }
 
-function randomHash(random: () => number): string {
+/** A random 64-bit perceptual hash as 16 hex digits. */
+export function randomHash(random: () => number): string {
   let hex = '';
   for (let i = 0; i < 16; i++) hex += Math.floor(random() * 16).toString(16);
   return hex;
 }
 
-function flipBits(hash: string, random: () => number, bits: number): string {
+/** `hash` with `bits` random bits flipped (a near-duplicate's hash). */
+export function flipBits(hash: string, random: () => number, bits: number): string {
   let value = BigInt(`0x${hash}`);
   for (let i = 0; i < bits; i++) value ^= 1n << BigInt(Math.floor(random() * 64));
   return value.toString(16).padStart(16, '0');
