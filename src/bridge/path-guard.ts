@@ -47,6 +47,12 @@ const NONE: PathUse = { inRoots: [], read: [] };
 const PATHS_OF: { readonly [C in Channel]: (input: ParsedInput<C>) => PathUse } = {
   'library:stats': () => NONE,
   'library:photos': () => NONE,
+  // Folders are only compared with photo paths; the viewer's details come from the library, not the file.
+  'library:timeline': () => NONE,
+  'library:photo': ({ path }) => ({ inRoots: [path], read: [] }),
+  'library:roots': () => NONE,
+  'library:removeRoot': () => NONE,
+  'library:setExcludes': () => NONE,
   'library:index': () => NONE,
   'jobs:list': () => NONE,
   'jobs:cancel': () => NONE,
@@ -62,6 +68,9 @@ const PATHS_OF: { readonly [C in Channel]: (input: ParsedInput<C>) => PathUse } 
   'library:setProtectedFolders': () => NONE,
   'operations:undo': () => NONE,
   'operations:history': () => NONE,
+  // Folder names only, never file contents: the signed-in user's own folder picker.
+  'folders:list': () => NONE,
+  'app:about': () => NONE,
 };
 
 export class PathGuard {

@@ -47,7 +47,7 @@ export class IndexJobs {
   }
 
   /** Starts indexing and returns the job id at once; the outcome arrives as `job` events. */
-  start(roots: readonly string[]): string {
+  start(roots: readonly string[], reason: JobSnapshot['reason'] = 'user'): string {
     if (this.#running) {
       throw new JobAlreadyRunningError(
         `Cannot start indexing: job ${this.#running.snapshot.id} is still running; cancel it or wait for it to finish`,
@@ -56,6 +56,7 @@ export class IndexJobs {
     const snapshot: JobSnapshot = {
       id: randomUUID(),
       kind: 'index',
+      reason,
       roots: [...roots],
       startedAt: Date.now(),
       state: 'running',
@@ -97,7 +98,8 @@ export class IndexJobs {
   }
 
   async #run(job: RunningJob): Promise<void> {
-    const base = { id: job.snapshot.id, kind: job.snapshot.kind, roots: job.snapshot.roots, startedAt: job.snapshot.startedAt };
+    const { id, kind, reason, roots, startedAt } = job.snapshot;
+    const base = { id, kind, reason, roots, startedAt };
     let final: JobSnapshot;
     try {
       const report = await this.#index([...base.roots], {

@@ -6,6 +6,12 @@
 import { CHANNELS, splitChannel, type Channel, type ChannelMethod, type ChannelNamespace } from './channels.js';
 import type { AppEvent, ChannelInput, ChannelOutput } from './ipc-contract.js';
 import type { Result } from './result.js';
+import type { FindReport } from './types.js';
+
+/** A file the user dropped or picked in the page (a DOM `File`). */
+export interface PickedFile extends Blob {
+  readonly name: string;
+}
 
 /** Channels whose input may be left out (`library:stats`) take no argument or an optional one. */
 export type ChannelCall<C extends Channel> =
@@ -33,6 +39,17 @@ export interface ApiTransport {
    * most 2048 px, rendered on first request (a fraction of a second) and cached after that.
    */
   previewUrl(photoPath: string): string;
+  /** URL of the original file of an indexed photo, for zooming in the viewer (only formats a browser shows). */
+  originalUrl(photoPath: string): string;
+  /**
+   * "Is this photo already in my library?" for a file dropped on the window or picked with a file
+   * dialog: Electron passes its path (`webUtils.getPathForFile`), browser mode uploads its bytes.
+   */
+  findFile(file: PickedFile): Promise<Result<FindReport>>;
+  /** Electron's native folder picker (null when cancelled); null in browser mode, which uses `folders:list`. */
+  readonly pickFolder: (() => Promise<string | null>) | null;
+  /** Electron: shows the file in the system's file manager; null in browser mode. */
+  readonly showInFolder: ((photoPath: string) => void) | null;
 }
 
 export type DoppelApi = ChannelApi & Omit<ApiTransport, 'invoke'>;
@@ -50,5 +67,9 @@ export function createApi(transport: ApiTransport): DoppelApi {
     onEvent: (listener) => transport.onEvent(listener),
     thumbnailUrl: (photoPath) => transport.thumbnailUrl(photoPath),
     previewUrl: (photoPath) => transport.previewUrl(photoPath),
+    originalUrl: (photoPath) => transport.originalUrl(photoPath),
+    findFile: (file) => transport.findFile(file),
+    pickFolder: transport.pickFolder,
+    showInFolder: transport.showInFolder,
   };
 }

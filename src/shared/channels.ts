@@ -6,6 +6,11 @@
 export const CHANNELS = [
   'library:stats',
   'library:photos',
+  'library:timeline',
+  'library:photo',
+  'library:roots',
+  'library:removeRoot',
+  'library:setExcludes',
   'library:index',
   'jobs:list',
   'jobs:cancel',
@@ -20,6 +25,8 @@ export const CHANNELS = [
   'library:setProtectedFolders',
   'operations:undo',
   'operations:history',
+  'folders:list',
+  'app:about',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

@@ -10,17 +10,24 @@ import { z } from 'zod';
 import type { Channel } from './channels.js';
 import {
   KEEPER_RULES,
+  PHOTO_SHOWS,
+  PHOTO_SORTS,
+  type AboutInfo,
   type CleanReport,
   type DuplicatesReport,
   type FindReport,
   type IndexProgress,
   type IndexReport,
+  type FolderListing,
+  type LibraryRoot,
   type LibraryStats,
   type NearPairsProgress,
   type NotDuplicatePair,
   type OperationSummary,
+  type PhotoDetails,
   type PhotoPage,
   type SimilarReport,
+  type Timeline,
   type UndoReport,
 } from './types.js';
 import { ErrorCodes, type AppError } from './errors.js';
@@ -66,19 +73,58 @@ const keeperChoice = z
   .strict()
   .refine((keep) => keep.rule !== 'in-folder' || keep.folder !== undefined, { message: 'the in-folder rule needs a folder' });
 
+/** What the Library view lists (see `PhotoQuery`). */
+const photoQuery = z.object({
+  sort: z.enum(PHOTO_SORTS).default('taken'),
+  order: z.enum(['asc', 'desc']).optional(),
+  folder: absolutePath.optional(),
+  show: z.enum(PHOTO_SHOWS).default('all'),
+});
+
 export const contract = {
   /** Counts and roots of the library. */
   'library:stats': { input: noInput, output: returns<LibraryStats>() },
-  /** One page of the library's photos, newest capture first (see `PhotoPage`). */
+  /** One page of one section of the library listing (see `PhotoQuery`, `Timeline`); pages by keyset, never by offset. */
   'library:photos': {
-    input: z
-      .object({
-        offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+    input: photoQuery
+      .extend({
+        /** The section to list (a key from `library:timeline`); the whole listing when left out. */
+        section: z.string().min(1).max(limits.pathLength.max).optional(),
+        /** `next` of the previous page. */
+        after: z.string().min(1).max(limits.pathLength.max * 2).optional(),
         limit: limited('photoPageSize').default(limits.photoPageSize.default),
       })
       .strict(),
     output: returns<PhotoPage>(),
   },
+  /** The sections of a listing with their counts, in order: what a view needs to size and scrub a timeline. */
+  'library:timeline': { input: photoQuery.strict().optional(), output: returns<Timeline>() },
+  /** The viewer's details of one library file; fails with invalid_input when the library does not have it. */
+  'library:photo': { input: z.object({ path: absolutePath }).strict(), output: returns<PhotoDetails>() },
+  /** The library's folders with their counts, exclusions and protection. */
+  'library:roots': { input: noInput, output: returns<readonly LibraryRoot[]>() },
+  /** Takes a folder out of the library: its photos leave the listing; files on disk are untouched. */
+  'library:removeRoot': { input: z.object({ path: absolutePath }).strict(), output: returns<{ readonly removed: number }>() },
+  /** Replaces a folder's exclusion patterns; they apply from its next index (answers the folder). */
+  'library:setExcludes': {
+    input: z
+      .object({
+        path: absolutePath,
+        excludes: z.array(z.string().trim().min(1, 'a pattern is empty').max(limits.pathLength.max)).max(limits.excludePatterns.max),
+      })
+      .strict(),
+    output: returns<LibraryRoot>(),
+  },
+  /** Lists the sub-folders of a folder (home when left out): browser mode's folder picker. */
+  'folders:list': {
+    input: z
+      .object({ path: absolutePath.optional() })
+      .strict()
+      .optional(),
+    output: returns<FolderListing>(),
+  },
+  /** Versions, model and execution provider (and why), live-update state: the About page. */
+  'app:about': { input: noInput, output: returns<AboutInfo>() },
   /** Starts (re)indexing the given folders, adding new ones to the library's roots; answers with the job id at once. */
   'library:index': {
     input: z
@@ -223,6 +269,8 @@ export function parseChannelInput<C extends Channel>(channel: C, input: unknown)
 interface JobBase {
   readonly id: string;
   readonly kind: 'index';
+  /** `user`: asked for; `watch`: started by live updates after photos changed under the roots. */
+  readonly reason: 'user' | 'watch';
   readonly roots: readonly string[];
   /** Epoch milliseconds. */
   readonly startedAt: number;

@@ -45,6 +45,8 @@ export const limits = {
   groupCopies: { min: 1, max: 10_000, step: 1, integer: true, default: 1, label: 'number of copies in a group' },
   /** Groups in one clean-up the review sends ("clean the selected groups"). */
   cleanGroups: { min: 1, max: 100_000, step: 1, integer: true, default: 1, label: 'number of groups' },
+  /** Exclusion patterns of one library folder. */
+  excludePatterns: { min: 0, max: 100, step: 1, integer: true, default: 0, label: 'number of exclusion patterns' },
   /** Characters in a path the UI sends (PATH_MAX on Linux). */
   pathLength: { min: 1, max: 4096, step: 1, integer: true, default: 1, label: 'path length' },
 } as const satisfies Record<string, Limit>;

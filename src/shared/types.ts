@@ -144,24 +144,125 @@ export interface LibraryStats {
   readonly notice: string | null;
 }
 
-/** One indexed photo, as listed in the Library view. */
+/** One library file, as listed in the Library view (readable photos and, on request, unreadable files). */
 export interface PhotoSummary {
   readonly path: string;
   readonly size: number;
+  /** Empty for a file that could not be read. */
   readonly format: string;
-  /** Upright dimensions (EXIF orientation applied). */
+  /** Upright dimensions (EXIF orientation applied); 0 for a file that could not be read. */
   readonly width: number;
   readonly height: number;
   /** EXIF capture time in the camera's local time (`2024-07-14T10:11:12`), or null. */
   readonly takenAt: string | null;
   readonly camera: string | null;
+  /** File modification time, epoch milliseconds. */
+  readonly mtimeMs: number;
+  /** When the library first saw this path, epoch milliseconds. */
+  readonly addedAt: number;
+  /** Why the file could not be read; null for a readable photo. */
+  readonly error: string | null;
 }
 
-export interface PhotoPage {
-  /** All readable photos in the library. */
+/** How the Library view orders photos; each sort has its own sections (see `TimelineSection`). */
+export const PHOTO_SORTS = ['taken', 'added', 'name', 'size', 'folder'] as const;
+export type PhotoSort = (typeof PHOTO_SORTS)[number];
+
+/** Which photos the Library view lists: all readable photos, those with copies, or unreadable files. */
+export const PHOTO_SHOWS = ['all', 'duplicates', 'unreadable'] as const;
+export type PhotoShow = (typeof PHOTO_SHOWS)[number];
+
+/**
+ * One query of the library listing. `order` defaults to newest / largest first for `taken`,
+ * `added` and `size`, and to A→Z for `name` and `folder`.
+ */
+export interface PhotoQuery {
+  readonly sort?: PhotoSort;
+  readonly order?: 'asc' | 'desc';
+  /** Only photos at or below this folder (a root or any folder inside one). */
+  readonly folder?: string;
+  readonly show?: PhotoShow;
+}
+
+/**
+ * One section of the listing. Keys by sort: `taken` and `added` → month `2024-07` (`taken` uses the
+ * EXIF capture time, else the file's modification time in local time), `name` → first letter `A`
+ * (`#` for digits and symbols), `size` → a size band (`>20MB`, `5-20MB`, `1-5MB`, `<1MB`), `folder`
+ * → the folder's absolute path.
+ */
+export interface TimelineSection {
+  readonly key: string;
+  /** In words: `July 2024`, `A`, `Over 20 MB`, `/home/me/Pictures/2024`. */
+  readonly label: string;
+  readonly count: number;
+}
+
+/** Every section of a query, in listing order, so a view can size a 100k-photo scroll at once. */
+export interface Timeline {
   readonly total: number;
-  /** Newest capture first (photos without a capture time last), then by path. */
+  readonly sections: readonly TimelineSection[];
+}
+
+/** One page of photos of a section (keyset pagination: `next` continues where this page ended). */
+export interface PhotoPage {
   readonly photos: readonly PhotoSummary[];
+  /** Opaque cursor for the next page of the same section and query; null after its last photo. */
+  readonly next: string | null;
+}
+
+/** What the viewer shows about one library file. */
+export interface PhotoDetails extends PhotoSummary {
+  /** The library root the file is under. */
+  readonly root: string;
+  /** Other library files with the same bytes. */
+  readonly exactCopies: readonly string[];
+  /** Other library files with the same pixels (different bytes). */
+  readonly pixelCopies: readonly string[];
+}
+
+/** One folder the library indexes. */
+export interface LibraryRoot {
+  readonly path: string;
+  /** Glob patterns relative to the folder (`**\/.thumbnails/**`, `*.png`); matching files are left out. */
+  readonly excludes: readonly string[];
+  /** Under a protected reference folder: its copies are kept first and never moved to the trash. */
+  readonly protected: boolean;
+  readonly files: number;
+  readonly bytes: number;
+  readonly errors: number;
+  /** Epoch milliseconds. */
+  readonly addedAt: number;
+  /** The folder is gone from disk (an unplugged drive): its photos stay listed until removed. */
+  readonly missing: boolean;
+}
+
+/** One level of the folder browser (browser mode's stand-in for a native folder picker). */
+export interface FolderListing {
+  readonly path: string;
+  /** Null at the top of the file system. */
+  readonly parent: string | null;
+  readonly home: string;
+  /** Sub-folders, by name; hidden ones (dot names) left out. */
+  readonly folders: readonly { readonly name: string; readonly path: string }[];
+  /** Sub-folders that could not be listed (permissions) are not named; this says how many were skipped. */
+  readonly unreadable: number;
+}
+
+/** The About page: what runs, and why similarity runs where it does. */
+export interface AboutInfo {
+  readonly version: string;
+  readonly platform: string;
+  readonly arch: string;
+  /** Runtime and library versions: node, electron (null in browser mode), sqlite, libvips, sharp, onnxruntime, faiss. */
+  readonly versions: Readonly<Record<string, string | null>>;
+  readonly libraryDir: string;
+  readonly model: string | null;
+  readonly executionProvider: string | null;
+  /** Each execution provider tried, in order, with the outcome (`cuda: not available (…)`, `cpu: used`). */
+  readonly providerNotes: readonly string[];
+  readonly modelError: string | null;
+  /** Live updates: folders watched for new, changed and deleted photos. */
+  readonly watcher: { readonly state: 'off' | 'watching' | 'failed'; readonly folders: number; readonly message: string | null };
 }
 
 /**
