@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import type {
@@ -10,16 +9,21 @@ import type {
   NearPairsProgress,
   NotDuplicatePair,
   OperationSummary,
+  PhotoDetails,
   PhotoPage,
+  PhotoQuery,
   SimilarReport,
+  Timeline,
   UndoReport,
 } from '../shared/types';
+import type { AboutInfo, LibraryRoot } from '../shared/types';
 import {
   DoppelError,
   ErrorCodes,
   InvalidArgumentError,
   LibraryUnavailableError,
   assertWithinLimit,
+  errnoCode,
   errorMessage,
   hasErrorCode,
 } from './errors';
@@ -38,6 +42,8 @@ import { SettingsRepository } from './store/settings.repository';
 import { IndexerService, type IndexOptions } from './indexing/indexer.service';
 import { PixelIdentityService } from './indexing/pixel-identity.service';
 import { defaultLibraryDir } from './library-paths';
+import { FoldersService, assertFolder } from './library/folders.service';
+import { RootsRepository } from './store/roots.repository';
 import { FindService } from './similar/find.service';
 import type { SqliteDatabase } from './store/library.database';
 import { openCheckedLibrary, type LibraryRepair } from './store/library-repair';
@@ -45,6 +51,8 @@ import { hasDecisions, saveDecisions } from './store/decisions-backup';
 import { removeOrphanTemps } from './store/orphan-temps';
 import { ThumbnailRepairService, type ThumbnailRepairReport } from './indexing/thumbnail-repair.service';
 import { PhotoRepository } from './store/photo.repository';
+import { PhotoListingRepository } from './store/photo-listing.repository';
+import { PhotoListingService, type PhotoPageQuery } from './library/photo-listing.service';
 import { ThumbnailStore } from './store/thumbnail.store';
 import { PreviewService } from './media/preview.service';
 import { PreviewStore } from './store/preview.store';
@@ -55,6 +63,9 @@ import { GroupReview } from './duplicates/group-review';
 import type { KeeperChoice } from './cleanup/keeper-rules';
 import { DEFAULT_NEAR_COSINE } from './duplicates/thresholds';
 import { WriterLock, busyMessage } from './store/writer-lock';
+import { hashFile } from './media/content-hash';
+import { openRegularFile } from './media/photo-file';
+import { IMAGE_HEADER_BYTES, imageFormatOfHeader } from './scan/image-types';
 
 export interface OpenOptions {
   /** Library folder (database, thumbnails, vector index); default: the per-user data folder. */
@@ -78,6 +89,12 @@ export interface OpenOptions {
   /** Progress of the near-duplicate comparison (a worker thread) that listing near duplicates waits for. */
   readonly onNearPairsProgress?: (progress: NearPairsProgress) => void;
 }
+
+/** What the About page learns from the library (the engine adds versions and live-update state). */
+export type LibraryAbout = Pick<AboutInfo, 'libraryDir' | 'model' | 'executionProvider' | 'providerNotes' | 'modelError'> & {
+  /** SQLite's own version, as the linked library reports it. */
+  readonly sqlite: string;
+};
 
 /** What `doppel check` found and did. */
 export interface CheckReport {
@@ -139,6 +156,7 @@ export class Doppel {
   readonly libraryDir: string;
   readonly #db: SqliteDatabase;
   readonly #photos: PhotoRepository;
+  readonly #listing: PhotoListingService;
   readonly #thumbnails: ThumbnailStore;
   readonly #indexer: IndexerService;
   readonly #duplicates: DuplicatesService;
@@ -150,6 +168,9 @@ export class Doppel {
   readonly #cleanup: Cleanup;
   readonly #review: GroupReview;
   readonly #settings: SettingsRepository;
+  readonly #folders: FoldersService;
+  /** Each execution provider tried when the model loaded, with its outcome (empty without a model load). */
+  #providerNotes: readonly string[] = [];
   /** Set when the database was found damaged on open and rebuilt (see {@link openCheckedLibrary}). */
   readonly repair: LibraryRepair | null;
   readonly #log: (line: string) => void;
@@ -179,10 +200,12 @@ export class Doppel {
     this.#db = db;
     this.#dataVersion = dataVersionOf(db);
     this.#photos = new PhotoRepository(db);
+    this.#listing = new PhotoListingService(new PhotoListingRepository(db));
     this.#embeddings = new EmbeddingRepository(db);
     this.#thumbnails = new ThumbnailStore(libraryDir);
     const settings = new SettingsRepository(db);
     this.#settings = settings;
+    this.#folders = new FoldersService(new RootsRepository(db));
     this.#similarityError = similarityError;
     this.#similarity = null;
     if (embedder) {
@@ -258,6 +281,7 @@ export class Doppel {
     const log = options.log ?? (() => {});
     const { db, repair } = openCheckedLibrary(libraryDir, { check: options.check ?? 'quick', log });
     let embedder: Embedder | null = null;
+    let providerNotes: readonly string[] = [];
     let similarityError: string | null = options.withoutSimilarity ? 'similarity search was turned off for this session' : null;
     if (!options.withoutSimilarity) {
       const settings = new SettingsRepository(db);
@@ -270,12 +294,14 @@ export class Doppel {
         });
         // Remember the model: the next session uses the same vectors (switching re-embeds).
         settings.set('model', embedder.modelId);
+        providerNotes = embedder.providerNotes;
       } catch (error) {
         if (options.modelId && hasErrorCode(error, ErrorCodes.invalidInput)) {
           db.close();
           throw new InvalidArgumentError(errorMessage(error)); // asked for by name: a typo, not a broken install
         }
         similarityError = errorMessage(error);
+        providerNotes = providerFailures(error);
         log(`similarity search unavailable: ${similarityError}`);
       }
     }
@@ -290,6 +316,7 @@ export class Doppel {
       options.maxFileBytes,
       options.onNearPairsProgress,
     );
+    doppel.#providerNotes = providerNotes;
     // Settling a half-done clean-up is a writer's job: while another process writes the library, the
     // journal entries may be its clean-up in progress, not an interrupted one.
     const lock = WriterLock.tryAcquire(libraryDir, 'opening the library');
@@ -470,6 +497,44 @@ export class Doppel {
     return [...new Set([...this.protectedFolders(), ...extra.map((folder) => path.resolve(folder))])];
   }
 
+  /** The library's folders, by path, with their counts, exclusions and protection (see {@link FoldersService}). */
+  roots(): LibraryRoot[] {
+    this.#assertOpen();
+    return this.#folders.roots(this.protectedFolders());
+  }
+
+  /**
+   * Takes a folder out of the library: its photos leave every listing, duplicate group and similar
+   * result at once; the files on disk and the decisions kept by content stay. Returns how many
+   * files the library forgot. Throws InvalidArgumentError for a folder that is not a library root.
+   */
+  async removeRoot(folder: string, options: WriterOptions = {}): Promise<number> {
+    this.#assertOpen();
+    return this.#asWriter('removing a folder', options, () => {
+      const removed = this.#folders.removeRoot(folder);
+      // Contents may have no file left: the near pairs and the vector index's live set are stale.
+      this.#near.invalidate();
+      this.#similarity?.vectors.reload();
+      this.#saveDecisions(); // the folders are the user's choice
+      return Promise.resolve(removed);
+    });
+  }
+
+  /**
+   * Replaces a folder's exclusion patterns (globs relative to it, as the scanner matches them) and
+   * answers the folder; they apply from its next index, which drops the files they now match.
+   * Throws InvalidArgumentError for an unknown folder or a pattern that is not a usable glob.
+   */
+  setExcludes(folder: string, patterns: readonly string[]): LibraryRoot {
+    this.#assertOpen();
+    this.#folders.setExcludes(folder, patterns);
+    this.#saveDecisions();
+    const resolved = path.resolve(folder);
+    const root = this.roots().find((candidate) => candidate.path === resolved);
+    if (!root) throw new InvalidArgumentError(`Cannot change the exclusions of ${resolved}: it is not one of the library's folders`);
+    return root;
+  }
+
   /** Puts back what an operation moved (default: the last one), or forgets its "not duplicates" marks. */
   async undo(operationId?: string, options: WriterOptions = {}): Promise<UndoReport> {
     this.#assertOpen();
@@ -551,15 +616,38 @@ export class Doppel {
     };
   }
 
-  /** A page of the library's readable photos, newest capture first. */
-  photos(options: { offset?: number; limit?: number } = {}): PhotoPage {
+  /** What the About page says of this library: model, execution provider (and why), SQLite's version. */
+  about(): LibraryAbout {
     this.#assertOpen();
-    const offset = options.offset ?? 0;
-    const limit = options.limit ?? limits.photoPageSize.default;
-    if (!Number.isSafeInteger(offset) || offset < 0)
-      throw new InvalidArgumentError(`Invalid page offset: must be a whole number from 0 (got ${offset})`);
-    assertWithinLimit('photoPageSize', limit);
-    return { total: this.#photos.counts().files, photos: this.#photos.photoPage(offset, limit) };
+    return {
+      libraryDir: this.libraryDir,
+      model: this.#similarity?.embedder.modelId ?? null,
+      executionProvider: this.#similarity?.embedder.provider ?? null,
+      providerNotes: this.#providerNotes,
+      modelError: this.#similarityError,
+      sqlite: sqliteVersionOf(this.#db),
+    };
+  }
+
+  /**
+   * One page of the Library listing (see {@link PhotoListingService}): the whole listing or one
+   * section of it, continued after the previous page's `next`. Newest capture first by default.
+   */
+  photos(query: PhotoPageQuery = {}): PhotoPage {
+    this.#assertOpen();
+    return this.#listing.page(query);
+  }
+
+  /** The sections of a listing with their counts, in listing order: what a view needs to size a timeline. */
+  timeline(query: PhotoQuery = {}): Timeline {
+    this.#assertOpen();
+    return this.#listing.timeline(query);
+  }
+
+  /** The viewer's details of one library file; InvalidArgumentError when the library does not have it. */
+  photo(filePath: string): PhotoDetails {
+    this.#assertOpen();
+    return this.#listing.details(path.resolve(filePath));
   }
 
   /** Absolute path of the WebP thumbnail of an indexed file, or null when there is none. */
@@ -606,6 +694,42 @@ export class Doppel {
   #assertOpen(): void {
     if (this.#closed) throw new LibraryUnavailableError(`Cannot use the library at ${this.libraryDir}: it is closed`);
   }
+
+  /**
+   * The original file of an indexed, readable photo, for a viewer that zooms in: its absolute path
+   * and its format as its first bytes announce it. Null when the path is not such a photo, when
+   * `acceptFormat` refuses the format (asked before the rest is read: a 300 MB TIFF is never hashed
+   * only to be refused), or when the file no longer holds the content that was indexed. The content
+   * is hashed again (streamed) because the library keeps no other proof that the file is unchanged,
+   * so a URL can only ever reach a file the library knows, as the library knows it.
+   * @example await doppel.originalFile('/photos/a.jpg', (format) => format === 'jpeg') // → { path: '/photos/a.jpg', format: 'jpeg' }
+   */
+  async originalFile(
+    filePath: string,
+    acceptFormat: (format: string) => boolean,
+  ): Promise<{ readonly path: string; readonly format: string } | null> {
+    this.#assertOpen();
+    const absolute = path.resolve(filePath);
+    const content = this.#photos.contentOfPath(absolute);
+    if (!content?.contentHash || content.status !== 'ok') return null;
+    try {
+      const handle = await openRegularFile(absolute);
+      let format: string | null;
+      try {
+        const header = Buffer.alloc(IMAGE_HEADER_BYTES);
+        const { bytesRead } = await handle.read(header, 0, header.length, 0);
+        format = imageFormatOfHeader(header.subarray(0, bytesRead));
+      } finally {
+        await handle.close();
+      }
+      if (format === null || !acceptFormat(format)) return null;
+      return (await hashFile(absolute)) === content.contentHash ? { path: absolute, format } : null;
+    } catch (error) {
+      // Removed, or replaced by a folder, FIFO or device since it was indexed: nothing to serve.
+      if (errnoCode(error) === 'ENOENT' || hasErrorCode(error, ErrorCodes.decodeFailed)) return null;
+      throw error;
+    }
+  }
 }
 
 /** What the user is told after a damaged database was rebuilt: what happened, what came back, what to do. */
@@ -626,12 +750,16 @@ function dataVersionOf(db: SqliteDatabase): number {
   return db.pragma('data_version', { simple: true }) as number;
 }
 
-function assertFolder(root: string): void {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(root);
-  } catch {
-    throw new InvalidArgumentError(`Cannot index ${path.resolve(root)}: no such folder`);
-  }
-  if (!stat.isDirectory()) throw new InvalidArgumentError(`Cannot index ${path.resolve(root)}: not a folder`);
+function sqliteVersionOf(db: SqliteDatabase): string {
+  return db.prepare<[], { version: string }>('SELECT sqlite_version() AS version').get()?.version ?? 'unknown';
+}
+
+/**
+ * The providers an unusable model load tried, each with its reason, when the error lists them
+ * (ExecutionProviderError, checked by name: see src/core/errors.ts); none for other failures.
+ */
+function providerFailures(error: unknown): readonly string[] {
+  if (!(error instanceof Error) || error.name !== 'ExecutionProviderError') return [];
+  const reasons = (error as { reasons?: unknown }).reasons;
+  return Array.isArray(reasons) ? reasons.filter((reason): reason is string => typeof reason === 'string') : [];
 }

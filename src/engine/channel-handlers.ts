@@ -5,11 +5,17 @@
 import type { Channel } from '../shared/channels.js';
 import type { ChannelOutput, ParsedInput } from '../shared/ipc-contract.js';
 import type { Doppel } from '../core/doppel.js';
+import { assertFolder } from '../core/library/folders.service.js';
+import { aboutInfo, WATCHER_OFF } from './about.js';
+import { listFolders } from './folder-listing.js';
 import type { IndexJobs } from './index-jobs.js';
+import type { LibraryWatcher } from './library-watcher.js';
 
 export interface HandlerContext {
   readonly doppel: Doppel;
   readonly jobs: IndexJobs;
+  /** Live updates of the library's folders; null when the engine runs without them. */
+  readonly watcher: LibraryWatcher | null;
 }
 
 export type ChannelHandlers = {
@@ -18,20 +24,39 @@ export type ChannelHandlers = {
 
 export const channelHandlers: ChannelHandlers = {
   'library:stats': ({ doppel }) => doppel.stats(),
-  'library:photos': () => notBuilt('library:photos'),
-  'library:timeline': () => notBuilt('library:timeline'),
-  'library:photo': () => notBuilt('library:photo'),
-  'library:roots': () => notBuilt('library:roots'),
-  'library:removeRoot': () => notBuilt('library:removeRoot'),
-  'library:setExcludes': () => notBuilt('library:setExcludes'),
-  'library:index': ({ jobs }, { roots }) => ({ jobId: jobs.start(roots) }),
+  'library:photos': ({ doppel }, query) => doppel.photos(query),
+  'library:timeline': ({ doppel }, query) => doppel.timeline(query ?? {}),
+  'library:photo': ({ doppel }, { path }) => doppel.photo(path),
+  'library:roots': ({ doppel }) => doppel.roots(),
+  'library:removeRoot': async ({ doppel, jobs, watcher }, { path }) => {
+    // An index job of the folder would write its files back as it finds them.
+    await jobs.yieldWatchJob();
+    jobs.assertIdle('remove a folder from the library');
+    const removed = await doppel.removeRoot(path);
+    watcher?.refresh();
+    return { removed };
+  },
+  'library:setExcludes': ({ doppel, watcher }, { path, excludes }) => {
+    const root = doppel.setExcludes(path, excludes);
+    watcher?.refresh();
+    return root;
+  },
+  'library:index': async ({ jobs }, { roots }) => {
+    // A typo fails here, at once, not as a job that fails a moment later.
+    for (const root of roots) assertFolder(root);
+    await jobs.yieldWatchJob();
+    return { jobId: jobs.start(roots) };
+  },
   'jobs:list': ({ jobs }) => jobs.list(),
   'jobs:cancel': ({ doppel, jobs }, { jobId }) => ({ cancelled: jobs.cancel(jobId) || doppel.cancelNearDuplicates(jobId) }),
   'duplicates:list': ({ doppel }, input) => doppel.duplicates(input ?? {}),
   'similar:query': ({ doppel }, { paths, limit }) => doppel.similar(paths, limit === undefined ? {} : { limit }),
   'find:query': ({ doppel }, { path }) => doppel.find(path),
-  'duplicates:clean': ({ doppel, jobs }, input) => {
-    if (!input.dryRun) jobs.assertIdle('move files to the trash');
+  'duplicates:clean': async ({ doppel, jobs }, input) => {
+    if (!input.dryRun) {
+      await jobs.yieldWatchJob();
+      jobs.assertIdle('move files to the trash');
+    }
     return doppel.clean(input);
   },
   'duplicates:markNotDuplicates': ({ doppel }, { paths, against }) => ({
@@ -41,16 +66,12 @@ export const channelHandlers: ChannelHandlers = {
   'duplicates:clearNotDuplicates': ({ doppel }) => ({ cleared: doppel.clearNotDuplicates() }),
   'library:protectedFolders': ({ doppel }) => doppel.protectedFolders(),
   'library:setProtectedFolders': ({ doppel }, { folders }) => doppel.setProtectedFolders(folders),
-  'operations:undo': ({ doppel, jobs }, input) => {
+  'operations:undo': async ({ doppel, jobs }, input) => {
+    await jobs.yieldWatchJob();
     jobs.assertIdle('undo a clean-up');
     return doppel.undo(input?.operation);
   },
   'operations:history': ({ doppel }) => doppel.history(),
-  'folders:list': () => notBuilt('folders:list'),
-  'app:about': () => notBuilt('app:about'),
+  'folders:list': (_context, input) => listFolders(input?.path),
+  'app:about': ({ doppel, watcher }) => aboutInfo(doppel, watcher?.state ?? WATCHER_OFF),
 };
-
-/** TEMPORARY while issue 10's handlers are written (replaced before commit). */
-function notBuilt(channel: string): never {
-  throw new Error(`${channel} is not built yet`);
-}

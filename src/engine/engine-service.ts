@@ -12,8 +12,10 @@ import { isChannel } from '../shared/channels.js';
 import { parseChannelInput, type AppEvent } from '../shared/ipc-contract.js';
 import { ErrorCodes, toAppError } from '../shared/errors.js';
 import { err, ok, type Result } from '../shared/result.js';
+import { BROWSER_IMAGE_TYPES } from '../shared/thumbnails.js';
 import { channelHandlers, type HandlerContext } from './channel-handlers.js';
 import { IndexJobs, type IndexFunction } from './index-jobs.js';
+import { LibraryWatcher, type WatchTiming } from './library-watcher.js';
 
 export interface EngineServiceOptions {
   /** Library folder; the core's per-user default when left out. */
@@ -22,17 +24,26 @@ export interface EngineServiceOptions {
   readonly log?: (line: string) => void;
   /** Where clean-up sends files; default: the core's (the desktop engine passes main's on macOS and Windows). */
   readonly trashBin?: TrashBin;
+  /**
+   * Live library: watch the library's folders and index changed photos on its own (see
+   * {@link LibraryWatcher}). The long-lived doors turn it on (the desktop engine, `doppel serve`).
+   */
+  readonly watch?: boolean;
+  /** How long changes are batched before they are indexed (tests shorten it). */
+  readonly watchTiming?: Partial<WatchTiming>;
 }
 
 export class EngineService {
   readonly #doppel: Doppel;
   readonly #jobs: IndexJobs;
+  readonly #watcher: LibraryWatcher | null;
   readonly #log: (line: string) => void;
   #closed = false;
 
-  private constructor(doppel: Doppel, jobs: IndexJobs, log: (line: string) => void) {
+  private constructor(doppel: Doppel, jobs: IndexJobs, watcher: LibraryWatcher | null, log: (line: string) => void) {
     this.#doppel = doppel;
     this.#jobs = jobs;
+    this.#watcher = watcher;
     this.#log = log;
   }
 
@@ -44,8 +55,13 @@ export class EngineService {
       log,
       onNearPairsProgress: (progress) => options.onEvent({ type: 'nearPairs', progress }),
     });
-    const index: IndexFunction = async (roots, indexOptions) => {
-      const report = await doppel.index(roots, indexOptions);
+    const index: IndexFunction = async (roots, { reason, ...indexOptions }) => {
+      const report = await doppel.index(roots, {
+        ...indexOptions,
+        // Nobody asked for a live update: it waits for another writer (a clean-up, `doppel index`)
+        // instead of failing as a job the user did not start.
+        ...(reason === 'watch' ? { onWaitForWriter: (message: string) => log(`live updates: ${message}`) } : {}),
+      });
       // Compare the new photos now (a worker thread), so that the Duplicates view opens at once.
       doppel
         .prepareNearDuplicates()
@@ -53,11 +69,26 @@ export class EngineService {
       return report;
     };
     const jobs = new IndexJobs(index, options.onEvent, log);
-    return new EngineService(doppel, jobs, log);
+    const watcher = options.watch
+      ? new LibraryWatcher({
+          libraryDir: doppel.libraryDir,
+          roots: () => doppel.roots(),
+          jobs,
+          log,
+          ...(options.watchTiming ? { timing: options.watchTiming } : {}),
+        })
+      : null;
+    watcher?.start();
+    return new EngineService(doppel, jobs, watcher, log);
   }
 
   get libraryDir(): string {
     return this.#doppel.libraryDir;
+  }
+
+  /** Resolves once live updates see every change in the folders watched now (at once without them). */
+  async watching(): Promise<void> {
+    await this.#watcher?.ready();
   }
 
   /** Validates `input` against the contract, runs the channel's handler, never throws. */
@@ -66,7 +97,7 @@ export class EngineService {
     if (this.#closed) return err(ErrorCodes.engineUnavailable, `Cannot run ${channel}: the library is closed`);
     const parsed = parseChannelInput(channel, input);
     if (!parsed.ok) return parsed;
-    const context: HandlerContext = { doppel: this.#doppel, jobs: this.#jobs };
+    const context: HandlerContext = { doppel: this.#doppel, jobs: this.#jobs, watcher: this.#watcher };
     // The mapped type pairs each channel with its own input; TS cannot follow that through a union key.
     const handler = channelHandlers[channel] as (context: HandlerContext, input: unknown) => unknown;
     try {
@@ -96,6 +127,25 @@ export class EngineService {
     return this.#insideLibrary('preview', photoPath, () => this.#doppel.previewPath(photoPath));
   }
 
+  /**
+   * The original file of an indexed photo and the type to serve it as, for zooming in the viewer;
+   * null unless the photo is one a browser shows as is (BROWSER_IMAGE_TYPES: the doors fall back to
+   * the preview) and its file still holds the content that was indexed (Doppel.originalFile). The
+   * file lies in the user's folders, outside the library folder, so unlike thumbnails no folder
+   * check vouches for it: the library's own record of it (indexed, readable, same bytes) does.
+   */
+  async resolveOriginal(photoPath: string): Promise<{ readonly file: string; readonly contentType: string } | null> {
+    if (this.#closed || !path.isAbsolute(photoPath)) return null;
+    try {
+      const original = await this.#doppel.originalFile(photoPath, (format) => Object.hasOwn(BROWSER_IMAGE_TYPES, format));
+      const contentType = original ? BROWSER_IMAGE_TYPES[original.format] : undefined;
+      return original && contentType ? { file: original.path, contentType } : null;
+    } catch (thrown) {
+      this.#log(`original of ${photoPath} unreadable: ${toAppError(thrown).message}`);
+      return null;
+    }
+  }
+
   async #insideLibrary(what: string, photoPath: string, find: () => Promise<string | null>): Promise<string | null> {
     try {
       const file = await find();
@@ -113,6 +163,7 @@ export class EngineService {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#watcher?.close();
     this.#jobs.abortAll();
     await this.#doppel.close();
   }

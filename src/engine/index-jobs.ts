@@ -16,8 +16,11 @@ const FINISHED_JOBS_KEPT = 10;
 
 export type IndexFunction = (
   roots: string[],
-  options: { onProgress: (progress: IndexProgress) => void; signal: AbortSignal },
+  options: { onProgress: (progress: IndexProgress) => void; signal: AbortSignal; reason: JobSnapshot['reason'] },
 ) => Promise<IndexReport>;
+
+/** Told of each job's final snapshot, after its final `job` event went out. */
+export type SettledListener = (job: JobSnapshot) => void;
 
 export class JobAlreadyRunningError extends DoppelError {
   override readonly name = 'JobAlreadyRunningError' as const;
@@ -39,6 +42,9 @@ export class IndexJobs {
   readonly #log: (line: string) => void;
   #running: RunningJob | null = null;
   readonly #finished: JobSnapshot[] = [];
+  readonly #settledListeners = new Set<SettledListener>();
+  /** Watch jobs cancelled to let a user's request run (see yieldWatchJob). */
+  readonly #setAside = new Set<string>();
 
   constructor(index: IndexFunction, emit: (event: AppEvent) => void, log: (line: string) => void) {
     this.#index = index;
@@ -79,6 +85,45 @@ export class IndexJobs {
     }
   }
 
+  /**
+   * Live updates give way to the user: a running `watch` job is cancelled (the watcher indexes its
+   * folders again afterwards) and awaited, so that what the user asked for can start at once.
+   * A `user` job is left alone: the caller's own check then says it runs.
+   */
+  async yieldWatchJob(): Promise<void> {
+    const job = this.#running;
+    if (job?.snapshot.reason !== 'watch') return;
+    this.#log(`job ${job.snapshot.id}: live update set aside for the user's request`);
+    this.#setAside.add(job.snapshot.id);
+    const settled = new Promise<void>((resolve) => {
+      const stop = this.onSettled(() => {
+        stop();
+        resolve();
+      });
+    });
+    job.controller.abort();
+    await settled;
+  }
+
+  /** Whether this job was stopped by {@link yieldWatchJob} (not by the user's cancel): its work is still owed. */
+  wasSetAside(jobId: string): boolean {
+    return this.#setAside.delete(jobId);
+  }
+
+  /** True while no job runs: `start` would be accepted. */
+  get idle(): boolean {
+    return this.#running === null;
+  }
+
+  /**
+   * Calls `listener` with each job's final snapshot once it settled (the job is no longer running,
+   * so the listener may start the next one). Returns the function that stops the calls.
+   */
+  onSettled(listener: SettledListener): () => void {
+    this.#settledListeners.add(listener);
+    return () => this.#settledListeners.delete(listener);
+  }
+
   /** True when the job was running and has been asked to stop. */
   cancel(jobId: string): boolean {
     const job = this.#running;
@@ -103,6 +148,7 @@ export class IndexJobs {
     let final: JobSnapshot;
     try {
       const report = await this.#index([...base.roots], {
+        reason,
         signal: job.controller.signal,
         onProgress: (progress) => this.#onProgress(job, progress),
       });
@@ -118,6 +164,14 @@ export class IndexJobs {
     this.#finished.unshift(final);
     this.#finished.length = Math.min(this.#finished.length, FINISHED_JOBS_KEPT);
     this.#emit({ type: 'job', job: final });
+    for (const listener of [...this.#settledListeners]) {
+      try {
+        listener(final);
+      } catch (thrown) {
+        // A listener's failure must not reach the job's promise, which nobody awaits.
+        this.#log(`job ${base.id}: a listener of its end failed: ${toAppError(thrown).message}`);
+      }
+    }
   }
 
   #onProgress(job: RunningJob, progress: IndexProgress): void {

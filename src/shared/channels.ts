@@ -49,3 +49,18 @@ export function splitChannel(channel: Channel): readonly [string, string] {
 
 /** Electron channel that carries AppEvents (see ipc-contract.ts) from main to the renderer. */
 export const EVENT_CHANNEL = 'app:event';
+
+/**
+ * Electron channels outside the contract: OS services main answers itself (the engine has no
+ * windows). `DIALOG_PICK_FOLDER` answers the chosen folder or null; `SHOW_IN_FOLDER` takes a file
+ * path and answers nothing. Their names have no contract namespace, so `createApi` never sees them.
+ */
+export const DIALOG_PICK_FOLDER = 'os:pickFolder';
+export const SHOW_IN_FOLDER = 'os:showInFolder';
+
+/**
+ * Browser mode's upload for "is this photo in my library?" (src/bridge/find-upload.ts): the body
+ * is the file's bytes, `FILE_NAME_HEADER` its name, URI-encoded; the answer is `find:query`'s.
+ */
+export const BRIDGE_FIND_UPLOAD_ROUTE = '/api/find-upload';
+export const FILE_NAME_HEADER = 'x-file-name';

@@ -91,7 +91,11 @@ export const contract = {
         /** The section to list (a key from `library:timeline`); the whole listing when left out. */
         section: z.string().min(1).max(limits.pathLength.max).optional(),
         /** `next` of the previous page. */
-        after: z.string().min(1).max(limits.pathLength.max * 2).optional(),
+        after: z
+          .string()
+          .min(1)
+          .max(limits.pathLength.max * 2)
+          .optional(),
         limit: limited('photoPageSize').default(limits.photoPageSize.default),
       })
       .strict(),
@@ -103,9 +107,17 @@ export const contract = {
   'library:photo': { input: z.object({ path: absolutePath }).strict(), output: returns<PhotoDetails>() },
   /** The library's folders with their counts, exclusions and protection. */
   'library:roots': { input: noInput, output: returns<readonly LibraryRoot[]>() },
-  /** Takes a folder out of the library: its photos leave the listing; files on disk are untouched. */
+  /**
+   * Takes a folder out of the library: its photos leave the listing, duplicate groups and similar
+   * results; files on disk and decisions are untouched. Refused while an index job runs
+   * (`job_running`); a folder that is not a library root is `invalid_input`.
+   */
   'library:removeRoot': { input: z.object({ path: absolutePath }).strict(), output: returns<{ readonly removed: number }>() },
-  /** Replaces a folder's exclusion patterns; they apply from its next index (answers the folder). */
+  /**
+   * Replaces a folder's exclusion patterns (picomatch globs relative to it); they apply from its next
+   * index, which drops the files they now match (answers the folder). A pattern that can never match
+   * (unbalanced brackets) or an absolute one is `invalid_input`, naming it.
+   */
   'library:setExcludes': {
     input: z
       .object({
@@ -115,17 +127,21 @@ export const contract = {
       .strict(),
     output: returns<LibraryRoot>(),
   },
-  /** Lists the sub-folders of a folder (home when left out): browser mode's folder picker. */
+  /**
+   * Lists the sub-folders of a folder (home when left out): browser mode's folder picker. A missing
+   * folder or a file is `invalid_input`.
+   */
   'folders:list': {
-    input: z
-      .object({ path: absolutePath.optional() })
-      .strict()
-      .optional(),
+    input: z.object({ path: absolutePath.optional() }).strict().optional(),
     output: returns<FolderListing>(),
   },
   /** Versions, model and execution provider (and why), live-update state: the About page. */
   'app:about': { input: noInput, output: returns<AboutInfo>() },
-  /** Starts (re)indexing the given folders, adding new ones to the library's roots; answers with the job id at once. */
+  /**
+   * Starts (re)indexing the given folders, adding new ones to the library's roots; answers with the
+   * job id at once. A folder that does not exist (or is a file) is refused at once, `invalid_input`
+   * naming it, and no job starts.
+   */
   'library:index': {
     input: z
       .object({ roots: z.array(absolutePath).min(limits.indexRoots.min, 'give at least one folder').max(limits.indexRoots.max) })

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge, type Bridge } from '../../src/bridge/index.js';
 import type { JobSnapshot } from '../../src/shared/ipc-contract.js';
 import type { Result } from '../../src/shared/result.js';
-import type { PhotoPage } from '../../src/shared/types.js';
+import type { PhotoPage, Timeline } from '../../src/shared/types.js';
 import { stringContaining } from '../helpers/matchers.js';
 import { authHeaders } from './support/bridge-auth.js';
 import { writePhotoFolder, type PhotoFolder } from './support/photo-folder.js';
@@ -105,17 +105,13 @@ describe('bridge API', () => {
     expect(body).toMatchObject({ ok: false, error: { code: 'transport' } });
   });
 
-  it('should report a missing folder as a failed job, with the folder in the message', async () => {
+  it('should refuse a missing folder at once, naming it, without starting a job', async () => {
     const missing = path.join(tempDir, 'no-such-folder');
-    const recorder = await recordEvents(bridge.url);
     const started = await call('library:index', { roots: [missing] });
-    expect(started.body.ok).toBe(true);
-    const failed = await waitFor(
-      () => recorder.events.map((event) => (event.type === 'job' ? event.job : null)).find((job) => job?.state === 'failed') ?? undefined,
-      'the failed job event',
-    );
-    recorder.stop();
-    expect(failed).toMatchObject({ state: 'failed', error: { code: 'invalid_input', message: stringContaining(missing) } });
+    expect(started.status).toBe(400);
+    expect(started.body).toMatchObject({ ok: false, error: { code: 'invalid_input', message: stringContaining(missing) } });
+    const jobs = (await call('jobs:list', undefined)).body as Result<JobSnapshot[]>;
+    expect(jobs.ok && jobs.value.some((job) => job.roots.includes(missing))).toBe(false);
   });
 
   it('should index as a job: id at once, throttled progress events, then the report', async () => {
@@ -153,21 +149,51 @@ describe('bridge API', () => {
     expect([...(groups[0]?.files ?? [])].sort()).toEqual([photos.original, photos.byteCopy].sort());
   });
 
-  it('should page library:photos, every photo once, with total', async () => {
-    const first = (await call('library:photos', { offset: 0, limit: 4 })).body as Result<PhotoPage>;
-    const rest = (await call('library:photos', { offset: 4, limit: 500 })).body as Result<PhotoPage>;
-    if (!first.ok || !rest.ok) throw new Error('library:photos failed');
-    expect(first.value.total).toBe(photos.all.length);
-    expect(first.value.photos).toHaveLength(4);
-    const paths = [...first.value.photos, ...rest.value.photos].map((photo) => photo.path);
+  it('should page library:photos by cursor, every photo once, as many as library:timeline counts', async () => {
+    const timeline = (await call('library:timeline', { sort: 'name' })).body as Result<Timeline>;
+    if (!timeline.ok) throw new Error('library:timeline failed');
+    expect(timeline.value.total).toBe(photos.all.length);
+    const paths: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    do {
+      const answer = (await call('library:photos', { sort: 'name', limit: 3, ...(after ? { after } : {}) })).body as Result<PhotoPage>;
+      if (!answer.ok) throw new Error('library:photos failed');
+      paths.push(...answer.value.photos.map((photo) => photo.path));
+      after = answer.value.next;
+      pages += 1;
+    } while (after !== null && pages <= photos.all.length);
+    expect(pages).toBe(Math.ceil(photos.all.length / 3));
     expect([...paths].sort()).toEqual([...photos.all].sort());
+    expect(paths.map((file) => path.basename(file).toLowerCase())).toEqual(
+      photos.all.map((file) => path.basename(file).toLowerCase()).sort(),
+    );
   });
 
-  it('should reject a library:photos page bigger than 500 or a negative offset', async () => {
-    const tooBig = await call('library:photos', { offset: 0, limit: 501 });
+  it('should reject a library:photos page bigger than 500, an offset, or a cursor it did not give out', async () => {
+    const tooBig = await call('library:photos', { limit: 501 });
     expect(tooBig.body).toMatchObject({ ok: false, error: { code: 'invalid_input', message: stringContaining('limit') } });
-    const negative = await call('library:photos', { offset: -1, limit: 10 });
-    expect(negative.body).toMatchObject({ ok: false, error: { code: 'invalid_input', message: stringContaining('offset') } });
+    const offset = await call('library:photos', { offset: 4, limit: 10 });
+    expect(offset.body).toMatchObject({ ok: false, error: { code: 'invalid_input', message: stringContaining('offset') } });
+    const garbage = await call('library:photos', { after: 'not-a-cursor', limit: 10 });
+    expect(garbage.body).toMatchObject({ ok: false, error: { code: 'invalid_input', message: stringContaining('Invalid page cursor') } });
+  });
+
+  it('should answer library:photo with the byte copy and the pixel copy of a photo', async () => {
+    const { body } = await call('library:photo', { path: photos.original });
+    expect(body).toMatchObject({
+      ok: true,
+      value: {
+        path: photos.original,
+        root: photos.root,
+        format: 'jpeg',
+        exactCopies: [photos.byteCopy],
+        pixelCopies: [photos.pngExport],
+        error: null,
+      },
+    });
+    const unknown = await call('library:photo', { path: path.join(photos.root, 'copies') });
+    expect(unknown.body).toMatchObject({ ok: false, error: { code: 'invalid_input', message: stringContaining('is not in the library') } });
   });
 
   it('should serve the thumbnail of an indexed photo as WebP', async () => {

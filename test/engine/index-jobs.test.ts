@@ -51,6 +51,26 @@ describe('IndexJobs', () => {
     expect(progress.at(-1)).toBe(1000);
   });
 
+  it('should set a live update aside for a user request, and owe its work again', async () => {
+    // Runs until cancelled, as a big live update would.
+    const index: IndexFunction = (_roots, { signal }) =>
+      new Promise((resolve) => signal.addEventListener('abort', () => resolve({ ...REPORT, cancelled: true })));
+    const jobs = new IndexJobs(
+      index,
+      () => {},
+      () => {},
+    );
+    const watchJob = jobs.start(['/photos'], 'watch');
+    await jobs.yieldWatchJob();
+    expect(jobs.idle).toBe(true);
+    expect(jobs.wasSetAside(watchJob)).toBe(true);
+    const userJob = jobs.start(['/photos']);
+    await jobs.yieldWatchJob(); // a user's job is never set aside
+    expect(jobs.list()[0]).toMatchObject({ id: userJob, state: 'running', reason: 'user' });
+    expect(jobs.wasSetAside(userJob)).toBe(false);
+    jobs.cancel(userJob);
+  });
+
   it('should refuse a second job while one runs', () => {
     const jobs = new IndexJobs(
       () => new Promise(() => {}),

@@ -21,7 +21,7 @@ const CONTRACT_FIELDS: readonly { limit: LimitName; channel: Channel; input: (va
   { limit: 'nearThreshold', channel: 'duplicates:list', input: (threshold) => ({ kind: 'near', threshold }) },
   { limit: 'nearHashDistance', channel: 'duplicates:list', input: (hashDistance) => ({ kind: 'near', hashDistance }) },
   { limit: 'similarResults', channel: 'similar:query', input: (limit) => ({ paths: ['/p/a.jpg'], limit }) },
-  { limit: 'photoPageSize', channel: 'library:photos', input: (limit) => ({ offset: 0, limit }) },
+  { limit: 'photoPageSize', channel: 'library:photos', input: (limit) => ({ sort: 'name', limit }) },
   {
     limit: 'similarQueries',
     channel: 'similar:query',
@@ -37,6 +37,11 @@ const CONTRACT_FIELDS: readonly { limit: LimitName; channel: Channel; input: (va
     limit: 'cleanGroups',
     channel: 'duplicates:clean',
     input: (count) => ({ selection: Array.from({ length: count }, (_, i) => ({ keep: [`/p/${i}.jpg`], trash: [`/p/${i}-copy.jpg`] })) }),
+  },
+  {
+    limit: 'excludePatterns',
+    channel: 'library:setExcludes',
+    input: (count) => ({ path: '/p', excludes: Array.from({ length: count }, (_, i) => `*.${i}`) }),
   },
   { limit: 'pathLength', channel: 'find:query', input: (length) => ({ path: `/${'a'.repeat(Math.max(0, length - 1))}` }) },
 ];
@@ -54,6 +59,7 @@ describe('shared limits through the contract', () => {
       expect(parseChannelInput(channel, input(limit.default)).ok).toBe(true);
       for (const past of [limit.min - limit.step, limit.max + limit.step]) {
         if (name === 'pathLength' && past < 1) continue; // an empty path is refused by its own rule
+        if (name === 'excludePatterns' && past < 0) continue; // a list cannot hold fewer than none
         const parsed = parseChannelInput(channel, input(past));
         expect(parsed, `${name} = ${past}`).toMatchObject({ ok: false, error: { code: ErrorCodes.invalidInput } });
       }

@@ -111,15 +111,16 @@ describe('incremental indexing', () => {
     await expect(doppel.index([path.join(photos, 'a', 'scene 0.jpg')])).rejects.toThrow(/not a folder/);
   });
 
-  it('should list indexed photos page by page', async () => {
+  it('should list indexed photos page by page, each page continuing after the last', async () => {
     await doppel.index([photos]);
-    const first = doppel.photos({ offset: 0, limit: 4 });
-    const rest = doppel.photos({ offset: 4, limit: 4 });
-    expect(first.total).toBe(6);
+    const first = doppel.photos({ limit: 4 });
+    const rest = doppel.photos({ limit: 4, after: defined(first.next, 'cursor after the first page') });
+    expect(doppel.timeline().total).toBe(6);
     expect(first.photos).toHaveLength(4);
     expect(rest.photos).toHaveLength(2);
+    expect(rest.next).toBeNull();
     expect(new Set([...first.photos, ...rest.photos].map((p) => p.path)).size).toBe(6);
-    expect(first.photos[0]).toMatchObject({ width: 320, height: 240, format: 'jpeg' });
+    expect(first.photos[0]).toMatchObject({ width: 320, height: 240, format: 'jpeg', error: null });
   });
 
   it('should apply exclude patterns per root', async () => {

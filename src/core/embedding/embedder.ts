@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import { EmbedderClosedError, EmbeddingInputError, ModelManifestError } from './embedding.errors.js';
-import { createSessionWithFallback, type ExecutionProviderRequest } from './execution-providers.js';
+import { createSessionWithFallback, type ExecutionProviderRequest, type SessionWithProvider } from './execution-providers.js';
 import { parseLabels, readVerifiedFile } from './model-files.js';
 import { findModel, loadManifest, loadMeanVector, resolveModelsDir, type ModelSpec } from './model-manifest.js';
 import { normalizeRows, topLabels, writeNchwImage, type ScoredLabel } from './tensor-math.js';
@@ -48,6 +48,8 @@ export class Embedder {
   readonly dim: number;
   /** Execution provider actually in use, e.g. 'cpu' or 'cuda'. */
   readonly provider: string;
+  /** Each provider tried when the session was created, with its outcome (see `SessionWithProvider.notes`). */
+  readonly providerNotes: readonly string[];
   /** Width and height, in pixels, of the square RGB images `embed` takes. */
   readonly inputSize: number;
 
@@ -56,13 +58,14 @@ export class Embedder {
   readonly #mean: Float32Array | null;
   readonly #labels: readonly string[] | null;
 
-  private constructor(model: ModelSpec, session: InferenceSession, provider: string, mean: Float32Array | null, labels: string[] | null) {
+  private constructor(model: ModelSpec, session: SessionWithProvider, mean: Float32Array | null, labels: string[] | null) {
     this.modelId = model.id;
     this.dim = model.embedding.dim;
-    this.provider = provider;
+    this.provider = session.provider;
+    this.providerNotes = session.notes;
     this.inputSize = model.input.width;
     this.#model = model;
-    this.#session = session;
+    this.#session = session.session;
     this.#mean = mean;
     this.#labels = labels;
   }
@@ -81,12 +84,8 @@ export class Embedder {
     // user's library: stored vectors must not change as the library grows.
     const mean = model.embedding.nonNegative ? loadMeanVector(model) : null;
 
-    const { session, provider } = await createSessionWithFallback(
-      modelBytes,
-      modelPath,
-      options.executionProviders ?? 'auto',
-      options.log ?? (() => {}),
-    );
+    const created = await createSessionWithFallback(modelBytes, modelPath, options.executionProviders ?? 'auto', options.log ?? (() => {}));
+    const { session } = created;
     const expectedOutputs = [model.embedding.output, ...(model.labels ? [model.labels.output] : [])];
     const missing = [model.input.name]
       .filter((name) => !session.inputNames.includes(name))
@@ -98,7 +97,7 @@ export class Embedder {
           `(it has inputs ${session.inputNames.join(', ')}; outputs ${session.outputNames.join(', ')}): fix resources/models/manifest.json`,
       );
     }
-    return new Embedder(model, session, provider, mean, labels);
+    return new Embedder(model, created, mean, labels);
   }
 
   /**

@@ -31,6 +31,11 @@ export interface SessionWithProvider {
   readonly session: InferenceSession;
   /** The provider the session was created with, e.g. 'cpu' or 'cuda'. */
   readonly provider: string;
+  /**
+   * Each provider tried, in order, with its outcome, for the About page: why inference runs where
+   * it does (`cuda: not in this onnxruntime-node build for linux/x64 (has cpu)`, `cpu: used`).
+   */
+  readonly notes: readonly string[];
 }
 
 /**
@@ -73,7 +78,7 @@ export async function createSessionWithFallback(
       });
       for (const failure of failures) log(`embedding: cannot use execution provider ${failure}`);
       if (failures.length > 0) log(`embedding: using execution provider ${provider}`);
-      return { session, provider };
+      return { session, provider, notes: [...failures, `${provider}: used`] };
     } catch (error) {
       failures.push(`${provider}: ${(error as Error).message}`);
     }

@@ -185,4 +185,94 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE contents ADD COLUMN pixel_signature BLOB;
     `,
   },
+  {
+    version: 5,
+    description: 'listing keys of each file (capture date, first seen, name, folder, size band) and an index for each sort',
+    sql: `
+      -- The Library view pages 100k photos by keyset in five sorts: each sort is one index walk,
+      -- never a sort of the table per page. Every index reads (readable, section, sort key, path):
+      -- the section (month, initial, size band, folder) leads, so a timeline is one GROUP BY over
+      -- the index and a section's page is a range of it; the path makes the order total.
+
+      -- When the library first saw this path (epoch ms). indexed_at is rewritten whenever the file
+      -- changes; this is set once, when the row is inserted (a moved file is a new path: new date).
+      ALTER TABLE files ADD COLUMN added_at INTEGER;
+      -- Its month in local time ('2024-07'): 'localtime' is not allowed in a generated column.
+      ALTER TABLE files ADD COLUMN added_month TEXT;
+      -- The capture time: EXIF taken_at of the content ('2024-07-14T10:11:12', camera local time),
+      -- else the file's modification time in local time, so every file has a date to sort by.
+      ALTER TABLE files ADD COLUMN sort_date TEXT;
+
+      ALTER TABLE files ADD COLUMN readable INTEGER GENERATED ALWAYS AS (status = 'ok') VIRTUAL;
+      ALTER TABLE files ADD COLUMN sort_month TEXT GENERATED ALWAYS AS (substr(sort_date, 1, 7)) VIRTUAL;
+      -- The parent folder with its trailing separator: what rtrim leaves once every character that
+      -- is not a separator is trimmed from the end. POSIX paths (leading '/') split at '/' only, as
+      -- '\\' is a legal file-name character there; Windows paths at both.
+      ALTER TABLE files ADD COLUMN folder_prefix TEXT GENERATED ALWAYS AS (
+        rtrim(path, CASE WHEN substr(path, 1, 1) = '/' THEN replace(path, '/', '') ELSE replace(replace(path, '/', ''), '\\', '') END)
+      ) VIRTUAL;
+      -- The parent folder as path.dirname gives it: no trailing separator but for a root ('/', 'C:\\').
+      ALTER TABLE files ADD COLUMN dir TEXT GENERATED ALWAYS AS (
+        CASE WHEN length(folder_prefix) <= 1 OR (length(folder_prefix) = 3 AND substr(folder_prefix, 2, 1) = ':')
+          THEN folder_prefix ELSE substr(folder_prefix, 1, length(folder_prefix) - 1) END
+      ) VIRTUAL;
+      ALTER TABLE files ADD COLUMN name TEXT GENERATED ALWAYS AS (substr(path, length(folder_prefix) + 1)) VIRTUAL;
+      -- What A-Z sorts by: the name ignoring case (lower folds ASCII only). Not a NOCASE column: SQLite
+      -- would then seek the index by the leading column only, and a deep page would walk the rest.
+      ALTER TABLE files ADD COLUMN name_key TEXT GENERATED ALWAYS AS (lower(name)) VIRTUAL;
+      ALTER TABLE files ADD COLUMN name_initial TEXT GENERATED ALWAYS AS (
+        CASE WHEN substr(name_key, 1, 1) BETWEEN 'a' AND 'z' THEN upper(substr(name_key, 1, 1)) ELSE '#' END
+      ) VIRTUAL;
+      -- 0: under 1 MB, 1: 1-5 MB, 2: 5-20 MB, 3: over 20 MB (MB = 10^6 bytes).
+      ALTER TABLE files ADD COLUMN size_band INTEGER GENERATED ALWAYS AS (
+        CASE WHEN size > 20000000 THEN 3 WHEN size > 5000000 THEN 2 WHEN size >= 1000000 THEN 1 ELSE 0 END
+      ) VIRTUAL;
+
+      UPDATE files SET
+        added_at = indexed_at,
+        added_month = strftime('%Y-%m', indexed_at / 1000, 'unixepoch', 'localtime'),
+        sort_date = coalesce(
+          (SELECT taken_at FROM contents WHERE hash = files.content_hash),
+          strftime('%Y-%m-%dT%H:%M:%S', mtime_ms / 1000, 'unixepoch', 'localtime')
+        );
+
+      CREATE INDEX files_by_taken ON files (readable, sort_month, sort_date, path);
+      CREATE INDEX files_by_added ON files (readable, added_month, added_at, path);
+      CREATE INDEX files_by_name ON files (readable, name_initial, name_key, path);
+      CREATE INDEX files_by_size ON files (readable, size_band, size, path);
+      CREATE INDEX files_by_folder ON files (readable, dir, name_key, path);
+      -- The listing's "has a copy" filter counts readable files per content: with the status in the
+      -- index that is an index scan, not a table lookup per file.
+      DROP INDEX files_by_content;
+      CREATE INDEX files_by_content ON files (content_hash, status);
+
+      -- The keys follow the rows whoever writes them, so no writer has to know about them. A row
+      -- restored by undo is inserted again: it is first seen again then.
+      CREATE TRIGGER files_listing_keys_on_insert AFTER INSERT ON files BEGIN
+        UPDATE files SET
+          added_at = coalesce(added_at, NEW.indexed_at),
+          added_month = strftime('%Y-%m', coalesce(added_at, NEW.indexed_at) / 1000, 'unixepoch', 'localtime'),
+          sort_date = coalesce(
+            (SELECT taken_at FROM contents WHERE hash = NEW.content_hash),
+            strftime('%Y-%m-%dT%H:%M:%S', NEW.mtime_ms / 1000, 'unixepoch', 'localtime')
+          )
+        WHERE id = NEW.id;
+      END;
+      CREATE TRIGGER files_sort_date_on_change AFTER UPDATE OF content_hash, mtime_ms ON files BEGIN
+        UPDATE files SET sort_date = coalesce(
+          (SELECT taken_at FROM contents WHERE hash = NEW.content_hash),
+          strftime('%Y-%m-%dT%H:%M:%S', NEW.mtime_ms / 1000, 'unixepoch', 'localtime')
+        )
+        WHERE id = NEW.id;
+      END;
+      CREATE TRIGGER contents_sort_date_on_insert AFTER INSERT ON contents BEGIN
+        UPDATE files SET sort_date = coalesce(NEW.taken_at, strftime('%Y-%m-%dT%H:%M:%S', mtime_ms / 1000, 'unixepoch', 'localtime'))
+        WHERE content_hash = NEW.hash;
+      END;
+      CREATE TRIGGER contents_sort_date_on_change AFTER UPDATE OF taken_at ON contents BEGIN
+        UPDATE files SET sort_date = coalesce(NEW.taken_at, strftime('%Y-%m-%dT%H:%M:%S', mtime_ms / 1000, 'unixepoch', 'localtime'))
+        WHERE content_hash = NEW.hash;
+      END;
+    `,
+  },
 ];

@@ -1,4 +1,3 @@
-import type { PhotoSummary } from '../../shared/types';
 import { assertDefined } from '../assert';
 import { hashChunks } from '../media/perceptual-hash';
 import type { SqliteDatabase } from './library.database';
@@ -139,23 +138,6 @@ export class PhotoRepository {
            AND EXISTS (SELECT 1 FROM files f WHERE f.content_hash = c.hash AND f.status = 'ok')`,
         ),
       ),
-      photoPage: db.prepare<
-        [number, number],
-        {
-          path: string;
-          size: number;
-          format: string;
-          width: number;
-          height: number;
-          taken_at: string | null;
-          camera_make: string | null;
-          camera_model: string | null;
-        }
-      >(
-        `SELECT f.path, f.size, c.format, c.width, c.height, c.taken_at, c.camera_make, c.camera_model
-         FROM files f JOIN contents c ON c.hash = f.content_hash WHERE f.status = 'ok'
-         ORDER BY c.taken_at IS NULL, c.taken_at DESC, f.path LIMIT ? OFFSET ?`,
-      ),
       counts: db.prepare<[], { files: number; errors: number; bytes: number | null }>(
         `SELECT count(*) FILTER (WHERE status = 'ok') AS files, count(*) FILTER (WHERE status != 'ok') AS errors,
                 sum(size) AS bytes FROM files`,
@@ -289,19 +271,6 @@ export class PhotoRepository {
 
   contentsWithPixelHash(pixelHash: string): string[] {
     return this.#statements.contentsByPixelHash.all(pixelHash).map((row) => row.hash);
-  }
-
-  /** A page of readable photos, newest capture first. */
-  photoPage(offset: number, limit: number): PhotoSummary[] {
-    return this.#statements.photoPage.all(limit, offset).map((row) => ({
-      path: row.path,
-      size: row.size,
-      format: row.format,
-      width: row.width,
-      height: row.height,
-      takenAt: row.taken_at,
-      camera: cameraName(row.camera_make, row.camera_model),
-    }));
   }
 
   counts(): { files: number; errors: number; bytes: number } {

@@ -1,0 +1,357 @@
+/**
+ * Live library: photos added, deleted and moved under a watched folder are indexed without being
+ * asked, in few jobs; a batch waits for a running job; a failing watcher stops, says why, and
+ * leaves the engine running. Real folders, real photos, a real library; short batching delays.
+ */
+import fs from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { watch as chokidarWatch } from 'chokidar';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EngineService } from '../../src/engine/engine-service.js';
+import { IndexJobs, type IndexFunction } from '../../src/engine/index-jobs.js';
+import { LibraryWatcher } from '../../src/engine/library-watcher.js';
+import type { AppEvent, JobSnapshot } from '../../src/shared/ipc-contract.js';
+import type { AboutInfo, IndexReport } from '../../src/shared/types.js';
+import { copyDarknetPhotos } from '../fixtures/index.js';
+import { writeDatedPhotos } from '../e2e/support/photo-folder.js';
+import { defined } from '../helpers/defined.js';
+
+/** Short enough for a quick test, long enough that one burst of copies is one batch. */
+const TIMING = { quietMs: 300, maxWaitMs: 3000 };
+
+const REPORT: IndexReport = {
+  scanned: 0,
+  indexed: 0,
+  unchanged: 0,
+  removed: 0,
+  moved: 0,
+  decoded: 0,
+  errors: [],
+  cancelled: false,
+  seconds: 0,
+};
+
+let tempDir: string;
+
+beforeAll(async () => {
+  tempDir = await mkdtemp(path.join(os.tmpdir(), 'doppel-watcher-'));
+});
+
+afterAll(async () => {
+  await rm(tempDir, { recursive: true, force: true });
+});
+
+function jobsOf(events: readonly AppEvent[]): JobSnapshot[] {
+  return events.flatMap((event) => (event.type === 'job' ? [event.job] : []));
+}
+
+/** Ids of the live-update jobs seen so far, in start order. */
+function watchJobIds(events: readonly AppEvent[]): string[] {
+  return [...new Set(jobsOf(events).flatMap((job) => (job.reason === 'watch' ? [job.id] : [])))];
+}
+
+async function settled(events: readonly AppEvent[], jobId: string): Promise<JobSnapshot> {
+  return vi.waitFor(
+    () => {
+      const job = defined(
+        jobsOf(events).findLast((candidate) => candidate.id === jobId),
+        `job ${jobId}`,
+      );
+      if (job.state === 'running') throw new Error(`job ${jobId} still runs`);
+      return job;
+    },
+    { timeout: 30_000, interval: 20 },
+  );
+}
+
+/** The library's file rows (readable photos only with `readable`), read from its database as another reader would. */
+function libraryPaths(libraryDir: string, which: 'all' | 'readable' = 'all'): string[] {
+  const db = new Database(path.join(libraryDir, 'library.db'), { readonly: true });
+  try {
+    return db
+      .prepare<[string], { path: string }>(`SELECT path FROM files WHERE ? = 'all' OR status = 'ok' ORDER BY path`)
+      .all(which)
+      .map((row) => row.path);
+  } finally {
+    db.close();
+  }
+}
+
+describe('live library through the engine', () => {
+  let engine: EngineService;
+  let libraryDir: string;
+  let root: string;
+  let staging: string[];
+  const events: AppEvent[] = [];
+
+  async function call<T>(channel: string, input?: unknown): Promise<T> {
+    const result = await engine.dispatch(channel, input);
+    if (!result.ok) throw new Error(`${channel} failed: ${result.error.code}: ${result.error.message}`);
+    return result.value as T;
+  }
+
+  beforeAll(async () => {
+    libraryDir = path.join(tempDir, 'library');
+    root = path.join(tempDir, 'photos');
+    fs.mkdirSync(path.join(root, 'a'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'b'));
+    // Real photographs and small generated ones, made outside the watched folder, copied in later.
+    const real = await copyDarknetPhotos(path.join(tempDir, 'staging-real'));
+    const generated = await writeDatedPhotos(path.join(tempDir, 'staging-generated'), 13);
+    staging = [...real, ...generated.map((photo) => photo.path)];
+    fs.copyFileSync(defined(staging[0], 'first staged photo'), path.join(root, 'a', 'first.jpg'));
+    engine = await EngineService.open({ libraryDir, onEvent: (event) => events.push(event), watch: true, watchTiming: TIMING });
+    const { jobId } = await call<{ jobId: string }>('library:index', { roots: [root] });
+    expect(await settled(events, jobId)).toMatchObject({ state: 'done', report: { indexed: 1 } });
+    await engine.watching();
+  }, 120_000);
+
+  afterAll(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- afterAll runs even when beforeAll threw before assigning
+    await engine?.close();
+  });
+
+  it('should say on the About page that it watches the folder', async () => {
+    expect((await call<AboutInfo>('app:about')).watcher).toEqual({ state: 'watching', folders: 1, message: null });
+  });
+
+  it('should index a burst of copied photos on its own, in at most two jobs', async () => {
+    const before = watchJobIds(events).length;
+    const arrived = path.join(root, 'a', 'arrived');
+    fs.mkdirSync(arrived);
+    const copies = staging.map((file, i) => path.join(arrived, `${String(i).padStart(2, '0')}-${path.basename(file)}`));
+    staging.forEach((file, i) => fs.copyFileSync(file, defined(copies[i], `copy ${i}`)));
+
+    await vi.waitFor(() => expect(libraryPaths(libraryDir, 'readable')).toEqual(expect.arrayContaining(copies)), {
+      timeout: 20_000,
+      interval: 50,
+    });
+    const jobs = watchJobIds(events).slice(before);
+    for (const jobId of jobs) expect(await settled(events, jobId)).toMatchObject({ state: 'done', reason: 'watch', roots: [root] });
+    expect(jobs.length).toBeGreaterThanOrEqual(1);
+    expect(jobs.length).toBeLessThanOrEqual(2);
+  });
+
+  it('should forget a deleted photo', async () => {
+    const deleted = path.join(root, 'a', 'first.jpg');
+    fs.rmSync(deleted);
+    await vi.waitFor(() => expect(libraryPaths(libraryDir)).not.toContain(deleted), { timeout: 20_000, interval: 50 });
+  });
+
+  it('should keep one row, at its new path, for a photo moved between sub-folders', async () => {
+    const arrived = path.join(root, 'a', 'arrived');
+    const name = defined(fs.readdirSync(arrived)[0], 'an arrived photo');
+    const from = path.join(arrived, name);
+    const to = path.join(root, 'b', name);
+    const rowsBefore = libraryPaths(libraryDir).length;
+    fs.renameSync(from, to);
+    await vi.waitFor(
+      () => {
+        const paths = libraryPaths(libraryDir);
+        expect(paths).toContain(to);
+        expect(paths).not.toContain(from);
+      },
+      { timeout: 20_000, interval: 50 },
+    );
+    expect(libraryPaths(libraryDir)).toHaveLength(rowsBefore);
+  });
+
+  it('should index the photos of a folder moved in', async () => {
+    const outside = path.join(tempDir, 'trip');
+    fs.mkdirSync(outside);
+    const names = ['trip-1.jpg', 'trip-2.jpg'];
+    names.forEach((name, i) => fs.copyFileSync(defined(staging[4 + i], 'a staged photo'), path.join(outside, name)));
+    const inside = path.join(root, 'b', 'trip');
+    fs.renameSync(outside, inside);
+    const moved = names.map((name) => path.join(inside, name));
+    await vi.waitFor(() => expect(libraryPaths(libraryDir, 'readable')).toEqual(expect.arrayContaining(moved)), {
+      timeout: 20_000,
+      interval: 50,
+    });
+  });
+
+  it('should ignore hidden files and files that are not photos', async () => {
+    await waitForNoRunningJob(events);
+    const before = watchJobIds(events).length;
+    fs.mkdirSync(path.join(root, '.cache'));
+    fs.copyFileSync(defined(staging[1], 'a staged photo'), path.join(root, '.cache', 'hidden.jpg'));
+    fs.writeFileSync(path.join(root, 'notes.txt'), 'not a photo');
+    await new Promise((resolve) => setTimeout(resolve, TIMING.quietMs * 4));
+    expect(watchJobIds(events).length).toBe(before);
+  });
+
+  it('should watch a folder an index job adds, and stop watching a folder taken out of the library', async () => {
+    const second = path.join(tempDir, 'second');
+    fs.mkdirSync(second);
+    const { jobId } = await call<{ jobId: string }>('library:index', { roots: [second] });
+    await settled(events, jobId);
+    await engine.watching();
+    expect((await call<AboutInfo>('app:about')).watcher.folders).toBe(2);
+
+    const added = path.join(second, 'new.jpg');
+    fs.copyFileSync(defined(staging[2], 'a staged photo'), added);
+    await vi.waitFor(() => expect(libraryPaths(libraryDir)).toContain(added), { timeout: 20_000, interval: 50 });
+
+    await waitForNoRunningJob(events);
+    expect(await call('library:removeRoot', { path: second })).toEqual({ removed: 1 });
+    expect((await call<AboutInfo>('app:about')).watcher.folders).toBe(1);
+    const before = watchJobIds(events).length;
+    fs.copyFileSync(defined(staging[3], 'a staged photo'), path.join(second, 'later.jpg'));
+    await new Promise((resolve) => setTimeout(resolve, TIMING.quietMs * 4));
+    expect(watchJobIds(events).length).toBe(before);
+  });
+});
+
+describe('LibraryWatcher', () => {
+  /** An index job that runs until the test lets it finish. */
+  function heldIndex(): { index: IndexFunction; release: () => void; calls: string[][] } {
+    const calls: string[][] = [];
+    const waiting: (() => void)[] = [];
+    const index: IndexFunction = async (roots) => {
+      calls.push(roots);
+      await new Promise<void>((resolve) => waiting.push(resolve));
+      return REPORT;
+    };
+    return { index, calls, release: () => waiting.splice(0).forEach((resolve) => resolve()) };
+  }
+
+  it('should hold a batch while a job runs and start it when that job ends', async () => {
+    const folder = path.join(tempDir, 'held');
+    fs.mkdirSync(folder);
+    const { index, calls, release } = heldIndex();
+    const jobs = new IndexJobs(
+      index,
+      () => {},
+      () => {},
+    );
+    const watcher = new LibraryWatcher({
+      libraryDir: path.join(tempDir, 'held-library'),
+      roots: () => [{ path: folder, excludes: [], missing: false }],
+      jobs,
+      log: () => {},
+      timing: TIMING,
+    });
+    watcher.start();
+    try {
+      await watcher.ready();
+      jobs.start([folder]); // the user's job, still running when the batch falls due
+      fs.writeFileSync(path.join(folder, 'new.jpg'), 'bytes');
+      await new Promise((resolve) => setTimeout(resolve, TIMING.quietMs * 3));
+      expect(calls).toEqual([[folder]]);
+
+      release();
+      await vi.waitFor(() => expect(calls).toEqual([[folder], [folder]]), { timeout: 5000, interval: 10 });
+      expect(jobs.list()[0]).toMatchObject({ state: 'running', reason: 'watch' });
+      release();
+    } finally {
+      await watcher.close();
+    }
+  });
+
+  it.runIf(process.platform === 'linux')('should watch folders, not each photo (one inotify watch per folder)', async () => {
+    const folder = path.join(tempDir, 'many');
+    for (const sub of ['2023', '2024']) {
+      fs.mkdirSync(path.join(folder, sub), { recursive: true });
+      for (let i = 0; i < 40; i += 1) fs.writeFileSync(path.join(folder, sub, `photo-${i}.jpg`), `bytes ${i}`);
+    }
+    const watcher = new LibraryWatcher({
+      libraryDir: path.join(tempDir, 'many-library'),
+      roots: () => [{ path: folder, excludes: [], missing: false }],
+      jobs: new IndexJobs(
+        () => Promise.resolve(REPORT),
+        () => {},
+        () => {},
+      ),
+      log: () => {},
+      timing: TIMING,
+    });
+    const before = inotifyWatches();
+    watcher.start();
+    try {
+      await watcher.ready();
+      expect(inotifyWatches() - before).toBe(3); // the folder and its two sub-folders; none of the 80 photos
+    } finally {
+      await watcher.close();
+    }
+  });
+
+  it('should stop, say why, and throw nothing when the system runs out of watches', async () => {
+    const folder = path.join(tempDir, 'limited');
+    fs.mkdirSync(folder);
+    const logged: string[] = [];
+    const watcher = new LibraryWatcher({
+      libraryDir: path.join(tempDir, 'limited-library'),
+      roots: () => [{ path: folder, excludes: [], missing: false }],
+      jobs: new IndexJobs(
+        () => Promise.resolve(REPORT),
+        () => {},
+        () => {},
+      ),
+      log: (line) => logged.push(line),
+      timing: TIMING,
+      // A real watcher that then hits the inotify limit, as chokidar reports it.
+      watch: (target, options) => {
+        const real = chokidarWatch(target, options);
+        real.once('ready', () => {
+          const limit = Object.assign(new Error(`ENOSPC: System limit for number of file watchers reached, watch '${target}'`), {
+            code: 'ENOSPC',
+          });
+          real.emit('error', limit);
+        });
+        return real;
+      },
+    });
+    watcher.start();
+    try {
+      await watcher.ready();
+      await vi.waitFor(() => expect(watcher.state.state).toBe('failed'), { timeout: 5000, interval: 10 });
+      expect(watcher.state).toEqual({
+        state: 'failed',
+        folders: 0,
+        message: expect.stringContaining('fs.inotify.max_user_watches') as string,
+      });
+      expect(watcher.state.message).toContain(folder);
+      expect(logged.some((line) => line.includes('Live updates stopped'))).toBe(true);
+    } finally {
+      await watcher.close();
+    }
+  });
+});
+
+/** Inotify watches this process holds now (Linux: one `inotify wd:` line per watch in /proc/self/fdinfo). */
+function inotifyWatches(): number {
+  let watches = 0;
+  for (const fd of fs.readdirSync('/proc/self/fdinfo')) {
+    try {
+      watches += fs
+        .readFileSync(path.join('/proc/self/fdinfo', fd), 'utf8')
+        .split('\n')
+        .filter((line) => line.startsWith('inotify wd:')).length;
+    } catch {
+      // closed since the folder was listed
+    }
+  }
+  return watches;
+}
+
+async function waitForNoRunningJob(events: readonly AppEvent[]): Promise<void> {
+  await vi.waitFor(
+    () => {
+      const latest = new Map(jobsOf(events).map((job) => [job.id, job.state]));
+      if ([...latest.values()].includes('running')) throw new Error('a job still runs');
+    },
+    { timeout: 30_000, interval: 20 },
+  );
+  // A batch may still be gathering: let it fall due and run.
+  await new Promise((resolve) => setTimeout(resolve, TIMING.quietMs * 2));
+  await vi.waitFor(
+    () => {
+      const latest = new Map(jobsOf(events).map((job) => [job.id, job.state]));
+      if ([...latest.values()].includes('running')) throw new Error('a job still runs');
+    },
+    { timeout: 30_000, interval: 20 },
+  );
+}
