@@ -24,10 +24,25 @@ export const requestLimits = {
   eventStreamsTotal: 16,
   /** Sockets at all (signed in or not); keeps a flood from using up file descriptors SQLite needs. */
   connections: 256,
-  /** A client has this long to send its headers, then the whole request (bodies are at most 1 MiB). */
+  /**
+   * Uploads written to disk at once ("is this photo in my library?" from a dropped file): each may
+   * hold up to `maxUploadBytes` of temporary disk space until its answer is sent.
+   */
+  uploads: 2,
+  /**
+   * A client has this long to send its headers, then the whole request (JSON bodies are at most
+   * 1 MiB; an upload of `maxUploadBytes` over loopback takes well under a second).
+   */
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   maxBodyBytes: 1024 * 1024,
+  /**
+   * The largest photo a browser may upload to find it. Far below what a library may index from
+   * disk (photoFileMegabytes.max, 4 GB): an upload is copied to a temporary file first. Camera RAW
+   * files are under 150 MB, a 100 MP 16-bit TIFF about 600 MB; those are found by path from the
+   * CLI or the desktop app.
+   */
+  maxUploadBytes: 250 * 1e6,
 } as const;
 
 /** Counts requests in flight; `tryAcquire` answers a release function, or null when full. */

@@ -9,13 +9,14 @@ import type { ServerResponse } from 'node:http';
  * The page's policy: the meta tag in src/renderer/index.html (both apply) minus `'unsafe-inline'`
  * for styles, which only Vite's dev server needs (it injects <style> tags; Vue's `:style` bindings
  * go through the CSSOM, which CSP allows), plus what only a header can say (frame-ancestors).
- * `data:` images because Vite inlines small assets; no `blob:`, as nothing makes one.
+ * `data:` images because Vite inlines small assets; `blob:` images for the preview of a file
+ * dropped on the page (an object URL of the page's own File), and for nothing else.
  */
 export const PAGE_CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data:",
+  "img-src 'self' data: blob:",
   "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",

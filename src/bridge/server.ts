@@ -3,12 +3,15 @@
  * Electron IPC, through the same dispatcher (src/engine/engine-service.ts) and the same
  * Result envelope. Used by `doppel serve` and by the e2e tests.
  *
- *   GET  /?token=…        signs a browser in (session cookie, 303 to /); see auth.ts
- *   POST /api/<channel>   JSON input (empty body for none) → Result envelope
- *   GET  /api/events      Server-Sent Events: AppEvent per message
- *   GET  /thumb?path=…    WebP thumbnail of an indexed photo
- *   GET  /preview?path=…  large JPEG preview of an indexed photo (compare view), rendered on first use
- *   GET  /*               out/renderer (the page itself only once signed in)
+ *   GET  /?token=…         signs a browser in (session cookie, 303 to /); see auth.ts
+ *   POST /api/<channel>    JSON input (empty body for none) → Result envelope
+ *   POST /api/find-upload  a photo's bytes → Result<FindReport>, as find:query (find-upload.ts)
+ *   GET  /api/events       Server-Sent Events: AppEvent per message
+ *   GET  /thumb?path=…     WebP thumbnail of an indexed photo
+ *   GET  /preview?path=…   large JPEG preview of an indexed photo (compare view), rendered on first use
+ *   GET  /original?path=…  the photo's own file when a browser shows its format, else its preview
+ *   GET  /*                out/renderer; the page itself (only once signed in) for the renderer's
+ *                          routes too (`/library`, `/similar?photo=…`), so links and reloads work
  *
  * Every other local process is treated as hostile: everything but the renderer's static files
  * needs this run's token (401 without), paths from the page are checked (path-guard.ts), and
@@ -20,10 +23,12 @@ import path from 'node:path';
 import { EngineService } from '../engine/engine-service.js';
 import { ErrorCodes, type ErrorCode } from '../shared/errors.js';
 import { err, type Result } from '../shared/result.js';
-import { BRIDGE_PREVIEW_ROUTE, BRIDGE_THUMBNAIL_ROUTE } from '../shared/thumbnails.js';
+import { BRIDGE_FIND_UPLOAD_ROUTE } from '../shared/channels.js';
+import { BRIDGE_ORIGINAL_ROUTE, BRIDGE_PREVIEW_ROUTE, BRIDGE_THUMBNAIL_ROUTE } from '../shared/thumbnails.js';
 import type { LibraryStats } from '../shared/types.js';
 import { BridgeAuth, type ClientId } from './auth.js';
 import { EventStream } from './event-stream.js';
+import { findUpload } from './find-upload.js';
 import { PathGuard } from './path-guard.js';
 import { cameFromAnotherSite, isCrossSiteFetch, isJsonRequest, rejectForeignRequest } from './request-guard.js';
 import { InFlightLimit, requestLimits } from './request-limits.js';
@@ -56,6 +61,7 @@ export interface Bridge {
 
 const API_PREFIX = '/api/';
 const EVENTS_PATH = '/api/events';
+const MEDIA_ROUTES: readonly string[] = [BRIDGE_THUMBNAIL_ROUTE, BRIDGE_PREVIEW_ROUTE, BRIDGE_ORIGINAL_ROUTE];
 const NOT_SIGNED_IN = 'Not signed in to this Doppel bridge: open the address `doppel serve` printed';
 
 /**
@@ -72,6 +78,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     ...(options.libraryDir ? { libraryDir: options.libraryDir } : {}),
     onEvent: (event) => events.broadcast(event),
     log,
+    watch: true,
   });
   const guard = new PathGuard(async () => {
     const stats = await service.dispatch('library:stats', undefined);
@@ -79,6 +86,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   });
   const apiCalls = new InFlightLimit(requestLimits.apiCalls);
   const mediaRequests = new InFlightLimit(requestLimits.mediaRequests);
+  const uploads = new InFlightLimit(requestLimits.uploads);
 
   const auth = new BridgeAuth();
   let port = 0;
@@ -102,7 +110,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       return;
     }
     const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
-    const isMedia = url.pathname === BRIDGE_THUMBNAIL_ROUTE || url.pathname === BRIDGE_PREVIEW_ROUTE;
+    const isMedia = MEDIA_ROUTES.includes(url.pathname);
     if (!isMedia && !url.pathname.startsWith(API_PREFIX)) {
       await handlePage(request, response, url);
       return;
@@ -138,7 +146,8 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       return;
     }
     const target = await staticTarget(rendererDir, url.pathname);
-    if (!target) response.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden');
+    if (target.kind === 'forbidden') response.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden');
+    else if (target.kind === 'not-found') response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     // Scripts and styles may load without a session (they hold nothing); the page needs one.
     else if (target.isPage && !auth.clientOf(request, port))
       sendSignInPage(response, 'no-session', { refresh: cameFromAnotherSite(request) });
@@ -163,17 +172,33 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       else events.attach(response, client);
       return;
     }
-    const release = apiCalls.tryAcquire();
+    const isUpload = url.pathname === BRIDGE_FIND_UPLOAD_ROUTE;
+    const limit = isUpload ? uploads : apiCalls;
+    const release = limit.tryAcquire();
     if (!release) {
-      const busy = `The bridge is busy: ${apiCalls.max} calls are already running; try again in a moment`;
+      const busy = `The bridge is busy: ${limit.max} ${isUpload ? 'uploads' : 'calls'} are already running; try again in a moment`;
       sendResult(response, err(ErrorCodes.transport, busy), 503);
       return;
     }
     try {
-      sendResult(response, await callChannel(request, url.pathname.slice(API_PREFIX.length)));
+      if (isUpload) await answerUpload(request, response);
+      else sendResult(response, await callChannel(request, url.pathname.slice(API_PREFIX.length)));
     } finally {
       release();
     }
+  }
+
+  async function answerUpload(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const answer = await findUpload(request, {
+      maxBytes: requestLimits.maxUploadBytes,
+      find: (file) => service.dispatch('find:query', { path: file }),
+    });
+    if (answer.status === 413) {
+      log(`bridge: refused an upload: ${answer.result.ok ? '' : answer.result.error.message}`);
+      // The body may still be on its way (refused by its declared length): close rather than read it.
+      response.setHeader('connection', 'close');
+    }
+    sendResult(response, answer.result, answer.status);
   }
 
   async function handleMedia(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
@@ -187,18 +212,28 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       return;
     }
     response.once('close', release);
-    const isThumbnail = url.pathname === BRIDGE_THUMBNAIL_ROUTE;
     const photoPath = url.searchParams.get('path') ?? '';
     // Only photos under the library's roots: the engine then checks that the file is its own.
     const allowed = path.isAbsolute(photoPath) && (await guard.isInsideRoots(photoPath));
-    const file = !allowed ? null : isThumbnail ? await service.resolveThumbnail(photoPath) : await service.resolvePreview(photoPath);
-    if (!file) {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end(isThumbnail ? 'no thumbnail' : 'no preview');
+    const picture = allowed ? await resolvePicture(url.pathname, photoPath) : null;
+    if (!picture) {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end(`no ${url.pathname.slice(1)}`);
       return;
     }
     // Keyed by content: a path can point to a new picture after re-indexing, so caches stay short.
-    const contentType = isThumbnail ? 'image/webp' : contentTypeOf(file);
-    sendFile(file, response, { 'content-type': contentType, 'cache-control': 'private, max-age=60' });
+    sendFile(picture.file, response, { 'content-type': picture.contentType, 'cache-control': 'private, max-age=60' });
+  }
+
+  /** The file a media route serves for an indexed photo, or null; an original the browser cannot show falls back to the preview. */
+  async function resolvePicture(route: string, photoPath: string): Promise<{ file: string; contentType: string } | null> {
+    if (route === BRIDGE_THUMBNAIL_ROUTE) {
+      const file = await service.resolveThumbnail(photoPath);
+      return file ? { file, contentType: 'image/webp' } : null;
+    }
+    const original = route === BRIDGE_ORIGINAL_ROUTE ? await service.resolveOriginal(photoPath) : null;
+    if (original) return original;
+    const preview = await service.resolvePreview(photoPath);
+    return preview ? { file: preview, contentType: contentTypeOf(preview) } : null;
   }
 
   async function callChannel(request: IncomingMessage, channel: string): Promise<Result<unknown>> {

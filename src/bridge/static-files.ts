@@ -1,9 +1,10 @@
-/** Serves the built renderer (out/renderer), thumbnail and preview files. */
+/** Serves the built renderer (out/renderer) and the files behind the media routes. */
 import { createReadStream, existsSync, promises as fs } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RENDERER_CONTENT_TYPES } from '../shared/content-types.js';
+import { BRIDGE_ORIGINAL_ROUTE, BRIDGE_PREVIEW_ROUTE, BRIDGE_THUMBNAIL_ROUTE } from '../shared/thumbnails.js';
 import { PAGE_CONTENT_SECURITY_POLICY } from './security-headers.js';
 
 const CONTENT_TYPES = RENDERER_CONTENT_TYPES;
@@ -24,29 +25,54 @@ export function findRendererDir(): string | null {
   return null;
 }
 
-/** A file of the renderer to answer with; `isPage` for index.html, which signing in guards. */
-export interface StaticTarget {
-  readonly file: string;
-  readonly isPage: boolean;
+/**
+ * What a GET of a page path answers: a file of the renderer (`isPage` for index.html, which signing
+ * in guards), or a status when there is none.
+ */
+export type StaticTarget =
+  | { readonly kind: 'file'; readonly file: string; readonly isPage: boolean }
+  | { readonly kind: 'not-found' }
+  | { readonly kind: 'forbidden' };
+
+/** Paths the bridge answers itself, and the built assets: a miss there is a 404, never the page. */
+const NOT_APP_ROUTES = ['/api', BRIDGE_THUMBNAIL_ROUTE, BRIDGE_PREVIEW_ROUTE, BRIDGE_ORIGINAL_ROUTE, '/assets'];
+
+/**
+ * Whether `urlPath` may be one of the renderer's own routes (vue-router, HTML5 history in browser
+ * mode), so that a reload or a shared link of `/library` or `/similar?photo=…` gets the page: a
+ * path whose last segment has no extension, outside the bridge's routes and the assets. A missing
+ * `/assets/x.js` or `/favicon.ico` stays a 404 instead of a page the browser would try to run.
+ * @example isAppRoute('/similar') // → true
+ * @example isAppRoute('/assets/nope.js') // → false
+ */
+export function isAppRoute(urlPath: string): boolean {
+  const lastSegment = urlPath.slice(urlPath.lastIndexOf('/') + 1);
+  if (lastSegment.includes('.')) return false;
+  return !NOT_APP_ROUTES.some((route) => urlPath === route || urlPath.startsWith(`${route}/`));
 }
 
-/** The file `urlPath` names under `rootDir`; unknown paths get index.html (one-page app); null outside it. */
-export async function staticTarget(rootDir: string, urlPath: string): Promise<StaticTarget | null> {
+/**
+ * The file `urlPath` names under `rootDir`; index.html for `/` and for the renderer's routes
+ * ({@link isAppRoute}); not-found for any other miss; forbidden outside `rootDir` or for a
+ * malformed %-escape.
+ */
+export async function staticTarget(rootDir: string, urlPath: string): Promise<StaticTarget> {
   const root = path.resolve(rootDir);
+  const page = path.join(root, 'index.html');
   let relative: string;
   try {
     relative = decodeURIComponent(urlPath).replace(/^\/+/, '') || 'index.html';
   } catch {
-    return null; // a malformed %-escape names no file
+    return { kind: 'forbidden' }; // a malformed %-escape names no file
   }
-  let file = path.resolve(root, relative);
-  if (!file.startsWith(root + path.sep)) return null;
+  const file = path.resolve(root, relative);
+  if (!file.startsWith(root + path.sep)) return { kind: 'forbidden' };
   const stat = await fs.stat(file).catch(() => null);
-  if (!stat?.isFile()) file = path.join(root, 'index.html');
-  return { file, isPage: file.endsWith('.html') };
+  if (stat?.isFile()) return { kind: 'file', file, isPage: file.endsWith('.html') };
+  return isAppRoute(urlPath) ? { kind: 'file', file: page, isPage: true } : { kind: 'not-found' };
 }
 
-export function sendStatic(target: StaticTarget, response: ServerResponse): void {
+export function sendStatic(target: { readonly file: string; readonly isPage: boolean }, response: ServerResponse): void {
   // Scripts and styles take no policy of their own (a worker script would); the page's is strict.
   if (!target.isPage) response.removeHeader('content-security-policy');
   sendFile(target.file, response, {

@@ -6,16 +6,18 @@
 import { THUMBNAIL_SCHEME } from '../shared/thumbnails.js';
 
 /**
- * What the renderer loads, and nothing more: its own scripts and styles; thumbnails and previews
- * from `doppel-thumb:` (src/shared/thumbnails.ts); `data:` images because Vite inlines assets under
- * 4 KiB as data URLs; no fetches but its own origin (it talks to main over IPC). `style-src 'unsafe-inline'` is for Vue's style
- * bindings and Vite's dev-time injection; scripts stay 'self' only. No `blob:`: nothing makes one.
+ * What the renderer loads, and nothing more: its own scripts and styles; thumbnails, previews and
+ * originals from `doppel-thumb:` (src/shared/thumbnails.ts); `data:` images because Vite inlines
+ * assets under 4 KiB as data URLs; `blob:` images only, for the preview of a file dropped on the
+ * window (an object URL of the page's own File: it can only show what the user handed over); no
+ * fetches but its own origin (it talks to main over IPC). `style-src 'unsafe-inline'` is for Vue's
+ * style bindings and Vite's dev-time injection; scripts stay 'self' only.
  */
 export const CONTENT_SECURITY_DIRECTIVES: Readonly<Record<string, readonly string[]>> = {
   'default-src': ["'self'"],
   'script-src': ["'self'"],
   'style-src': ["'self'", "'unsafe-inline'"],
-  'img-src': ["'self'", `${THUMBNAIL_SCHEME}:`, 'data:'],
+  'img-src': ["'self'", `${THUMBNAIL_SCHEME}:`, 'data:', 'blob:'],
   'connect-src': ["'self'"],
   'object-src': ["'none'"],
   'base-uri': ["'none'"],

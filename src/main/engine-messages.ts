@@ -19,7 +19,18 @@ export type EngineRequest =
   /** Answers Result<string | null>: the thumbnail file, checked to lie inside the library. */
   | { readonly type: 'thumbnail'; readonly photoPath: string }
   /** Answers Result<string | null>: the preview JPEG (rendered on first use), checked the same way. */
-  | { readonly type: 'preview'; readonly photoPath: string };
+  | { readonly type: 'preview'; readonly photoPath: string }
+  /**
+   * Answers Result<OriginalPicture | null>: the photo's own file when the page can show its format
+   * and it still holds the indexed content (EngineService.resolveOriginal); null: use the preview.
+   */
+  | { readonly type: 'original'; readonly photoPath: string };
+
+/** The original file of an indexed photo and the type to serve it as. */
+export interface OriginalPicture {
+  readonly file: string;
+  readonly contentType: string;
+}
 
 export interface EngineRequestMessage {
   readonly seq: number;

@@ -62,6 +62,7 @@ async function serve(init: EngineInit, port: PortLike): Promise<void> {
       ...(init.libraryDir ? { libraryDir: init.libraryDir } : {}),
       onEvent: (event) => post({ type: 'event', event }),
       log,
+      watch: true,
       ...(trashBin ? { trashBin } : {}),
     });
     answer = async (request) => {
@@ -72,6 +73,8 @@ async function serve(init: EngineInit, port: PortLike): Promise<void> {
           return { ok: true, value: await service.resolveThumbnail(request.photoPath) };
         case 'preview':
           return { ok: true, value: await service.resolvePreview(request.photoPath) };
+        case 'original':
+          return { ok: true, value: await service.resolveOriginal(request.photoPath) };
         default:
           return unreachable(request);
       }

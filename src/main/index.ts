@@ -9,6 +9,7 @@ import { APP_ENTRY_URL, isAppPageUrl } from './app-page.js';
 import { handleAppProtocol } from './app-protocol.js';
 import { electronTrash } from './electron-trash.js';
 import { EngineHost } from './engine-host.js';
+import { registerOsServices } from './ipc/os-services.js';
 import { registerIpc, sendAppEvent } from './ipc/register-ipc.js';
 import { registerPrivilegedSchemes } from './privileged-schemes.js';
 import { lockDownSession } from './session-security.js';
@@ -18,6 +19,8 @@ import { createMainWindow } from './window.js';
 const here = import.meta.dirname;
 const devServerUrl = !app.isPackaged ? (process.env.ELECTRON_RENDERER_URL ?? null) : null;
 const rendererRoot = path.join(here, '../renderer');
+/** The app folder holds resources/ (the project root when unpackaged, app.asar when packaged). */
+const iconPath = path.join(app.getAppPath(), 'resources', 'icon.png');
 const log = (line: string): void => console.log(`[main] ${line}`);
 /** The built page (app://doppel/index.html) or, in development, the dev server. */
 const isAppPage = (url: string): boolean => isAppPageUrl(url, devServerUrl);
@@ -45,11 +48,18 @@ function start(): void {
   engine.start();
 
   registerIpc({ engine, isTrustedUrl: isAppPage });
+  registerOsServices({ isTrustedUrl: isAppPage, log });
   handleAppProtocol(rendererRoot);
   handleThumbnailProtocol(engine);
 
   const openWindow = (): BrowserWindow =>
-    createMainWindow({ preloadPath: path.join(here, '../preload/index.cjs'), pageUrl: devServerUrl ?? APP_ENTRY_URL, isAppPage, log });
+    createMainWindow({
+      preloadPath: path.join(here, '../preload/index.cjs'),
+      pageUrl: devServerUrl ?? APP_ENTRY_URL,
+      isAppPage,
+      log,
+      iconPath,
+    });
   let mainWindow = openWindow();
 
   app.on('second-instance', () => {

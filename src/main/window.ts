@@ -13,15 +13,22 @@ export interface WindowOptions {
   readonly pageUrl: string;
   readonly isAppPage: (url: string) => boolean;
   readonly log: (line: string) => void;
+  /**
+   * The window's icon (resources/icon.png) for the taskbar and window switcher on Linux and
+   * Windows; macOS takes the app bundle's and ignores it.
+   */
+  readonly iconPath?: string;
 }
 
-export function createMainWindow({ preloadPath, pageUrl, isAppPage, log }: WindowOptions): BrowserWindow {
+export function createMainWindow({ preloadPath, pageUrl, isAppPage, log, iconPath }: WindowOptions): BrowserWindow {
   const window = new BrowserWindow({
     width: 1200,
     height: 800,
     minWidth: 720,
     minHeight: 480,
+    // The page's <title> replaces this once it loads; both say Doppel.
     title: 'Doppel',
+    ...(iconPath ? { icon: iconPath } : {}),
     show: false,
     backgroundColor: '#f7f7f5',
     webPreferences: {

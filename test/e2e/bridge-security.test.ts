@@ -175,7 +175,7 @@ describe('bridge headers', () => {
       "default-src 'self'",
       "script-src 'self'",
       "style-src 'self'",
-      "img-src 'self' data:",
+      "img-src 'self' data: blob:",
       "connect-src 'self'",
       "object-src 'none'",
       "base-uri 'none'",
@@ -330,9 +330,8 @@ describe.skipIf(!chromiumAvailable())('bridge sign-in in Chromium', () => {
 
   it('should sign in from the token URL, take the token out of the address bar and load the app', async () => {
     const page = await openAppPage(browser, bridge.url, pageErrors);
-    expect(page.url()).toBe(bridge.baseUrl);
-    await page.getByTestId('stat-files').waitFor();
-    await expect.poll(() => page.getByTestId('stat-files').textContent()).toBe(String(photos.all.length));
+    await expect.poll(() => page.url()).toBe(`${bridge.baseUrl}library`);
+    await expect.poll(() => page.getByTestId('sidebar-count').textContent()).toContain(`${photos.all.length} photos`);
     const [cookie] = await page.context().cookies();
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'bridge-signed-in.png'), fullPage: true });
@@ -347,7 +346,7 @@ describe.skipIf(!chromiumAvailable())('bridge sign-in in Chromium', () => {
       page.on('pageerror', (error) => pageErrors.push(error.message));
       await page.goto(pathToFileURL(launcher.file).href);
       await page.waitForURL(bridge.baseUrl);
-      await page.getByTestId('stat-files').waitFor();
+      await page.getByTestId('sidebar-count').waitFor();
       await page.context().close();
     } finally {
       await launcher.dispose();
@@ -356,9 +355,9 @@ describe.skipIf(!chromiumAvailable())('bridge sign-in in Chromium', () => {
 
   it('should show the sign-in page when the session goes away (a new run, a new token)', async () => {
     const page = await openAppPage(browser, bridge.url, []);
-    await page.getByTestId('stat-files').waitFor();
+    await page.getByTestId('sidebar-count').waitFor();
     await page.context().clearCookies();
-    await page.getByRole('button', { name: 'Duplicates', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Duplicates', exact: true }).click();
     await page.getByRole('heading', { name: 'Open Doppel from its link' }).waitFor();
     await page.context().close();
   });
@@ -367,7 +366,7 @@ describe.skipIf(!chromiumAvailable())('bridge sign-in in Chromium', () => {
     const libraryDir = path.join(tempDir, 'restart-library');
     const first = await startBridge({ libraryDir, port: 0, host: '127.0.0.1', rendererDir: ensureRendererBuilt() });
     const page = await openAppPage(browser, first.url, []);
-    await page.getByText('Your library is empty').waitFor();
+    await page.getByTestId('empty-library').waitFor();
     await first.close();
     const second = await startBridge({ libraryDir, port: Number(new URL(first.baseUrl).port), host: '127.0.0.1' });
     try {

@@ -129,9 +129,9 @@ describe('contentTypeOf', () => {
 });
 
 describe('CONTENT_SECURITY_POLICY', () => {
-  it('should say what the issue asks, with thumbnails from doppel-thumb:', () => {
+  it('should say what the issue asks, with thumbnails from doppel-thumb: and dropped files from blob:', () => {
     expect(CONTENT_SECURITY_POLICY).toBe(
-      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' doppel-thumb: data:; " +
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' doppel-thumb: data: blob:; " +
         "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
     );
   });

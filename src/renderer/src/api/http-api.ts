@@ -1,15 +1,18 @@
 /**
  * Browser mode: the same typed API as the preload's, over the local bridge (src/bridge):
- * POST /api/<channel> for calls, Server-Sent Events for job progress, GET /thumb and /preview for
- * thumbnails and compare-view previews. Every request rides on the session cookie the bridge set
- * when this browser opened the address `doppel serve` printed; without it the bridge answers 401.
+ * POST /api/<channel> for calls, Server-Sent Events for job progress, GET /thumb, /preview and
+ * /original for thumbnails, compare-view previews and zoomable originals, POST /api/find-upload
+ * for a dropped or picked file (a page never learns where a file lives, so its bytes go). Every
+ * request rides on the session cookie the bridge set when this browser opened the address
+ * `doppel serve` printed; without it the bridge answers 401.
  */
-import { createApi, type DoppelApi } from '../../../shared/api.js';
-import type { Channel } from '../../../shared/channels.js';
+import { createApi, type DoppelApi, type PickedFile } from '../../../shared/api.js';
+import { BRIDGE_FIND_UPLOAD_ROUTE, FILE_NAME_HEADER, type Channel } from '../../../shared/channels.js';
 import type { AppEvent } from '../../../shared/ipc-contract.js';
 import { ErrorCodes } from '../../../shared/errors.js';
 import { err, type Result } from '../../../shared/result.js';
-import { bridgePreviewUrl, bridgeThumbnailUrl } from '../../../shared/thumbnails.js';
+import { bridgeOriginalUrl, bridgePreviewUrl, bridgeThumbnailUrl } from '../../../shared/thumbnails.js';
+import type { FindReport } from '../../../shared/types.js';
 
 export const EVENTS_PATH = '/api/events';
 
@@ -43,25 +46,39 @@ export function createHttpApi(baseUrl: string, options: HttpApiOptions = {}): Do
     source = stream;
   };
 
-  async function invoke(channel: Channel, input: unknown): Promise<Result<unknown>> {
+  /** POSTs to the bridge and reads its Result envelope; `what` names the call in error messages. */
+  async function post(what: string, route: string, init: { headers: Record<string, string>; body?: BodyInit }): Promise<Result<unknown>> {
     try {
-      const response = await fetch(`${baseUrl}/api/${channel}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        ...(input === undefined ? {} : { body: JSON.stringify(input) }),
-      });
+      const response = await fetch(`${baseUrl}${route}`, { method: 'POST', ...init });
       if (response.status === 401) {
         if (!signedOut) options.onUnauthorized?.();
         signedOut = true;
-        return err(ErrorCodes.transport, `${channel}: ${NOT_SIGNED_IN_MESSAGE}`);
+        return err(ErrorCodes.transport, `${what}: ${NOT_SIGNED_IN_MESSAGE}`);
       }
       const body: unknown = await response.json();
       if (isResult(body)) return body;
-      return err(ErrorCodes.transport, `${channel}: the bridge answered HTTP ${response.status} without a result`);
+      return err(ErrorCodes.transport, `${what}: the bridge answered HTTP ${response.status} without a result`);
     } catch (thrown) {
       const reason = thrown instanceof Error ? thrown.message : String(thrown);
-      return err(ErrorCodes.transport, `${channel} could not reach the Doppel bridge at ${baseUrl}: ${reason}`);
+      return err(ErrorCodes.transport, `${what} could not reach the Doppel bridge at ${baseUrl}: ${reason}`);
     }
+  }
+
+  function invoke(channel: Channel, input: unknown): Promise<Result<unknown>> {
+    return post(channel, `/api/${channel}`, {
+      headers: { 'content-type': 'application/json' },
+      ...(input === undefined ? {} : { body: JSON.stringify(input) }),
+    });
+  }
+
+  /** The bridge answers as `find:query` does; a file over its upload limit gets an `invalid_input` that says so. */
+  async function findFile(file: PickedFile): Promise<Result<FindReport>> {
+    const result = await post(`Looking up ${file.name}`, BRIDGE_FIND_UPLOAD_ROUTE, {
+      // Header values must be ASCII (ISO-8859-1): the name goes URI-encoded.
+      headers: { 'content-type': 'application/octet-stream', [FILE_NAME_HEADER]: encodeURIComponent(file.name) },
+      body: file,
+    });
+    return result as Result<FindReport>;
   }
 
   return createApi({
@@ -80,6 +97,11 @@ export function createHttpApi(baseUrl: string, options: HttpApiOptions = {}): Do
     },
     thumbnailUrl: (photoPath) => bridgeThumbnailUrl(baseUrl, photoPath),
     previewUrl: (photoPath) => bridgePreviewUrl(baseUrl, photoPath),
+    originalUrl: (photoPath) => bridgeOriginalUrl(baseUrl, photoPath),
+    findFile,
+    // The page picks folders with `folders:list` and has no file manager to show a file in.
+    pickFolder: null,
+    showInFolder: null,
   });
 }
 
