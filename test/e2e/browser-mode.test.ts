@@ -36,9 +36,13 @@ function callBridge<T>(channel: string, input: unknown): Promise<T> {
 const WATCH_PROGRESS = `(() => {
   window.__progressSeen = false;
   new MutationObserver(() => {
-    if (document.body.textContent.includes('Indexing ·')) window.__progressSeen = true;
+    if (document.querySelector('[data-testid="sidebar-progress"]')) window.__progressSeen = true;
   }).observe(document.body, { subtree: true, childList: true, characterData: true });
 })()`;
+
+async function openView(name: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name, exact: true }).click();
+}
 
 describe.skipIf(!chromiumAvailable())('browser mode', () => {
   beforeAll(async () => {
@@ -58,22 +62,20 @@ describe.skipIf(!chromiumAvailable())('browser mode', () => {
     if (tempDir) await rm(tempDir, { recursive: true, force: true });
   });
 
-  it('should have signed in through the token URL, which leaves the address bar', () => {
-    expect(page.url()).toBe(bridge.baseUrl);
+  it('should have signed in through the token URL, which leaves the address bar, and open the Library', async () => {
+    await expect.poll(() => page.url()).toBe(`${bridge.baseUrl}library`);
   });
 
   it('should say that an empty library is empty', async () => {
-    await page.getByText('Your library is empty — add a folder to start').waitFor();
+    await page.getByTestId('empty-library').waitFor();
     await page.screenshot({ path: `${SCREENSHOT_PREFIX}empty.png`, fullPage: true });
   });
 
   it('should index a typed folder, show progress, then the counts', async () => {
-    await page.getByLabel('Add a folder').fill(photos.root);
-    await page.getByRole('button', { name: 'Add folder' }).click();
-    await expect.poll(() => page.getByText('not indexed yet').count()).toBe(1);
-
+    await openView('Folders');
     await page.evaluate(WATCH_PROGRESS); // the job is quick: the panel may show for a moment only
-    await page.getByRole('button', { name: 'Index', exact: true }).click();
+    await page.getByLabel('or type its full path (subfolders are included)').fill(photos.root);
+    await page.getByRole('button', { name: 'Add and index' }).click();
 
     const report = page.getByTestId('index-report');
     await report.waitFor({ timeout: 60_000 });
@@ -81,24 +83,26 @@ describe.skipIf(!chromiumAvailable())('browser mode', () => {
     expect(await page.getByRole('heading', { name: /Indexing finished/ }).count()).toBe(1);
     expect(await page.evaluate('window.__progressSeen')).toBe(true);
     await expect.poll(() => page.getByTestId('stat-files').textContent()).toBe(String(photos.all.length));
-    await expect.poll(() => page.locator('[data-testid="library-photos"] .photo').count()).toBe(photos.all.length);
+    await openView('Library');
+    await expect.poll(() => page.getByTestId('photo-tile').count()).toBe(photos.all.length);
     await page.screenshot({ path: `${SCREENSHOT_PREFIX}library.png`, fullPage: true });
   });
 
-  it('should look up a photo from the Library view and show its matches', async () => {
-    await page.getByLabel('Photo path').fill(photos.pngExport);
+  it('should look up a typed photo path in the Find view and show its matches', async () => {
+    await openView('Find a photo');
+    await page.getByLabel('Full path of a photo').fill(photos.pngExport);
     await page.getByRole('button', { name: 'Look it up' }).click();
     const answer = await callBridge<FindReport>('find:query', { path: photos.pngExport });
     const expectedCount = answer.exact.length + answer.pixel.length + answer.near.length;
     expect(expectedCount).toBeGreaterThan(0); // the export has the original's pixels
-    const tiles = page.locator('section[aria-labelledby="find-title"] .photo');
+    const tiles = page.locator('[data-testid="find-result"] .photo');
     await expect.poll(() => tiles.count()).toBe(expectedCount);
-    const widths = await thumbnailWidths('section[aria-labelledby="find-title"] img.thumb');
+    const widths = await thumbnailWidths('[data-testid="find-result"] img.thumb');
     for (const width of widths) expect(width).toBeGreaterThan(0);
   });
 
   it('should show the byte copy as an exact group with two loaded thumbnails', async () => {
-    await page.getByRole('button', { name: 'Duplicates' }).click();
+    await openView('Duplicates');
     await page.getByTestId('duplicate-group').first().waitFor();
     const filter = (label: string) => page.locator('fieldset.segmented label', { hasText: label });
     await filter('Exact copies').click();
@@ -138,12 +142,13 @@ describe.skipIf(!chromiumAvailable())('browser mode', () => {
     await page.screenshot({ path: `${SCREENSHOT_PREFIX}duplicates.png`, fullPage: true });
   });
 
-  it('should show the photos similar to a clicked photo', async () => {
-    await page.getByRole('button', { name: 'Library', exact: true }).click();
-    const clicked = page.locator('[data-testid="library-photos"] .photo-button').first();
-    const clickedPath = await clicked.getAttribute('title');
+  it('should show the photos similar to a photo opened in the viewer', async () => {
+    await openView('Library');
+    const clicked = page.getByTestId('photo-tile').first();
+    const clickedPath = await clicked.getAttribute('data-path');
     expect(clickedPath).toBeTruthy();
     await clicked.click();
+    await page.getByTestId('viewer').getByRole('button', { name: 'Find similar' }).click();
 
     await expectSimilarView(page, bridge.url, clickedPath ?? '');
     await page.screenshot({ path: `${SCREENSHOT_PREFIX}similar.png`, fullPage: true });

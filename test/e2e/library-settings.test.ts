@@ -15,14 +15,13 @@ const nearDefaults = { threshold: limits.nearThreshold.default, hashDistance: li
 const nearThresholdRange = limits.nearThreshold;
 import type { DuplicatesReport, LibraryStats, PhotoPage } from '../../src/shared/types.js';
 import { chromiumAvailable, launchChromium, openAppPage } from './support/browser.js';
-import { callBridge as callBridgeAt, expectSimilarView, thumbnailWidths, tilePaths, type PageElement } from './support/page-checks.js';
+import { callBridge as callBridgeAt, expectSimilarView, thumbnailWidths, type PageElement } from './support/page-checks.js';
 import { writeDatedPhotos, writePhotoFolder, type DatedPhoto, type PhotoFolder } from './support/photo-folder.js';
 import { ensureRendererBuilt } from './support/renderer-build.js';
 
 const SCREENSHOT_PREFIX = path.join(os.tmpdir(), 'doppel-');
-/** The grid's page size (LibraryPhotoGrid.vue): the library below holds more than one page. */
+/** More photos than one screen of the timeline shows. */
 const GRID_PAGE = 48;
-const GRID = '[data-testid="library-photos"]';
 
 let tempDir: string;
 let bridge: Bridge;
@@ -31,6 +30,12 @@ let page: Page;
 let photos: PhotoFolder;
 let dated: DatedPhoto[];
 const pageErrors: string[] = [];
+
+function timelinePaths(): Promise<string[]> {
+  return page
+    .getByTestId('photo-tile')
+    .evaluateAll((tiles) => tiles.map((tile) => (tile as unknown as PageElement).getAttribute('data-path') ?? ''));
+}
 
 function callBridge<T>(channel: string, input?: unknown): Promise<T> {
   return callBridgeAt<T>(bridge.url, channel, input);
@@ -86,52 +91,25 @@ describe.skipIf(!chromiumAvailable())('library grid and settings', () => {
     if (tempDir) await rm(tempDir, { recursive: true, force: true });
   });
 
-  it('should show the first page of photos, newest first, with loaded thumbnails and capture dates', async () => {
-    const tiles = page.locator(`${GRID} .photo`);
-    await expect.poll(() => tiles.count()).toBe(GRID_PAGE);
-    const firstPage = await callBridge<PhotoPage>('library:photos', { offset: 0, limit: GRID_PAGE });
-    expect(firstPage.total).toBe(photos.all.length + dated.length);
-    expect(await tilePaths(page, GRID)).toEqual(firstPage.photos.map((photo) => photo.path));
-
-    const newest = dated.at(-1);
-    expect(firstPage.photos[0]?.path).toBe(newest?.path);
-    // Camera-local time, not shifted by the viewer's time zone: 2021-02-19T09:30:00 shows 9:30.
-    const firstDetail = await tiles.first().locator('.photo-detail').textContent();
-    expect(firstDetail).toContain('2021');
-    expect(firstDetail).toMatch(/\b0?9:30\b/);
-
-    await tiles.first().scrollIntoViewIfNeeded();
-    const widths = await thumbnailWidths(page, `${GRID} .photo:nth-child(-n+12) img.thumb`);
-    expect(widths).toHaveLength(12);
+  it('should show the photos newest first in the timeline, with loaded thumbnails', async () => {
+    const tiles = page.getByTestId('photo-tile');
+    await tiles.first().waitFor();
+    const firstPage = await callBridge<PhotoPage>('library:photos', { limit: 12 });
+    await expect.poll(async () => (await timelinePaths()).slice(0, 12)).toEqual(firstPage.photos.map((photo) => photo.path));
+    expect(firstPage.photos[0]?.path).toBe(dated.at(-1)?.path);
+    const widths = await thumbnailWidths(page, '[data-testid="photo-tile"] img');
     for (const width of widths) expect(width).toBeGreaterThan(0);
     await page.screenshot({ path: `${SCREENSHOT_PREFIX}library-grid.png`, fullPage: true });
   });
 
-  it('should load the next page when "Show more" scrolls into view', async () => {
-    const total = photos.all.length + dated.length;
-    const more = page.locator(GRID).getByRole('button', { name: /Show more/ });
-    expect(await more.textContent()).toContain(`${total - GRID_PAGE} left`);
-    await more.scrollIntoViewIfNeeded();
-
-    const tiles = page.locator(`${GRID} .photo`);
-    await expect.poll(() => tiles.count()).toBe(total);
-    expect(await more.count()).toBe(0);
-    expect(await page.getByTestId('photos-count').textContent()).toContain(`${total} of ${total} shown`);
-    const everything = await callBridge<PhotoPage>('library:photos', { offset: 0, limit: 500 });
-    expect(await tilePaths(page, GRID)).toEqual(everything.photos.map((photo) => photo.path));
-
-    await tiles.last().scrollIntoViewIfNeeded();
-    const lastWidths = await thumbnailWidths(page, `${GRID} .photo:nth-last-child(-n+4) img.thumb`);
-    for (const width of lastWidths) expect(width).toBeGreaterThan(0);
-  });
-
-  it('should open Similar for a clicked grid tile, with what similar:query answers', async () => {
-    await page.locator(`${GRID} .photo-button[title="${photos.original}"]`).click();
+  it('should open Similar from the viewer of a photo, with what similar:query answers', async () => {
+    await page.goto(new URL(`/library?photo=${encodeURIComponent(photos.original)}`, bridge.baseUrl).href);
+    await page.getByTestId('viewer').getByRole('button', { name: 'Find similar' }).click();
     await expectSimilarView(page, bridge.url, photos.original);
   });
 
   it('should show the library folder, the model and where it runs in Settings', async () => {
-    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Settings', exact: true }).click();
     await page.getByRole('heading', { name: 'Settings', exact: true }).waitFor();
     const stats = await callBridge<LibraryStats>('library:stats');
     await expect.poll(() => page.getByTestId('settings-library-dir').textContent()).toBe(stats.libraryDir);
@@ -148,7 +126,7 @@ describe.skipIf(!chromiumAvailable())('library grid and settings', () => {
   });
 
   it('should show fewer or equal near groups with the threshold slider at its maximum than at its minimum', async () => {
-    await page.getByRole('button', { name: 'Duplicates' }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Duplicates', exact: true }).click();
     await page.locator('fieldset.segmented label', { hasText: 'Near duplicates' }).click();
     const slider = page.getByLabel('Near duplicates: similarity at least');
     const hashDistance = nearDefaults.hashDistance;
@@ -172,7 +150,7 @@ describe.skipIf(!chromiumAvailable())('library grid and settings', () => {
 
   it('should remember the threshold across a reload, and reset it to the default', async () => {
     await page.reload();
-    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Settings', exact: true }).click();
     const threshold = page.getByLabel('Minimum similarity');
     expect(await threshold.inputValue()).toBe(String(nearThresholdRange.max));
     await page.getByRole('button', { name: 'Reset to defaults' }).click();
@@ -191,7 +169,7 @@ describe.skipIf(!chromiumAvailable())('library grid and settings', () => {
       await route.fulfill({ response, json: { ok: true, value } });
     });
     await page.reload();
-    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Settings', exact: true }).click();
     const notice = page.getByTestId('settings-model-error');
     await expect.poll(() => notice.textContent()).toContain(missing);
     expect(await notice.textContent()).toContain('npm run setup');
@@ -200,15 +178,12 @@ describe.skipIf(!chromiumAvailable())('library grid and settings', () => {
     await page.unroute('**/api/library:stats');
   });
 
-  it('should refresh the grid when an index job finishes', async () => {
-    await page.getByRole('button', { name: 'Library' }).click();
-    const tiles = page.locator(`${GRID} .photo`);
-    await expect.poll(() => tiles.count()).toBe(GRID_PAGE);
+  it('should refresh the timeline when an index job finishes', async () => {
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Library', exact: true }).click();
+    await page.getByTestId('photo-tile').first().waitFor();
     const [newest] = await writeDatedPhotos(path.join(photos.root, 'later'), 1, '2024-07-14');
     await indexAndWait(photos.root);
-    const total = photos.all.length + dated.length + 1;
-    await expect.poll(() => page.getByTestId('photos-count').textContent()).toContain(`of ${total} shown`);
-    expect((await tilePaths(page, GRID))[0]).toBe(newest?.path);
+    await expect.poll(async () => (await timelinePaths())[0]).toBe(newest?.path);
   });
 
   it('should run without page errors', () => {

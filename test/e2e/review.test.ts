@@ -75,7 +75,7 @@ describe.skipIf(!chromiumAvailable())('duplicate review in the browser', () => {
     browser = await launchChromium();
     page = await openAppPage(browser, bridge.url, pageErrors);
     await page.setViewportSize({ width: 1440, height: 900 });
-    await page.getByRole('button', { name: 'Duplicates', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Duplicates', exact: true }).click();
     await horsesGroup().waitFor();
   });
 
@@ -213,8 +213,8 @@ describe.skipIf(!chromiumAvailable())('duplicate review in the browser', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'review-keep-folder.png') });
 
     // The rule is remembered when the user comes back to the view.
-    await page.getByRole('button', { name: 'Library', exact: true }).click();
-    await page.getByRole('button', { name: 'Duplicates', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Library', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Duplicates', exact: true }).click();
     expect(await page.getByTestId('keep-rule').inputValue()).toBe('in-folder');
     expect(await page.getByTestId('keep-folder').inputValue()).toBe(exports);
 
@@ -228,11 +228,11 @@ describe.skipIf(!chromiumAvailable())('duplicate review in the browser', () => {
   });
 
   it('should keep the copy in a reference folder set in Settings, whatever was chosen before', async () => {
-    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Settings', exact: true }).click();
     await page.getByRole('textbox', { name: 'Reference folder' }).fill(path.dirname(backup));
     await page.getByRole('button', { name: 'Protect folder' }).click();
     await expect.poll(() => page.getByTestId('protected-folders').locator('code').allTextContents()).toEqual([path.dirname(backup)]);
-    await page.getByRole('button', { name: 'Duplicates', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Duplicates', exact: true }).click();
     const copy = horsesGroup().locator(`[data-path="${backup}"]`);
     await expect.poll(() => copy.getAttribute('data-state')).toBe('keep');
     expect(await copy.getByText('Protected').count()).toBe(1);

@@ -1,5 +1,8 @@
 import { createApp } from 'vue';
 import App from './App.vue';
+import { router } from './router/index.js';
+import { applyStoredTheme } from './state/theme.js';
 import './styles.css';
 
-createApp(App).mount('#app');
+applyStoredTheme();
+createApp(App).use(router).mount('#app');

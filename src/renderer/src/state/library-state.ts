@@ -5,14 +5,15 @@
 import { reactive, readonly } from 'vue';
 import type { JobSnapshot } from '../../../shared/ipc-contract.js';
 import { isAbsolutePath } from '../../../shared/paths.js';
-import type { LibraryStats, NearPairsProgress } from '../../../shared/types.js';
+import type { LibraryRoot, LibraryStats, NearPairsProgress } from '../../../shared/types.js';
 import { api } from '../api/index.js';
 
 interface LibraryState {
   stats: LibraryStats | null;
   statsError: string | null;
-  /** Folders typed in but not indexed yet (they become roots when indexed). */
-  pendingRoots: string[];
+  /** The library's folders with their counts; null until loaded. */
+  roots: readonly LibraryRoot[] | null;
+  rootsError: string | null;
   job: JobSnapshot | null;
   jobError: string | null;
   /** Shown in a banner: the engine restarted or cannot open the library. */
@@ -26,7 +27,8 @@ interface LibraryState {
 const state = reactive<LibraryState>({
   stats: null,
   statsError: null,
-  pendingRoots: [],
+  roots: null,
+  rootsError: null,
   job: null,
   jobError: null,
   engineNotice: null,
@@ -55,6 +57,7 @@ export async function connectLibrary(): Promise<void> {
         if (event.job.state !== 'running') {
           state.revision += 1;
           void refreshStats();
+          void refreshRoots();
         }
         return;
       case 'engine':
@@ -72,30 +75,46 @@ export async function connectLibrary(): Promise<void> {
   await refreshStats();
 }
 
-/** Adds a typed folder path to the list to index; returns an error message when it is not usable. */
-export function addPendingRoot(folder: string): string | null {
-  const trimmed = folder.trim().replace(/(?<=.)[\\/]+$/, '');
-  if (!trimmed) return 'Type the full path of a folder, for example /home/me/Pictures';
-  if (!isAbsolutePath(trimmed)) return `“${trimmed}” is not a full path; start it with / (or C:\\ on Windows)`;
-  if (state.stats?.roots.includes(trimmed) || state.pendingRoots.includes(trimmed)) return `${trimmed} is already in the list`;
-  state.pendingRoots.push(trimmed);
+export async function refreshRoots(): Promise<void> {
+  const result = await api.library.roots();
+  if (result.ok) {
+    state.roots = result.value;
+    state.rootsError = null;
+  } else {
+    state.rootsError = result.error.message;
+  }
+}
+
+/**
+ * Indexes folders (new ones join the library); answers why it could not start, or null. A folder
+ * that does not exist is refused at once, before any job starts.
+ */
+export async function indexFolders(roots: readonly string[]): Promise<string | null> {
+  state.jobError = null;
+  const result = await api.library.index({ roots: [...roots] });
+  if (result.ok) return null;
+  state.jobError = result.error.message;
+  return result.error.message;
+}
+
+/**
+ * Checks a typed folder path before it is sent; answers the problem in words, or null.
+ * @example folderPathProblem('photos') // → '“photos” is not a full path; start it with / (or C:\ on Windows)'
+ */
+export function folderPathProblem(folder: string): string | null {
+  if (!folder) return 'Type the full path of a folder, for example /home/me/Pictures';
+  if (!isAbsolutePath(folder)) return `“${folder}” is not a full path; start it with / (or C:\\ on Windows)`;
+  if (state.roots?.some((root) => root.path === folder)) return `${folder} is already in the library`;
   return null;
 }
 
-export function removePendingRoot(folder: string): void {
-  state.pendingRoots = state.pendingRoots.filter((root) => root !== folder);
-}
-
-/** Indexes the library's folders plus the pending ones. */
-export async function startIndex(): Promise<void> {
-  const roots = [...(state.stats?.roots ?? []), ...state.pendingRoots];
-  state.jobError = null;
-  const result = await api.library.index({ roots });
-  if (!result.ok) {
-    state.jobError = result.error.message;
-    return;
-  }
-  state.pendingRoots = [];
+/** Takes a folder out of the library (its files stay on disk); answers the error, or null. */
+export async function removeFolder(folder: string): Promise<string | null> {
+  const result = await api.library.removeRoot({ path: folder });
+  if (!result.ok) return result.error.message;
+  state.revision += 1;
+  await Promise.all([refreshRoots(), refreshStats()]);
+  return null;
 }
 
 export async function cancelIndex(): Promise<void> {

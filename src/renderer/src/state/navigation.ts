@@ -1,19 +1,24 @@
-/** Which view shows, and the photo the Similar view is about. No router: four views need none. */
-import { ref } from 'vue';
+/** Moves between views through the router, so every move is a history entry (Back returns). */
+import { computed } from 'vue';
+import { queryValue, router, type ViewName } from '../router/index.js';
 
-export type ViewName = 'library' | 'duplicates' | 'similar' | 'settings';
+export type { ViewName };
 
-export const currentView = ref<ViewName>('library');
-
-/** Absolute path of the photo whose look-alikes the Similar view shows. */
-export const similarPhoto = ref<string | null>(null);
+/** Absolute path of the photo whose look-alikes the Similar view shows (from its address). */
+export const similarPhoto = computed(() =>
+  router.currentRoute.value.name === 'similar' ? queryValue(router.currentRoute.value.query.photo) : null,
+);
 
 export function showView(view: ViewName): void {
-  currentView.value = view;
+  void router.push({ name: view });
 }
 
-/** Opens the Similar view for one photo (a click on any photo tile). */
+/** Opens the Similar view for one photo. */
 export function showSimilar(photoPath: string): void {
-  similarPhoto.value = photoPath;
-  currentView.value = 'similar';
+  void router.push({ name: 'similar', query: { photo: photoPath } });
+}
+
+/** Opens the Duplicates view on the group of one photo. */
+export function showDuplicatesOf(photoPath: string): void {
+  void router.push({ name: 'duplicates', query: { photo: photoPath } });
 }
