@@ -3,19 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/core/errors.js';
 import { IndexJobs, PROGRESS_INTERVAL_MS, type IndexFunction } from '../../src/engine/index-jobs.js';
 import type { AppEvent, JobSnapshot } from '../../src/shared/ipc-contract.js';
-import type { IndexReport } from '../../src/shared/types.js';
+import { EMPTY_INDEX_REPORT } from '../helpers/index-report.js';
 
-const REPORT: IndexReport = {
-  scanned: 0,
-  indexed: 0,
-  unchanged: 0,
-  removed: 0,
-  moved: 0,
-  decoded: 0,
-  errors: [],
-  cancelled: false,
-  seconds: 0,
-};
+const REPORT = EMPTY_INDEX_REPORT;
 
 function jobsOf(events: readonly AppEvent[]): JobSnapshot[] {
   return events.flatMap((event) => (event.type === 'job' ? [event.job] : []));

@@ -14,25 +14,16 @@ import { EngineService } from '../../src/engine/engine-service.js';
 import { IndexJobs, type IndexFunction } from '../../src/engine/index-jobs.js';
 import { LibraryWatcher } from '../../src/engine/library-watcher.js';
 import type { AppEvent, JobSnapshot } from '../../src/shared/ipc-contract.js';
-import type { AboutInfo, IndexReport } from '../../src/shared/types.js';
+import type { AboutInfo } from '../../src/shared/types.js';
 import { copyDarknetPhotos } from '../fixtures/index.js';
 import { writeDatedPhotos } from '../e2e/support/photo-folder.js';
 import { defined } from '../helpers/defined.js';
+import { EMPTY_INDEX_REPORT } from '../helpers/index-report.js';
 
 /** Short enough for a quick test, long enough that one burst of copies is one batch. */
 const TIMING = { quietMs: 300, maxWaitMs: 3000 };
 
-const REPORT: IndexReport = {
-  scanned: 0,
-  indexed: 0,
-  unchanged: 0,
-  removed: 0,
-  moved: 0,
-  decoded: 0,
-  errors: [],
-  cancelled: false,
-  seconds: 0,
-};
+const REPORT = EMPTY_INDEX_REPORT;
 
 let tempDir: string;
 
