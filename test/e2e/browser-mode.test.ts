@@ -11,7 +11,12 @@ import { startBridge, type Bridge } from '../../src/bridge/index.js';
 import { limits } from '../../src/shared/limits.js';
 import type { DuplicatesReport, FindReport } from '../../src/shared/types.js';
 import { chromiumAvailable, launchChromium, openAppPage } from './support/browser.js';
-import { callBridge as callBridgeAt, expectSimilarView, thumbnailWidths as pageThumbnailWidths } from './support/page-checks.js';
+import {
+  callBridge as callBridgeAt,
+  clickViewerAction,
+  expectSimilarView,
+  thumbnailWidths as pageThumbnailWidths,
+} from './support/page-checks.js';
 import { writePhotoFolder, type PhotoFolder } from './support/photo-folder.js';
 import { ensureRendererBuilt } from './support/renderer-build.js';
 
@@ -148,7 +153,7 @@ describe.skipIf(!chromiumAvailable())('browser mode', () => {
     const clickedPath = await clicked.getAttribute('data-path');
     expect(clickedPath).toBeTruthy();
     await clicked.click();
-    await page.getByTestId('viewer').getByRole('button', { name: 'Find similar' }).click();
+    await clickViewerAction(page, 'Find similar');
 
     await expectSimilarView(page, bridge.url, clickedPath ?? '');
     await page.screenshot({ path: `${SCREENSHOT_PREFIX}similar.png`, fullPage: true });

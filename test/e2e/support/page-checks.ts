@@ -77,3 +77,11 @@ export async function expectSimilarView(page: Page, bridgeUrl: string, clickedPa
   for (const width of widths) expect(width).toBeGreaterThan(0);
   expect(await tilePaths(page, '[data-testid="similar-results"]')).toEqual(expected.map((match) => match.path));
 }
+
+/** Clicks a button of the open viewer's details panel ("Find similar", "Show duplicates"), opening the panel (key I) if it is closed. */
+export async function clickViewerAction(page: Page, name: string): Promise<void> {
+  const viewer = page.getByTestId('viewer');
+  await viewer.waitFor();
+  if ((await page.getByTestId('viewer-info').count()) === 0) await page.keyboard.press('i');
+  await viewer.getByTestId('viewer-info').getByRole('button', { name }).click();
+}
