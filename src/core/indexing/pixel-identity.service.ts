@@ -63,14 +63,8 @@ export class PixelIdentityService {
         if (first.pixelHash === null || second.pixelHash === null) pairs.push([first, second]);
       }
     }
-    const involved = new Set(pairs.flatMap(([first, second]) => [first.hash, second.hash]));
     // Only the contents of candidate pairs: a signature is 1.5 KB, the library may hold a million.
-    const stored = this.#photos.pixelSignatures([...involved]);
-    const decoded = new Map<string, PixelSignature | null>();
-    const signatureOf = (hash: string): PixelSignature | null => {
-      if (!decoded.has(hash)) decoded.set(hash, decodePixelSignature(stored.get(hash) ?? null));
-      return decoded.get(hash) ?? null;
-    };
+    const signatureOf = this.#storedSignatures(pairs.flatMap(([first, second]) => [first.hash, second.hash]));
     for (const [first, second] of pairs) {
       const a = signatureOf(first.hash);
       const b = signatureOf(second.hash);
@@ -78,6 +72,32 @@ export class PixelIdentityService {
       for (const member of [first, second]) if (member.pixelHash === null) needed.set(member.hash, member);
     }
     return [...needed.values()];
+  }
+
+  /**
+   * The library contents among `candidates` that may show the same pixels as a picture with this
+   * pixel signature (its stored form, as `decodePhoto` gives it): those whose signatures differ are
+   * left out, so they need no full-resolution decode. Without a signature on either side, a
+   * candidate stays one.
+   */
+  mayShowSamePixels<T extends ContentSignature>(signature: Uint8Array | null, candidates: readonly T[]): T[] {
+    const query = decodePixelSignature(signature);
+    if (!query || candidates.length === 0) return [...candidates];
+    const signatureOf = this.#storedSignatures(candidates.map((candidate) => candidate.hash));
+    return candidates.filter((candidate) => {
+      const stored = signatureOf(candidate.hash);
+      return !stored || mayHaveSamePixels(query, stored);
+    });
+  }
+
+  /** The stored pixel signatures of these contents, read at once and decoded when first asked for. */
+  #storedSignatures(contentHashes: readonly string[]): (contentHash: string) => PixelSignature | null {
+    const stored = this.#photos.pixelSignatures([...new Set(contentHashes)]);
+    const decoded = new Map<string, PixelSignature | null>();
+    return (hash) => {
+      if (!decoded.has(hash)) decoded.set(hash, decodePixelSignature(stored.get(hash) ?? null));
+      return decoded.get(hash) ?? null;
+    };
   }
 
   /** Computes and stores the missing pixel hashes of colliding contents. Failures are logged, not fatal. */

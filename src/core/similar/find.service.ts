@@ -16,8 +16,9 @@ export interface NearMatchFinder {
 
 /**
  * "Is this photo already in my library?" for any file: exact copies by content-hash lookup, pixel-
- * identical ones by a signature probe (dimensions + perceptual-hash chunks, all index lookups) and a
- * pixel-hash comparison of the few candidates, near ones from the similarity layer.
+ * identical ones by a signature probe (dimensions + perceptual-hash chunks, all index lookups), the
+ * pixel signatures, and a pixel-hash comparison of the few candidates left, near ones from the
+ * similarity layer.
  */
 export class FindService {
   readonly #photos: PhotoRepository;
@@ -46,13 +47,16 @@ export class FindService {
 
     const chunks = hashChunks(decoded.perceptualHash);
     const radius = Math.floor(PIXEL_CANDIDATE_DISTANCE / 4);
-    const candidates = this.#photos
+    const lookAlikes = this.#photos
       .signaturesMatchingChunks(
         decoded.width,
         decoded.height,
         chunks.map((chunk) => chunkValuesWithin(chunk, radius)),
       )
       .filter((c) => c.hash !== contentHash && hammingDistance(c.perceptualHash, decoded.perceptualHash) <= PIXEL_CANDIDATE_DISTANCE);
+    // Burst frames of the query's scene are look-alikes too: their pixel signatures tell them apart
+    // without decoding either side at full resolution.
+    const candidates = this.#pixels.mayShowSamePixels(decoded.pixelSignature, lookAlikes);
 
     const pixel: string[] = [];
     if (candidates.length > 0) {
