@@ -59,7 +59,7 @@ import { PreviewStore } from './store/preview.store';
 import { Cleanup } from './cleanup/cleanup';
 import type { CleanOptions } from './cleanup/clean.service';
 import { systemTrashBin, type TrashBin } from './cleanup/trash-bin';
-import { GroupReview } from './duplicates/group-review';
+import { libraryReview, type GroupReview } from './duplicates/group-review';
 import type { KeeperChoice } from './cleanup/keeper-rules';
 import { DEFAULT_NEAR_COSINE } from './duplicates/thresholds';
 import { WriterLock, busyMessage } from './store/writer-lock';
@@ -258,16 +258,10 @@ export class Doppel {
       ...(onNearPairsProgress ? { onProgress: onNearPairsProgress } : {}),
     });
     this.#duplicates = new DuplicatesService(groups, this.#near);
-    const modelId = similarity?.embedder.modelId ?? null;
-    this.#review = new GroupReview({
-      copyDetails: (filePath) => groups.copyDetails(filePath),
-      copyDetailsOf: (filePaths) => groups.copyDetailsOf(filePaths),
-      embeddingsOf: (contentHashes) => (modelId ? this.#embeddings.embeddingsOf(contentHashes, modelId) : new Map()),
-      notDuplicatePairs: () => this.#cleanup.notDuplicatePairs(),
-      embedding: (contentHash) => (modelId ? this.#embeddings.embedding(contentHash, modelId) : null),
-    });
+    this.#review = libraryReview(groups, this.#embeddings, nearSources.modelId, () => this.#cleanup.notDuplicatePairs());
     this.#finder = new FindService(this.#photos, new PixelIdentityService(this.#photos, log, maxFileBytes), similarity?.similar ?? null, {
       maxFileBytes,
+      onPixelHashesSaved: () => this.#libraryChanged(),
     });
   }
 
@@ -387,7 +381,7 @@ export class Doppel {
         if (!report.cancelled) this.#reindexedSinceRepair = true;
         return report;
       } finally {
-        this.#near.invalidate();
+        this.#libraryChanged();
         this.#saveDecisions(); // the folders are the user's choice
       }
     });
@@ -421,8 +415,15 @@ export class Doppel {
     const version = dataVersionOf(this.#db);
     if (version === this.#dataVersion) return;
     this.#dataVersion = version;
-    this.#near.invalidate();
+    this.#libraryChanged();
     this.#similarity?.vectors.reload();
+  }
+
+  /** Files, contents or pixel hashes changed: what the near-duplicate pairs and the review keep is stale. */
+  #libraryChanged(): void {
+    this.#near.invalidate();
+    this.#duplicates.invalidate();
+    this.#review.invalidate();
   }
 
   /**
@@ -469,7 +470,7 @@ export class Doppel {
     const clean = async (): Promise<CleanReport> => {
       const { groups } = await this.duplicates({ ...options, kind: options.kind ?? 'exact' });
       const report = await this.#cleanup.clean(groups, { ...options, protectedFolders: this.#protectedFolders(options.protectedFolders) });
-      if (report.trashed.length > 0 && !report.dryRun) this.#near.invalidate();
+      if (report.trashed.length > 0 && !report.dryRun) this.#libraryChanged();
       if (!report.dryRun) this.#saveDecisions();
       return report;
     };
@@ -513,7 +514,7 @@ export class Doppel {
     return this.#asWriter('removing a folder', options, () => {
       const removed = this.#folders.removeRoot(folder);
       // Contents may have no file left: the near pairs and the vector index's live set are stale.
-      this.#near.invalidate();
+      this.#libraryChanged();
       this.#similarity?.vectors.reload();
       this.#saveDecisions(); // the folders are the user's choice
       return Promise.resolve(removed);
@@ -540,7 +541,7 @@ export class Doppel {
     this.#assertOpen();
     return this.#asWriter('undoing a clean-up', options, async () => {
       const report = await this.#cleanup.undo(operationId);
-      this.#near.invalidate();
+      this.#libraryChanged();
       this.#saveDecisions();
       return report;
     });

@@ -37,11 +37,21 @@ const embeddings: Record<string, Float32Array> = {
   D: Float32Array.of(0.5, Math.sqrt(1 - 0.5 ** 2)),
 };
 
+/** The keys that have a value, as a batch read answers them. */
+function pick<T>(keys: readonly string[], valueOf: (key: string) => T | undefined): Map<string, T> {
+  return new Map(
+    keys.flatMap((key) => {
+      const value = valueOf(key);
+      return value === undefined ? [] : [[key, value] as const];
+    }),
+  );
+}
+
 function reviewWith(against: readonly [string, string][] = []): GroupReview {
   return new GroupReview({
-    copyDetails: (path) => files.get(path) ?? null,
+    copyDetailsOf: (paths) => pick(paths, (path) => files.get(path)),
     notDuplicatePairs: () => new Set(against.map(([a, b]) => pairKey(a, b))),
-    embedding: (hash) => embeddings[hash] ?? null,
+    embeddingsOf: (hashes) => pick(hashes, (hash) => embeddings[hash]),
   });
 }
 
@@ -101,6 +111,55 @@ describe('GroupReview', () => {
     const groups = report.groups.map((group) => [...group.files].sort());
     expect(groups).toContainEqual(['/p/a.jpg', '/p/b.png', '/p/copy/a.jpg', '/p/d.jpg']);
     expect(groups.flat()).not.toContain('/p/c.jpg');
+  });
+
+  it('should read each file and each similarity once until the library changes', () => {
+    const reads: string[][] = [];
+    let cSimilarity = 0.95;
+    const review = new GroupReview({
+      copyDetailsOf: (paths) => {
+        reads.push([...paths]);
+        return pick(paths, (path) => files.get(path));
+      },
+      notDuplicatePairs: () => new Set(),
+      embeddingsOf: (hashes) => {
+        reads.push([...hashes]);
+        return pick(hashes, (hash) => (hash === 'C' ? Float32Array.of(cSimilarity, Math.sqrt(1 - cSimilarity ** 2)) : embeddings[hash]));
+      },
+    });
+    const scoreOfC = (): number | null | undefined =>
+      review.review(candidates, { kind: 'all', threshold: 0.5 }).groups[0]?.copies.find((copy) => copy.path === '/p/c.jpg')?.score;
+    expect(scoreOfC()).toBe(0.95);
+    expect(reads).toHaveLength(2); // the files, then the vectors of the near copies and their keeper
+    // A slider move regroups the same files: nothing is read again.
+    expect(review.review(candidates.slice(2), { kind: 'near', threshold: 0.9 }).groups).toHaveLength(1);
+    expect(scoreOfC()).toBe(0.95);
+    expect(reads).toHaveLength(2);
+    // The library changed (C was re-indexed): its similarity is worked out again.
+    cSimilarity = 0.8;
+    review.invalidate();
+    expect(scoreOfC()).toBe(0.8);
+    expect(reads).toHaveLength(4);
+  });
+
+  it('should answer each choice afresh when the same groups come again', () => {
+    let against: [string, string][] = [];
+    const review = new GroupReview({
+      copyDetailsOf: (paths) => pick(paths, (path) => files.get(path)),
+      notDuplicatePairs: () => new Set(against.map(([a, b]) => pairKey(a, b))),
+      embeddingsOf: (hashes) => pick(hashes, (hash) => embeddings[hash]),
+    });
+    const first = (options: Partial<Parameters<GroupReview['review']>[1]> = {}) =>
+      review.review(candidates, { kind: 'all', threshold: 0.9, ...options }).groups;
+    expect(first()[0]?.files[0]).toBe('/p/b.png');
+    expect(first({ keep: { rule: 'smallest' } })[0]?.files[0]).toBe('/p/d.jpg');
+    expect(first({ protectedFolders: ['/p/copy'] })[0]?.files[0]).toBe('/p/copy/a.jpg');
+    // The threshold only hides or shows scores: 0.95 is shown at 0.9, hidden at 0.96.
+    const scoreOfC = (threshold: number): number | null | undefined =>
+      first({ threshold })[0]?.copies.find((copy) => copy.path === '/p/c.jpg')?.score;
+    expect([scoreOfC(0.9), scoreOfC(0.96), scoreOfC(0.9)]).toEqual([0.95, null, 0.95]);
+    against = [['B', 'C']];
+    expect(first().flatMap((group) => group.files)).not.toContain('/p/c.jpg');
   });
 
   it('should union chains of overlapping groups', () => {

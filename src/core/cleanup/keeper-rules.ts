@@ -25,8 +25,18 @@ type Compare = (a: KeeperCandidate, b: KeeperCandidate) => number;
 
 const byResolution: Compare = (a, b) => b.width * b.height - a.width * a.height;
 const byLargest: Compare = (a, b) => b.size - a.size;
+/** File times as capture-time text, worked out once per candidate (a sort asks for them again and again). */
+const fileTimeText = new WeakMap<KeeperCandidate, string>();
 /** Capture time when the camera wrote one, else the file time: ISO strings compare as text. */
-const captureTime = (candidate: KeeperCandidate): string => candidate.takenAt ?? new Date(candidate.mtimeMs).toISOString().slice(0, 19);
+const captureTime = (candidate: KeeperCandidate): string => {
+  if (candidate.takenAt !== null) return candidate.takenAt;
+  let text = fileTimeText.get(candidate);
+  if (text === undefined) {
+    text = new Date(candidate.mtimeMs).toISOString().slice(0, 19);
+    fileTimeText.set(candidate, text);
+  }
+  return text;
+};
 const byOldest: Compare = (a, b) => compareText(captureTime(a), captureTime(b)) || a.mtimeMs - b.mtimeMs;
 const byShortestPath: Compare = (a, b) => a.path.length - b.path.length;
 

@@ -18,14 +18,26 @@ export interface DuplicatesOptions extends NearDuplicateOptions {
   readonly kind?: DuplicateKindFilter;
 }
 
-/** Finds the candidate duplicate groups of the requested kinds (`GroupReview` orders and scores them). */
+/**
+ * Finds the candidate duplicate groups of the requested kinds (`GroupReview` orders and scores them).
+ * The byte and pixel groups are kept until the library changes (`invalidate`): a slider move asks
+ * for them again, and at 100k photos their queries take a tenth of a second.
+ */
 export class DuplicatesService {
   readonly #groups: DuplicateRepository;
   readonly #near: NearDuplicateFinder | null;
+  #exact: CandidateGroup[] | null = null;
+  #pixel: CandidateGroup[] | null = null;
 
   constructor(groups: DuplicateRepository, near: NearDuplicateFinder | null) {
     this.#groups = groups;
     this.#near = near;
+  }
+
+  /** The library changed: the byte and pixel groups are read again when next asked for. */
+  invalidate(): void {
+    this.#exact = null;
+    this.#pixel = null;
   }
 
   async list(options: DuplicatesOptions = {}): Promise<CandidateGroup[]> {
@@ -33,10 +45,12 @@ export class DuplicatesService {
     const groups: CandidateGroup[] = [];
     const filesOf = (members: readonly { path: string }[]): string[] => members.map((member) => member.path);
     if (kind === 'exact' || kind === 'all') {
-      for (const row of this.#groups.exactGroups()) groups.push({ kind: 'exact', files: filesOf(row.members) });
+      this.#exact ??= this.#groups.exactGroups().map((row) => ({ kind: 'exact', files: filesOf(row.members) }));
+      groups.push(...this.#exact);
     }
     if (kind === 'pixel' || kind === 'all') {
-      for (const row of this.#groups.pixelGroups()) groups.push({ kind: 'pixel', files: filesOf(row.members) });
+      this.#pixel ??= this.#groups.pixelGroups().map((row) => ({ kind: 'pixel', files: filesOf(row.members) }));
+      groups.push(...this.#pixel);
     }
     if ((kind === 'near' || kind === 'all') && this.#near) {
       groups.push(...(await this.#near.nearDuplicateGroups(options)));

@@ -2,9 +2,10 @@ import type { CopyMatch, DuplicateCopy, DuplicateGroup, DuplicateKind, Duplicate
 import { assertDefined } from '../assert';
 import { orderByKeeperRule, type KeeperChoice } from '../cleanup/keeper-rules';
 import { isInside } from '../library-paths';
-import { dot } from '../vectors/vector-search.service';
-import type { CopyDetails } from '../store/duplicate.repository';
+import type { CopyDetails, DuplicateRepository } from '../store/duplicate.repository';
+import type { EmbeddingRepository } from '../store/embedding.repository';
 import { roundScore, type CandidateGroup } from './file-groups';
+import { QuantizedVectors } from './quantized-vectors';
 
 export interface ReviewOptions {
   readonly kind: DuplicateKindFilter;
@@ -16,16 +17,12 @@ export interface ReviewOptions {
 }
 
 export interface ReviewDeps {
-  /** The file's details, or null when it is no longer a readable library file. */
-  readonly copyDetails: (filePath: string) => CopyDetails | null;
+  /** The details of these files, by path: the readable library files among them only. */
+  readonly copyDetailsOf: (filePaths: readonly string[]) => ReadonlyMap<string, CopyDetails>;
   /** Pairs of contents the user marked "not duplicates", as `pairKey` strings. */
   readonly notDuplicatePairs: () => ReadonlySet<string>;
-  /** The content's embedding (unit length), or null when it has none or similarity search is off. */
-  readonly embedding: (contentHash: string) => Float32Array | null;
-  /** `copyDetails` of many files in one read (100k files one by one took seconds); readable ones only. */
-  readonly copyDetailsOf?: (filePaths: readonly string[]) => ReadonlyMap<string, CopyDetails>;
-  /** `embedding` of many contents in one read; those that have one only. */
-  readonly embeddingsOf?: (contentHashes: readonly string[]) => ReadonlyMap<string, Float32Array>;
+  /** The embeddings (unit length) of these contents: those that have one, none when similarity search is off. */
+  readonly embeddingsOf: (contentHashes: readonly string[]) => ReadonlyMap<string, Float32Array>;
 }
 
 /** Files reviewed per batch read: bounds the vectors held at once (4 KB each) at a few MB. */
@@ -44,88 +41,144 @@ const LOOSENESS: Readonly<Record<CopyMatch, number>> = { keeper: 0, exact: 1, pi
  * - each copy says how it matches the keeper, and its score is its similarity to the keeper, shown
  *   only where it reaches the threshold in force;
  * - the space to free counts each file (each inode) once.
+ *
+ * What it reads (each file's details, each content's vector, each copy's similarity to its keeper)
+ * it keeps until the library changes (`invalidate`): moving a slider regroups the same files, and
+ * its answer must not wait for 100k rows and their vectors to be read again. Vectors are kept as
+ * int8 (1 KB a photo; cosine error ~1e-3, as the near-duplicate pair search scores pairs).
  */
 export class GroupReview {
   readonly #deps: ReviewDeps;
+  /** Details by path; null for a file that is not a readable library file. */
+  readonly #details = new Map<string, CopyDetails | null>();
+  /** The vectors read so far, and the slot of each content's (-1: it has none). */
+  #vectors: QuantizedVectors | null = null;
+  readonly #slotOf = new Map<string, number>();
+  /** Similarity of two slots, by `slotPairKey`. */
+  readonly #similarities = new Map<number, number>();
+  /**
+   * The last answer's groups (scores not yet held to a threshold) by their sorted files, and the
+   * review choices they were made with.
+   */
+  #answered = new Map<string, readonly DuplicateGroup[]>();
+  #answeredContext = '';
 
   constructor(deps: ReviewDeps) {
     this.#deps = deps;
   }
 
+  /** The library changed: what was read of it is read again when next needed. */
+  invalidate(): void {
+    this.#details.clear();
+    this.#vectors = null;
+    this.#slotOf.clear();
+    this.#similarities.clear();
+    this.#answered = new Map();
+  }
+
   review(candidates: readonly CandidateGroup[], options: ReviewOptions): DuplicatesReport {
     const fileSets = options.kind === 'all' ? mergeOverlapping(candidates) : candidates.map((group) => group.files);
     const against = this.#deps.notDuplicatePairs();
-    const isProtected = (copy: CopyDetails): boolean => (options.protectedFolders ?? []).some((folder) => isInside(copy.path, folder));
+    const folders = options.protectedFolders ?? [];
+    const isProtected = (copy: CopyDetails): boolean => folders.length > 0 && folders.some((folder) => isInside(copy.path, folder));
+    // A set of files reviewed for the last answer, with the same keeper rule, reference folders and
+    // "not duplicates" marks, is reviewed alike: a slider step changes a few groups, not all.
+    const context = JSON.stringify([options.keep ?? null, folders, [...against].sort()]);
+    const previous = context === this.#answeredContext ? this.#answered : new Map<string, readonly DuplicateGroup[]>();
+    const answered = new Map<string, readonly DuplicateGroup[]>();
     const groups: DuplicateGroup[] = [];
-    for (const batch of batches(fileSets, REVIEW_BATCH_FILES)) {
-      const details = this.#copyDetailsOf(batch.flat());
-      const parts: CopyDetails[][] = [];
-      for (const files of batch) {
-        const copies = [...new Set(files)].flatMap((file) => details.get(file) ?? []);
-        // Stable sort: reference copies first, each side still in the keeper rule's order.
-        const ordered = orderByKeeperRule(copies, options.keep).sort((a, b) => Number(isProtected(b)) - Number(isProtected(a)));
-        for (const part of splitByDecisions(ordered, against)) if (part.length >= 2) parts.push(part);
-      }
-      const vectorOf = this.#vectorsFor(parts);
-      for (const part of parts) groups.push(this.#group(part, options.threshold, isProtected, vectorOf));
+    const unseen: { key: string; files: readonly string[] }[] = [];
+    for (const files of fileSets) {
+      const unique = [...files].sort().filter((file, i, sorted) => i === 0 || file !== sorted[i - 1]);
+      const key = unique.join('\n');
+      const known = previous.get(key);
+      if (known) answered.set(key, known);
+      else unseen.push({ key, files: unique });
     }
+    for (const batch of batches(unseen, REVIEW_BATCH_FILES)) {
+      this.#readDetails(batch.flatMap((set) => set.files));
+      const partsOf = batch.map(({ key, files }) => {
+        const copies = files.flatMap((file) => this.#details.get(file) ?? []);
+        // Reference copies first, each side still in the keeper rule's order.
+        const byRule = orderByKeeperRule(copies, options.keep);
+        const ordered = folders.length > 0 ? [...byRule.filter(isProtected), ...byRule.filter((copy) => !isProtected(copy))] : byRule;
+        return { key, parts: splitByDecisions(ordered, against).filter((part) => part.length >= 2) };
+      });
+      this.#readVectors(partsOf.flatMap(({ parts }) => parts));
+      for (const { key, parts } of partsOf)
+        answered.set(
+          key,
+          parts.map((part) => this.#group(part, isProtected)),
+        );
+    }
+    for (const reviewed of answered.values()) for (const group of reviewed) groups.push(atThreshold(group, options.threshold));
+    // Only the groups of this answer are kept: two answers' worth at most.
+    this.#answered = answered;
+    this.#answeredContext = context;
     groups.sort(byWastedBytes);
     return { groups, wastedBytes: groups.reduce((sum, group) => sum + group.wasted_bytes, 0) };
   }
 
-  #copyDetailsOf(filePaths: readonly string[]): ReadonlyMap<string, CopyDetails> {
-    if (this.#deps.copyDetailsOf) return this.#deps.copyDetailsOf(filePaths);
-    const details = new Map<string, CopyDetails>();
-    for (const filePath of filePaths) {
-      const copy = this.#deps.copyDetails(filePath);
-      if (copy) details.set(filePath, copy);
-    }
-    return details;
+  /** Reads the details of the files not read yet, in one go. */
+  #readDetails(filePaths: readonly string[]): void {
+    const missing = filePaths.filter((filePath) => !this.#details.has(filePath));
+    if (missing.length === 0) return;
+    const read = this.#deps.copyDetailsOf(missing);
+    for (const filePath of missing) this.#details.set(filePath, read.get(filePath) ?? null);
   }
 
-  /** The vectors the scores of `parts` need (keepers and their near copies), read at once when the deps can. */
-  #vectorsFor(parts: readonly (readonly CopyDetails[])[]): (contentHash: string) => Float32Array | null {
-    const batch = this.#deps.embeddingsOf;
-    if (!batch) return (contentHash) => this.#deps.embedding(contentHash);
+  /** Reads, in one go, the vectors not read yet that the scores of `parts` need (keepers and their near copies). */
+  #readVectors(parts: readonly (readonly CopyDetails[])[]): void {
     const wanted = new Set<string>();
     for (const part of parts) {
       const keeper = assertDefined(part[0], 'keeper of a group');
       part.forEach((copy, index) => {
         if (matchOf(copy, keeper, index) !== 'near') return;
-        wanted.add(keeper.contentHash);
-        wanted.add(copy.contentHash);
+        for (const hash of [keeper.contentHash, copy.contentHash]) if (!this.#slotOf.has(hash)) wanted.add(hash);
       });
     }
-    const vectors = wanted.size > 0 ? batch([...wanted]) : new Map<string, Float32Array>();
-    return (contentHash) => vectors.get(contentHash) ?? null;
+    if (wanted.size === 0) return;
+    const read = this.#deps.embeddingsOf([...wanted]);
+    for (const hash of wanted) {
+      const vector = read.get(hash);
+      if (vector) this.#vectors ??= new QuantizedVectors(vector.length, read.size);
+      this.#slotOf.set(hash, vector && this.#vectors ? this.#vectors.add(vector) : -1);
+    }
   }
 
-  #group(
-    ordered: readonly CopyDetails[],
-    threshold: number,
-    isProtected: (copy: CopyDetails) => boolean,
-    vectorOf: (contentHash: string) => Float32Array | null,
-  ): DuplicateGroup {
+  /** Similarity of two contents' vectors (read by `#readVectors`), null when either has none. */
+  #similarity(a: string, b: string): number | null {
+    const slotA = this.#slotOf.get(a) ?? -1;
+    const slotB = this.#slotOf.get(b) ?? -1;
+    if (slotA < 0 || slotB < 0 || !this.#vectors) return null;
+    const key = slotPairKey(slotA, slotB);
+    let similarity = this.#similarities.get(key);
+    if (similarity === undefined) {
+      similarity = Math.max(0, this.#vectors.cosine(slotA, slotB));
+      this.#similarities.set(key, similarity);
+    }
+    return similarity;
+  }
+
+  /** A group as reviewed, each near copy's score its similarity to the keeper whatever the threshold (see `atThreshold`). */
+  #group(ordered: readonly CopyDetails[], isProtected: (copy: CopyDetails) => boolean): DuplicateGroup {
     const keeper = assertDefined(ordered[0], 'keeper of a group');
-    // Read once per group, and only when a copy needs a score against it.
-    let keeperVector: Float32Array | null | undefined;
-    const similarityToKeeper = (copy: CopyDetails): number | null => {
-      keeperVector ??= vectorOf(keeper.contentHash);
-      const vector = keeperVector ? vectorOf(copy.contentHash) : null;
-      return keeperVector && vector ? Math.max(0, dot(keeperVector, vector)) : null;
-    };
+    // The first copy after the keeper with each content and each picture: what a later copy repeats.
+    const firstOfContent = new Map<string, string>();
+    const firstOfPicture = new Map<string, string>();
     const copies = ordered.map((copy, index): DuplicateCopy => {
       const match = matchOf(copy, keeper, index);
-      const similarity = match === 'near' ? similarityToKeeper(copy) : 1;
-      const earlier = index > 1 ? ordered.slice(1, index) : [];
-      const sameBytes =
-        match !== 'exact' && match !== 'keeper' ? earlier.find((other) => other.contentHash === copy.contentHash) : undefined;
-      const samePixels =
-        match === 'near' && !sameBytes && copy.pixelHash ? earlier.find((other) => other.pixelHash === copy.pixelHash) : undefined;
+      const similarity = match === 'near' ? this.#similarity(keeper.contentHash, copy.contentHash) : 1;
+      const sameBytes = match !== 'exact' && match !== 'keeper' ? firstOfContent.get(copy.contentHash) : undefined;
+      const samePixels = match === 'near' && !sameBytes && copy.pixelHash ? firstOfPicture.get(copy.pixelHash) : undefined;
+      if (index > 0) {
+        if (!firstOfContent.has(copy.contentHash)) firstOfContent.set(copy.contentHash, copy.path);
+        if (copy.pixelHash && !firstOfPicture.has(copy.pixelHash)) firstOfPicture.set(copy.pixelHash, copy.path);
+      }
       const copyOf = sameBytes
-        ? { match: 'exact' as const, path: sameBytes.path }
+        ? { match: 'exact' as const, path: sameBytes }
         : samePixels
-          ? { match: 'pixel' as const, path: samePixels.path }
+          ? { match: 'pixel' as const, path: samePixels }
           : undefined;
       return {
         path: copy.path,
@@ -137,7 +190,7 @@ export class GroupReview {
         camera: copy.camera,
         mtimeMs: copy.mtimeMs,
         match,
-        score: similarity !== null && similarity >= threshold ? roundScore(similarity) : null,
+        score: similarity !== null ? roundScore(similarity) : null,
         ...(copyOf ? { copyOf } : {}),
         protected: isProtected(copy),
       };
@@ -163,13 +216,36 @@ export class GroupReview {
   }
 }
 
+/** The review of a library: its files' details, its vectors of `modelId` (none without a model), the user's "not duplicates" marks. */
+export function libraryReview(
+  groups: DuplicateRepository,
+  embeddings: EmbeddingRepository,
+  modelId: string | null,
+  notDuplicatePairs: () => ReadonlySet<string>,
+): GroupReview {
+  return new GroupReview({
+    copyDetailsOf: (filePaths) => groups.copyDetailsOf(filePaths),
+    embeddingsOf: (contentHashes) => (modelId ? embeddings.embeddingsOf(contentHashes, modelId) : new Map()),
+    notDuplicatePairs,
+  });
+}
+
+/** A reviewed group with the scores under `threshold` hidden: a similarity below it is never shown. */
+function atThreshold(group: DuplicateGroup, threshold: number): DuplicateGroup {
+  if (group.copies.every((copy) => copy.score === null || copy.score >= threshold)) return group;
+  return {
+    ...group,
+    copies: group.copies.map((copy) => (copy.score !== null && copy.score < threshold ? { ...copy, score: null } : copy)),
+  };
+}
+
 /** `fileSets` in runs of about `files` files (a set is never split). */
-function* batches(fileSets: readonly (readonly string[])[], files: number): Generator<(readonly string[])[]> {
-  let batch: (readonly string[])[] = [];
+function* batches<T extends { readonly files: readonly string[] }>(fileSets: readonly T[], files: number): Generator<T[]> {
+  let batch: T[] = [];
   let size = 0;
   for (const set of fileSets) {
     batch.push(set);
-    size += set.length;
+    size += set.files.length;
     if (size >= files) {
       yield batch;
       batch = [];
@@ -186,36 +262,44 @@ function matchOf(copy: CopyDetails, keeper: CopyDetails, index: number): CopyMat
   return 'near';
 }
 
-/** Groups that share a file become one (union-find over the files). */
+/** Groups that share a file become one (union-find over the files, numbered as first seen). */
 export function mergeOverlapping(groups: readonly CandidateGroup[]): string[][] {
-  const parent = new Map<string, string>();
-  const find = (file: string): string => {
-    let root = file;
-    while (parent.get(root) !== root) root = parent.get(root) ?? root;
-    for (let node = file; node !== root;) {
-      const next = parent.get(node) ?? root;
-      parent.set(node, root);
+  const idOf = new Map<string, number>();
+  const files: string[] = [];
+  for (const group of groups) {
+    for (const file of group.files) {
+      if (idOf.has(file)) continue;
+      idOf.set(file, files.length);
+      files.push(file);
+    }
+  }
+  const parent = Int32Array.from({ length: files.length }, (_, id) => id);
+  const find = (id: number): number => {
+    let root = id;
+    while (parent[root] !== root) root = parent[root] ?? root;
+    for (let node = id; node !== root;) {
+      const next = parent[node] ?? root;
+      parent[node] = root;
       node = next;
     }
     return root;
   };
   for (const group of groups) {
-    for (const file of group.files) if (!parent.has(file)) parent.set(file, file);
     const first = group.files[0];
     if (first === undefined) continue;
-    for (const file of group.files.slice(1)) {
-      const a = find(first);
-      const b = find(file);
-      if (a !== b) parent.set(b, a);
+    for (let i = 1; i < group.files.length; i++) {
+      const a = find(idOf.get(first) ?? 0);
+      const b = find(idOf.get(group.files[i] ?? first) ?? 0);
+      if (a !== b) parent[b] = a;
     }
   }
-  const components = new Map<string, string[]>();
-  for (const file of parent.keys()) {
-    const root = find(file);
+  const components = new Map<number, string[]>();
+  files.forEach((file, id) => {
+    const root = find(id);
     const component = components.get(root);
     if (component) component.push(file);
     else components.set(root, [file]);
-  }
+  });
   return [...components.values()];
 }
 
@@ -237,11 +321,21 @@ function splitByDecisions(ordered: readonly CopyDetails[], against: ReadonlySet<
   return parts;
 }
 
+/** Slots below this make a pair key that is an exact integer (2^26 x 2^26 < 2^53). */
+const SLOT_SPAN = 2 ** 26;
+
+/** The key of an unordered pair of vector slots. */
+function slotPairKey(a: number, b: number): number {
+  return a < b ? a * SLOT_SPAN + b : b * SLOT_SPAN + a;
+}
+
 /** The key of an unordered pair of contents. */
 export function pairKey(a: string, b: string): string {
   return a <= b ? `${a}|${b}` : `${b}|${a}`;
 }
 
 function byWastedBytes(a: DuplicateGroup, b: DuplicateGroup): number {
-  return b.wasted_bytes - a.wasted_bytes || b.files.length - a.files.length || (a.files[0] ?? '').localeCompare(b.files[0] ?? '');
+  const first = a.files[0] ?? '';
+  const other = b.files[0] ?? '';
+  return b.wasted_bytes - a.wasted_bytes || b.files.length - a.files.length || (first < other ? -1 : first > other ? 1 : 0);
 }

@@ -25,18 +25,24 @@ export class FindService {
   readonly #pixels: PixelIdentityService;
   readonly #near: NearMatchFinder | null;
   readonly #maxFileBytes: number | undefined;
+  readonly #onPixelHashesSaved: () => void;
 
-  /** `maxFileBytes`: a larger query file is refused unread (default: src/shared/limits.ts, photoFileMegabytes). */
+  /**
+   * `maxFileBytes`: a larger query file is refused unread (default: src/shared/limits.ts,
+   * photoFileMegabytes). `onPixelHashesSaved`: a query saved the pixel hash of library contents it
+   * decoded (what groups them is then stale).
+   */
   constructor(
     photos: PhotoRepository,
     pixels: PixelIdentityService,
     near: NearMatchFinder | null,
-    options: { readonly maxFileBytes?: number } = {},
+    options: { readonly maxFileBytes?: number; readonly onPixelHashesSaved?: () => void } = {},
   ) {
     this.#photos = photos;
     this.#pixels = pixels;
     this.#near = near;
     this.#maxFileBytes = options.maxFileBytes;
+    this.#onPixelHashesSaved = options.onPixelHashesSaved ?? (() => {});
   }
 
   async find(imagePath: string): Promise<FindReport> {
@@ -65,7 +71,10 @@ export class FindService {
         let candidatePixelHash = candidate.pixelHash;
         if (candidatePixelHash === null) {
           candidatePixelHash = await this.#pixels.hashContent(candidate.hash);
-          if (candidatePixelHash) this.#photos.setPixelHashes([[candidate.hash, candidatePixelHash]]);
+          if (candidatePixelHash) {
+            this.#photos.setPixelHashes([[candidate.hash, candidatePixelHash]]);
+            this.#onPixelHashesSaved();
+          }
         }
         if (candidatePixelHash === queryPixelHash) pixel.push(...this.#photos.pathsOfContent(candidate.hash));
       }

@@ -38,12 +38,7 @@ export class DuplicateRepository {
         `SELECT c.hash, c.width, c.height, c.phash, c.phash_variants, c.pixel_hash FROM contents c
          WHERE EXISTS (SELECT 1 FROM files f WHERE f.content_hash = c.hash AND f.status = 'ok') ORDER BY c.hash`,
       ),
-      copyDetails: db.prepare<[string], CopyRow>(
-        `SELECT f.path, f.size, f.mtime_ms, f.dev, f.ino, f.content_hash, c.pixel_hash, c.width, c.height, c.format, c.taken_at,
-                c.camera_make, c.camera_model
-         FROM files f JOIN contents c ON c.hash = f.content_hash WHERE f.path = ? AND f.status = 'ok'`,
-      ),
-      // The same, for a JSON array of paths: one read for a whole review batch.
+      // What the review shows and compares of readable library files, for a JSON array of paths: one read per review batch.
       copyDetailsOf: db.prepare<[string], CopyRow>(
         `SELECT f.path, f.size, f.mtime_ms, f.dev, f.ino, f.content_hash, c.pixel_hash, c.width, c.height, c.format, c.taken_at,
                 c.camera_make, c.camera_model
@@ -107,13 +102,7 @@ export class DuplicateRepository {
     return new Set(this.#statements.contentsWithVector.all(modelId));
   }
 
-  /** What the review shows and compares of one readable library file, or null. */
-  copyDetails(filePath: string): CopyDetails | null {
-    const row = this.#statements.copyDetails.get(filePath);
-    return row ? toCopyDetails(row) : null;
-  }
-
-  /** `copyDetails` of many files in one read (the readable ones), by path. */
+  /** What the review shows and compares of these files (the readable library files among them), by path, in one read. */
   copyDetailsOf(filePaths: readonly string[]): Map<string, CopyDetails> {
     const details = new Map<string, CopyDetails>();
     for (const row of this.#statements.copyDetailsOf.all(JSON.stringify(filePaths))) details.set(row.path, toCopyDetails(row));
