@@ -41,6 +41,43 @@ describe('VectorSearchService', () => {
     expect(vectors.size).toBe(library.embeddings.liveEmbeddingCount(MODEL));
   });
 
+  it('should give a k-NN on numbers the candidates a search finds, live ones only, in score order', () => {
+    library = createSyntheticLibrary({ clusters: 20 });
+    library.add(0, 600);
+    library.remove([3, 4]); // deleted from disk: never a candidate
+    const vectors = library.vectors;
+    const queried = [0, 1, 5, 300];
+    const queries = queried.map((item) =>
+      defined(library?.embeddings.embeddingsOf([contentHashOf(item)], MODEL).get(contentHashOf(item)), 'a vector'),
+    );
+    const batch = new Float32Array(queries.length * DIM);
+    queries.forEach((vector, q) => batch.set(vector, q * DIM));
+    // Our numbers: each content's item number, none for item 7.
+    const itemOf = new Map(Array.from({ length: 600 }, (_, item) => [contentHashOf(item), item]));
+    const numbers = vectors.positionNumbers((hash) => (hash === contentHashOf(7) ? undefined : itemOf.get(hash)));
+    const visit = (accept: (q: number, item: number) => boolean, floor: number): number[][] => {
+      const found: number[][] = queries.map(() => []);
+      vectors.neighbours(batch, 8, numbers, { minApproximateScore: floor, accept, visit: (q, item) => found[q]?.push(item) });
+      return found;
+    };
+    const all = visit(() => true, -1);
+    for (const [q, found] of all.entries()) {
+      expect(found).toHaveLength(8);
+      expect(found).not.toContain(3);
+      expect(found).not.toContain(4);
+      expect(found).not.toContain(7);
+      expect(new Set(found).size).toBe(8);
+      // The best candidates the search finds (it re-scores them), the query's own photo first.
+      const searched = defined(vectors.search(defined(queries[q], 'query'), 8)[0], 'hits').map((hit) => itemOf.get(hit.contentHash));
+      expect(found[0]).toBe(searched[0]);
+      expect(found.filter((item) => searched.includes(item)).length).toBeGreaterThanOrEqual(6);
+    }
+    // A refused candidate leaves its slot to the next one; a floor stops the list.
+    const withoutSelf = visit((q, item) => item !== queried[q], -1);
+    withoutSelf.forEach((found, q) => expect(found).toEqual(defined(all[q], 'all').slice(1).concat(found.slice(7))));
+    expect(visit(() => true, 0.999).map((found) => found.length)).toEqual([1, 1, 1, 1]);
+  });
+
   it('should search a saved index of an older kind, then rebuild it into the current kind at the next update', () => {
     library = createSyntheticLibrary({ clusters: 40 });
     library.add(0, 6000);

@@ -192,7 +192,8 @@ function searchAllNeighbours(
     readonly signal: AbortSignal | undefined;
   },
 ): void {
-  const live = vectors.liveContents();
+  // Candidates come back as positions in this set: no content-hash lookups per candidate.
+  const numbers = vectors.positionNumbers((contentHash) => run.position.get(contentHash));
   const proposals = new KnnProposals(run.position.size);
   let done = 0;
   for (const rows of embeddings.liveEmbeddingPages(modelId, QUERY_PAGE)) {
@@ -213,24 +214,13 @@ function searchAllNeighbours(
     // Pages come in content-hash order, which is position order: later positions are queried later.
     const last = positions[positions.length - 1] ?? -1;
     proposals.startPage(positions);
-    const accept = (q: number, contentHash: string): boolean => {
-      const y = run.position.get(contentHash);
-      return y !== undefined && proposals.propose(positions[q] ?? -1, y, y > last);
-    };
     // Approximate scores never underestimate, so candidates below the loosest threshold are dropped
     // here; near duplicates are close neighbours, found by a narrower search than "similar photos".
-    const results = vectors.search(queries, NEAR_NEIGHBOURS, live, {
+    vectors.neighbours(queries, NEAR_NEIGHBOURS, numbers, {
       minApproximateScore: LOOSEST_COSINE,
-      accept,
       candidates: GROUPING_CANDIDATES,
-      rescore: false,
-    });
-    results.forEach((hits, q) => {
-      const x = positions[q] ?? -1;
-      for (const hit of hits) {
-        const y = run.position.get(hit.contentHash);
-        if (y !== undefined) run.onNeighbour(x, y, hit.cosine);
-      }
+      accept: (q, y) => proposals.propose(positions[q] ?? -1, y, y > last),
+      visit: (q, y, score) => run.onNeighbour(positions[q] ?? -1, y, score),
     });
     run.onPage(done);
   }
@@ -260,7 +250,7 @@ function updatePairs(
   lap(`hash pairs of ${plan.searched.length} new pictures`);
   if (vectors && modelId && searchedVectors.length > 0) {
     const position = new Map(plan.contents.map((picture, p) => [picture.hash, p]));
-    const live = vectors.liveContents();
+    const numbers = vectors.positionNumbers((contentHash) => position.get(contentHash));
     const proposals = new KnnProposals(plan.contents.length);
     const rank = new Int32Array(plan.contents.length).fill(-1);
     searchedVectors.forEach((p, r) => {
@@ -276,21 +266,11 @@ function updatePairs(
       const queries = new Float32Array(positions.length * dim);
       positions.forEach((p, i) => queries.set(assertDefined(stored.get(hashOf(p)), 'stored vector of a new content'), i * dim));
       proposals.startPage(positions);
-      const results = vectors.search(queries, NEAR_NEIGHBOURS, live, {
+      vectors.neighbours(queries, NEAR_NEIGHBOURS, numbers, {
         minApproximateScore: LOOSEST_COSINE,
-        accept: (q, contentHash) => {
-          const y = position.get(contentHash);
-          return y !== undefined && proposals.propose(positions[q] ?? -1, y, (rank[y] ?? -1) >= end);
-        },
         candidates: GROUPING_CANDIDATES,
-        rescore: false,
-      });
-      results.forEach((hits, q) => {
-        const x = positions[q] ?? -1;
-        for (const hit of hits) {
-          const y = position.get(hit.contentHash);
-          if (y !== undefined) builder.neighbour(x, y, hit.cosine);
-        }
+        accept: (q, y) => proposals.propose(positions[q] ?? -1, y, (rank[y] ?? -1) >= end),
+        visit: (q, y, score) => builder.neighbour(positions[q] ?? -1, y, score),
       });
       progress(plan.searched.length + end);
     }

@@ -26,6 +26,13 @@ import { InvalidArgumentError } from '../errors';
 import { faiss, type FaissIndex } from './faiss-binding';
 import { readIndexFile, writeIndexFile } from './index-file';
 
+/** See `VectorIndex.searchRaw`. */
+export interface RawHits {
+  readonly keep: number;
+  readonly labels: Int32Array;
+  readonly scoreOf: (row: number) => number;
+}
+
 export interface VectorHit {
   /** Insertion position of the matched vector (0-based). */
   readonly position: number;
@@ -183,26 +190,39 @@ export class VectorIndex {
    */
   search(queries: Float32Array, k: number, options: SearchOptions = {}): VectorHit[][] {
     const queryCount = rowCount(queries, this.#dim);
-    if (!Number.isInteger(k) || k < 1)
-      throw new InvalidArgumentError(`Cannot search the vector index: k must be a positive integer, got ${k}`);
-    const size = this.size;
-    if (size === 0 || queryCount === 0) return Array.from({ length: queryCount }, () => []);
-    const keep = Math.min(k, size);
-    const exact = this.#kind === 'flat';
-    if (!exact) this.#setBreadth(options.candidates ?? DEFAULT_CANDIDATES);
-    const { distances, labels } = this.#index.search(queries, keep);
+    const raw = this.searchRaw(queries, k, options);
     const hits: VectorHit[][] = [];
     for (let q = 0; q < queryCount; q++) {
       const list: VectorHit[] = [];
-      for (let r = q * keep; r < (q + 1) * keep; r++) {
-        const position = assertDefined(labels[r], 'faiss search label');
-        if (position < 0) continue; // faiss pads with -1 when it finds fewer than asked
-        const distance = assertDefined(distances[r], 'faiss search distance');
-        list.push({ position, score: exact ? distance : 1 - distance / 2 });
+      for (let r = q * raw.keep; r < (q + 1) * raw.keep; r++) {
+        const position = assertDefined(raw.labels[r], 'faiss search label');
+        if (position >= 0) list.push({ position, score: raw.scoreOf(r) });
       }
       hits.push(list);
     }
     return hits;
+  }
+
+  /**
+   * `search` without an object per hit, for k-NN over a whole library: `keep` results per query
+   * (query q's are rows q × keep … (q + 1) × keep - 1, best first), `labels[r]` the position
+   * (-1 where faiss found fewer than asked), `scoreOf(r)` the score.
+   */
+  searchRaw(queries: Float32Array, k: number, options: SearchOptions = {}): RawHits {
+    const queryCount = rowCount(queries, this.#dim);
+    if (!Number.isInteger(k) || k < 1)
+      throw new InvalidArgumentError(`Cannot search the vector index: k must be a positive integer, got ${k}`);
+    const size = this.size;
+    const keep = Math.min(k, size);
+    if (size === 0 || queryCount === 0) return { keep: 0, labels: new Int32Array(0), scoreOf: () => 0 };
+    const exact = this.#kind === 'flat';
+    if (!exact) this.#setBreadth(options.candidates ?? DEFAULT_CANDIDATES);
+    const { distances, labels } = this.#index.search(queries, keep);
+    return {
+      keep,
+      labels,
+      scoreOf: exact ? (r) => distances[r] ?? 0 : (r) => 1 - (distances[r] ?? 0) / 2,
+    };
   }
 
   /**

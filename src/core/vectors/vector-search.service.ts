@@ -9,20 +9,6 @@ const MAX_DEAD_FRACTION = 0.25;
 /** Vectors read from SQLite and handed to FAISS at a time during a rebuild. */
 const REBUILD_PAGE = 5000;
 
-export interface SearchOptions {
-  /** Drop candidates whose approximate score is below this before re-scoring them. */
-  readonly minApproximateScore?: number;
-  /** Drop candidates the caller already knows (e.g. a pair seen from its other side) before re-scoring. */
-  readonly accept?: (queryIndex: number, contentHash: string) => boolean;
-  /** Search breadth of the approximate index (see VectorIndex). */
-  readonly candidates?: number;
-  /**
-   * Re-score candidates exactly from the stored vectors (default true). Off for callers that hold
-   * the vectors themselves: the scores are then the index's (exact for flat, estimates otherwise).
-   */
-  readonly rescore?: boolean;
-}
-
 export interface ContentHit {
   readonly contentHash: string;
   /** Cosine similarity of the stored (L2-normalized) vectors, exact, in [-1, 1]. */
@@ -184,36 +170,26 @@ export class VectorSearchService {
    * The `k` nearest live contents of each query vector, best first, with exact cosines (the
    * approximate index proposes candidates; stored vectors re-rank them).
    */
-  search(queries: Float32Array, k: number, live: ReadonlySet<string> = this.liveContents(), options: SearchOptions = {}): ContentHit[][] {
-    const minApproximate = options.minApproximateScore ?? -Infinity;
-    const accept = options.accept ?? (() => true);
+  search(queries: Float32Array, k: number, live: ReadonlySet<string> = this.liveContents()): ContentHit[][] {
     const index = this.#ready();
     const queryCount = queries.length / this.#dim;
     if (index.size === 0 || k <= 0) return Array.from({ length: queryCount }, () => []);
     const exact = index.kind === 'flat'; // flat scores are exact cosines already
-    // Room for the exact re-scoring to reorder (approximate scores blur near the cut) and for
-    // masked (deleted) positions; more than a quarter dead triggers a rebuild anyway.
-    const dead = Math.max(0, this.#positions.length - live.size);
-    const fetch = Math.min(index.size, (exact ? k : 2 * k) + Math.min(dead, 2 * k) + 8);
-    const hits = index.search(queries, fetch, options.candidates === undefined ? {} : { candidates: options.candidates });
-    // Keep live, distinct candidates; approximate scores never underestimate (PCA shortens
-    // distances), so a candidate scoring below the floor is below it exactly too.
-    const candidates = hits.map((list, q) => {
+    const hits = index.search(queries, this.#fetchFor(k, index, live));
+    // Keep live, distinct candidates.
+    const candidates = hits.map((list) => {
       const seen = new Set<string>();
       const kept: { contentHash: string; score: number }[] = [];
       for (const hit of list) {
         const contentHash = this.#positions[hit.position];
         if (contentHash === undefined || seen.has(contentHash) || !live.has(contentHash)) continue;
-        if (hit.score < minApproximate) break; // best first: the rest score lower still
-        if (!accept(q, contentHash)) continue;
         seen.add(contentHash);
         kept.push({ contentHash, score: hit.score });
       }
       return kept;
     });
     // Exact re-scoring from the stored vectors, read in one query for the whole batch.
-    const rescore = !exact && options.rescore !== false;
-    const stored = rescore ? this.#embeddings.embeddingsOf(uniqueHashes(candidates), this.#modelId) : new Map<string, Float32Array>();
+    const stored = exact ? new Map<string, Float32Array>() : this.#embeddings.embeddingsOf(uniqueHashes(candidates), this.#modelId);
     return candidates.map((list, q) => {
       const query = queries.subarray(q * this.#dim, (q + 1) * this.#dim);
       return list
@@ -224,6 +200,71 @@ export class VectorSearchService {
         .sort((a, b) => b.cosine - a.cosine)
         .slice(0, k);
     });
+  }
+
+  /**
+   * Candidates to ask the index for, to answer k: room for the exact re-scoring to reorder
+   * (approximate scores blur near the cut) and for masked (deleted) positions; more than a quarter
+   * dead triggers a rebuild anyway.
+   */
+  #fetchFor(k: number, index: VectorIndex, live: ReadonlySet<string>): number {
+    const dead = Math.max(0, this.#positions.length - live.size);
+    return Math.min(index.size, (index.kind === 'flat' ? k : 2 * k) + Math.min(dead, 2 * k) + 8);
+  }
+
+  /**
+   * The caller's number for each index position, for `neighbours`: `numberOf(contentHash)` for a
+   * live content, -1 for a dead one or one the caller has no number for.
+   */
+  positionNumbers(numberOf: (contentHash: string) => number | undefined): Int32Array {
+    this.#ready();
+    const live = this.liveContents();
+    return Int32Array.from(this.#positions, (contentHash) => (live.has(contentHash) ? (numberOf(contentHash) ?? -1) : -1));
+  }
+
+  /**
+   * `search` for a k-NN of many contents at once (near-duplicate pairs), on the caller's numbers
+   * (`positionNumbers`) instead of content hashes and without re-scoring: for each query, in score
+   * order, `visit(query, number, approximateScore)` for the first `k` distinct numbered contents
+   * that score at least `minApproximateScore` and that `accept` lets through (it is asked about all
+   * of them): the same candidates, in the same order, as `search` with `rescore: false` keeps.
+   */
+  neighbours(
+    queries: Float32Array,
+    k: number,
+    numbers: Int32Array,
+    options: {
+      readonly minApproximateScore: number;
+      readonly candidates?: number;
+      readonly accept: (queryIndex: number, number: number) => boolean;
+      readonly visit: (queryIndex: number, number: number, score: number) => void;
+    },
+  ): void {
+    const index = this.#ready();
+    const queryCount = queries.length / this.#dim;
+    if (index.size === 0 || k <= 0) return;
+    const fetch = this.#fetchFor(k, index, this.liveContents());
+    const { keep, labels, scoreOf } = index.searchRaw(
+      queries,
+      fetch,
+      options.candidates === undefined ? {} : { candidates: options.candidates },
+    );
+    // Approximate scores never underestimate (PCA shortens distances), so a candidate scoring below
+    // the floor is below it exactly too.
+    const kept: number[] = [];
+    for (let q = 0; q < queryCount; q++) {
+      kept.length = 0;
+      for (let r = q * keep; r < (q + 1) * keep; r++) {
+        const number = numbers[labels[r] ?? -1] ?? -1;
+        if (number < 0 || kept.includes(number)) continue;
+        const score = scoreOf(r);
+        if (score < options.minApproximateScore) break; // best first: the rest score lower still
+        // As `search`: every candidate is offered to `accept`, the best k are kept.
+        if (!options.accept(q, number)) continue;
+        kept.push(number);
+        if (kept.length <= k) options.visit(q, number, score);
+      }
+    }
   }
 
   /** Contents with at least one readable file (the mask applied to search results). */

@@ -137,7 +137,9 @@ export class FromScratchNearDuplicates {
   #vectorPairs(nodeOfContent: ReadonlyMap<string, number>, threshold: number): CandidatePair[] {
     if (!this.#vectors || !this.#modelId) return [];
     const vectors = this.#vectors;
-    const live = vectors.liveContents();
+    // The search answers in numbers of ours: each live content's is its place in `hashes`.
+    const hashes: string[] = [];
+    const numbers = vectors.positionNumbers((contentHash) => hashes.push(contentHash) - 1);
     const quantized = new QuantizedVectors();
     const proposals: { query: number; neighbour: string }[] = [];
     // Each pair is usually proposed from both sides: keep it once.
@@ -158,15 +160,12 @@ export class FromScratchNearDuplicates {
       };
       // Approximate scores never underestimate, so candidates below the threshold are dropped here;
       // near duplicates are close neighbours, found by a narrower search than "similar photos".
-      const results = vectors.search(queries, NEAR_NEIGHBOURS, live, {
+      vectors.neighbours(queries, NEAR_NEIGHBOURS, numbers, {
         minApproximateScore: threshold,
-        accept,
         candidates: GROUPING_CANDIDATES,
-        rescore: false,
-      });
-      results.forEach((hits, q) => {
-        const query = assertDefined(ordinals[q], 'ordinal of a query vector');
-        for (const hit of hits) proposals.push({ query, neighbour: hit.contentHash });
+        accept: (q, number) => accept(q, hashes[number] ?? ''),
+        visit: (q, number) =>
+          proposals.push({ query: assertDefined(ordinals[q], 'ordinal of a query vector'), neighbour: hashes[number] ?? '' }),
       });
     }
     const pairs: CandidatePair[] = [];
