@@ -116,7 +116,7 @@ export function popcount32(value: number): number {
   let v = value >>> 0;
   v -= (v >>> 1) & 0x55555555;
   v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+  return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
 
 /** Splits a hash into four 16-bit chunks (for multi-index hashing: within distance d, some chunk differs by <= d/4 bits). */
