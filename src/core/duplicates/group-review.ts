@@ -25,7 +25,7 @@ export interface ReviewDeps {
   readonly embeddingsOf: (contentHashes: readonly string[]) => ReadonlyMap<string, Float32Array>;
 }
 
-/** Files reviewed per batch read: bounds the vectors held at once (4 KB each) at a few MB. */
+/** Files reviewed per batch read: one SQLite query of details and one of vectors for each. */
 const REVIEW_BATCH_FILES = 2000;
 
 const LOOSENESS: Readonly<Record<CopyMatch, number>> = { keeper: 0, exact: 1, pixel: 2, near: 3 };
@@ -82,7 +82,8 @@ export class GroupReview {
     const folders = options.protectedFolders ?? [];
     const isProtected = (copy: CopyDetails): boolean => folders.length > 0 && folders.some((folder) => isInside(copy.path, folder));
     // A set of files reviewed for the last answer, with the same keeper rule, reference folders and
-    // "not duplicates" marks, is reviewed alike: a slider step changes a few groups, not all.
+    // "not duplicates" marks, is reviewed alike: the groups a slider step leaves as they were are
+    // not reviewed again.
     const context = JSON.stringify([options.keep ?? null, folders, [...against].sort()]);
     const previous = context === this.#answeredContext ? this.#answered : new Map<string, readonly DuplicateGroup[]>();
     const answered = new Map<string, readonly DuplicateGroup[]>();
@@ -105,11 +106,10 @@ export class GroupReview {
         return { key, parts: splitByDecisions(ordered, against).filter((part) => part.length >= 2) };
       });
       this.#readVectors(partsOf.flatMap(({ parts }) => parts));
-      for (const { key, parts } of partsOf)
-        answered.set(
-          key,
-          parts.map((part) => this.#group(part, isProtected)),
-        );
+      for (const { key, parts } of partsOf) {
+        const reviewed = parts.map((part) => this.#group(part, isProtected));
+        answered.set(key, reviewed);
+      }
     }
     for (const reviewed of answered.values()) for (const group of reviewed) groups.push(atThreshold(group, options.threshold));
     // Only the groups of this answer are kept: two answers' worth at most.
