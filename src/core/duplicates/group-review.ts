@@ -134,7 +134,8 @@ export class GroupReview {
       const keeper = assertDefined(part[0], 'keeper of a group');
       part.forEach((copy, index) => {
         if (matchOf(copy, keeper, index) !== 'near') return;
-        for (const hash of [keeper.contentHash, copy.contentHash]) if (!this.#slotOf.has(hash)) wanted.add(hash);
+        if (!this.#slotOf.has(keeper.contentHash)) wanted.add(keeper.contentHash);
+        if (!this.#slotOf.has(copy.contentHash)) wanted.add(copy.contentHash);
       });
     }
     if (wanted.size === 0) return;
