@@ -275,4 +275,14 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 6,
+    description: 'the real path a trashed file was moved from (undo puts it back there)',
+    sql: `
+      -- The path the trash records, with symlinked folders resolved: where undo puts the file back.
+      -- original_path stays the library's own path (the row undo restores). NULL for files trashed
+      -- before this version: undo then resolves original_path's folder as it is now.
+      ALTER TABLE operation_files ADD COLUMN trashed_from TEXT;
+    `,
+  },
 ];
