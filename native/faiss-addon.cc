@@ -48,10 +48,18 @@ bool guarded(Napi::Env env, const std::string& attempt, Body&& body) {
   return false;
 }
 
+// What the addon keeps per environment. The main thread and every worker thread that loads the
+// addon (the near-pair search runs in one) are environments of their own, each with its own JS heap,
+// and a JS handle is only valid in the one that made it: a constructor kept in a static was
+// overwritten by whichever thread loaded the addon last, and the engine's next index then came from
+// a worker's (often finished) environment: FATAL ERROR v8::HandleScope::CreateHandle(), or SIGSEGV.
+// Node frees this with its environment. No other state of the addon outlives a call.
+struct AddonData {
+  Napi::FunctionReference nativeIndex;
+};
+
 class NativeIndex : public Napi::ObjectWrap<NativeIndex> {
  public:
-  static Napi::FunctionReference* constructor;
-
   static void Init(Napi::Env env, Napi::Object exports) {
     Napi::Function cls = DefineClass(env, "NativeIndex",
                                      {
@@ -65,16 +73,23 @@ class NativeIndex : public Napi::ObjectWrap<NativeIndex> {
                                          InstanceMethod("write", &NativeIndex::Write),
                                          InstanceMethod("dispose", &NativeIndex::Dispose),
                                      });
-    constructor = new Napi::FunctionReference(Napi::Persistent(cls));
+    // Loading the addon again in the same environment (another path to it) replaces the class.
+    AddonData* data = env.GetInstanceData<AddonData>();
+    if (!data) {
+      data = new AddonData();
+      env.SetInstanceData(data);
+    }
+    data->nativeIndex = Napi::Persistent(cls);
     exports.Set("NativeIndex", cls);
   }
 
   explicit NativeIndex(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeIndex>(info) {}
 
+  // A new JS NativeIndex (of the calling environment's class) that owns `index`.
   static Napi::Object Wrap(Napi::Env env, faiss::Index* index) {
-    Napi::Object object = constructor->New({});
-    NativeIndex* self = Unwrap(object);
-    self->index_.reset(index);
+    std::unique_ptr<faiss::Index> owned(index);  // freed if the object cannot be made
+    Napi::Object object = env.GetInstanceData<AddonData>()->nativeIndex.New({});
+    Unwrap(object)->index_ = std::move(owned);
     return object;
   }
 
@@ -245,8 +260,6 @@ class NativeIndex : public Napi::ObjectWrap<NativeIndex> {
     return env.Undefined();
   }
 };
-
-Napi::FunctionReference* NativeIndex::constructor = nullptr;
 
 // fromFactory(dim, descriptor, metric): an empty index from a faiss index_factory string.
 Napi::Value FromFactory(const Napi::CallbackInfo& info) {
