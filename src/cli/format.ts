@@ -108,7 +108,9 @@ export function formatClean(report: CleanReport): string {
   ];
   for (const copy of report.trashed) lines.push(`  ${copy.path}  (kept: ${copy.keeper})`);
   if (report.skipped.length > 0) {
-    lines.push(`${report.skipped.length} left in place:`);
+    const none = `${report.dryRun ? 'Would move nothing' : 'Moved nothing'}: all ${report.skipped.length} cop${report.skipped.length === 1 ? 'y was' : 'ies were'} left in place:`;
+    if (report.trashed.length === 0) lines[0] = none;
+    else lines.push(`${report.skipped.length} left in place:`);
     for (const copy of report.skipped) lines.push(`  ${copy.path}: ${copy.reason}`);
   }
   if (report.operation) lines.push(`Undo with: doppel undo ${report.operation}`);
@@ -117,6 +119,7 @@ export function formatClean(report: CleanReport): string {
 
 export function formatUndo(report: UndoReport): string {
   const lines = [`Put back ${report.restored.length} file${report.restored.length === 1 ? '' : 's'} (operation ${report.operation}).`];
+  for (const file of report.restored) if (file.note) lines.push(`  ${file.path}: ${file.note}`);
   for (const file of report.failed) lines.push(`  not restored: ${file.path}: ${file.reason}`);
   return lines.join('\n');
 }

@@ -197,7 +197,8 @@ async function run(command: string, args: string[], values: Values, printResult?
           onWaitForWriter: sayWaiting,
         });
         print(json ? JSON.stringify(report) : formatClean(report));
-        return 0;
+        // Every copy left in place is a clean-up that did not happen: scripts must not take it for one.
+        return report.trashed.length === 0 && report.skipped.length > 0 ? 1 : 0;
       });
     }
     case 'undo': {

@@ -41,7 +41,7 @@ import { EmbeddingRepository } from './store/embedding.repository';
 import { SettingsRepository } from './store/settings.repository';
 import { IndexerService, type IndexOptions } from './indexing/indexer.service';
 import { PixelIdentityService } from './indexing/pixel-identity.service';
-import { defaultLibraryDir } from './library-paths';
+import { defaultLibraryDir, pathForms } from './library-paths';
 import { FoldersService, assertFolder } from './library/folders.service';
 import { RootsRepository } from './store/roots.repository';
 import { FindService } from './similar/find.service';
@@ -494,8 +494,12 @@ export class Doppel {
     return resolved;
   }
 
+  /** The saved and the extra reference folders, each in every form a library path can reach it by. */
   #protectedFolders(extra: readonly string[] = []): string[] {
-    return [...new Set([...this.protectedFolders(), ...extra.map((folder) => path.resolve(folder))])];
+    const folders = [...this.protectedFolders(), ...extra];
+    if (folders.length === 0) return [];
+    const roots = this.#photos.roots().map((root) => root.path);
+    return pathForms(folders, roots);
   }
 
   /** The library's folders, by path, with their counts, exclusions and protection (see {@link FoldersService}). */

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -22,4 +23,30 @@ export function defaultLibraryDir(env: NodeJS.ProcessEnv = process.env, platform
 export function isInside(file: string, folder: string): boolean {
   const relative = path.relative(path.resolve(folder), path.resolve(file));
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+/**
+ * Every path by which the library can reach each of `folders`: as given, as it resolves on disk, and
+ * under each root that is a symlink to a folder above it (`~/Pictures/Originals` for a protected
+ * `/data/Pictures/Originals` when the root `~/Pictures` leads to `/data/Pictures`). Clean-up checks
+ * real paths as well; this is what lets the review show such copies as reference copies too.
+ */
+export function pathForms(folders: readonly string[], roots: readonly string[]): string[] {
+  const real = (folder: string): string => {
+    try {
+      return fs.realpathSync(folder);
+    } catch {
+      return folder;
+    }
+  };
+  const realRoots = roots.map((root) => [root, real(root)] as const).filter(([root, resolved]) => root !== resolved);
+  const forms = folders.flatMap((folder) => {
+    const given = path.resolve(folder);
+    const resolved = real(given);
+    const viaRoots = realRoots.flatMap(([root, realRoot]) =>
+      resolved === realRoot || isInside(resolved, realRoot) ? [path.join(root, path.relative(realRoot, resolved))] : [],
+    );
+    return [given, resolved, ...viaRoots];
+  });
+  return [...new Set(forms)];
 }

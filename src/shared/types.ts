@@ -298,9 +298,15 @@ export interface CleanReport {
   readonly freedBytes: number;
 }
 
+/** A file undo put back; `note` says why it is not listed again until the folder is indexed (its bytes changed in the trash). */
+export interface RestoredFile {
+  readonly path: string;
+  readonly note?: string;
+}
+
 export interface UndoReport {
   readonly operation: string;
-  readonly restored: readonly { readonly path: string }[];
+  readonly restored: readonly RestoredFile[];
   readonly failed: readonly SkippedCopy[];
 }
 

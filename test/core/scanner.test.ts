@@ -52,6 +52,29 @@ describe('scanRoots', () => {
     expect(result.files).toHaveLength(1);
   });
 
+  it('should list a folder reached both directly and through a shortcut by its own path, whichever sorts first', async () => {
+    const root = tree({ 'Z-reference/a.jpg': 'x', 'Z-reference/inner/b.jpg': 'y' });
+    fs.symlinkSync('Z-reference', path.join(root, 'A-shortcut'));
+    const other = tree({ 'c.jpg': 'z' });
+    fs.symlinkSync(path.join(root, 'Z-reference'), path.join(other, 'A-link'));
+    const result = await scanRoots([
+      { path: other, excludes: [] },
+      { path: root, excludes: [] },
+    ]);
+    expect(
+      names(
+        root,
+        result.files.filter((file) => file.rootPath === root),
+      ),
+    ).toEqual([path.join('Z-reference', 'a.jpg'), path.join('Z-reference', 'inner', 'b.jpg')]);
+    expect(
+      names(
+        other,
+        result.files.filter((file) => file.rootPath === other),
+      ),
+    ).toEqual(['c.jpg']);
+  });
+
   it('should report an unreadable folder and carry on', async () => {
     const root = tree({ 'ok/a.jpg': 'x', 'locked/b.jpg': 'x' });
     fs.chmodSync(path.join(root, 'locked'), 0o000);

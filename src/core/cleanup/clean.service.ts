@@ -5,8 +5,7 @@ import type { IndexedCopy } from '../store/cleanup.repository';
 import type { JournalRepository } from '../store/journal.repository';
 import type { CleanupDeps } from './cleanup-deps';
 import { hashFile } from '../media/content-hash';
-import { changedSinceIndexed, isInsideRoot, keeperProblem } from './file-checks';
-import { isInside } from '../library-paths';
+import { type FileOnDisk, Protection, changedFrom, isInsideRoot, keeperProblem, locate, sameFile } from './file-checks';
 import { assertDefined } from '../assert';
 
 /** The user's own choice in one group: which copies stay, which go (copies named in neither stay). */
@@ -48,34 +47,43 @@ export class CleanService {
    */
   async clean(groups: readonly DuplicateGroup[], options: CleanOptions = {}): Promise<CleanReport> {
     const run = new CleanRun(this.#deps.journal, options.dryRun === true);
-    const protectedFolders = options.protectedFolders ?? [];
-    const isProtected = (copy: IndexedCopy): boolean => protectedFolders.some((folder) => isInside(copy.path, folder));
+    const protection = await Protection.of(options.protectedFolders ?? []);
     for (const plan of this.#plans(groups, options.selection, run)) {
       const { keepers, others } = plan;
+      // Each copy as it is on disk right now: protection, "one file" and the move all go by it.
+      const onDisk = new Map(await Promise.all([...keepers, ...others].map(async (copy) => [copy, await locate(copy.path)] as const)));
+      const isProtected = (copy: IndexedCopy): boolean => {
+        const now = onDisk.get(copy);
+        return protection.covers(copy.path, typeof now === 'object' ? now.realPath : undefined);
+      };
       if ([...keepers, ...others].every(isProtected)) {
         for (const copy of others) run.skip(copy, 'every copy of this picture is in a protected folder');
         continue;
       }
-      const checked: { keeper: IndexedCopy; problem: string | null; hash: string | undefined }[] = [];
+      const checked: CheckedKeeper[] = [];
       for (const keeper of keepers) {
-        let problem = await keeperProblem(keeper);
+        const now = assertDefined(onDisk.get(keeper), 'kept copy located');
+        let problem = await keeperProblem(keeper, now);
         let hash: string | undefined;
         // Byte copies of a kept copy are compared by their bytes right before the move, on both sides.
         if (!problem && others.some((copy) => copy.contentHash === keeper.contentHash)) {
           hash = await hashFile(keeper.path).catch(() => undefined);
           if (hash !== keeper.contentHash) problem = `the copy to keep, ${keeper.path}, no longer has the bytes that were indexed`;
         }
-        checked.push({ keeper, problem, hash });
+        checked.push({ keeper, now: typeof now === 'object' ? now : null, problem, hash });
       }
       for (const copy of others) {
         // A byte copy is checked against the kept copy with its bytes (both re-hashed); any other
         // copy (same pixels, similar) against the first kept copy, by size and time.
         const sameBytes = checked.find((entry) => entry.keeper.contentHash === copy.contentHash);
-        const { keeper, problem } = sameBytes ?? firstOf(checked);
+        const against = sameBytes ?? firstOf(checked);
+        const now = assertDefined(onDisk.get(copy), 'copy located');
         const reason =
-          problem ?? (isProtected(copy) ? 'it is in a protected folder' : null) ?? (await this.#copyProblem(copy, keeper, sameBytes?.hash));
-        if (reason) run.skip(copy, reason);
-        else await this.#trash(run, copy, keeper);
+          against.problem ??
+          (isProtected(copy) ? 'it is in a protected folder' : null) ??
+          (await this.#copyProblem(copy, now, against, checked));
+        if (reason || typeof now === 'string' || !against.now) run.skip(copy, reason ?? 'it could not be looked at');
+        else await this.#trash(run, { copy, now }, { copy: against.keeper, now: against.now });
       }
     }
     return run.finish();
@@ -113,56 +121,98 @@ export class CleanService {
   }
 
   /** Why `copy` must stay, or null when it may go to the trash. */
-  async #copyProblem(copy: IndexedCopy, keeper: IndexedCopy, keeperHash: string | undefined): Promise<string | null> {
+  async #copyProblem(
+    copy: IndexedCopy,
+    now: FileOnDisk | string,
+    against: CheckedKeeper,
+    keepers: readonly CheckedKeeper[],
+  ): Promise<string | null> {
+    if (typeof now === 'string') return now;
     if (!(await isInsideRoot(copy.path, copy.rootPath))) return `it is outside the library folder ${copy.rootPath}`;
-    if (copy.dev === keeper.dev && copy.ino === keeper.ino && copy.ino !== 0)
-      return 'it is a hard link to the copy kept (no space to free)';
-    const changed = await changedSinceIndexed(copy);
+    // By the files as they are now, not as indexed: a folder swapped for a symlink to the keeper's,
+    // or a copy replaced by a hard link to it, makes both paths one photo.
+    const kept = keepers.find((entry) => entry.now && sameFile(entry.now, now));
+    if (kept) return oneFileReason(kept.keeper.path);
+    const changed = changedFrom(copy, now);
     if (changed) return changed;
-    if (keeperHash !== undefined) {
+    if (against.hash !== undefined) {
       // Byte copies are re-hashed on both sides right before the move: the index may be minutes old.
       const hash = await hashFile(copy.path).catch(() => null);
-      if (hash !== keeperHash) return `its bytes no longer match the copy kept, ${keeper.path}`;
+      if (hash !== against.hash) return `its bytes no longer match the copy kept, ${against.keeper.path}`;
     }
     return null;
   }
 
-  async #trash(run: CleanRun, copy: IndexedCopy, keeper: IndexedCopy): Promise<void> {
+  async #trash(run: CleanRun, copy: Located, keeper: Located): Promise<void> {
     if (run.dryRun) {
-      run.trashed(copy, keeper);
+      run.trashed(copy.copy, keeper.copy);
       return;
     }
     let slot;
     try {
-      slot = await this.#deps.bin.reserve(copy.path);
+      slot = await this.#deps.bin.reserve(copy.copy.path);
     } catch (error) {
-      run.skip(copy, `it could not be moved to the trash: ${errorMessage(error)}`);
+      run.skip(copy.copy, `it could not be moved to the trash: ${errorMessage(error)}`);
       return;
     }
-    const seq = run.journal(copy, keeper, slot);
+    const seq = run.journal(copy, keeper.copy, slot);
     if (FAULT === 'clean:after-journal') process.kill(process.pid, 'SIGKILL');
     let moved;
     try {
+      // The last look, after the slot is taken: the file that moves is still the one checked, and
+      // the kept copy is still there and another file.
+      const unsafe = await changedSinceChecked(slot.originalPath, copy.now, keeper);
+      if (unsafe) throw new Error(unsafe);
       moved = await this.#deps.bin.move(slot);
     } catch (error) {
       await this.#deps.bin
         .release(slot)
         .catch((releaseError: unknown) => this.#deps.log(`trash slot ${slot.infoPath} left behind: ${errorMessage(releaseError)}`));
-      run.settle(seq, copy, `it could not be moved to the trash: ${errorMessage(error)}`);
+      run.settle(seq, copy.copy, `it could not be moved to the trash: ${errorMessage(error)}`);
       return;
     }
     this.#deps.journal.transaction(() => {
       this.#deps.journal.setFileState(run.operationId, seq, 'trashed');
       // A trash that names the file only as it moves (macOS, through Electron) says where it went.
       if (moved && moved.trashedPath !== slot.trashedPath) this.#deps.journal.setTrashedPath(run.operationId, seq, moved.trashedPath);
-      this.#deps.copies.removeFile(copy.path);
+      this.#deps.copies.removeFile(copy.copy.path);
     });
-    run.trashed(copy, keeper);
+    run.trashed(copy.copy, keeper.copy);
   }
+}
+
+/** Why the move must not happen after all: the file at `movingPath` or the kept copy changed since the checks. */
+async function changedSinceChecked(movingPath: string, checked: FileOnDisk, keeper: Located): Promise<string | null> {
+  const [moving, kept] = await Promise.all([locate(movingPath), locate(keeper.copy.path)]);
+  if (typeof kept === 'string') return `the copy to keep, ${keeper.copy.path}: ${kept}`;
+  if (typeof moving === 'string') return moving;
+  if (sameFile(moving, kept)) return oneFileReason(keeper.copy.path);
+  if (moving.dev !== checked.dev || moving.ino !== checked.ino || !sameFile(kept, keeper.now)) {
+    return 'it or the copy to keep was replaced while the clean-up ran (index again to review it)';
+  }
+  return null;
+}
+
+function oneFileReason(keeperPath: string): string {
+  return `it is the same file as the copy kept, ${keeperPath} (a hard link, or a folder reached through a symlink): moving it would free no space and could take the photo you keep`;
 }
 
 function firstOf<T>(items: readonly T[]): T {
   return assertDefined(items[0], 'first kept copy of a plan');
+}
+
+/** A kept copy after its checks: as it is on disk (null when it could not be looked at) and its re-hashed bytes. */
+interface CheckedKeeper {
+  readonly keeper: IndexedCopy;
+  readonly now: FileOnDisk | null;
+  readonly problem: string | null;
+  readonly hash: string | undefined;
+}
+
+/** A library copy and the file it is on disk right now. */
+interface Located {
+  readonly copy: IndexedCopy;
+  readonly now: FileOnDisk;
 }
 
 interface Plan {
@@ -198,7 +248,8 @@ class CleanRun {
   }
 
   /** Writes the file's journal row ('moving', destination known) before it moves; returns its seq. */
-  journal(copy: IndexedCopy, keeper: IndexedCopy, slot: { trashedPath: string; infoPath: string }): number {
+  journal(located: Located, keeper: IndexedCopy, slot: { originalPath: string; trashedPath: string; infoPath: string }): number {
+    const { copy, now } = located;
     const seq = ++this.#seq;
     this.#journal.transaction(() => {
       if (!this.#begun) this.#journal.begin(this.operationId, 'trash');
@@ -212,8 +263,10 @@ class CleanRun {
         contentHash: copy.contentHash,
         size: copy.size,
         mtimeMs: copy.mtimeMs,
-        dev: copy.dev,
-        ino: copy.ino,
+        // The file as it was checked right before the move: undo knows it by this inode.
+        dev: now.dev,
+        ino: now.ino,
+        trashedFrom: slot.originalPath,
         trashedPath: slot.trashedPath,
         infoPath: slot.infoPath,
         state: 'moving',

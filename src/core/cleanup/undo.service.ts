@@ -1,8 +1,17 @@
 import fs from 'node:fs/promises';
-import type { OperationSummary, SkippedCopy, UndoReport } from '../../shared/types';
+import path from 'node:path';
+import type { OperationSummary, RestoredFile, SkippedCopy, UndoReport } from '../../shared/types';
+import { hashFile } from '../media/content-hash';
 import { InvalidArgumentError, errorMessage } from '../errors';
 import type { JournalEntry, OperationRow } from '../store/journal.repository';
 import type { CleanupDeps } from './cleanup-deps';
+import type { TrashedFile } from './trash-bin';
+
+/**
+ * Test hook: `DOPPEL_FAULT=undo:after-put-back` kills the process right after the first file is back
+ * at its path and before the journal says so (`undo:after-link`, in putBack, one step earlier).
+ */
+const FAULT = process.env.DOPPEL_FAULT;
 
 /**
  * Undo, history and crash recovery, all read from the journal, so each works after a restart.
@@ -34,41 +43,70 @@ export class UndoService {
       });
       return { operation: operation.id, restored: [], failed: [] };
     }
-    const restored: { path: string }[] = [];
+    const restored: RestoredFile[] = [];
     const failed: SkippedCopy[] = [];
     for (const entry of this.#deps.journal.files(operation.id)) {
       if (entry.state !== 'trashed' && entry.state !== 'restore-failed') continue;
-      const reason = await this.#restore(entry);
-      if (reason === null) restored.push({ path: entry.originalPath });
-      else failed.push({ path: entry.originalPath, reason });
+      const outcome = await this.#restore(entry);
+      if ('reason' in outcome) failed.push({ path: entry.originalPath, reason: outcome.reason });
+      else restored.push(outcome);
     }
     if (failed.length === 0) this.#deps.journal.markUndone(operation.id);
     return { operation: operation.id, restored, failed };
   }
 
-  async #restore(entry: JournalEntry): Promise<string | null> {
-    const slot = trashSlotOf(entry);
-    if (!slot) return 'the journal does not say where it went';
-    try {
-      await this.#deps.bin.restore(slot);
-    } catch (error) {
-      const reason = errorMessage(error);
-      this.#deps.journal.setFileState(entry.operationId, entry.seq, 'restore-failed', reason);
-      return reason;
+  /**
+   * Puts one file back, from whatever step an earlier undo stopped at (a kill -9 between the move
+   * and the commit leaves it back at its path with its trash entry gone; one between link and
+   * unlink leaves it under both names: `putBack` finishes that), then re-hashes it before it rejoins.
+   */
+  async #restore(entry: JournalEntry): Promise<RestoredFile | { reason: string }> {
+    const slot = await trashSlotOf(entry);
+    if (!slot) return { reason: 'the journal does not say where it went' };
+    if (await isBackAlready(entry, slot)) {
+      await this.#deps.bin
+        .release(slot)
+        .catch((error: unknown) => this.#deps.log(`trash info ${slot.infoPath} left behind: ${errorMessage(error)}`));
+      this.#deps.log(`${slot.originalPath} was back already (an undo stopped before it was recorded)`);
+    } else {
+      try {
+        await this.#deps.bin.restore(slot);
+        if (FAULT === 'undo:after-put-back') process.kill(process.pid, 'SIGKILL');
+      } catch (error) {
+        const reason = errorMessage(error);
+        this.#deps.journal.setFileState(entry.operationId, entry.seq, 'restore-failed', reason);
+        return { reason };
+      }
     }
+    return this.#rejoin(entry, slot.originalPath);
+  }
+
+  /**
+   * Marks a file put back and gives the library its row again, re-hashed: a file changed while it
+   * was in the trash is another picture now, so it rejoins only by being indexed again.
+   */
+  async #rejoin(entry: JournalEntry, backAt: string): Promise<RestoredFile> {
+    const [hash, stat] = await Promise.all([hashFile(backAt).catch(() => null), fs.stat(backAt).catch(() => null)]);
+    const unchanged = hash !== null && stat !== null && hash === entry.contentHash;
     this.#deps.journal.transaction(() => {
       this.#deps.journal.setFileState(entry.operationId, entry.seq, 'restored');
-      if (entry.rootId !== null && entry.contentHash !== null) {
+      if (unchanged && entry.rootId !== null) {
         this.#deps.copies.restoreFile({
-          ...entry,
           rootId: entry.rootId,
-          contentHash: entry.contentHash,
+          contentHash: hash,
           path: entry.originalPath,
+          size: stat.size,
+          mtimeMs: stat.mtimeMs,
+          dev: stat.dev,
+          ino: stat.ino,
           now: Date.now(),
         });
       }
     });
-    return null;
+    if (unchanged || entry.contentHash === null) return { path: entry.originalPath };
+    const note = 'its bytes changed while it was in the trash: index the folder again to review it';
+    this.#deps.log(`${entry.originalPath} put back, not re-listed: ${note}`);
+    return { path: entry.originalPath, note };
   }
 
   /**
@@ -78,8 +116,11 @@ export class UndoService {
   async recover(): Promise<number> {
     let settled = 0;
     for (const entry of this.#deps.journal.unsettledFiles()) {
-      const [original, trashed] = await Promise.all([exists(entry.originalPath), entry.trashedPath ? exists(entry.trashedPath) : false]);
-      const slot = trashSlotOf(entry);
+      const slot = await trashSlotOf(entry);
+      const [original, trashed] = await Promise.all([
+        exists(slot?.originalPath ?? entry.originalPath),
+        entry.trashedPath ? exists(entry.trashedPath) : false,
+      ]);
       if (trashed && !original) {
         this.#deps.journal.transaction(() => {
           this.#deps.journal.setFileState(entry.operationId, entry.seq, 'trashed');
@@ -124,9 +165,26 @@ export class UndoService {
   }
 }
 
-function trashSlotOf(entry: JournalEntry): { originalPath: string; trashedPath: string; infoPath: string } | null {
+/**
+ * Where a journaled file went and where it goes back: the real path the trash recorded. A journal
+ * written before migration 6 has only the library's path: its folder is resolved as it is now.
+ */
+async function trashSlotOf(entry: JournalEntry): Promise<TrashedFile | null> {
   if (!entry.trashedPath || !entry.infoPath) return null;
-  return { originalPath: entry.originalPath, trashedPath: entry.trashedPath, infoPath: entry.infoPath };
+  const originalPath = entry.trashedFrom ?? (await resolvedFolder(entry.originalPath));
+  return { originalPath, trashedPath: entry.trashedPath, infoPath: entry.infoPath };
+}
+
+async function resolvedFolder(filePath: string): Promise<string> {
+  const folder = await fs.realpath(path.dirname(filePath)).catch(() => path.dirname(filePath));
+  return path.join(folder, path.basename(filePath));
+}
+
+/** True when the trash entry is gone and the journaled file (same inode) is at its original path. */
+async function isBackAlready(entry: JournalEntry, slot: TrashedFile): Promise<boolean> {
+  if (entry.ino === 0 || (await exists(slot.trashedPath))) return false;
+  const atOriginal = await fs.lstat(slot.originalPath).catch(() => null);
+  return atOriginal !== null && atOriginal.isFile() && atOriginal.dev === entry.dev && atOriginal.ino === entry.ino;
 }
 
 async function exists(filePath: string): Promise<boolean> {

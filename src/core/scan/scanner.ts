@@ -42,8 +42,8 @@ export interface ScanResult {
 
 /**
  * Walks the roots recursively and lists photo files with their size and mtime (stat only, no reads).
- * Skips hidden files and folders and `skipDirs`; follows symlinked folders but visits each real
- * folder (device + inode) once, which also survives symlink loops; a symlinked file is listed only
+ * Skips hidden files and folders and `skipDirs`; follows symlinked folders, after the real ones,
+ * but visits each real folder (device + inode) once, which also survives symlink loops; a symlinked file is listed only
  * if its target is not listed already. Hard links are separate files (they show up as duplicates
  * that waste no space). Files that vanish mid-scan are dropped;
  * unreadable folders are reported, not fatal, and so are photos and folders whose names are not
@@ -59,9 +59,22 @@ export async function scanRoots(roots: readonly ScanRoot[], options: ScanOptions
   const skipDirs = new Set<string>();
   for (const dir of options.skipDirs ?? []) skipDirs.add(await realPathOrSelf(dir));
 
-  for (const root of roots) {
+  // Symlinked folders are walked after every real one, so a folder reached both ways is listed by
+  // its own path: a protected folder and its shortcut inside a root show under the protected name.
+  let linkedDirs: { dir: string; root: ScanRoot }[] = [];
+  for (const root of roots) await walk(root, [root.path]);
+  while (linkedDirs.length > 0) {
+    const pending = linkedDirs;
+    linkedDirs = [];
+    for (const { dir, root } of pending) await walk(root, [dir]);
+  }
+  for (const link of symlinkedFiles) {
+    if (!seenFiles.has(`${link.stat.dev}:${link.stat.ino}`)) addFile(link.path, link.rootPath, link.stat);
+  }
+  return { files, unreadableDirs, problems };
+
+  async function walk(root: ScanRoot, stack: string[]): Promise<void> {
     const isExcluded = root.excludes.length > 0 ? picomatch(root.excludes as string[], { dot: true }) : () => false;
-    const stack: string[] = [root.path];
     while (stack.length > 0) {
       options.signal?.throwIfAborted();
       const dir = assertDefined(stack.pop(), 'directory to scan');
@@ -106,7 +119,7 @@ export async function scanRoots(roots: readonly ScanRoot[], options: ScanOptions
           const target = await statOrNull(full); // follows the link
           if (target === null) continue; // dangling link
           if (target.isDirectory()) {
-            stack.push(full);
+            linkedDirs.push({ dir: full, root });
             continue;
           }
           if (!target.isFile() || kind === null) continue;
@@ -124,10 +137,6 @@ export async function scanRoots(roots: readonly ScanRoot[], options: ScanOptions
       if (files.length > 0) options.onFound?.(files.length);
     }
   }
-  for (const link of symlinkedFiles) {
-    if (!seenFiles.has(`${link.stat.dev}:${link.stat.ino}`)) addFile(link.path, link.rootPath, link.stat);
-  }
-  return { files, unreadableDirs, problems };
 
   function addFile(filePath: string, rootPath: string, stat: import('node:fs').Stats): void {
     seenFiles.add(`${stat.dev}:${stat.ino}`);

@@ -19,6 +19,8 @@ export interface JournalFile {
 export interface JournalEntry extends JournalFile {
   readonly operationId: string;
   readonly seq: number;
+  /** Where the file really was when it moved (folders' symlinks resolved): what the trash records. Null before migration 6. */
+  readonly trashedFrom: string | null;
   readonly trashedPath: string | null;
   readonly infoPath: string | null;
   readonly state: JournalFileState;
@@ -45,6 +47,7 @@ interface EntryRow {
   mtime_ms: number;
   dev: number;
   ino: number;
+  trashed_from: string | null;
   trashed_path: string | null;
   info_path: string | null;
   state: JournalFileState;
@@ -79,9 +82,9 @@ export class JournalRepository {
       markUndone: db.prepare<[number, string]>("UPDATE operations SET state = 'undone', undone_at = ? WHERE id = ?"),
       addFile: db.prepare(
         `INSERT INTO operation_files (operation_id, seq, original_path, keeper_path, root_id, content_hash, size, mtime_ms, dev, ino,
-                                      trashed_path, info_path, state, reason)
+                                      trashed_from, trashed_path, info_path, state, reason)
          VALUES (@operationId, @seq, @originalPath, @keeperPath, @rootId, @contentHash, @size, @mtimeMs, @dev, @ino,
-                 @trashedPath, @infoPath, @state, @reason)`,
+                 @trashedFrom, @trashedPath, @infoPath, @state, @reason)`,
       ),
       setFileState: db.prepare<[JournalFileState, string | null, string, number]>(
         'UPDATE operation_files SET state = ?, reason = ? WHERE operation_id = ? AND seq = ?',
@@ -122,8 +125,10 @@ export class JournalRepository {
     this.#statements.markUndone.run(now, id);
   }
 
-  addFile(entry: Omit<JournalEntry, 'reason'> & { readonly reason?: string | null }): void {
-    this.#statements.addFile.run({ ...entry, reason: entry.reason ?? null });
+  addFile(
+    entry: Omit<JournalEntry, 'reason' | 'trashedFrom'> & { readonly reason?: string | null; readonly trashedFrom?: string | null },
+  ): void {
+    this.#statements.addFile.run({ ...entry, reason: entry.reason ?? null, trashedFrom: entry.trashedFrom ?? null });
   }
 
   setFileState(operationId: string, seq: number, state: JournalFileState, reason: string | null = null): void {
@@ -187,6 +192,7 @@ function toEntry(row: EntryRow): JournalEntry {
     mtimeMs: row.mtime_ms,
     dev: row.dev,
     ino: row.ino,
+    trashedFrom: row.trashed_from ?? null,
     trashedPath: row.trashed_path,
     infoPath: row.info_path,
     state: row.state,

@@ -198,17 +198,42 @@ async function assertOwnTopdirTrash(root: string, uid: number): Promise<void> {
 
 /** Claims the first free name (`a.jpg`, `a.2.jpg`, …) by creating its info file exclusively. */
 async function claimTrashName(root: string, baseName: string, info: string): Promise<string> {
-  const extension = path.extname(baseName);
-  const stem = baseName.slice(0, baseName.length - extension.length);
   for (let attempt = 1; attempt <= MAX_NAME_ATTEMPTS; attempt++) {
     const number = attempt <= SEQUENTIAL_NAMES ? attempt : SEQUENTIAL_NAMES + 1 + Math.floor(Math.random() * 1e9);
-    const name = number === 1 ? baseName : `${stem}.${number}${extension}`;
+    const name = trashEntryName(baseName, number);
     if (!(await createExclusive(infoPathOf(root, name), info))) continue;
     // An entry in files/ without info (left by another tool) still owns its name.
     if (!(await exists(path.join(root, 'files', name)))) return name;
     await fs.rm(infoPathOf(root, name), { force: true });
   }
   throw new Error(`no free name for ${baseName} in ${root} after ${MAX_NAME_ATTEMPTS} attempts`);
+}
+
+/** The longest file name most filesystems take (ext4, XFS, Btrfs, APFS: 255 bytes). */
+const MAX_NAME_BYTES = 255;
+const INFO_SUFFIX = '.trashinfo';
+
+/**
+ * The name of a trash entry: the file's own name, numbered from the second of that name on
+ * (`a.jpg`, `a.2.jpg`), its stem shortened at a character boundary where the name plus
+ * `.trashinfo` would pass 255 bytes, as desktop trashes do; the `.trashinfo` keeps the full path.
+ * @example trashEntryName('a.jpg', 2) // 'a.2.jpg'
+ */
+export function trashEntryName(baseName: string, number: number): string {
+  let extension = path.extname(baseName);
+  if (Buffer.byteLength(extension) > 16) extension = ''; // not a real extension: part of the name to shorten
+  const stem = baseName.slice(0, baseName.length - extension.length);
+  const suffix = `${number === 1 ? '' : `.${number}`}${extension}`;
+  const budget = MAX_NAME_BYTES - Buffer.byteLength(INFO_SUFFIX) - Buffer.byteLength(suffix);
+  let kept = '';
+  let bytes = 0;
+  for (const character of stem) {
+    const size = Buffer.byteLength(character);
+    if (bytes + size > budget) break;
+    kept += character;
+    bytes += size;
+  }
+  return `${kept}${suffix}`;
 }
 
 /** Writes `content` to a new file; false when the file already exists. A half-written file is removed. */
@@ -236,6 +261,11 @@ export async function putBack(from: string, to: string): Promise<void> {
     await fs.link(from, to);
   } catch (error) {
     const code = errnoCode(error);
+    // Already linked back by a put-back that stopped before its unlink (a kill -9): finish it.
+    if (code === 'EEXIST' && (await oneInode(from, to))) {
+      await fs.unlink(from);
+      return;
+    }
     if (code === 'EEXIST') throw taken();
     if (code === undefined || !LINK_UNSUPPORTED.has(code)) throw error;
     // No hard links here: check then rename, which leaves a tiny race window the link does not.
@@ -243,10 +273,18 @@ export async function putBack(from: string, to: string): Promise<void> {
     await fs.rename(from, to);
     return;
   }
+  // Test hook: a kill -9 between the two names (see UndoService's faults).
+  if (process.env.DOPPEL_FAULT === 'undo:after-link') process.kill(process.pid, 'SIGKILL');
   await fs.unlink(from).catch(async (error: unknown) => {
     await fs.unlink(to); // back to one name, still in the trash, so the restore can be retried
     throw error;
   });
+}
+
+/** True when both paths name one inode (two hard links of one file). */
+async function oneInode(a: string, b: string): Promise<boolean> {
+  const [first, second] = await Promise.all([fs.lstat(a), fs.lstat(b)]).catch(() => [undefined, undefined]);
+  return first !== undefined && second !== undefined && first.ino !== 0 && first.dev === second.dev && first.ino === second.ino;
 }
 
 function homeTrashPath(env: NodeJS.ProcessEnv): string {
@@ -278,7 +316,7 @@ export async function mountPointOf(dir: string, dev: number): Promise<string> {
   return current;
 }
 
-const infoPathOf = (root: string, name: string) => path.join(root, 'info', `${name}.trashinfo`);
+const infoPathOf = (root: string, name: string) => path.join(root, 'info', `${name}${INFO_SUFFIX}`);
 
 async function exists(target: string): Promise<boolean> {
   try {

@@ -261,7 +261,12 @@ export function trashGroups(groups: readonly DuplicateGroup[]): Promise<CleanRep
     (report) => {
       for (const group of groups) Reflect.deleteProperty(state.choices, groupKey(group));
       state.selected = [];
-      if (!report.operation) return null;
+      if (!report.operation) {
+        const [first] = report.skipped;
+        if (first)
+          state.actionError = `Nothing was moved: ${formatCount(report.skipped.length, 'copy', 'copies')} left in place (${first.reason}).`;
+        return null;
+      }
       const left = report.skipped.length > 0 ? `; ${report.skipped.length} left in place` : '';
       return {
         id: report.operation,
