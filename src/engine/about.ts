@@ -14,7 +14,7 @@ import type { AboutInfo } from '../shared/types.js';
 import type { WatcherState } from './library-watcher.js';
 
 /** Live updates when the engine was opened without them (the one-shot CLI, tests). */
-export const WATCHER_OFF: WatcherState = { state: 'off', folders: 0, message: null };
+export const WATCHER_OFF: WatcherState = { state: 'off', folders: 0, message: null, roots: [] };
 
 let appVersion: string | undefined;
 

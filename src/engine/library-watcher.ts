@@ -13,9 +13,21 @@
  * events), which is all a batch needs: which library folder to index again. The incremental index
  * finds what changed by itself. A folder moved in or out is chokidar's addDir / unlinkDir.
  *
+ * Symlinked folders are followed, as the scanner follows them, and each real folder (device +
+ * inode) is watched once per library folder: a symlink loop (`ln -s . self`, `ln -s .. up`) is a
+ * second path to a folder already watched, and is not walked again (chokidar alone walks it until
+ * the paths grow too long: thousands of watches, then ELOOP).
+ *
+ * Each library folder is watched on its own. An error in one (a link to itself, a sub-folder gone
+ * mid-walk) is logged and shown with that folder; it never stops the others. A folder removed or
+ * unplugged shows as missing; the folders are checked every `rootCheckMs` (device + inode, so a
+ * folder re-created or a drive re-mounted at the same path is another folder), and one that comes
+ * back is watched again and indexed, so photos deleted meanwhile leave and new ones come in.
+ *
  * Engine-side on purpose: the core stays free of long-lived watchers (the one-shot CLI never
- * watches). A watcher that fails (the inotify limit, ENOSPC) stops, says why in its state, and
- * never takes the engine down: indexing by hand still works.
+ * watches). When the system runs out of watches (the inotify limit, ENOSPC) live updates stop for
+ * every folder, to give the watches back, and say why in their state; nothing here ever takes the
+ * engine down: indexing by hand still works.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,7 +37,7 @@ import { errnoCode, errorMessage } from '../core/errors.js';
 import { isInside } from '../core/library-paths.js';
 import { imageKindOf } from '../core/scan/image-types.js';
 import { ErrorCodes, hasErrorCode } from '../shared/errors.js';
-import type { AboutInfo, LibraryRoot } from '../shared/types.js';
+import type { AboutInfo, LibraryRoot, WatchedFolder } from '../shared/types.js';
 import type { IndexJobs } from './index-jobs.js';
 
 export type WatcherState = AboutInfo['watcher'];
@@ -35,14 +47,21 @@ export interface WatchTiming {
   readonly quietMs: number;
   /** Longest a batch waits while changes keep coming, so a long copy shows photos as it goes. */
   readonly maxWaitMs: number;
+  /** How often each library folder is checked: gone, back, or another folder at the same path. */
+  readonly rootCheckMs: number;
 }
 
-export const DEFAULT_WATCH_TIMING: WatchTiming = { quietMs: 1500, maxWaitMs: 10_000 };
+export const DEFAULT_WATCH_TIMING: WatchTiming = { quietMs: 1500, maxWaitMs: 10_000, rootCheckMs: 3000 };
+
+/** Errors logged per watch of a folder; one loop can report thousands. */
+const LOGGED_ERRORS = 5;
+
+type LibraryFolder = Pick<LibraryRoot, 'path' | 'excludes' | 'missing'>;
 
 export interface LibraryWatcherOptions {
   readonly libraryDir: string;
   /** The library's folders now; read at start, after each job and on `refresh`. */
-  readonly roots: () => readonly Pick<LibraryRoot, 'path' | 'excludes' | 'missing'>[];
+  readonly roots: () => readonly LibraryFolder[];
   readonly jobs: Pick<IndexJobs, 'start' | 'idle' | 'onSettled' | 'wasSetAside'>;
   readonly log: (line: string) => void;
   readonly timing?: Partial<WatchTiming>;
@@ -62,6 +81,19 @@ interface WatchedRoot extends RootRules {
   /** Settles once chokidar walked the folder, or the watcher stopped. */
   readonly ready: Promise<void>;
   readonly markReady: () => void;
+  /** The folder watched (device:inode): another one at its path is watched anew. */
+  readonly identity: string;
+  /** chokidar saw the folder itself go: watch it anew whatever its identity now. */
+  gone: boolean;
+  /** Errors heard from this watch; the last one is shown with the folder. */
+  errors: number;
+  lastError: string | null;
+}
+
+/** A library folder not watched now, and why. */
+interface UnwatchedRoot {
+  readonly state: 'missing' | 'error';
+  readonly message: string;
 }
 
 export class LibraryWatcher {
@@ -70,6 +102,10 @@ export class LibraryWatcher {
   /** The library folder, as given and as its real path: never watched, even inside a root. */
   readonly #libraryDirs: readonly string[];
   readonly #watched = new Map<string, WatchedRoot>();
+  readonly #unwatched = new Map<string, UnwatchedRoot>();
+  /** The library's folders as last read, in its order; checked again by the timer. */
+  #roots: readonly LibraryFolder[] = [];
+  #checkTimer: ReturnType<typeof setInterval> | null = null;
   /** Folders with changes not yet given to an index job. */
   readonly #pending = new Set<string>();
   #quietTimer: ReturnType<typeof setTimeout> | null = null;
@@ -103,13 +139,33 @@ export class LibraryWatcher {
       if (this.#due) setTimeout(() => this.#flush(), 0);
     });
     this.refresh();
+    // A folder removed, re-created or re-mounted tells nobody: each is looked at now and then.
+    // Unref'd: the door keeps the process alive, not this timer.
+    this.#checkTimer = setInterval(() => this.#check(), this.#timing.rootCheckMs);
+    this.#checkTimer.unref();
   }
 
-  /** For the About page: off, watching how many folders, or failed and why. */
+  /** For the About page: off, failed and why, or watching, with each library folder's state. */
   get state(): WatcherState {
-    if (this.#failure !== null) return { state: 'failed', folders: 0, message: this.#failure };
-    if (!this.#started || this.#closed) return { state: 'off', folders: 0, message: null };
-    return { state: 'watching', folders: this.#watched.size, message: null };
+    if (this.#failure !== null) return { state: 'failed', folders: 0, message: this.#failure, roots: [] };
+    if (!this.#started || this.#closed) return { state: 'off', folders: 0, message: null, roots: [] };
+    const roots = this.#roots.map((root): WatchedFolder => {
+      const watched = this.#watched.get(root.path);
+      if (watched) {
+        const message = watched.lastError === null ? null : `some sub-folders are not watched: ${watched.lastError}`;
+        return { path: root.path, state: 'watching', message };
+      }
+      const unwatched = this.#unwatched.get(root.path) ?? { state: 'error', message: 'not watched' };
+      return { path: root.path, ...unwatched };
+    });
+    const missing = roots.filter((root) => root.state === 'missing').length;
+    const failed = roots.filter((root) => root.state === 'error').length;
+    const notes = [
+      ...(missing > 0 ? [`${plural(missing)} missing: watched again when it comes back`] : []),
+      ...(failed > 0 ? [`${plural(failed)} cannot be watched`] : []),
+    ];
+    const folders = roots.filter((root) => root.state === 'watching').length;
+    return { state: 'watching', folders, message: notes.length > 0 ? notes.join('; ') : null, roots };
   }
 
   /** Resolves once every watched folder has been walked: changes from then on are seen (tests wait for it). */
@@ -123,27 +179,64 @@ export class LibraryWatcher {
    */
   refresh(): void {
     if (!this.#started || this.#closed || this.#failure !== null) return;
-    let roots: readonly Pick<LibraryRoot, 'path' | 'excludes' | 'missing'>[];
+    let roots: readonly LibraryFolder[];
     try {
       roots = this.#options.roots();
     } catch (error) {
       this.#options.log(`live updates: cannot read the library's folders: ${errorMessage(error)}`);
       return;
     }
-    const wanted = new Map(roots.filter((root) => !root.missing).map((root) => [root.path, root.excludes]));
+    this.#roots = roots;
+    this.#check();
+  }
+
+  /** Looks at the library's folders as last read again; from a timer, so it never throws. */
+  #check(): void {
+    try {
+      this.#sync(this.#roots);
+    } catch (error) {
+      this.#options.log(`live updates: cannot check the library's folders: ${errorMessage(error)}`);
+    }
+  }
+
+  /**
+   * Watches each of `roots` that is there, and each that came back or was replaced anew (its
+   * photos then indexed); closes the watch of one gone or taken out of the library.
+   */
+  #sync(roots: readonly LibraryFolder[]): void {
+    if (!this.#started || this.#closed || this.#failure !== null) return;
+    this.#roots = roots;
+    const wanted = new Map(roots.map((root) => [root.path, root.excludes]));
     for (const [folder, root] of this.#watched) {
       if (wanted.has(folder)) continue;
-      this.#watched.delete(folder);
-      this.#pending.delete(folder);
-      this.#closeWatcher(root);
+      this.#unwatch(root);
     }
+    for (const folder of this.#unwatched.keys()) if (!wanted.has(folder)) this.#unwatched.delete(folder);
     for (const [folder, excludes] of wanted) {
+      const found = folderIdentity(folder);
       const existing = this.#watched.get(folder);
-      if (!existing) this.#watch(folder, excludes);
-      else if (existing.excludesKey !== JSON.stringify(excludes)) {
-        existing.excludesKey = JSON.stringify(excludes);
-        existing.isExcluded = excludeMatcher(excludes);
+      if (typeof found !== 'string') {
+        if (existing) this.#unwatch(existing);
+        const before = this.#unwatched.get(folder);
+        if (before?.state !== found.state || before.message !== found.message) {
+          this.#options.log(`live updates: ${folder} ${found.state === 'missing' ? 'is missing' : 'cannot be watched'}: ${found.message}`);
+        }
+        this.#unwatched.set(folder, found);
+        continue;
       }
+      if (existing?.identity === found && !existing.gone) {
+        if (existing.excludesKey !== JSON.stringify(excludes)) {
+          existing.excludesKey = JSON.stringify(excludes);
+          existing.isExcluded = excludeMatcher(excludes);
+        }
+        continue;
+      }
+      // Back after being missing, or another folder now at its path: what was indexed is stale.
+      const back = existing !== undefined || this.#unwatched.has(folder);
+      if (existing) this.#unwatch(existing);
+      this.#unwatched.delete(folder);
+      if (back) this.#options.log(`live updates: ${folder} is back: watching it again and indexing it`);
+      this.#watch(folder, excludes, found, back);
     }
   }
 
@@ -152,32 +245,55 @@ export class LibraryWatcher {
     if (this.#closed) return;
     this.#closed = true;
     this.#clearTimers();
+    if (this.#checkTimer) clearInterval(this.#checkTimer);
+    this.#checkTimer = null;
     this.#unsubscribe?.();
     const roots = [...this.#watched.values()];
     this.#watched.clear();
-    for (const root of roots) root.markReady();
-    await Promise.all(roots.map((root) => root.watcher.close()));
+    this.#unwatched.clear();
+    await Promise.all(roots.map((root) => this.#closeWatcher(root)));
   }
 
-  #watch(folder: string, excludes: readonly string[]): void {
+  /** Watches `folder`; `reindex`: index it once walked (it came back: its rows are stale). */
+  #watch(folder: string, excludes: readonly string[], identity: string, reindex: boolean): void {
     const create = this.#options.watch ?? chokidarWatch;
     let markReady = (): void => {};
     const ready = new Promise<void>((resolve) => (markReady = resolve));
     // The rules exist before the watcher: chokidar asks about the folder itself inside `watch`.
     const rules: RootRules = { path: folder, excludesKey: JSON.stringify(excludes), isExcluded: excludeMatcher(excludes) };
-    const watcher = create(folder, {
-      ignoreInitial: true,
-      // `persistent` stays on, although the door keeps the process alive anyway: only then does
-      // chokidar listen for a native watch's own errors, and an unheard one would end the engine.
-      // An unreadable sub-folder is skipped, as the scanner skips it; it must not stop the rest.
-      ignorePermissionErrors: true,
-      // Files are never watched one by one (see above); folders the scanner skips are not watched.
-      ignored: (file: string, stats?: fs.Stats) => stats?.isFile() === true || this.#outside(rules, file),
-    });
-    const root: WatchedRoot = Object.assign(rules, { watcher, ready, markReady });
+    // Each real folder (device:inode) and the path it is watched at: the scanner's rule, which
+    // keeps a symlink loop from being walked for ever.
+    const realFolders = new Map<string, string>();
+    let watcher: FSWatcher;
+    try {
+      watcher = create(folder, {
+        ignoreInitial: true,
+        // `persistent` stays on, although the door keeps the process alive anyway: only then does
+        // chokidar listen for a native watch's own errors, and an unheard one would end the engine.
+        // An unreadable sub-folder is skipped, as the scanner skips it; it must not stop the rest.
+        ignorePermissionErrors: true,
+        // Symlinked folders are followed, as the scanner follows them; `ignored` stops the loops.
+        followSymlinks: true,
+        // Files are never watched one by one (see above); folders the scanner skips are not watched.
+        ignored: (file: string, stats?: fs.Stats) =>
+          stats?.isFile() === true ||
+          this.#outside(rules, file) ||
+          (stats?.isDirectory() === true && seenElsewhere(realFolders, file, stats)),
+      });
+    } catch (error) {
+      markReady();
+      const message = errorMessage(error);
+      this.#options.log(`live updates: cannot watch ${folder}: ${message}`);
+      this.#unwatched.set(folder, { state: 'error', message });
+      return;
+    }
+    const root: WatchedRoot = Object.assign(rules, { watcher, ready, markReady, identity, gone: false, errors: 0, lastError: null });
     this.#watched.set(folder, root);
     watcher
-      .on('ready', markReady)
+      .on('ready', () => {
+        markReady();
+        if (reindex) this.#changed(root);
+      })
       .on('raw', (_event, name, details) => {
         const watchedPath = (details as { watchedPath?: unknown }).watchedPath;
         if (typeof watchedPath !== 'string') return;
@@ -187,8 +303,46 @@ export class LibraryWatcher {
       .on('addDir', (dir) => {
         if (dir !== folder) this.#changed(root);
       })
-      .on('unlinkDir', () => this.#changed(root))
-      .on('error', (error: unknown) => this.#fail(folder, error));
+      .on('unlinkDir', (dir) => {
+        if (dir !== folder) this.#changed(root);
+        else this.#rootGone(root);
+      })
+      .on('error', (error: unknown) => this.#heard(root, error));
+  }
+
+  /** The folder itself went (removed, renamed, unmounted): say so now, watch it again once back. */
+  #rootGone(root: WatchedRoot): void {
+    if (this.#closed || this.#watched.get(root.path) !== root) return;
+    root.gone = true;
+    // Not from inside chokidar's own event: the sync closes this watcher.
+    setImmediate(() => this.#check());
+  }
+
+  /**
+   * An error of one folder's watch. The system's limits stop every watch (see `#fail`); anything
+   * else (a symlink to itself, a sub-folder gone mid-walk) stays with its folder: logged, shown,
+   * and the rest of the folder and the other folders are still watched. Also heard after the
+   * watch closed, when chokidar's walks still report (an unheard `error` would end the engine).
+   */
+  #heard(root: WatchedRoot, error: unknown): void {
+    if (this.#closed || this.#watched.get(root.path) !== root) return;
+    const code = errnoCode(error);
+    if (code === 'ENOSPC' || code === 'EMFILE') {
+      this.#fail(root.path, error);
+      return;
+    }
+    root.errors += 1;
+    root.lastError = errorMessage(error);
+    if (root.errors <= LOGGED_ERRORS) this.#options.log(`live updates: in ${root.path}: ${root.lastError}`);
+    if (root.errors === LOGGED_ERRORS) this.#options.log(`live updates: further errors in ${root.path} are not logged`);
+    // The folder itself may have gone: look now rather than at the next check.
+    if ((error as { path?: unknown } | null)?.path === root.path) setImmediate(() => this.#check());
+  }
+
+  #unwatch(root: WatchedRoot): void {
+    this.#watched.delete(root.path);
+    this.#pending.delete(root.path);
+    this.#closeWatcher(root).catch(() => {}); // logged inside
   }
 
   /** True for a path the scanner leaves out: a hidden name, an excluded path, the library folder. */
@@ -243,17 +397,31 @@ export class LibraryWatcher {
     if (this.#closed || this.#failure !== null) return;
     this.#failure = failureMessage(folder, error);
     this.#options.log(`live updates: ${this.#failure}`);
+    if (this.#checkTimer) clearInterval(this.#checkTimer);
+    this.#checkTimer = null;
     // Give the watches back: at the system's limit, other programs need them too.
     const roots = [...this.#watched.values()];
     this.#watched.clear();
-    for (const root of roots) this.#closeWatcher(root);
+    this.#unwatched.clear();
+    for (const root of roots) this.#closeWatcher(root).catch(() => {}); // logged inside
   }
 
-  #closeWatcher(root: WatchedRoot): void {
+  /** Closes one folder's watch; it keeps an error listener for good (chokidar's close drops them all). */
+  async #closeWatcher(root: WatchedRoot): Promise<void> {
     root.markReady();
-    root.watcher.close().catch((error: unknown) => {
+    let closing: Promise<void>;
+    try {
+      closing = root.watcher.close();
+    } finally {
+      // A walk still running reports its errors after close(), which removed every listener; an
+      // `error` event without one throws, from a callback, and would end the process.
+      root.watcher.on('error', () => {});
+    }
+    try {
+      await closing;
+    } catch (error) {
       this.#options.log(`live updates: cannot stop watching ${root.path}: ${errorMessage(error)}`);
-    });
+    }
   }
 
   #clearTimers(): void {
@@ -279,6 +447,50 @@ function failureMessage(folder: string, error: unknown): string {
     default:
       return `${stopped}: ${errorMessage(error)}; index your folders by hand meanwhile`;
   }
+}
+
+/**
+ * True when `file`, a folder, is a second path to a real folder already watched at another path
+ * that still leads to it (a symlink to it, a loop). The first path seen keeps it, as in the scanner.
+ */
+function seenElsewhere(realFolders: Map<string, string>, file: string, stats: fs.Stats): boolean {
+  const key = `${stats.dev}:${stats.ino}`;
+  const owner = realFolders.get(key);
+  if (owner !== undefined && owner !== file) {
+    let ownerStats: fs.Stats | undefined;
+    try {
+      ownerStats = fs.statSync(owner, { throwIfNoEntry: false });
+    } catch {
+      ownerStats = undefined; // unreadable now: this path takes over
+    }
+    if (ownerStats?.isDirectory() && ownerStats.dev === stats.dev && ownerStats.ino === stats.ino) return true;
+  }
+  // First seen, or its first path leads elsewhere now (moved, removed; an inode reused).
+  realFolders.set(key, file);
+  return false;
+}
+
+/**
+ * The folder at `folder` (device:inode), or why it cannot be watched. Not its birth time: where the
+ * system has none, Node gives the change time, which every photo added changes.
+ */
+function folderIdentity(folder: string): string | UnwatchedRoot {
+  try {
+    const stats = fs.statSync(folder);
+    if (!stats.isDirectory())
+      return { state: 'missing', message: 'not a folder any more: watched again once a folder is back at its path' };
+    return `${stats.dev}:${stats.ino}`;
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      return { state: 'missing', message: 'not found (removed, renamed, or on a drive not plugged in): watched again when it comes back' };
+    }
+    return { state: 'error', message: errorMessage(error) };
+  }
+}
+
+function plural(folders: number): string {
+  return folders === 1 ? '1 folder' : `${folders} folders`;
 }
 
 function isFolder(folder: string): boolean {

@@ -262,7 +262,25 @@ export interface AboutInfo {
   readonly providerNotes: readonly string[];
   readonly modelError: string | null;
   /** Live updates: folders watched for new, changed and deleted photos. */
-  readonly watcher: { readonly state: 'off' | 'watching' | 'failed'; readonly folders: number; readonly message: string | null };
+  readonly watcher: {
+    readonly state: 'off' | 'watching' | 'failed';
+    /** Library folders watched now. */
+    readonly folders: number;
+    readonly message: string | null;
+    /** Each library folder's live updates (none while off or failed). */
+    readonly roots: readonly WatchedFolder[];
+  };
+}
+
+/**
+ * One library folder's live updates: watched (`message` names a sub-folder that could not be, such
+ * as a symlink loop), missing (removed, or its drive unplugged: watched and indexed again when it
+ * comes back), or its watch failed and why.
+ */
+export interface WatchedFolder {
+  readonly path: string;
+  readonly state: 'watching' | 'missing' | 'error';
+  readonly message: string | null;
 }
 
 /**

@@ -59,7 +59,7 @@ describe('app:about', () => {
   });
 
   it('should say live updates are off without them, and how many folders it watches with them', async () => {
-    expect((await aboutOf({ watch: false })).watcher).toEqual({ state: 'off', folders: 0, message: null });
-    expect((await aboutOf({ watch: true })).watcher).toEqual({ state: 'watching', folders: 0, message: null });
+    expect((await aboutOf({ watch: false })).watcher).toEqual({ state: 'off', folders: 0, message: null, roots: [] });
+    expect((await aboutOf({ watch: true })).watcher).toEqual({ state: 'watching', folders: 0, message: null, roots: [] });
   });
 });

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { watch as chokidarWatch } from 'chokidar';
+import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EngineService } from '../../src/engine/engine-service.js';
 import { IndexJobs, type IndexFunction } from '../../src/engine/index-jobs.js';
@@ -106,7 +106,12 @@ describe('live library through the engine', () => {
   });
 
   it('should say on the About page that it watches the folder', async () => {
-    expect((await call<AboutInfo>('app:about')).watcher).toEqual({ state: 'watching', folders: 1, message: null });
+    expect((await call<AboutInfo>('app:about')).watcher).toEqual({
+      state: 'watching',
+      folders: 1,
+      message: null,
+      roots: [{ path: root, state: 'watching', message: null }],
+    });
   });
 
   it('should index a burst of copied photos on its own, in at most two jobs', async () => {
@@ -196,6 +201,132 @@ describe('live library through the engine', () => {
   });
 });
 
+describe('live library when a folder loops or goes away', () => {
+  /** Roots are checked often, so that a folder removed and re-created is seen soon. */
+  const timing = { ...TIMING, rootCheckMs: 200 };
+
+  async function openEngine(name: string): Promise<{ engine: EngineService; events: AppEvent[]; libraryDir: string }> {
+    const events: AppEvent[] = [];
+    const libraryDir = path.join(tempDir, `${name}-library`);
+    const engine = await EngineService.open({ libraryDir, onEvent: (event) => events.push(event), watch: true, watchTiming: timing });
+    return { engine, events, libraryDir };
+  }
+
+  async function call<T>(engine: EngineService, channel: string, input?: unknown): Promise<T> {
+    const result = await engine.dispatch(channel, input);
+    if (!result.ok) throw new Error(`${channel} failed: ${result.error.code}: ${result.error.message}`);
+    return result.value as T;
+  }
+
+  async function stagedPhotos(count: number): Promise<string[]> {
+    const photos = await writeDatedPhotos(path.join(tempDir, `staging-${count}-${Math.random().toString(36).slice(2)}`), count);
+    return photos.map((photo) => photo.path);
+  }
+
+  it.runIf(process.platform !== 'win32')(
+    'should keep live updates for every folder, and the engine, when one folder holds symlink loops',
+    async () => {
+      const loopy = path.join(tempDir, 'loopy');
+      const calm = path.join(tempDir, 'calm');
+      fs.mkdirSync(path.join(loopy, 'a'), { recursive: true });
+      fs.mkdirSync(calm);
+      // The issue's loops (`ln -s . root/self; ln -s .. root/a/up`), and a link to itself (ELOOP on every stat).
+      fs.symlinkSync('.', path.join(loopy, 'self'));
+      fs.symlinkSync('..', path.join(loopy, 'a', 'up'));
+      fs.symlinkSync('loop', path.join(loopy, 'loop'));
+      const [first, second, third] = await stagedPhotos(3);
+      fs.copyFileSync(defined(first, 'a staged photo'), path.join(loopy, 'a', 'first.jpg'));
+
+      const unhandled: unknown[] = [];
+      const onUnhandled = (error: unknown): void => {
+        unhandled.push(error);
+      };
+      process.on('uncaughtException', onUnhandled);
+      process.on('unhandledRejection', onUnhandled);
+      const { engine, events, libraryDir } = await openEngine('loopy');
+      try {
+        const { jobId } = await call<{ jobId: string }>(engine, 'library:index', { roots: [loopy, calm] });
+        expect(await settled(events, jobId)).toMatchObject({ state: 'done', report: { indexed: 1 } });
+        // Loops are not followed: the walk of the looping folder ends (it never did before).
+        await engine.watching();
+
+        const calmPhoto = path.join(calm, 'calm.jpg');
+        fs.copyFileSync(defined(second, 'a staged photo'), calmPhoto);
+        await vi.waitFor(() => expect(libraryPaths(libraryDir, 'readable')).toContain(calmPhoto), { timeout: 20_000, interval: 50 });
+        const loopyPhoto = path.join(loopy, 'a', 'later.jpg');
+        fs.copyFileSync(defined(third, 'a staged photo'), loopyPhoto);
+        await vi.waitFor(() => expect(libraryPaths(libraryDir, 'readable')).toContain(loopyPhoto), { timeout: 20_000, interval: 50 });
+
+        const { watcher } = await call<AboutInfo>(engine, 'app:about');
+        expect(watcher).toMatchObject({ state: 'watching', folders: 2 });
+        expect(watcher.roots).toEqual([
+          { path: calm, state: 'watching', message: null },
+          // The link to itself cannot be followed: said with its folder, which is watched all the same.
+          { path: loopy, state: 'watching', message: expect.stringContaining('ELOOP') as string },
+        ]);
+        expect(unhandled).toEqual([]);
+      } finally {
+        await engine.close();
+        process.off('uncaughtException', onUnhandled);
+        process.off('unhandledRejection', onUnhandled);
+      }
+    },
+  );
+
+  it('should say a removed folder is missing, and watch and index it again once it is re-created', async () => {
+    const root = path.join(tempDir, 'comeback');
+    fs.mkdirSync(root);
+    const [first, second, third] = await stagedPhotos(3);
+    const old = path.join(root, 'old.jpg');
+    fs.copyFileSync(defined(first, 'a staged photo'), old);
+    const { engine, events, libraryDir } = await openEngine('comeback');
+    try {
+      const { jobId } = await call<{ jobId: string }>(engine, 'library:index', { roots: [root] });
+      expect(await settled(events, jobId)).toMatchObject({ state: 'done', report: { indexed: 1 } });
+      await engine.watching();
+      expect((await call<AboutInfo>(engine, 'app:about')).watcher).toEqual({
+        state: 'watching',
+        folders: 1,
+        message: null,
+        roots: [{ path: root, state: 'watching', message: null }],
+      });
+
+      fs.rmSync(root, { recursive: true });
+      await vi.waitFor(
+        async () => {
+          const { watcher } = await call<AboutInfo>(engine, 'app:about');
+          expect(watcher).toMatchObject({ state: 'watching', folders: 0, message: expect.stringContaining('missing') as string });
+          expect(watcher.roots).toEqual([{ path: root, state: 'missing', message: expect.any(String) as string }]);
+        },
+        { timeout: 10_000, interval: 50 },
+      );
+
+      // Re-created with other photos (a folder restored, a drive re-mounted): the deleted photo leaves, the new one comes in.
+      fs.mkdirSync(root);
+      const restored = path.join(root, 'restored.jpg');
+      fs.copyFileSync(defined(second, 'a staged photo'), restored);
+      await vi.waitFor(() => expect(libraryPaths(libraryDir)).toEqual([restored]), { timeout: 20_000, interval: 50 });
+      await vi.waitFor(
+        async () =>
+          expect((await call<AboutInfo>(engine, 'app:about')).watcher).toEqual({
+            state: 'watching',
+            folders: 1,
+            message: null,
+            roots: [{ path: root, state: 'watching', message: null }],
+          }),
+        { timeout: 10_000, interval: 50 },
+      );
+
+      // And it is watched again: a photo added now is indexed on its own.
+      const later = path.join(root, 'later.jpg');
+      fs.copyFileSync(defined(third, 'a staged photo'), later);
+      await vi.waitFor(() => expect(libraryPaths(libraryDir)).toEqual([later, restored]), { timeout: 20_000, interval: 50 });
+    } finally {
+      await engine.close();
+    }
+  });
+});
+
 describe('LibraryWatcher', () => {
   /** An index job that runs until the test lets it finish. */
   function heldIndex(): { index: IndexFunction; release: () => void; calls: string[][] } {
@@ -269,6 +400,60 @@ describe('LibraryWatcher', () => {
     }
   });
 
+  it('should keep an error to its folder, and hear errors while and after closing', async () => {
+    const bad = path.join(tempDir, 'erring');
+    const good = path.join(tempDir, 'steady');
+    fs.mkdirSync(bad);
+    fs.mkdirSync(good);
+    const logged: string[] = [];
+    const created = new Map<string, FSWatcher>();
+    const eloop = (): Error =>
+      Object.assign(new Error(`ELOOP: too many symbolic links encountered, stat '${bad}/self/self'`), { code: 'ELOOP' });
+    const { index, calls, release } = heldIndex();
+    const watcher = new LibraryWatcher({
+      libraryDir: path.join(tempDir, 'erring-library'),
+      roots: () => [
+        { path: bad, excludes: [], missing: false },
+        { path: good, excludes: [], missing: false },
+      ],
+      jobs: new IndexJobs(
+        index,
+        () => {},
+        () => {},
+      ),
+      log: (line) => logged.push(line),
+      timing: TIMING,
+      // Real watchers; the first one then meets a symlink loop, as chokidar reports it.
+      watch: (target, options) => {
+        const real = chokidarWatch(target, options);
+        created.set(target, real);
+        if (target === bad) real.once('ready', () => real.emit('error', eloop()));
+        return real;
+      },
+    });
+    watcher.start();
+    try {
+      await watcher.ready();
+      await vi.waitFor(() => expect(logged.join('\n')).toContain('ELOOP'), { timeout: 5000, interval: 10 });
+      expect(watcher.state).toMatchObject({ state: 'watching', folders: 2 });
+      expect(watcher.state.roots).toEqual([
+        { path: bad, state: 'watching', message: expect.stringContaining('ELOOP') as string },
+        { path: good, state: 'watching', message: null },
+      ]);
+      const badWatcher = defined(created.get(bad), 'the erring watcher');
+      expect(() => badWatcher.emit('error', eloop())).not.toThrow();
+
+      // The other folder still gets its live updates.
+      fs.writeFileSync(path.join(good, 'new.jpg'), 'bytes');
+      await vi.waitFor(() => expect(calls).toEqual([[good]]), { timeout: 5000, interval: 10 });
+      release();
+    } finally {
+      await watcher.close();
+    }
+    // chokidar's close() drops every listener; its walks still running may report an error later.
+    for (const closed of created.values()) expect(() => closed.emit('error', eloop())).not.toThrow();
+  });
+
   it('should stop, say why, and throw nothing when the system runs out of watches', async () => {
     const folder = path.join(tempDir, 'limited');
     fs.mkdirSync(folder);
@@ -303,6 +488,7 @@ describe('LibraryWatcher', () => {
         state: 'failed',
         folders: 0,
         message: expect.stringContaining('fs.inotify.max_user_watches') as string,
+        roots: [],
       });
       expect(watcher.state.message).toContain(folder);
       expect(logged.some((line) => line.includes('Live updates stopped'))).toBe(true);
