@@ -15,10 +15,10 @@
  *
  * Every other local process is treated as hostile: everything but the renderer's static files
  * needs this run's token (401 without), paths from the page are checked (path-guard.ts), and
- * request-limits.ts bounds what any one caller can hold.
+ * request-limits.ts bounds what any one caller can hold, sockets that never sign in included.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { EngineService } from '../engine/engine-service.js';
 import { ErrorCodes, type ErrorCode } from '../shared/errors.js';
@@ -31,7 +31,7 @@ import { EventStream } from './event-stream.js';
 import { findUpload } from './find-upload.js';
 import { PathGuard } from './path-guard.js';
 import { cameFromAnotherSite, isCrossSiteFetch, isJsonRequest, rejectForeignRequest } from './request-guard.js';
-import { InFlightLimit, requestLimits } from './request-limits.js';
+import { InFlightLimit, UnauthenticatedSockets, requestLimits } from './request-limits.js';
 import { applySecurityHeaders } from './security-headers.js';
 import { sendSignInPage } from './sign-in-page.js';
 import { contentTypeOf, findRendererDir, sendFile, sendStatic, staticTarget } from './static-files.js';
@@ -89,17 +89,31 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   const uploads = new InFlightLimit(requestLimits.uploads);
 
   const auth = new BridgeAuth();
+  const strangers = new UnauthenticatedSockets({
+    max: requestLimits.unauthenticatedSockets,
+    timeoutMs: requestLimits.unauthenticatedSocketMs,
+  });
   let port = 0;
   const server = createServer((request, response) => {
+    if (carriesCredential(request)) strangers.trust(request.socket);
     handle(request, response).catch((thrown: unknown) => {
       log(`bridge: ${request.method} ${request.url} failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`);
       if (!response.headersSent) sendResult(response, err(ErrorCodes.transport, 'The bridge failed to answer'));
       else response.destroy();
     });
   });
+  server.keepAliveTimeout = requestLimits.keepAliveTimeoutMs;
   server.headersTimeout = requestLimits.headersTimeoutMs;
   server.requestTimeout = requestLimits.requestTimeoutMs;
   server.maxConnections = requestLimits.connections;
+  server.on('connection', (socket: Socket) => strangers.admit(socket));
+
+  /** A valid bearer token or session cookie, or the token URL that signs a browser in. */
+  function carriesCredential(request: IncomingMessage): boolean {
+    if (auth.clientOf(request, port)) return true;
+    const token = new URL(request.url ?? '/', 'http://127.0.0.1').searchParams.get('token');
+    return token !== null && auth.isToken(token);
+  }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     applySecurityHeaders(response);
@@ -182,7 +196,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     }
     try {
       if (isUpload) await answerUpload(request, response);
-      else sendResult(response, await callChannel(request, url.pathname.slice(API_PREFIX.length)));
+      else await answerCall(request, response, url.pathname.slice(API_PREFIX.length));
     } finally {
       release();
     }
@@ -236,11 +250,27 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     return preview ? { file: preview, contentType: contentTypeOf(preview) } : null;
   }
 
-  async function callChannel(request: IncomingMessage, channel: string): Promise<Result<unknown>> {
-    if (request.method !== 'POST') return err(ErrorCodes.transport, `Use POST for /api/${channel}`);
-    if (!isJsonRequest(request)) return err(ErrorCodes.transport, `POST /api/${channel} needs content-type application/json`);
+  async function answerCall(request: IncomingMessage, response: ServerResponse, channel: string): Promise<void> {
+    if (request.method !== 'POST') {
+      sendResult(response, err(ErrorCodes.transport, `Use POST for /api/${channel}`));
+      return;
+    }
+    if (!isJsonRequest(request)) {
+      sendResult(response, err(ErrorCodes.transport, `POST /api/${channel} needs content-type application/json`));
+      return;
+    }
     const body = await readBody(request);
-    if (body === null) return err(ErrorCodes.invalidInput, `Input for ${channel} is larger than ${requestLimits.maxBodyBytes} bytes`);
+    if (typeof body !== 'string') {
+      log(`bridge: refused ${channel}: its input is larger than ${requestLimits.maxBodyBytes} bytes`);
+      // Unread bytes would reset the connection under the answer's feet: it cannot be reused.
+      if (!body.drained) response.setHeader('connection', 'close');
+      sendResult(response, err(ErrorCodes.invalidInput, `Input for ${channel} is larger than ${requestLimits.maxBodyBytes} bytes`), 413);
+      return;
+    }
+    sendResult(response, await callChannel(channel, body));
+  }
+
+  async function callChannel(channel: string, body: string): Promise<Result<unknown>> {
     let input: unknown;
     try {
       input = body.length === 0 ? undefined : JSON.parse(body);
@@ -286,17 +316,27 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   };
 }
 
-/** Reads the body as UTF-8; null when it exceeds the limit. */
-async function readBody(request: IncomingMessage): Promise<string | null> {
+/** A body over `maxBodyBytes`; `drained` when it was read to its end, so the connection can be reused. */
+interface TooLarge {
+  readonly drained: boolean;
+}
+
+/**
+ * Reads the body as UTF-8, or answers why not. Past `maxBodyBytes` it keeps nothing but reads on to
+ * the end: leaving the loop early would destroy the request, and the client would meet a reset
+ * instead of its 413. A body that declares more than `maxDrainedBodyBytes` is not read at all; one
+ * that declares nothing is read to its end, bounded by the server's request timeout.
+ */
+async function readBody(request: IncomingMessage): Promise<string | TooLarge> {
+  if (Number(request.headers['content-length']) > requestLimits.maxDrainedBodyBytes) return { drained: false };
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > requestLimits.maxBodyBytes) return null;
-    chunks.push(buffer);
+    if (size <= requestLimits.maxBodyBytes) chunks.push(buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return size > requestLimits.maxBodyBytes ? { drained: true } : Buffer.concat(chunks).toString('utf8');
 }
 
 /** Every code gets its HTTP status; the body carries the code itself, unchanged. */
@@ -315,7 +355,7 @@ const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   model_unavailable: 503,
 };
 
-/** `status` overrides the code's own for answers the transport gives (401, 429, 503). */
+/** `status` overrides the code's own for answers the transport gives (401, 413, 429, 503). */
 function sendResult(response: ServerResponse, result: Result<unknown>, status?: number): void {
   response.writeHead(status ?? (result.ok ? 200 : STATUS_BY_CODE[result.error.code]), {
     'content-type': 'application/json; charset=utf-8',

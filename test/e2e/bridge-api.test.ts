@@ -4,10 +4,12 @@
  * the bridge's token (bridge-security.test.ts covers what happens without it).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge, type Bridge } from '../../src/bridge/index.js';
+import { requestLimits } from '../../src/bridge/request-limits.js';
 import type { JobSnapshot } from '../../src/shared/ipc-contract.js';
 import type { Result } from '../../src/shared/result.js';
 import type { PhotoPage, Timeline } from '../../src/shared/types.js';
@@ -231,5 +233,149 @@ describe('bridge API', () => {
   it('should refuse previews asked for by another origin', async () => {
     const route = `/preview?path=${encodeURIComponent(photos.original)}`;
     expect((await get(route, { origin: 'https://evil.example' })).status).toBe(403);
+  });
+});
+
+/** What came back for a signed-in `POST /api/library:stats` sent with node:http, and over which socket. */
+interface RawAnswer {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+  readonly reusedSocket: boolean;
+  readonly localPort: number | undefined;
+}
+
+/**
+ * Sends `body` to library:stats over `agent` (a new connection when false): as one piece with its
+ * length declared, or as `chunks` without one (chunked encoding). Rejects on a reset.
+ */
+function rawCall(options: { agent: http.Agent | false; body?: Buffer; chunks?: readonly Buffer[] }): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(new URL('/api/library:stats', bridge.baseUrl), {
+      method: 'POST',
+      agent: options.agent,
+      headers: {
+        'content-type': 'application/json',
+        ...authHeaders(bridge.url),
+        ...(options.body ? { 'content-length': String(options.body.length) } : {}),
+      },
+      timeout: 30_000,
+    });
+    request.once('response', (response: IncomingMessage) => {
+      const localPort = response.socket.localPort; // the agent takes the socket back at 'end'
+      const received: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => received.push(chunk));
+      response.once('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: Buffer.concat(received).toString('utf8'),
+          reusedSocket: request.reusedSocket,
+          localPort,
+        }),
+      );
+    });
+    request.once('timeout', () => request.destroy(new Error('no answer within 30 s')));
+    request.once('error', reject);
+    if (options.body) request.end(options.body);
+    else {
+      for (const chunk of options.chunks ?? []) request.write(chunk);
+      request.end();
+    }
+  });
+}
+
+/** `size` bytes of valid JSON: one long string. */
+function jsonOfSize(size: number): Buffer {
+  return Buffer.from(JSON.stringify('x'.repeat(size - 2)));
+}
+
+describe('bridge connections', () => {
+  it('should keep an idle signed-in keep-alive socket open through a 6 s client stall, and answer on it', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const first = await rawCall({ agent });
+      expect(first.status).toBe(200);
+      // The one real wait: longer than Node's default keepAliveTimeout (5 s), which reset the next request.
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      const second = await rawCall({ agent });
+      expect({ status: second.status, reusedSocket: second.reusedSocket, localPort: second.localPort }).toEqual({
+        status: 200,
+        reusedSocket: true,
+        localPort: first.localPort,
+      });
+    } finally {
+      agent.destroy();
+    }
+  });
+});
+
+describe('bridge request bodies', () => {
+  const tooLarge = {
+    ok: false,
+    error: {
+      code: 'invalid_input',
+      message: stringContaining(`Input for library:stats is larger than ${requestLimits.maxBodyBytes} bytes`),
+    },
+  };
+
+  it('should answer a JSON body over the limit with 413 and the error envelope, not a reset', async () => {
+    const justOver = jsonOfSize(requestLimits.maxBodyBytes + 1);
+    const fourTimes = jsonOfSize(4 * requestLimits.maxBodyBytes);
+    const chunked = Array.from({ length: 64 }, () => Buffer.alloc(64 * 1024, 0x20)); // 4 MiB of spaces, no length declared
+    // Several times: the reset this replaces came and went with timing.
+    for (let round = 0; round < 3; round += 1) {
+      const answers = [
+        await rawCall({ agent: false, body: justOver }),
+        await rawCall({ agent: false, body: fourTimes }),
+        await rawCall({ agent: false, chunks: chunked }),
+      ];
+      for (const answer of answers) {
+        expect(answer.status).toBe(413);
+        expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
+        expect(JSON.parse(answer.body)).toEqual(tooLarge);
+      }
+    }
+  });
+
+  it('should keep a connection whose over-limit body it read, and close one whose body it did not', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const drained = await rawCall({ agent, body: jsonOfSize(2 * requestLimits.maxBodyBytes) });
+      expect(drained.status).toBe(413);
+      const next = await rawCall({ agent });
+      expect({ status: next.status, reusedSocket: next.reusedSocket }).toEqual({ status: 200, reusedSocket: true });
+    } finally {
+      agent.destroy();
+    }
+    // Declared far past what is worth reading: answered at once, unread; only 1 KiB of it is ever sent.
+    const { status, body, connection } = await new Promise<{ status: number; body: string; connection?: string }>((resolve, reject) => {
+      const request = http.request(new URL('/api/library:stats', bridge.baseUrl), {
+        method: 'POST',
+        agent: false,
+        headers: {
+          'content-type': 'application/json',
+          ...authHeaders(bridge.url),
+          'content-length': String(requestLimits.maxDrainedBodyBytes + 1),
+        },
+        timeout: 30_000,
+      });
+      request.once('response', (response: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.once('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            connection: response.headers.connection,
+          }),
+        );
+      });
+      request.once('timeout', () => request.destroy(new Error('no answer within 30 s')));
+      request.once('error', reject);
+      request.write(Buffer.alloc(1024, 0x20));
+    });
+    expect({ status, connection }).toEqual({ status: 413, connection: 'close' });
+    expect(JSON.parse(body)).toEqual(tooLarge);
   });
 });

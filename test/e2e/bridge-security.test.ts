@@ -5,12 +5,15 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import http, { type IncomingMessage } from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge, writeLauncher, type Bridge } from '../../src/bridge/index.js';
+import { requestLimits } from '../../src/bridge/request-limits.js';
 import { Doppel } from '../../src/core/doppel.js';
 import { photoFileMegabytes } from '../../src/shared/limits.js';
 import type { Result } from '../../src/shared/result.js';
@@ -52,6 +55,36 @@ async function signIn(): Promise<string> {
 
 async function refusal(response: Response): Promise<Result<unknown>> {
   return (await response.json()) as Result<unknown>;
+}
+
+/** `promise`, or a rejection naming `what` once `ms` have passed without it. */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A signed-in `POST /api/library:stats` over a connection of its own (fetch would reuse one). */
+function statsOnNewSocket(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(new URL('/api/library:stats', bridge.baseUrl), {
+      method: 'POST',
+      agent: false,
+      headers: { 'content-type': 'application/json', ...authHeaders(bridge.url) },
+    });
+    request.once('response', (response: IncomingMessage) => {
+      response.resume();
+      response.once('end', () => resolve(response.statusCode ?? 0));
+    });
+    request.once('error', reject);
+    request.end();
+  });
 }
 
 beforeAll(async () => {
@@ -257,6 +290,46 @@ describe('bridge path checks', () => {
 });
 
 describe('bridge limits', () => {
+  it('should keep sockets that never sign in from filling the bridge, let a signed-in request through, and close them fast', async () => {
+    const port = Number(new URL(bridge.baseUrl).port);
+    // As many as the bridge takes at all: before, they locked everyone out for 10 to 40 s.
+    const count = requestLimits.connections;
+    const fastMs = requestLimits.unauthenticatedSocketMs;
+    const margin = 4_000; // a busy machine; Node's own headersTimeout closed them no sooner than 10 s
+    const sockets: net.Socket[] = [];
+    const lifetimes: number[] = [];
+    try {
+      const connected: Promise<void>[] = [];
+      const closed = Array.from({ length: count }, () => {
+        const socket = net.connect(port, '127.0.0.1');
+        sockets.push(socket);
+        const opened = Date.now();
+        socket.on('error', () => {}); // a reset is one way to be closed
+        socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`); // headers never finished
+        connected.push(new Promise((resolve) => socket.once('connect', resolve).once('close', resolve)));
+        return new Promise<void>((resolve) =>
+          socket.once('close', () => {
+            lifetimes.push(Date.now() - opened);
+            resolve();
+          }),
+        );
+      });
+      await within(Promise.all(connected), fastMs, 'connecting the slow sockets');
+      // Queued behind all of them: before, the bridge refused it (maxConnections) until they timed out.
+      const started = Date.now();
+      expect(await within(statsOnNewSocket(), fastMs, 'a signed-in request among slow sockets')).toBe(200);
+      expect(Date.now() - started).toBeLessThan(fastMs); // it did not have to wait for them to go
+      // The pool of unauthenticated sockets stays bounded: each new one beyond it closed the oldest.
+      await expect
+        .poll(() => lifetimes.length, { timeout: fastMs, interval: 20 })
+        .toBeGreaterThanOrEqual(count - requestLimits.unauthenticatedSockets);
+      await within(Promise.all(closed), fastMs + margin, 'closing the slow sockets');
+      expect(Math.max(...lifetimes)).toBeLessThan(fastMs + margin);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+    }
+  });
+
   it('should refuse a fifth event stream from one browser with 429, and still serve another browser', async () => {
     const cookie = await signIn();
     const controller = new AbortController();
