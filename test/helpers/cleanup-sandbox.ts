@@ -41,7 +41,7 @@ export interface TrashedEntry {
 export interface TrashContents {
   /** Names under `Trash/files`. */
   readonly files: string[];
-  /** Names under `Trash/info`. */
+  /** Names under `Trash/info` (a leftover temp file shows here too). */
   readonly infos: string[];
   /** One per `.trashinfo`. */
   readonly entries: TrashedEntry[];
@@ -86,16 +86,19 @@ function readTrash(root: string): TrashContents {
   const names = (dir: string): string[] => (fs.existsSync(dir) ? fs.readdirSync(dir).sort() : []);
   const files = names(path.join(root, 'files'));
   const infos = names(path.join(root, 'info'));
-  const entries = infos.map((info) => {
-    const infoPath = path.join(root, 'info', info);
-    const recorded = /^Path=(.*)$/m.exec(fs.readFileSync(infoPath, 'utf8'))?.[1];
-    if (recorded === undefined) throw new Error(`${infoPath} has no Path line`);
-    return {
-      originalPath: decodeURIComponent(recorded),
-      trashedPath: path.join(root, 'files', info.replace(/\.trashinfo$/, '')),
-      infoPath,
-    };
-  });
+  // Only `.trashinfo` files describe entries; anything else there still shows in `infos`.
+  const entries = infos
+    .filter((info) => info.endsWith('.trashinfo'))
+    .map((info) => {
+      const infoPath = path.join(root, 'info', info);
+      const recorded = /^Path=(.*)$/m.exec(fs.readFileSync(infoPath, 'utf8'))?.[1];
+      if (recorded === undefined) throw new Error(`${infoPath} has no Path line`);
+      return {
+        originalPath: decodeURIComponent(recorded),
+        trashedPath: path.join(root, 'files', info.replace(/\.trashinfo$/, '')),
+        infoPath,
+      };
+    });
   return { files, infos, entries };
 }
 

@@ -330,3 +330,35 @@ describe('doppel undo of a file altered in the trash', () => {
     expect(groupsAfterIndex).toEqual([]);
   });
 });
+
+describe('doppel clean killed after claiming a place in the trash, before journaling it', () => {
+  let sandbox: CleanupSandbox;
+  let before: Map<string, string>;
+  let crash: ProcessEnding;
+  let trashAfterCrash: TrashContents;
+  let trashAfterSettling: TrashContents;
+
+  beforeAll(async () => {
+    sandbox = createCleanupSandbox('claim-crash');
+    await byteCopies(sandbox, 32, ['t.jpg', 'a/t.jpg']);
+    before = snapshot(sandbox.photos);
+    await sandbox.json(['index', sandbox.photos]);
+    crash = await sandbox.ending(['clean', '--json'], { DOPPEL_FAULT: 'clean:after-claim' });
+    trashAfterCrash = sandbox.trash();
+    await sandbox.json(['history']); // the next writer to open the library settles the journal
+    trashAfterSettling = sandbox.trash();
+  });
+
+  afterAll(() => sandbox.dispose());
+
+  it('should leave a claimed .trashinfo and no file in the trash when it dies', () => {
+    expect(crash).toMatchObject({ code: null, signal: 'SIGKILL' });
+    expect(trashAfterCrash.files).toEqual([]);
+    expect(trashAfterCrash.entries.map((entry) => entry.originalPath)).toEqual([path.join(sandbox.photos, 'a', 't.jpg')]);
+  });
+
+  it('should give the claim back on the next open, leaving the trash empty and the photos in place', () => {
+    expect(trashAfterSettling).toEqual({ files: [], infos: [], entries: [] });
+    expect(snapshot(sandbox.photos)).toEqual(before);
+  });
+});

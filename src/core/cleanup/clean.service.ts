@@ -4,6 +4,7 @@ import { errorMessage } from '../errors';
 import type { IndexedCopy } from '../store/cleanup.repository';
 import type { JournalRepository } from '../store/journal.repository';
 import type { CleanupDeps } from './cleanup-deps';
+import type { TrashedFile } from './trash-bin';
 import { hashFile } from '../media/content-hash';
 import { type FileOnDisk, Protection, changedFrom, isInsideRoot, keeperProblem, locate, sameFile } from './file-checks';
 import { assertDefined } from '../assert';
@@ -24,8 +25,9 @@ export interface CleanOptions {
 }
 
 /**
- * Test hook: `DOPPEL_FAULT=clean:after-journal` kills the process right after the first file is
- * journaled and before it moves, the one moment a crash must be recovered from the journal.
+ * Test hooks: `DOPPEL_FAULT=clean:after-journal` kills the process right after the first file is
+ * journaled with its place in the trash and before it moves; `clean:after-claim` one step earlier,
+ * when its place is claimed in the trash and the journal does not know it yet.
  */
 const FAULT = process.env.DOPPEL_FAULT;
 
@@ -148,14 +150,17 @@ export class CleanService {
       run.trashed(copy.copy, keeper.copy);
       return;
     }
+    // Journaled before its place in the trash is claimed, so a crash while claiming it is settled too.
+    const seq = run.journal(copy, keeper.copy);
     let slot;
     try {
       slot = await this.#deps.bin.reserve(copy.copy.path);
     } catch (error) {
-      run.skip(copy.copy, `it could not be moved to the trash: ${errorMessage(error)}`);
+      run.settle(seq, copy.copy, `it could not be moved to the trash: ${errorMessage(error)}`);
       return;
     }
-    const seq = run.journal(copy, keeper.copy, slot);
+    if (FAULT === 'clean:after-claim') process.kill(process.pid, 'SIGKILL');
+    run.reserved(seq, slot);
     if (FAULT === 'clean:after-journal') process.kill(process.pid, 'SIGKILL');
     let moved;
     try {
@@ -247,8 +252,8 @@ class CleanRun {
     this.#trashed.push({ path: copy.path, keeper: keeper.path, bytes: copy.size });
   }
 
-  /** Writes the file's journal row ('moving', destination known) before it moves; returns its seq. */
-  journal(located: Located, keeper: IndexedCopy, slot: { originalPath: string; trashedPath: string; infoPath: string }): number {
+  /** Writes the file's journal row ('moving') before its place in the trash is claimed; returns its seq. */
+  journal(located: Located, keeper: IndexedCopy): number {
     const { copy, now } = located;
     const seq = ++this.#seq;
     this.#journal.transaction(() => {
@@ -266,13 +271,17 @@ class CleanRun {
         // The file as it was checked right before the move: undo knows it by this inode.
         dev: now.dev,
         ino: now.ino,
-        trashedFrom: slot.originalPath,
-        trashedPath: slot.trashedPath,
-        infoPath: slot.infoPath,
+        trashedPath: null,
+        infoPath: null,
         state: 'moving',
       });
     });
     return seq;
+  }
+
+  /** Records the claimed place in the trash (destination known) before the file moves. */
+  reserved(seq: number, slot: TrashedFile): void {
+    this.#journal.setSlot(this.operationId, seq, slot);
   }
 
   /** A journaled file that did not move after all. */

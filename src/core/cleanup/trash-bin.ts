@@ -2,7 +2,14 @@
  * Where clean-up sends files: the operating system's trash, in two steps so the journal can record
  * the destination BEFORE the file moves (a crash between the two is settled from the disk).
  */
-import { moveToTrash, releaseTrashSlot, reserveTrashSlot, restoreFile, type TrashedFile } from '../trash/freedesktop-trash';
+import {
+  moveToTrash,
+  releaseTrashSlot,
+  releaseUnrecordedSlots,
+  reserveTrashSlot,
+  restoreFile,
+  type TrashedFile,
+} from '../trash/freedesktop-trash';
 import type { TrashItem } from '../trash/host-trash';
 import { macTrash } from '../trash/mac-trash';
 import { trashWithPackage } from '../trash/trash-package';
@@ -20,6 +27,11 @@ export interface TrashBin {
   move(slot: TrashedFile): Promise<TrashedFile | undefined>;
   /** Gives a reserved place back after a move that did not happen. */
   release(slot: TrashedFile): Promise<void>;
+  /**
+   * Gives back the places claimed for `filePath` that a crash left before the journal knew them,
+   * where the trash claims places at all (the freedesktop trash; the others claim nothing).
+   */
+  releaseUnrecorded?(filePath: string): Promise<number>;
   /** Puts a trashed file back at its original path, never over another file. */
   restore(slot: TrashedFile): Promise<void>;
 }
@@ -55,6 +67,7 @@ export function systemTrashBin(options: SystemTrashOptions = {}): TrashBin {
       return undefined;
     },
     release: (slot) => releaseTrashSlot(slot),
+    releaseUnrecorded: (filePath) => releaseUnrecordedSlots(filePath, { env }),
     restore: (slot) => restoreFile(slot),
   };
 }

@@ -128,6 +128,8 @@ export class UndoService {
         });
       } else {
         if (slot && !trashed) await this.#deps.bin.release(slot).catch(() => undefined);
+        // Killed while claiming its place: the claim, if made, is found by the path it records.
+        if (!slot) await this.#deps.bin.releaseUnrecorded?.(entry.originalPath).catch(() => 0);
         this.#deps.journal.setFileState(entry.operationId, entry.seq, 'skipped', 'Doppel stopped before it moved');
       }
       this.#deps.log(

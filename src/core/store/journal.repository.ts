@@ -89,6 +89,9 @@ export class JournalRepository {
       setFileState: db.prepare<[JournalFileState, string | null, string, number]>(
         'UPDATE operation_files SET state = ?, reason = ? WHERE operation_id = ? AND seq = ?',
       ),
+      setSlot: db.prepare<[string, string, string, string, number]>(
+        'UPDATE operation_files SET trashed_from = ?, trashed_path = ?, info_path = ? WHERE operation_id = ? AND seq = ?',
+      ),
       setTrashedPath: db.prepare<[string, string, number]>(
         'UPDATE operation_files SET trashed_path = ? WHERE operation_id = ? AND seq = ?',
       ),
@@ -133,6 +136,11 @@ export class JournalRepository {
 
   setFileState(operationId: string, seq: number, state: JournalFileState, reason: string | null = null): void {
     this.#statements.setFileState.run(state, reason, operationId, seq);
+  }
+
+  /** The place claimed in the trash for a journaled file: where it comes from and where it will lie. */
+  setSlot(operationId: string, seq: number, slot: { originalPath: string; trashedPath: string; infoPath: string }): void {
+    this.#statements.setSlot.run(slot.originalPath, slot.trashedPath, slot.infoPath, operationId, seq);
   }
 
   /** Where a file really went, when the trash named it only as it moved (the macOS Trash). */

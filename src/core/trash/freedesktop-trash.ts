@@ -4,6 +4,7 @@
  * inside its own filesystem: it is never copied and never deleted.
  * https://specifications.freedesktop.org/trash-spec/trashspec-1.0.html
  */
+import { randomUUID } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -236,8 +237,29 @@ export function trashEntryName(baseName: string, number: number): string {
   return `${kept}${suffix}`;
 }
 
-/** Writes `content` to a new file; false when the file already exists. A half-written file is removed. */
+/**
+ * Writes `content` to a new file; false when the file already exists. The content is written to a
+ * hidden temp file first and hard-linked into place, so the file appears whole or not at all (a
+ * kill -9 mid-write must not leave an empty `.trashinfo` in the user's trash); where the filesystem
+ * has no hard links, it is created exclusively and written, and a half-written file is removed.
+ */
 async function createExclusive(filePath: string, content: string): Promise<boolean> {
+  const temp = path.join(path.dirname(filePath), `${TEMP_PREFIX}${process.pid}-${randomUUID()}.tmp`);
+  await fs.writeFile(temp, content, { flag: 'wx', mode: 0o600 });
+  try {
+    await fs.link(temp, filePath);
+    return true;
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'EEXIST') return false;
+    if (code === undefined || !LINK_UNSUPPORTED.has(code)) throw error;
+    return await writeExclusive(filePath, content);
+  } finally {
+    await fs.rm(temp, { force: true });
+  }
+}
+
+async function writeExclusive(filePath: string, content: string): Promise<boolean> {
   const handle = await fs.open(filePath, 'wx', 0o600).catch((error: unknown) => {
     if (errnoCode(error) === 'EEXIST') return undefined;
     throw error;
@@ -252,6 +274,51 @@ async function createExclusive(filePath: string, content: string): Promise<boole
   }
   await handle.close();
   return true;
+}
+
+/** Temp files of `createExclusive` in a trash's `info/`: hidden, so no trash UI lists them. */
+const TEMP_PREFIX = '.doppel-';
+
+/**
+ * Gives back every place in the trash claimed for `filePath` that holds no file: what a crash
+ * between claiming a place and journaling it leaves (a `.trashinfo` recording this very path, with
+ * nothing in `files/`), and the temp files of claims made by processes no longer running. Entries
+ * of other programs, and any entry whose file is in the trash, are left alone. Returns how many.
+ */
+export async function releaseUnrecordedSlots(filePath: string, options: TrashOptions = {}): Promise<number> {
+  const absolute = path.resolve(filePath);
+  const stats = await fs.lstat(absolute).catch(() => null);
+  if (!stats?.isFile()) return 0; // it moved after all, or is gone: nothing of ours to find by it
+  const originalPath = path.join(await fs.realpath(path.dirname(absolute)), path.basename(absolute));
+  const trashDir = await openTrashDir(originalPath, stats.dev, options.env ?? process.env);
+  const infoDir = path.join(trashDir.root, 'info');
+  const firstName = trashEntryName(path.basename(originalPath), 1);
+  const stem = firstName.slice(0, firstName.length - path.extname(firstName).length);
+  let released = 0;
+  for (const name of await fs.readdir(infoDir)) {
+    if (name.startsWith(TEMP_PREFIX) && !isRunning(Number(name.slice(TEMP_PREFIX.length).split('-')[0]))) {
+      await fs.rm(path.join(infoDir, name), { force: true });
+      continue;
+    }
+    if (!name.startsWith(stem) || !name.endsWith(INFO_SUFFIX)) continue;
+    const entry = name.slice(0, -INFO_SUFFIX.length);
+    if (await exists(path.join(trashDir.root, 'files', entry))) continue;
+    const info = await readTrashInfo(path.join(infoDir, name)).catch(() => null);
+    if (info?.originalPath !== originalPath) continue;
+    await fs.rm(path.join(infoDir, name), { force: true });
+    released += 1;
+  }
+  return released;
+}
+
+function isRunning(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errnoCode(error) === 'EPERM'; // alive, another user's
+  }
 }
 
 /** Moves `from` to `to` without ever replacing what is at `to` (the desktop app's macOS trash restores with it too). */
