@@ -25,13 +25,20 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # Install scripts are run selectively below: faiss-node's own script needs hosts we cannot always
-# reach, and onnxruntime-node's would fetch CUDA binaries (.npmrc skips that anyway).
-# `npm install` (not `npm ci`): npm 11 writes lock files without the other platforms' optional
-# packages (rollup's native builds), which `npm ci` then rejects as out of sync; install still
-# installs exactly the locked versions.
+# reach. `npm install` rather than `npm ci`: it only adds what is missing, so re-running setup is
+# cheap; the lock file lists every platform's optional packages, so it leaves the lock unchanged.
+# onnxruntime-node's own install script (never run here) would fetch CUDA binaries: told to skip them
+# by its environment variable, which npm does not warn about as it does of an unknown .npmrc key.
+export ONNXRUNTIME_NODE_INSTALL=skip
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm dependencies"
-  npm install --ignore-scripts --no-audit --no-fund
+  # Electron 45 and its installer packages (@electron/*) declare Node >= 22.12 for @electron/get,
+  # the binary download that --ignore-scripts never runs (its host is unreachable here anyway);
+  # everything we run works on the README's Node 20.19+. Only those known notices are dropped.
+  npm install --ignore-scripts --no-audit --no-fund 2>&1 | awk '
+    /EBADENGINE Unsupported engine/ { block = $0 "\n"; inside = 1; next }
+    inside { block = block $0 "\n"; if ($0 ~ /EBADENGINE }/) { inside = 0; if (block !~ /package: .(electron@|@electron\/|@electron-internal\/)/) printf "%s", block } next }
+    { print }'
 fi
 if ! node -e "new (require('better-sqlite3'))(':memory:')" >/dev/null 2>&1 || ! node -e "require('sharp')" >/dev/null 2>&1; then
   echo "setup: building native modules (better-sqlite3 compiles from source where no prebuilt is reachable: about a minute)"
