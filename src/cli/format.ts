@@ -152,6 +152,8 @@ export function formatProtected(folders: readonly string[]): string {
 export function formatCheck(report: CheckReport): string {
   const lines = [`Library ${report.libraryDir}`];
   lines.push(report.database === 'ok' ? 'Database: ok (SQLite integrity check passed)' : 'Database: was damaged, rebuilt (see above)');
+  if (report.readOnly) lines.push('Read-only: checked, nothing repaired or rebuilt');
+  if (report.decisionsProblem) lines.push(`Decisions backup: ${report.decisionsProblem}`);
   const { checked, missing, rebuilt, failed } = report.thumbnails;
   lines.push(
     missing === 0

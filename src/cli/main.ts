@@ -257,8 +257,9 @@ async function run(command: string, args: string[], values: Values, printResult?
       if (args.length > 0) throw new UsageError('check takes no arguments');
       const report = await Doppel.check({ libraryDir: values.library, log: debugLog() });
       if (report.repair) warn(repairNotice(report.repair, []));
+      if (report.decisionsProblem) warn(report.decisionsProblem);
       print(json ? JSON.stringify(report) : formatCheck(report));
-      return report.thumbnails.failed > 0 ? 1 : 0;
+      return report.thumbnails.failed > 0 || report.decisionsProblem ? 1 : 0;
     }
     case 'serve': {
       const port = parseNumber(values.port, 'port', 0, 65535) ?? 4173;
@@ -295,6 +296,8 @@ async function withLibrary(values: Values, body: (doppel: Doppel) => Promise<num
   });
   const { notice } = doppel.stats();
   if (notice) warn(notice);
+  const decisionsProblem = doppel.decisionsProblem();
+  if (decisionsProblem) warn(decisionsProblem);
   try {
     return await body(doppel);
   } finally {

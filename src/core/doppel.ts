@@ -46,8 +46,9 @@ import { FoldersService, assertFolder } from './library/folders.service';
 import { RootsRepository } from './store/roots.repository';
 import { FindService } from './similar/find.service';
 import type { SqliteDatabase } from './store/library.database';
-import { openCheckedLibrary, type LibraryRepair } from './store/library-repair';
-import { hasDecisions, saveDecisions } from './store/decisions-backup';
+import { openCheckedLibrary, type LibraryRepair, type OpenedLibrary } from './store/library-repair';
+import type { DecisionsBackup, SkippedDecisions } from './store/decisions-backup';
+import type { LibraryPlace } from './store/library-place';
 import { removeOrphanTemps } from './store/orphan-temps';
 import { ThumbnailRepairService, type ThumbnailRepairReport } from './indexing/thumbnail-repair.service';
 import { PhotoRepository } from './store/photo.repository';
@@ -91,7 +92,10 @@ export interface OpenOptions {
 }
 
 /** What the About page learns from the library (the engine adds versions and live-update state). */
-export type LibraryAbout = Pick<AboutInfo, 'libraryDir' | 'model' | 'executionProvider' | 'providerNotes' | 'modelError'> & {
+export type LibraryAbout = Pick<
+  AboutInfo,
+  'libraryDir' | 'model' | 'executionProvider' | 'providerNotes' | 'modelError' | 'libraryProblems'
+> & {
   /** SQLite's own version, as the linked library reports it. */
   readonly sqlite: string;
 };
@@ -102,6 +106,10 @@ export interface CheckReport {
   /** `ok`, or `repaired` when the database was damaged and rebuilt (see `repair`). */
   readonly database: 'ok' | 'repaired';
   readonly repair: LibraryRepair | null;
+  /** True when the library could only be read: nothing was repaired or rebuilt. */
+  readonly readOnly: boolean;
+  /** Why the decisions backup (decisions.json) cannot be saved, or null when it can. */
+  readonly decisionsProblem: string | null;
   readonly thumbnails: ThumbnailRepairReport;
 }
 
@@ -155,6 +163,10 @@ sharp.cache(false);
 export class Doppel {
   readonly libraryDir: string;
   readonly #db: SqliteDatabase;
+  readonly #backup: DecisionsBackup | null;
+  /** Why nothing may be written ("This library is read-only (…)"), or null. */
+  readonly #readOnly: string | null;
+  readonly #place: LibraryPlace;
   readonly #photos: PhotoRepository;
   readonly #listing: PhotoListingService;
   readonly #thumbnails: ThumbnailStore;
@@ -183,18 +195,21 @@ export class Doppel {
 
   private constructor(
     libraryDir: string,
-    db: SqliteDatabase,
+    library: OpenedLibrary,
     log: (line: string) => void,
     embedder: Embedder | null,
     similarityError: string | null,
     trashBin: TrashBin,
-    repair: LibraryRepair | null,
     maxFileBytes: number | undefined,
     onNearPairsProgress: ((progress: NearPairsProgress) => void) | undefined,
   ) {
+    const { db, repair } = library;
     this.libraryDir = libraryDir;
     this.#maxFileBytes = maxFileBytes;
     this.repair = repair;
+    this.#backup = library.backup;
+    this.#readOnly = library.readOnly;
+    this.#place = library.place;
     this.#log = log;
     this.#cleanup = new Cleanup(db, trashBin, log);
     this.#db = db;
@@ -261,6 +276,7 @@ export class Doppel {
     this.#review = libraryReview(groups, this.#embeddings, nearSources.modelId, () => this.#cleanup.notDuplicatePairs());
     this.#finder = new FindService(this.#photos, new PixelIdentityService(this.#photos, log, maxFileBytes), similarity?.similar ?? null, {
       maxFileBytes,
+      savePixelHashes: library.readOnly === null,
       onPixelHashesSaved: () => this.#libraryChanged(),
     });
   }
@@ -273,7 +289,8 @@ export class Doppel {
   static async open(options: OpenOptions = {}): Promise<Doppel> {
     const libraryDir = path.resolve(options.libraryDir ?? defaultLibraryDir());
     const log = options.log ?? (() => {});
-    const { db, repair } = openCheckedLibrary(libraryDir, { check: options.check ?? 'quick', log });
+    const library = openCheckedLibrary(libraryDir, { check: options.check ?? 'quick', log });
+    const { db } = library;
     let embedder: Embedder | null = null;
     let providerNotes: readonly string[] = [];
     let similarityError: string | null = options.withoutSimilarity ? 'similarity search was turned off for this session' : null;
@@ -287,7 +304,7 @@ export class Doppel {
           log,
         });
         // Remember the model: the next session uses the same vectors (switching re-embeds).
-        settings.set('model', embedder.modelId);
+        if (!library.readOnly) settings.set('model', embedder.modelId);
         providerNotes = embedder.providerNotes;
       } catch (error) {
         if (options.modelId && hasErrorCode(error, ErrorCodes.invalidInput)) {
@@ -301,23 +318,21 @@ export class Doppel {
     }
     const doppel = new Doppel(
       libraryDir,
-      db,
+      library,
       log,
       embedder,
       similarityError,
       options.trashBin ?? systemTrashBin({ log }),
-      repair,
       options.maxFileBytes,
       options.onNearPairsProgress,
     );
     doppel.#providerNotes = providerNotes;
     // Settling a half-done clean-up is a writer's job: while another process writes the library, the
     // journal entries may be its clean-up in progress, not an interrupted one.
-    const lock = WriterLock.tryAcquire(libraryDir, 'opening the library');
-    let recovered = 0;
+    const lock = library.readOnly ? null : WriterLock.tryAcquire(libraryDir, 'opening the library');
     if (lock) {
       try {
-        recovered = await doppel.#cleanup.recover();
+        const recovered = await doppel.#cleanup.recover();
         if (recovered > 0) log(`settled ${recovered} file(s) an interrupted clean-up left half done`);
         const orphans = removeOrphanTemps([libraryDir, path.join(libraryDir, 'previews')]);
         if (orphans > 0) log(`removed ${orphans} temp file(s) killed runs left in the library folder`);
@@ -325,9 +340,9 @@ export class Doppel {
         lock.release();
       }
     }
-    // After a repair or a settled clean-up, and for a library made before decisions.json;
-    // otherwise each change saves it (not every open: a read-only command writes nothing).
-    if (repair || recovered > 0 || !hasDecisions(libraryDir)) doppel.#saveDecisions();
+    // Each change reaches decisions.log as it is made; this folds the log when due, writes the first
+    // snapshot of a new library, and a whole new one after a repair (from the restored database).
+    doppel.#saveDecisions({ force: library.repair !== null });
     return doppel;
   }
 
@@ -338,8 +353,18 @@ export class Doppel {
   static async check(options: Omit<OpenOptions, 'check'> = {}): Promise<CheckReport> {
     const doppel = await Doppel.open({ ...options, check: 'full', withoutSimilarity: true });
     try {
-      const thumbnails = await doppel.#asWriter('checking the library', {}, () => doppel.#thumbnailRepair().repairAll());
-      return { libraryDir: doppel.libraryDir, database: doppel.repair ? 'repaired' : 'ok', repair: doppel.repair, thumbnails };
+      // A read-only library is checked, not repaired: missing thumbnails are counted, none is written.
+      const thumbnails = doppel.#readOnly
+        ? await doppel.#thumbnailRepair().repairAll({ signal: AbortSignal.abort() })
+        : await doppel.#asWriter('checking the library', {}, () => doppel.#thumbnailRepair().repairAll());
+      return {
+        libraryDir: doppel.libraryDir,
+        database: doppel.repair ? 'repaired' : 'ok',
+        repair: doppel.repair,
+        thumbnails,
+        readOnly: doppel.#readOnly !== null,
+        decisionsProblem: doppel.#backup?.problem ?? null,
+      };
     } finally {
       await doppel.close();
     }
@@ -358,15 +383,22 @@ export class Doppel {
   }
 
   /**
-   * Copies the user's decisions to decisions.json after each change (see saveDecisions): a failure
-   * is logged, not thrown, as the change itself is saved in the database already.
+   * After each change to a decision (already in decisions.log, see DecisionsBackup): folds the log
+   * into decisions.json when due. A failure is logged and shown (About, `doppel check`, each CLI
+   * command), not thrown, as the change itself is saved in the database already.
    */
-  #saveDecisions(): void {
-    try {
-      saveDecisions(this.#db, this.libraryDir);
-    } catch (error) {
-      this.#log(`cannot save decisions.json: ${errorMessage(error)}`);
-    }
+  #saveDecisions(options: { force?: boolean } = {}): void {
+    if (this.#inPlace()) this.#backup?.save(options);
+  }
+
+  /** Why the decisions backup cannot be saved (a folder where decisions.json goes…), or null. */
+  decisionsProblem(): string | null {
+    return this.#backup?.problem ?? null;
+  }
+
+  /** Refuses a write to a read-only library, saying so. */
+  #assertWritable(task: string): void {
+    if (this.#readOnly) throw new LibraryUnavailableError(`${this.#readOnly}: cannot ${task}. ${READ_ONLY_ADVICE}`);
   }
 
   /** Indexes (or re-indexes incrementally) the given folders. Bad files are reported, never fatal. */
@@ -375,12 +407,21 @@ export class Doppel {
     if (roots.length === 0) throw new InvalidArgumentError('Nothing to index: give at least one folder');
     assertWithinLimit('indexRoots', roots.length);
     for (const root of roots) assertFolder(root);
+    this.#assertWritable('index folders');
     return this.#asWriter('indexing', options, async () => {
+      // A library folder moved or deleted mid-run stops the run: its place is checked twice a second.
+      const moved = new AbortController();
+      const watch = setInterval(() => {
+        if (!this.#inPlace()) moved.abort();
+      }, 500);
       try {
-        const report = await this.#indexer.index(roots, options);
+        const signal = options.signal ? AbortSignal.any([options.signal, moved.signal]) : moved.signal;
+        const report = await this.#indexer.index(roots, { ...options, signal });
+        this.#place.assertInPlace();
         if (!report.cancelled) this.#reindexedSinceRepair = true;
         return report;
       } finally {
+        clearInterval(watch);
         this.#libraryChanged();
         this.#saveDecisions(); // the folders are the user's choice
       }
@@ -399,6 +440,7 @@ export class Doppel {
       ...(options.signal ? { signal: options.signal } : {}),
     });
     try {
+      this.#assertOpen(); // the folder may have gone while this waited
       this.#refresh();
       return await work();
     } finally {
@@ -474,6 +516,7 @@ export class Doppel {
       if (!report.dryRun) this.#saveDecisions();
       return report;
     };
+    if (!options.dryRun) this.#assertWritable('clean up');
     return options.dryRun ? clean() : this.#asWriter('cleaning up', options, clean);
   }
 
@@ -487,6 +530,7 @@ export class Doppel {
   /** Replaces the saved reference folders (absolute paths; they need not be library roots). */
   setProtectedFolders(folders: readonly string[]): string[] {
     this.#assertOpen();
+    this.#assertWritable('save reference folders');
     if (folders.length > limits.indexRoots.max) throw new InvalidArgumentError(`At most ${limits.indexRoots.max} protected folders`);
     const resolved = [...new Set(folders.map((folder) => path.resolve(folder)))].sort();
     this.#settings.set('protected-folders', JSON.stringify(resolved));
@@ -515,6 +559,7 @@ export class Doppel {
    */
   async removeRoot(folder: string, options: WriterOptions = {}): Promise<number> {
     this.#assertOpen();
+    this.#assertWritable('remove a folder');
     return this.#asWriter('removing a folder', options, () => {
       const removed = this.#folders.removeRoot(folder);
       // Contents may have no file left: the near pairs and the vector index's live set are stale.
@@ -532,6 +577,7 @@ export class Doppel {
    */
   setExcludes(folder: string, patterns: readonly string[]): LibraryRoot {
     this.#assertOpen();
+    this.#assertWritable('change what a folder excludes');
     this.#folders.setExcludes(folder, patterns);
     this.#saveDecisions();
     const resolved = path.resolve(folder);
@@ -543,6 +589,7 @@ export class Doppel {
   /** Puts back what an operation moved (default: the last one), or forgets its "not duplicates" marks. */
   async undo(operationId?: string, options: WriterOptions = {}): Promise<UndoReport> {
     this.#assertOpen();
+    this.#assertWritable('undo');
     return this.#asWriter('undoing a clean-up', options, async () => {
       const report = await this.#cleanup.undo(operationId);
       this.#libraryChanged();
@@ -554,6 +601,7 @@ export class Doppel {
   /** Marks library files as not duplicates of each other (by content); returns the operation id. */
   markNotDuplicates(filePaths: readonly string[], options?: { readonly against?: readonly string[] }): string {
     this.#assertOpen();
+    this.#assertWritable('mark files as not duplicates');
     const operationId = this.#cleanup.markNotDuplicates(filePaths, options);
     this.#saveDecisions();
     return operationId;
@@ -568,6 +616,7 @@ export class Doppel {
   /** Forgets every "not duplicates" decision; returns how many pairs were cleared. */
   clearNotDuplicates(): number {
     this.#assertOpen();
+    this.#assertWritable('forget "not duplicates" marks');
     const cleared = this.#cleanup.clearNotDuplicates();
     this.#saveDecisions();
     return cleared;
@@ -630,6 +679,10 @@ export class Doppel {
       executionProvider: this.#similarity?.embedder.provider ?? null,
       providerNotes: this.#providerNotes,
       modelError: this.#similarityError,
+      libraryProblems: [
+        ...(this.#readOnly ? [`${this.#readOnly}: Doppel reads it as it is. ${READ_ONLY_ADVICE}`] : []),
+        ...(this.#backup?.problem ? [this.#backup.problem] : []),
+      ],
       sqlite: sqliteVersionOf(this.#db),
     };
   }
@@ -671,7 +724,7 @@ export class Doppel {
     const existing = this.thumbnailPath(filePath);
     if (existing) return existing;
     const content = this.#photos.contentOfPath(path.resolve(filePath));
-    if (!content?.contentHash || content.status !== 'ok') return null;
+    if (!content?.contentHash || content.status !== 'ok' || this.#readOnly) return null;
     return (await this.#thumbnailRepair().rebuild(content.contentHash)) ? this.#thumbnails.pathOf(content.contentHash) : null;
   }
 
@@ -684,6 +737,7 @@ export class Doppel {
    */
   async previewPath(filePath: string): Promise<string | null> {
     this.#assertOpen();
+    if (this.#readOnly) return null; // rendered into previews/, which cannot be written
     this.#previews ??= new PreviewService(this.#photos, new PreviewStore(this.libraryDir), { maxFileBytes: this.#maxFileBytes });
     return this.#previews.previewPath(path.resolve(filePath));
   }
@@ -693,11 +747,23 @@ export class Doppel {
     this.#closed = true;
     this.#near.close();
     await this.#similarity?.embedder.close();
+    this.#backup?.close();
     this.#db.close();
   }
 
+  /** Refuses a call on a closed library, or on one whose folder was moved or deleted since it opened. */
   #assertOpen(): void {
     if (this.#closed) throw new LibraryUnavailableError(`Cannot use the library at ${this.libraryDir}: it is closed`);
+    this.#place.assertInPlace();
+  }
+
+  #inPlace(): boolean {
+    try {
+      this.#place.assertInPlace();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /**
@@ -737,14 +803,26 @@ export class Doppel {
   }
 }
 
+/** What a read-only library's user can do about it. */
+const READ_ONLY_ADVICE =
+  'To change it (index, clean up, save a decision), make the folder writable or copy the library to a writable place';
+
 /** What the user is told after a damaged database was rebuilt: what happened, what came back, what to do. */
 export function repairNotice(repair: LibraryRepair, roots: readonly string[]): string {
   const kept = repair.keptAt ? ` A copy of the damaged file is kept at ${repair.keptAt}.` : '';
   const restored = repair.restored
-    ? ` Your decisions came back from decisions.json: ${repair.restored.roots} folder(s), ${repair.restored.notDuplicates} "not duplicates" mark(s), ${repair.restored.operations} clean-up(s) you can still undo.`
+    ? ` Your decisions came back from decisions.json: ${repair.restored.roots} folder(s), ${repair.restored.notDuplicates} "not duplicates" mark(s), ${repair.restored.operations} clean-up(s) you can still undo.${skippedNotice(repair.restored.skipped)}`
     : ' No saved decisions were found to restore.';
   const next = roots.length > 0 ? ` Index again to read your photos back: doppel index ${roots.map(quoteArgument).join(' ')}` : '';
   return `The library database was damaged (${repair.damage}) and has been rebuilt.${kept}${restored}${next}`;
+}
+
+/** The saved records a restore skipped, by kind and reason; empty when it brought back every one. */
+function skippedNotice(skipped: readonly SkippedDecisions[]): string {
+  if (skipped.length === 0) return '';
+  const total = skipped.reduce((sum, entry) => sum + entry.count, 0);
+  const list = skipped.map((entry) => `${entry.count} ${entry.what} (${entry.reason})`).join('; ');
+  return ` ${total} saved record(s) could not be restored: ${list}. The backup as it was is kept in the damaged folder.`;
 }
 
 function quoteArgument(value: string): string {

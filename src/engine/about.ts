@@ -41,6 +41,7 @@ export function aboutInfo(doppel: Doppel, watcher: WatcherState, log: (line: str
     executionProvider: library.executionProvider,
     providerNotes: library.providerNotes,
     modelError: library.modelError,
+    libraryProblems: library.libraryProblems,
     watcher,
   };
 }

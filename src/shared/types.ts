@@ -261,6 +261,8 @@ export interface AboutInfo {
   /** Each execution provider tried, in order, with the outcome (`cuda: not available (…)`, `cpu: used`). */
   readonly providerNotes: readonly string[];
   readonly modelError: string | null;
+  /** What is wrong with the library folder: read-only, or decisions that cannot be saved to decisions.json. */
+  readonly libraryProblems: readonly string[];
   /** Live updates: folders watched for new, changed and deleted photos. */
   readonly watcher: {
     readonly state: 'off' | 'watching' | 'failed';

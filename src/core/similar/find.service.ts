@@ -26,23 +26,26 @@ export class FindService {
   readonly #near: NearMatchFinder | null;
   readonly #maxFileBytes: number | undefined;
   readonly #onPixelHashesSaved: () => void;
+  readonly #savePixelHashes: boolean;
 
   /**
    * `maxFileBytes`: a larger query file is refused unread (default: src/shared/limits.ts,
    * photoFileMegabytes). `onPixelHashesSaved`: a query saved the pixel hash of library contents it
-   * decoded (what groups them is then stale).
+   * decoded (what groups them is then stale). `savePixelHashes: false` (a read-only library): the
+   * pixel hashes a query computes are used, not saved.
    */
   constructor(
     photos: PhotoRepository,
     pixels: PixelIdentityService,
     near: NearMatchFinder | null,
-    options: { readonly maxFileBytes?: number; readonly onPixelHashesSaved?: () => void } = {},
+    options: { readonly maxFileBytes?: number; readonly onPixelHashesSaved?: () => void; readonly savePixelHashes?: boolean } = {},
   ) {
     this.#photos = photos;
     this.#pixels = pixels;
     this.#near = near;
     this.#maxFileBytes = options.maxFileBytes;
     this.#onPixelHashesSaved = options.onPixelHashesSaved ?? (() => {});
+    this.#savePixelHashes = options.savePixelHashes ?? true;
   }
 
   async find(imagePath: string): Promise<FindReport> {
@@ -71,7 +74,7 @@ export class FindService {
         let candidatePixelHash = candidate.pixelHash;
         if (candidatePixelHash === null) {
           candidatePixelHash = await this.#pixels.hashContent(candidate.hash);
-          if (candidatePixelHash) {
+          if (candidatePixelHash && this.#savePixelHashes) {
             this.#photos.setPixelHashes([[candidate.hash, candidatePixelHash]]);
             this.#onPixelHashesSaved();
           }

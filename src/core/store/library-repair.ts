@@ -1,13 +1,33 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { errorMessage } from '../errors';
-import { hasDecisions, restoreDecisions, type RestoredDecisions } from './decisions-backup';
-import { DATABASE_FILE, databaseProblems, openLibraryDatabase, prepareLibraryFolder, type SqliteDatabase } from './library.database';
+import { LibraryUnavailableError, errorMessage } from '../errors';
+import {
+  DAMAGED_FOLDER,
+  DecisionsBackup,
+  RESTORED_SETTING,
+  hasDecisions,
+  holdsDecisions,
+  keepBackupAside,
+  readDecisions,
+  restoreDecisions,
+  type RestoredDecisions,
+  type SavedDecisions,
+} from './decisions-backup';
+import { LibraryPlace } from './library-place';
+import {
+  DATABASE_FILE,
+  databaseProblems,
+  isLibraryWritable,
+  openLibraryDatabase,
+  prepareLibraryFolder,
+  readOnlyMessage,
+  type SqliteDatabase,
+} from './library.database';
+import { MIGRATIONS } from './migrations';
 import { LibraryBusyError, WriterLock, busyMessage } from './writer-lock';
 
-/** Where damaged databases are kept, in the library folder. */
-export const DAMAGED_FOLDER = 'damaged';
+export { DAMAGED_FOLDER } from './decisions-backup';
 
 /** What happened when a damaged or lost library database was replaced. */
 export interface LibraryRepair {
@@ -23,19 +43,27 @@ export interface OpenedLibrary {
   readonly db: SqliteDatabase;
   /** Set when the database had to be rebuilt: the caller must tell the user. */
   readonly repair: LibraryRepair | null;
+  /** The decisions backup of a writable library; null when it is read-only. */
+  readonly backup: DecisionsBackup | null;
+  /** Why nothing may be written ("This library is read-only (…)"), or null when the library is writable. */
+  readonly readOnly: string | null;
+  /** Where the library lies: every call checks it is still there. */
+  readonly place: LibraryPlace;
 }
 
 /**
  * Opens the library database after checking it (`quick` at every open, `full` for `doppel check`).
- * A damaged file — unreadable, failing the check, emptied, or gone while decisions.json says there
- * was a library — is never silently replaced: it is kept under `damaged/`, a new database gets the
- * saved decisions back (folders, "not duplicates", the clean-up journal, reference folders), and
+ * A damaged file — unreadable, failing the check, emptied, gone, or holding none of the decisions
+ * decisions.json has — is never silently replaced: it is kept under `damaged/`, a new database gets
+ * the saved decisions back (folders, "not duplicates", the clean-up journal, reference folders), and
  * the repair is returned for the caller to report. The photos rebuild the rest on the next index.
+ * A library that cannot be written opens read-only, checked but never repaired.
  */
 export function openCheckedLibrary(libraryDir: string, options: { check: 'quick' | 'full'; log: (line: string) => void }): OpenedLibrary {
+  if (!isLibraryWritable(libraryDir)) return openReadOnlyLibrary(libraryDir, options.check);
   prepareLibraryFolder(libraryDir);
   const damage = findDamage(libraryDir, options.check);
-  if (damage === null) return { db: openLibraryDatabase(libraryDir), repair: null };
+  if (damage === null) return withBackup(libraryDir, openLibraryDatabase(libraryDir), null, options.log);
 
   options.log(`library database damaged: ${damage}`);
   // Replacing the file under another process would pull it from under its feet.
@@ -46,12 +74,67 @@ export function openCheckedLibrary(libraryDir: string, options: { check: 'quick'
     );
   try {
     const keptAt = setAside(libraryDir);
-    const db = openLibraryDatabase(libraryDir);
-    const restored = hasDecisions(libraryDir) ? restoreDecisions(db, libraryDir, options.log) : null;
-    return { db, repair: { damage, keptAt, restored } };
+    const saved = readDecisions(libraryDir);
+    const restored = saved ? restoreInto(libraryDir, saved) : null;
+    if (restored && restored.skipped.length > 0) {
+      // The next save writes what came back: what did not stays where the user can find it.
+      const kept = keepBackupAside(libraryDir);
+      if (kept.length > 0) options.log(`kept the decisions backup that could not be restored whole at ${kept.join(' and ')}`);
+    }
+    return withBackup(libraryDir, openLibraryDatabase(libraryDir), { damage, keptAt, restored }, options.log);
   } finally {
     lock.release();
   }
+}
+
+function withBackup(libraryDir: string, db: SqliteDatabase, repair: LibraryRepair | null, log: (line: string) => void): OpenedLibrary {
+  const place = new LibraryPlace(libraryDir);
+  const backup = DecisionsBackup.attach(db, libraryDir, { log, guard: () => place.assertInPlace({ unlessCheckedWithinMs: 50 }) });
+  return { db, repair, backup, readOnly: null, place };
+}
+
+/** A library Doppel may not write: opened read-only and checked; damage is reported, not repaired. */
+function openReadOnlyLibrary(libraryDir: string, check: 'quick' | 'full'): OpenedLibrary {
+  const readOnly = readOnlyMessage(libraryDir);
+  const db = openLibraryDatabase(libraryDir, MIGRATIONS, { readOnly: true });
+  const problems = databaseProblems(db, check);
+  if (problems.length > 0) {
+    db.close();
+    throw new LibraryUnavailableError(
+      `${readOnly} and its database failed SQLite's ${check === 'quick' ? 'quick' : 'integrity'} check (${oneLine(problems)}): it cannot be repaired here`,
+    );
+  }
+  return { db, repair: null, backup: null, readOnly, place: new LibraryPlace(libraryDir) };
+}
+
+/**
+ * Fills a new database with the saved decisions in a temp file, renamed into place only once the
+ * restore committed: a restore that fails leaves no library.db, so the next open tries again rather
+ * than taking an empty database for the library.
+ */
+function restoreInto(libraryDir: string, saved: SavedDecisions): RestoredDecisions {
+  const file = path.join(libraryDir, DATABASE_FILE);
+  const temp = `${file}.${process.pid}.tmp`;
+  const removeTemp = (): void => {
+    for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(temp + suffix, { force: true });
+  };
+  removeTemp();
+  let restored: RestoredDecisions;
+  try {
+    const db = openLibraryDatabase(libraryDir, MIGRATIONS, { file: temp, readOnly: false });
+    try {
+      restored = restoreDecisions(db, saved);
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      db.close();
+    }
+    fs.renameSync(temp, file);
+  } catch (error) {
+    removeTemp();
+    throw error;
+  }
+  removeTemp(); // its -wal and -shm, emptied by the checkpoint
+  return restored;
 }
 
 /** Why the database cannot be used as it is, or null when it is sound (or new). */
@@ -65,12 +148,15 @@ function findDamage(libraryDir: string, check: 'quick' | 'full'): string | null 
   try {
     db = new Database(file, { fileMustExist: true, timeout: 5000 });
     const problems = databaseProblems(db, check);
-    return problems.length === 0
-      ? null
-      : `${DATABASE_FILE} failed SQLite's ${check === 'quick' ? 'quick' : 'integrity'} check: ${problems
-          .slice(0, 3)
-          .map((problem) => problem.replace(/\s+/g, ' ').trim()) // one line: SQLite lists a damaged tree over several
-          .join('; ')}`;
+    if (problems.length > 0)
+      return `${DATABASE_FILE} failed SQLite's ${check === 'quick' ? 'quick' : 'integrity'} check: ${oneLine(problems)}`;
+    // A sound but empty database beside saved decisions is not a new library: a restore that failed
+    // half-way (before restores went through a temp file) or a copy from elsewhere left it.
+    if (saved && holdsNothing(db)) {
+      const backup = readDecisions(libraryDir);
+      if (backup && holdsDecisions(backup)) return `${DATABASE_FILE} holds none of the decisions saved in decisions.json`;
+    }
+    return null;
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') return `${DATABASE_FILE} cannot be read: ${errorMessage(error)}`;
@@ -78,6 +164,29 @@ function findDamage(libraryDir: string, check: 'quick' | 'full'): string | null 
   } finally {
     db?.close();
   }
+}
+
+/** True when the database holds no folder, clean-up or mark, and was not filled by a restore. */
+function holdsNothing(db: SqliteDatabase): boolean {
+  try {
+    const any = (sql: string): boolean => db.prepare(sql).get() !== undefined;
+    return !(
+      any('SELECT 1 FROM roots LIMIT 1') ||
+      any('SELECT 1 FROM operations LIMIT 1') ||
+      any('SELECT 1 FROM not_duplicates LIMIT 1') ||
+      any(`SELECT 1 FROM settings WHERE key = '${RESTORED_SETTING}'`)
+    );
+  } catch {
+    return false; // an older schema without these tables: its own migrations come first
+  }
+}
+
+/** SQLite's problems on one line (it lists a damaged tree over several), the first three. */
+function oneLine(problems: readonly string[]): string {
+  return problems
+    .slice(0, 3)
+    .map((problem) => problem.replace(/\s+/g, ' ').trim())
+    .join('; ');
 }
 
 /** Moves library.db and its WAL files to damaged/library-<time>.db; returns the kept path (null if none). */

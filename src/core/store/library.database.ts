@@ -1,20 +1,41 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import { ErrorCodes, LibraryUnavailableError, errorMessage, hasErrorCode } from '../errors';
+import { ErrorCodes, LibraryUnavailableError, errnoCode, errorMessage, hasErrorCode } from '../errors';
 import { MIGRATIONS, type Migration } from './migrations';
+
+// better-sqlite3 reads this once, when its addon first loads (at the first `new Database`): with it,
+// a read-only library opens as `file:…?immutable=1` (see openReadOnly). Plain paths are unaffected.
+process.env.SQLITE_USE_URI ??= '1';
 
 export type SqliteDatabase = Database.Database;
 
 export const DATABASE_FILE = 'library.db';
 
+export interface OpenDatabaseOptions {
+  /** The database file; default `library.db` in the library folder (a restore fills a temp file first). */
+  readonly file?: string;
+  /**
+   * Open without writing anything: no migration, no WAL files created. Default: when the library
+   * folder or its database cannot be written (a read-only disk, another user's folder).
+   */
+  readonly readOnly?: boolean;
+}
+
 /**
  * Opens (creating if needed) the library's SQLite database in WAL mode and applies pending migrations.
- * Refuses a database written by a newer Doppel rather than guessing at its schema.
+ * Refuses a database written by a newer Doppel rather than guessing at its schema. A library that
+ * cannot be written opens read-only (see {@link isLibraryWritable}).
  */
-export function openLibraryDatabase(libraryDir: string, migrations: readonly Migration[] = MIGRATIONS): SqliteDatabase {
+export function openLibraryDatabase(
+  libraryDir: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+  options: OpenDatabaseOptions = {},
+): SqliteDatabase {
+  const file = options.file ?? path.join(libraryDir, DATABASE_FILE);
+  if (options.readOnly ?? !isLibraryWritable(libraryDir)) return openReadOnly(libraryDir, file, migrations);
   prepareLibraryFolder(libraryDir);
-  const file = path.join(libraryDir, DATABASE_FILE);
   let db: SqliteDatabase;
   try {
     db = new Database(file);
@@ -35,6 +56,64 @@ export function openLibraryDatabase(libraryDir: string, migrations: readonly Mig
   return db;
 }
 
+/** The reason a library is opened read-only, for every refused write: "This library is read-only (…)". */
+export function readOnlyMessage(libraryDir: string): string {
+  return `This library is read-only (${libraryDir})`;
+}
+
+/**
+ * True when Doppel may write the library: its folder, and its database when there is one. Asked of
+ * the system (access(2)), which also answers for a read-only mount where permissions would not.
+ */
+export function isLibraryWritable(libraryDir: string): boolean {
+  for (const target of [libraryDir, path.join(libraryDir, DATABASE_FILE)]) {
+    try {
+      fs.accessSync(target, fs.constants.W_OK);
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return false;
+      // Missing (made when first written), or not a folder: the usual open says what is wrong.
+    }
+  }
+  return true;
+}
+
+/**
+ * Opens an existing database without writing a byte. A WAL database needs its -shm file: where a
+ * writer elsewhere keeps one, SQLite reads through it (and sees what that writer committed); where
+ * there is none and none can be made (a read-only disk), the file is opened immutable, which is what
+ * it is then. Refuses a database this Doppel would have to migrate, which it cannot do here.
+ */
+function openReadOnly(libraryDir: string, file: string, migrations: readonly Migration[]): SqliteDatabase {
+  const readOnly = readOnlyMessage(libraryDir);
+  if (!fs.existsSync(file))
+    throw new LibraryUnavailableError(`${readOnly} and holds no library database (${file}): there is nothing to read`);
+  let db: SqliteDatabase;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    db.pragma('user_version'); // the -shm is opened at the first read, not by the constructor
+  } catch (first) {
+    try {
+      db = new Database(`${pathToFileURL(file).href}?immutable=1`, { readonly: true, fileMustExist: true });
+      db.pragma('user_version');
+    } catch {
+      throw new LibraryUnavailableError(`${readOnly} and its database cannot be read: ${errorMessage(first)}`, { cause: first });
+    }
+  }
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const latest = migrations.at(-1)?.version ?? 0;
+  if (version !== latest) {
+    db.close();
+    throw new LibraryUnavailableError(
+      version > latest
+        ? `Library database is at schema version ${version}, newer than this Doppel understands (${latest}): update Doppel`
+        : `${readOnly} and was last written by an older Doppel (schema version ${version}, this one needs ${latest}): open it once where it can be written`,
+    );
+  }
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
 /**
  * SQLite's own check of the database file: `quick` (PRAGMA quick_check: every page and record is
  * well formed; linear in the file size, run at every open) or `full` (PRAGMA integrity_check: also
@@ -48,7 +127,7 @@ export function databaseProblems(db: SqliteDatabase, depth: 'quick' | 'full'): s
 
 /** Files and folders Doppel keeps in a library folder; anything else means it is someone's folder. */
 const LIBRARY_ENTRY =
-  /^(library\.db(-wal|-shm|-journal)?|decisions\.json|writer\.lock(-journal|\.json)?|thumbs|previews|damaged|vectors-.*|\..*\.tmp|.*\.tmp)$/;
+  /^(library\.db(-wal|-shm|-journal)?|decisions\.(json|log)|writer\.lock(-journal|\.json)?|thumbs|previews|damaged|vectors-.*|\..*\.tmp|.*\.tmp)$/;
 
 /** Pseudo filesystems: nothing there can hold a library (and mkdir in /proc loops forever in Node). */
 const PSEUDO_FILESYSTEMS = ['/proc', '/sys', '/dev'];

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MAX_TRAINING_VECTORS, VectorIndex, chooseKind, kindFits } from './vector-index';
 import type { EmbeddingRepository } from '../store/embedding.repository';
+import { isLibraryWritable } from '../store/library.database';
 import { WriterLock } from '../store/writer-lock';
 
 /** Rebuild instead of appending once this share of the index points at photos that are gone. */
@@ -295,13 +296,19 @@ export class VectorSearchService {
       );
     }
     if (options.persist) return this.rebuild({ persist: true });
-    const lock = WriterLock.tryAcquire(path.dirname(this.#file), 'saving the vector index');
+    const lock = tryLock(path.dirname(this.#file));
     try {
       return this.rebuild({ persist: lock !== null });
     } finally {
       lock?.release();
     }
   }
+}
+
+/** The writer lock to save a rebuilt index with; null when another process writes or the folder cannot be written (a read-only library). */
+function tryLock(libraryDir: string): WriterLock | null {
+  if (!isLibraryWritable(libraryDir)) return null;
+  return WriterLock.tryAcquire(libraryDir, 'saving the vector index');
 }
 
 export function dot(a: Float32Array, b: Float32Array): number {
