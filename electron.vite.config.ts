@@ -13,9 +13,9 @@ export default defineConfig({
         input: {
           index: resolve('src/main/index.ts'),
           // The engine utility process: a separate entry, forked by main with utilityProcess.fork.
-          'engine-process': resolve('src/main/engine-process.ts'),
+          'engine-process': resolve('src/engine/process/engine-process.ts'),
           // Worker thread of the engine that searches near-duplicate pairs (found beside engine-process.js).
-          'near-pairs-worker': resolve('src/core/duplicates/near-pairs.worker.ts'),
+          'near-pairs-worker': resolve('src/core/duplicates/near/near-pairs.worker.ts'),
         },
         external: NATIVE_DEPS,
       },

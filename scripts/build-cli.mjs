@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 const entries = {
   cli: 'src/cli/main.ts',
   // Worker thread that searches near-duplicate pairs off the caller's event loop; found beside the
-  // bundle that starts it (src/core/duplicates/near-pair-runner.ts).
-  'near-pairs-worker': 'src/core/duplicates/near-pairs.worker.ts',
+  // bundle that starts it (src/core/duplicates/near/near-pair-runner.ts).
+  'near-pairs-worker': 'src/core/duplicates/near/near-pairs.worker.ts',
   eval: 'src/eval/main.ts',
   demo: 'src/demo/main.ts',
   bench: 'bench/run.ts',

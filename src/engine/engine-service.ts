@@ -5,7 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { TrashBin } from '../core/cleanup/trash-bin.js';
+import type { TrashBin } from '../core/trash/trash-bin.js';
 import { Doppel } from '../core/doppel.js';
 import { isInside } from '../core/library-paths.js';
 import { isChannel } from '../shared/channels.js';

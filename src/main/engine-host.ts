@@ -7,9 +7,9 @@ import { MessageChannelMain, utilityProcess, type MessagePortMain, type UtilityP
 import type { AppEvent, JobSnapshot } from '../shared/ipc-contract.js';
 import { ErrorCodes, type AppError } from '../shared/errors.js';
 import { err, type Result } from '../shared/result.js';
-import type { HostTrashRequest, HostTrashResponse } from '../engine/host-trash-messages.js';
-import type { EngineInit, EngineMessage, EngineRequest } from './engine-messages.js';
-import type { TrashAnswerer } from './electron-trash.js';
+import type { HostTrashRequest, HostTrashResponse } from '../engine/host-trash/host-trash-messages.js';
+import type { EngineInit, EngineMessage, EngineRequest } from '../engine/process/engine-messages.js';
+import type { TrashAnswerer } from './trash/electron-trash.js';
 
 /** More crashes than this within the window means restarting will not help; stop and say so. */
 const MAX_RESTARTS = 3;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { app, BrowserWindow, session } from 'electron';
 import { APP_ENTRY_URL, isAppPageUrl } from './app-page.js';
 import { handleAppProtocol } from './app-protocol.js';
-import { electronTrash } from './electron-trash.js';
+import { electronTrash } from './trash/electron-trash.js';
 import { EngineHost } from './engine-host.js';
 import { registerOsServices } from './ipc/os-services.js';
 import { registerIpc, sendAppEvent } from './ipc/register-ipc.js';

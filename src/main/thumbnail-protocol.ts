@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { net, protocol } from 'electron';
 import { ORIGINAL_HOST, PREVIEW_HOST, THUMBNAIL_HOST, THUMBNAIL_SCHEME } from '../shared/thumbnails.js';
 import type { EngineHost } from './engine-host.js';
-import type { OriginalPicture } from './engine-messages.js';
+import type { OriginalPicture } from '../engine/process/engine-messages.js';
 import { realPathInside } from './path-containment.js';
 
 type Picture = 'thumbnail' | 'preview' | 'original';

@@ -2,8 +2,9 @@
  * The IPC contract: the single source of truth for every call the UI can make, whichever door it
  * comes through (Electron IPC via preload, or HTTP via the browser-mode bridge).
  *
- * Each channel maps to a zod input schema (validated by main before forwarding to the engine, and
- * by the shared dispatcher) and an output type. The renderer's `window.api` type is derived from
+ * Each channel maps to a zod input schema (validated once, by the engine's dispatcher, whichever
+ * door the call came through: Electron main only checks the caller is the app's page) and an
+ * output type. The renderer's `window.api` type is derived from
  * this map in `api.ts`; nothing restates it.
  */
 import { z } from 'zod';

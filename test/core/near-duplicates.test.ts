@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CandidateGroup } from '../../src/core/duplicates/file-groups';
-import { inlineNearPairRunner, type NearPairRunner } from '../../src/core/duplicates/near-pair-job';
-import { NearDuplicatesCancelledError, NearDuplicatesService } from '../../src/core/duplicates/near-duplicates.service';
+import { inlineNearPairRunner, type NearPairRunner } from '../../src/core/duplicates/near/near-pair-job';
+import { NearDuplicatesCancelledError, NearDuplicatesService } from '../../src/core/duplicates/near/near-duplicates.service';
 import { nearPairsFile } from '../../src/core/store/near-pair.store';
 import type { NearPairsProgress } from '../../src/shared/types';
 import { FromScratchNearDuplicates } from './support/from-scratch-near-groups';

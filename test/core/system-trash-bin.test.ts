@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { systemTrashBin, type TrashBin } from '../../src/core/cleanup/trash-bin.js';
+import { systemTrashBin, type TrashBin } from '../../src/core/trash/trash-bin.js';
 import { Doppel } from '../../src/core/doppel.js';
 import { trashWithPackage } from '../../src/core/trash/trash-package.js';
 import { writePhotoFolder } from '../e2e/support/photo-folder.js';

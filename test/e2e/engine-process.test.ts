@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EngineInit, EngineMessage, EngineRequest } from '../../src/main/engine-messages.js';
+import type { EngineInit, EngineMessage, EngineRequest } from '../../src/engine/process/engine-messages.js';
 import type { Result } from '../../src/shared/result.js';
 import { stringContaining } from '../helpers/matchers.js';
 import { writePhotoFolder, type PhotoFolder } from './support/photo-folder.js';
@@ -58,7 +58,7 @@ beforeAll(async () => {
       setImmediate(() => listener({ data: init, ports: [asElectronPort(port2)] })),
   };
   Object.assign(process, { parentPort });
-  await import('../../src/main/engine-process.js');
+  await import('../../src/engine/process/engine-process.js');
 });
 
 afterAll(async () => {

@@ -49,8 +49,11 @@ describe('import rules', () => {
       'src/core/doppel.ts': "import { EngineService } from '../engine/engine-service.js';\n",
       'src/bridge/server.ts':
         "import { EngineService } from '../engine/engine-service.js';\nimport { registerIpc } from '../main/ipc/register.js';\n",
-      'src/main/engine-process.ts':
-        "import { startBridge } from '../bridge/server.js';\nimport { EngineService } from '../engine/engine-service.js';\n",
+      'src/main/engine-host.ts':
+        "import { startBridge } from '../bridge/server.js';\nimport type { EngineMessage } from '../engine/process/engine-messages.js';\n",
+      // The engine's own process entry is engine code: no Electron import, even there.
+      'src/engine/process/engine-process.ts':
+        "import { utilityProcess } from 'electron';\nimport { EngineService } from '../engine-service.js';\n",
       'src/cli/serve.ts': "import { startBridge } from '../bridge/index.js';\n",
       'src/main/ipc/register.ts': "import { ipcMain } from 'electron';\nipcMain.handle('y', () => 2);\n",
     });
@@ -65,10 +68,12 @@ describe('import rules', () => {
     expect(output).toContain('src/engine/engine-service.ts:2: engine imports "../main/engine-host.js": the engine may only import');
     expect(output).toContain('src/core/doppel.ts:1: core imports "../engine/engine-service.js"');
     expect(output).toContain('src/bridge/server.ts:2: bridge imports "../main/ipc/register.js": doors never import');
-    expect(output).toContain('src/main/engine-process.ts:1: main imports "../bridge/server.js": doors never import');
+    expect(output).toContain('src/main/engine-host.ts:1: main imports "../bridge/server.js": doors never import');
+    expect(output).toContain('src/engine/process/engine-process.ts:1: engine imports "electron"');
     expect(output).not.toContain('src/engine/channel-handlers.ts');
     expect(output).not.toContain('src/bridge/server.ts:1');
-    expect(output).not.toContain('src/main/engine-process.ts:2');
+    expect(output).not.toContain('src/main/engine-host.ts:2');
+    expect(output).not.toContain('src/engine/process/engine-process.ts:2');
     expect(output).not.toContain('src/cli/serve.ts');
     expect(output).not.toContain('src/main/ipc/register.ts');
     expect(output).not.toContain('App.vue:1');

@@ -13,9 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Doppel } from '../../src/core/doppel.js';
 import type { TrashItem } from '../../src/core/trash/host-trash.js';
 import { macTrash } from '../../src/core/trash/mac-trash.js';
-import type { HostTrashResponse } from '../../src/engine/host-trash-messages.js';
-import type { EngineInit, EngineMessage, EngineRequest } from '../../src/main/engine-messages.js';
-import { answerTrashCall } from '../../src/main/os-trash.js';
+import type { HostTrashResponse } from '../../src/engine/host-trash/host-trash-messages.js';
+import type { EngineInit, EngineMessage, EngineRequest } from '../../src/engine/process/engine-messages.js';
+import { answerTrashCall } from '../../src/main/trash/os-trash.js';
 import type { Result } from '../../src/shared/result.js';
 import type { CleanReport, UndoReport } from '../../src/shared/types.js';
 import { writePhotoFolder, type PhotoFolder } from '../e2e/support/photo-folder.js';
@@ -91,7 +91,7 @@ beforeAll(async () => {
   };
   Object.defineProperty(process, 'platform', { value: 'darwin' });
   Object.assign(process, { parentPort });
-  await import('../../src/main/engine-process.js');
+  await import('../../src/engine/process/engine-process.js');
 });
 
 afterAll(async () => {

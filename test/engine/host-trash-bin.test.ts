@@ -8,13 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { TrashedFile } from '../../src/core/cleanup/trash-bin.js';
+import type { TrashedFile } from '../../src/core/trash/trash-bin.js';
 import { hasErrorCode } from '../../src/core/errors.js';
 import type { HostTrash } from '../../src/core/trash/host-trash.js';
 import { windowsTrash } from '../../src/core/trash/windows-trash.js';
-import { HostTrashBin, usesHostTrash } from '../../src/engine/host-trash-bin.js';
-import type { HostTrashCall, HostTrashRequest, HostTrashResponse } from '../../src/engine/host-trash-messages.js';
-import { answerTrashCall } from '../../src/main/os-trash.js';
+import { HostTrashBin, usesHostTrash } from '../../src/engine/host-trash/host-trash-bin.js';
+import type { HostTrashCall, HostTrashRequest, HostTrashResponse } from '../../src/engine/host-trash/host-trash-messages.js';
+import { answerTrashCall } from '../../src/main/trash/os-trash.js';
 
 const slot: TrashedFile = { originalPath: '/photos/a.jpg', trashedPath: '/trash/a.jpg', infoPath: 'receipt' };
 const movedSlot: TrashedFile = { ...slot, trashedPath: '/trash/a 2.jpg' };

@@ -12,9 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Doppel } from '../../src/core/doppel.js';
 import type { TrashItem } from '../../src/core/trash/host-trash.js';
 import { macTrash } from '../../src/core/trash/mac-trash.js';
-import { HostTrashBin } from '../../src/engine/host-trash-bin.js';
-import type { HostTrashRequest, HostTrashResponse } from '../../src/engine/host-trash-messages.js';
-import { answerTrashCall } from '../../src/main/os-trash.js';
+import { HostTrashBin } from '../../src/engine/host-trash/host-trash-bin.js';
+import type { HostTrashRequest, HostTrashResponse } from '../../src/engine/host-trash/host-trash-messages.js';
+import { answerTrashCall } from '../../src/main/trash/os-trash.js';
 import { writePhotoFolder, type PhotoFolder } from '../e2e/support/photo-folder.js';
 
 let tempDir: string;

@@ -4,7 +4,7 @@ import { errorMessage } from '../errors';
 import type { IndexedCopy } from '../store/cleanup.repository';
 import type { JournalRepository } from '../store/journal.repository';
 import type { CleanupDeps } from './cleanup-deps';
-import type { TrashedFile } from './trash-bin';
+import type { TrashedFile } from '../trash/trash-bin';
 import { hashFile } from '../media/content-hash';
 import { type FileOnDisk, Protection, changedFrom, isInsideRoot, keeperProblem, locate, sameFile } from './file-checks';
 import { assertDefined } from '../assert';

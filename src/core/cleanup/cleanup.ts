@@ -4,7 +4,7 @@ import { JournalRepository } from '../store/journal.repository';
 import type { SqliteDatabase } from '../store/library.database';
 import { CleanService, type CleanOptions } from './clean.service';
 import { NotDuplicatesService } from './not-duplicates';
-import type { TrashBin } from './trash-bin';
+import type { TrashBin } from '../trash/trash-bin';
 import { UndoService } from './undo.service';
 
 /** Acting on duplicates: clean-up to the trash, undo, history and "not duplicates", over one journal. */

@@ -5,7 +5,7 @@ import { hashFile } from '../media/content-hash';
 import { InvalidArgumentError, errorMessage } from '../errors';
 import type { JournalEntry, OperationRow } from '../store/journal.repository';
 import type { CleanupDeps } from './cleanup-deps';
-import type { TrashedFile } from './trash-bin';
+import type { TrashedFile } from '../trash/trash-bin';
 
 /**
  * Test hook: `DOPPEL_FAULT=undo:after-put-back` kills the process right after the first file is back

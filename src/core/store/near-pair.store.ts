@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
-import type { NearPairSet } from '../duplicates/near-pairs';
+import type { NearPairSet } from '../duplicates/near/near-pairs';
 
 const MAGIC = Buffer.from('DPLPAIR1', 'latin1');
 

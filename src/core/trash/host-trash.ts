@@ -1,7 +1,7 @@
 /**
  * The system trash of macOS and Windows, reached through one `trashItem` call that moves a file and
- * says nothing of where: Electron's `shell.trashItem` in the desktop app (src/main/electron-trash.ts),
- * the `trash` package in the CLI and the bridge (src/core/cleanup/trash-bin.ts). What each platform
+ * says nothing of where: Electron's `shell.trashItem` in the desktop app (src/main/trash/electron-trash.ts),
+ * the `trash` package in the CLI and the bridge (src/core/trash/trash-bin.ts). What each platform
  * builds on it lives beside this file: mac-trash.ts, windows-trash.ts.
  */
 import type { Stats } from 'node:fs';

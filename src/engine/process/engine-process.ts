@@ -3,11 +3,11 @@
  * onnxruntime-node, faiss-node and the single SQLite writer, so a native crash takes down this
  * process only, never the window.
  */
-import { ErrorCodes } from '../shared/errors.js';
-import { err, type Result } from '../shared/result.js';
+import { ErrorCodes } from '../../shared/errors.js';
+import { err, type Result } from '../../shared/result.js';
 import type { EngineInbound, EngineInit, EngineMessage, EngineRequest, EngineRequestMessage } from './engine-messages.js';
-import { EngineService } from '../engine/engine-service.js';
-import { HostTrashBin, usesHostTrash } from '../engine/host-trash-bin.js';
+import { EngineService } from '../engine-service.js';
+import { HostTrashBin, usesHostTrash } from '../host-trash/host-trash-bin.js';
 
 /** The two Electron objects used here, typed locally so this entry also runs under plain Node (test/e2e/engine-process.test.ts). */
 interface PortLike {

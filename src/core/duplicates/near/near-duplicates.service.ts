@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { NearPairsProgress } from '../../shared/types';
-import { DoppelError, ErrorCodes, errorMessage } from '../errors';
-import type { NearDuplicateFinder, NearDuplicateOptions } from './duplicates.service';
-import type { CandidateGroup } from './file-groups';
+import type { NearPairsProgress } from '../../../shared/types';
+import { DoppelError, ErrorCodes, errorMessage } from '../../errors';
+import type { NearDuplicateFinder, NearDuplicateOptions } from '../duplicates.service';
+import type { CandidateGroup } from '../file-groups';
 import type { NearPairRunner } from './near-pair-job';
 import { PairGrouping } from './near-grouping';
 import type { PackedPairSet } from './near-pairs';
-import { DEFAULT_NEAR_COSINE, DEFAULT_NEAR_HASH_DISTANCE } from './thresholds';
+import { DEFAULT_NEAR_COSINE, DEFAULT_NEAR_HASH_DISTANCE } from '../thresholds';
 
 /** Progress reaches listeners at most this often (it goes to every window). */
 const PROGRESS_INTERVAL_MS = 250;

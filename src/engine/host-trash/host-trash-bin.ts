@@ -3,8 +3,8 @@
  * which alone can call `shell.trashItem`, and comes back matched by id. The core's clean-up and
  * journal run unchanged on top of it.
  */
-import { DoppelError, ErrorCodes, errorMessage } from '../core/errors.js';
-import type { TrashBin, TrashedFile } from '../core/cleanup/trash-bin.js';
+import { DoppelError, ErrorCodes, errorMessage } from '../../core/errors.js';
+import type { TrashBin, TrashedFile } from '../../core/trash/trash-bin.js';
 import type { HostTrashAnswer, HostTrashCall, HostTrashRequest, HostTrashResponse } from './host-trash-messages.js';
 
 /**

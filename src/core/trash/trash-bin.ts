@@ -9,13 +9,13 @@ import {
   reserveTrashSlot,
   restoreFile,
   type TrashedFile,
-} from '../trash/freedesktop-trash';
-import type { TrashItem } from '../trash/host-trash';
-import { macTrash } from '../trash/mac-trash';
-import { trashWithPackage } from '../trash/trash-package';
-import { windowsTrash } from '../trash/windows-trash';
+} from './freedesktop-trash';
+import type { TrashItem } from './host-trash';
+import { macTrash } from './mac-trash';
+import { trashWithPackage } from './trash-package';
+import { windowsTrash } from './windows-trash';
 
-export type { TrashedFile } from '../trash/freedesktop-trash';
+export type { TrashedFile } from './freedesktop-trash';
 
 export interface TrashBin {
   /** Picks (and claims) the place in the trash where `filePath` will go; moves nothing. */

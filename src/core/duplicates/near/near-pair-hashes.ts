@@ -1,5 +1,5 @@
-import type { PictureRow } from '../store/photo.repository';
-import { crossJoin, hashColumn, hashDistance, selfJoin, type HashColumn } from './hash-join';
+import type { PictureRow } from '../../store/photo.repository';
+import { crossJoin, hashColumn, hashDistance, selfJoin, type HashColumn } from '../hash-join';
 import { LOOSEST_HASH_DISTANCE, MAX_TRANSFORM_DISTANCE, type PairBuilder } from './near-pairs';
 
 /**

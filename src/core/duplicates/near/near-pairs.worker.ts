@@ -9,12 +9,12 @@
  * done (the file written, the id map not), so it is an ordinary one.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { errorCodeOf } from '../../shared/errors';
-import { errorMessage } from '../errors';
-import { DuplicateRepository } from '../store/duplicate.repository';
-import { EmbeddingRepository } from '../store/embedding.repository';
-import { openLibraryDatabase } from '../store/library.database';
-import { VectorSearchService } from '../vectors/vector-search.service';
+import { errorCodeOf } from '../../../shared/errors';
+import { errorMessage } from '../../errors';
+import { DuplicateRepository } from '../../store/duplicate.repository';
+import { EmbeddingRepository } from '../../store/embedding.repository';
+import { openLibraryDatabase } from '../../store/library.database';
+import { VectorSearchService } from '../../vectors/vector-search.service';
 import { resultBuffers, runNearPairJob, type NearPairJob, type NearPairWorkerMessage } from './near-pair-job';
 
 /** Progress is posted at most this often: the engine forwards it to every window. */

@@ -1,5 +1,5 @@
-import type { EmbeddingRepository } from '../store/embedding.repository';
-import type { PictureRow } from '../store/photo.repository';
+import type { EmbeddingRepository } from '../../store/embedding.repository';
+import type { PictureRow } from '../../store/photo.repository';
 import {
   LOOSEST_COSINE,
   LOOSEST_HASH_DISTANCE,
@@ -8,7 +8,7 @@ import {
   allocateColumns,
   type PairColumns,
 } from './near-pairs';
-import { QuantizedVectors } from './quantized-vectors';
+import { QuantizedVectors } from '../quantized-vectors';
 
 /**
  * Scores new pairs as a full search scores them (see `scorePairs`), from the stored vectors read a

@@ -4,11 +4,11 @@
  * windows-trash.ts, which the CLI runs on the `trash` package instead), and os-trash.ts answers.
  */
 import { shell } from 'electron';
-import type { HostTrash, TrashItem } from '../core/trash/host-trash.js';
-import { macTrash } from '../core/trash/mac-trash.js';
-import { windowsTrash } from '../core/trash/windows-trash.js';
-import type { HostTrashAnswer, HostTrashCall } from '../engine/host-trash-messages.js';
-import type { Result } from '../shared/result.js';
+import type { HostTrash, TrashItem } from '../../core/trash/host-trash.js';
+import { macTrash } from '../../core/trash/mac-trash.js';
+import { windowsTrash } from '../../core/trash/windows-trash.js';
+import type { HostTrashAnswer, HostTrashCall } from '../../engine/host-trash/host-trash-messages.js';
+import type { Result } from '../../shared/result.js';
 import { answerTrashCall, unsupportedTrash } from './os-trash.js';
 
 export type TrashAnswerer = (call: HostTrashCall) => Promise<Result<HostTrashAnswer>>;

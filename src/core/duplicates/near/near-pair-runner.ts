@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { isErrorCode } from '../../shared/errors';
-import { DoppelError, ErrorCodes, errorMessage } from '../errors';
-import { faiss } from '../vectors/faiss-binding';
+import { isErrorCode } from '../../../shared/errors';
+import { DoppelError, ErrorCodes, errorMessage } from '../../errors';
+import { faiss } from '../../vectors/faiss-binding';
 import type { NearPairSources } from './near-pair-finder';
 import {
   inlineNearPairRunner,

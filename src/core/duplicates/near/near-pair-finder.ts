@@ -1,14 +1,14 @@
-import { assertDefined } from '../assert';
-import type { DuplicateRepository } from '../store/duplicate.repository';
-import type { EmbeddingRepository } from '../store/embedding.repository';
-import type { PictureRow } from '../store/photo.repository';
-import type { VectorSearchService } from '../vectors/vector-search.service';
-import { KnnProposals } from './knn-proposals';
+import { assertDefined } from '../../assert';
+import type { DuplicateRepository } from '../../store/duplicate.repository';
+import type { EmbeddingRepository } from '../../store/embedding.repository';
+import type { PictureRow } from '../../store/photo.repository';
+import type { VectorSearchService } from '../../vectors/vector-search.service';
+import { KnnProposals } from '../knn-proposals';
 import { HashPairSearch } from './near-pair-hashes';
 import { scoreFromStore, scorePairs, withoutUseless } from './near-pair-scores';
 import { LOOSEST_COSINE, LOOSEST_HASH_DISTANCE, MAX_TRANSFORM_DISTANCE, PairBuilder, carryPairs, type NearPairSet } from './near-pairs';
-import { QuantizedVectors } from './quantized-vectors';
-import { NEAR_NEIGHBOURS } from './thresholds';
+import { QuantizedVectors } from '../quantized-vectors';
+import { NEAR_NEIGHBOURS } from '../thresholds';
 
 /** Queries per FAISS batch search: bounds memory, keeps OpenMP busy. */
 const QUERY_PAGE = 2048;

@@ -2,10 +2,10 @@
  * Messages between Electron main and the engine utility process, over a MessagePort.
  * Requests carry a `seq` so main can match answers to pending calls (Signal Desktop's pattern).
  */
-import type { HostTrashRequest, HostTrashResponse } from '../engine/host-trash-messages.js';
-import type { Channel } from '../shared/channels.js';
-import type { AppEvent } from '../shared/ipc-contract.js';
-import type { Result } from '../shared/result.js';
+import type { HostTrashRequest, HostTrashResponse } from '../host-trash/host-trash-messages.js';
+import type { Channel } from '../../shared/channels.js';
+import type { AppEvent } from '../../shared/ipc-contract.js';
+import type { Result } from '../../shared/result.js';
 
 /** First message on the parent port; carries the MessagePort as its transfer. */
 export interface EngineInit {
@@ -46,5 +46,5 @@ export type EngineMessage =
   | { readonly type: 'unavailable'; readonly message: string }
   | { readonly type: 'response'; readonly seq: number; readonly result: Result<unknown> }
   | { readonly type: 'event'; readonly event: AppEvent }
-  /** The engine asks main to act on the system trash (macOS, Windows: src/engine/host-trash-bin.ts). */
+  /** The engine asks main to act on the system trash (macOS, Windows: src/engine/host-trash/host-trash-bin.ts). */
   | HostTrashRequest;

@@ -1,5 +1,5 @@
-import type { DuplicateRepository } from '../store/duplicate.repository';
-import type { CandidateGroup } from './file-groups';
+import type { DuplicateRepository } from '../../store/duplicate.repository';
+import type { CandidateGroup } from '../file-groups';
 import { StarClustering } from './near-duplicate-clusters';
 import { MAX_TRANSFORM_DISTANCE, NO_DISTANCE, hashSimilarity, type PairColumns } from './near-pairs';
 

@@ -1,10 +1,10 @@
 /**
  * The engine asking its host (Electron main) to act on the system trash, over the same MessagePort
- * as every other engine message (src/main/engine-messages.ts). Defined here, not in src/main,
+ * as every other engine message (src/engine/process/engine-messages.ts). Defined here, not in src/main,
  * because the engine may not import a door; main imports these types instead.
  */
-import type { TrashedFile } from '../core/cleanup/trash-bin.js';
-import type { Result } from '../shared/result.js';
+import type { TrashedFile } from '../../core/trash/trash-bin.js';
+import type { Result } from '../../shared/result.js';
 
 /** One `TrashBin` call, forwarded as is. */
 export type HostTrashCall =

@@ -1,14 +1,14 @@
 /**
- * Main's side of the engine's trash calls (src/engine/host-trash-bin.ts): the answer sent back for
+ * Main's side of the engine's trash calls (src/engine/host-trash/host-trash-bin.ts): the answer sent back for
  * each call. The platforms' trashes themselves are the core's (src/core/trash/mac-trash.ts,
- * windows-trash.ts), built on the one Electron call that src/main/electron-trash.ts passes in, so
+ * windows-trash.ts), built on the one Electron call that src/main/trash/electron-trash.ts passes in, so
  * all of this is plain Node and runs under the tests.
  */
-import type { HostTrash } from '../core/trash/host-trash.js';
-import { TrashError } from '../core/trash/trash-info.js';
-import type { HostTrashAnswer, HostTrashCall } from '../engine/host-trash-messages.js';
-import { toAppError } from '../shared/errors.js';
-import { ok, type Result } from '../shared/result.js';
+import type { HostTrash } from '../../core/trash/host-trash.js';
+import { TrashError } from '../../core/trash/trash-info.js';
+import type { HostTrashAnswer, HostTrashCall } from '../../engine/host-trash/host-trash-messages.js';
+import { toAppError } from '../../shared/errors.js';
+import { ok, type Result } from '../../shared/result.js';
 
 /** Runs one engine call; never throws: a failure goes back with its code and message. */
 export async function answerTrashCall(trash: HostTrash, call: HostTrashCall): Promise<Result<HostTrashAnswer>> {

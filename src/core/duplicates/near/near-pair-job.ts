@@ -1,4 +1,4 @@
-import { nearPairsFile, readNearPairs, writeNearPairs } from '../store/near-pair.store';
+import { nearPairsFile, readNearPairs, writeNearPairs } from '../../store/near-pair.store';
 import { findNearPairs, type FindPairsOptions, type NearPairSources } from './near-pair-finder';
 import {
   groupingPairs,
@@ -54,7 +54,7 @@ export function inlineNearPairRunner(sources: NearPairSources): NearPairRunner {
   };
 }
 
-/** What the worker posts back (src/core/duplicates/near-pairs.worker.ts). */
+/** What the worker posts back (src/core/duplicates/near/near-pairs.worker.ts). */
 export type NearPairWorkerMessage =
   | { readonly type: 'progress'; readonly done: number; readonly total: number; readonly mode: 'full' | 'update' }
   | { readonly type: 'log'; readonly line: string }

@@ -1,4 +1,4 @@
-import { limits } from '../../shared/limits';
+import { limits } from '../../../shared/limits';
 
 /**
  * Candidate near-duplicate pairs between CONTENTS at the loosest setting the sliders allow (cosine
