@@ -67,6 +67,7 @@ class NativeIndex : public Napi::ObjectWrap<NativeIndex> {
                                          InstanceMethod("dimension", &NativeIndex::Dimension),
                                          InstanceMethod("isTrained", &NativeIndex::IsTrained),
                                          InstanceMethod("train", &NativeIndex::Train),
+                                         InstanceMethod("trainAsync", &NativeIndex::TrainAsync),
                                          InstanceMethod("add", &NativeIndex::Add),
                                          InstanceMethod("search", &NativeIndex::Search),
                                          InstanceMethod("setParameter", &NativeIndex::SetParameter),
@@ -94,7 +95,13 @@ class NativeIndex : public Napi::ObjectWrap<NativeIndex> {
   }
 
  private:
+  friend class TrainWorker;
+
   std::unique_ptr<faiss::Index> index_;
+  // True while trainAsync runs on a libuv thread: every other call throws meanwhile, and a dispose
+  // waits for the training to end (FAISS is not safe to use from two threads on one index).
+  bool busy_ = false;
+  bool disposeWhenIdle_ = false;
 
   // The inverted-file index inside `index` (behind any pre-transform), or null.
   static faiss::IndexIVF* InvertedFile(faiss::Index* index) {
@@ -109,6 +116,10 @@ class NativeIndex : public Napi::ObjectWrap<NativeIndex> {
   }
 
   faiss::Index* Require(Napi::Env env) {
+    if (busy_) {
+      Napi::Error::New(env, "the native index is training on another thread").ThrowAsJavaScriptException();
+      return nullptr;
+    }
     if (!index_) Napi::Error::New(env, "the native index was disposed").ThrowAsJavaScriptException();
     return index_.get();
   }
@@ -116,7 +127,10 @@ class NativeIndex : public Napi::ObjectWrap<NativeIndex> {
   // dispose(): frees the index now. V8 does not see native memory, so a dropped 1M-vector index
   // (~1 GB) would otherwise wait for a garbage collection that nothing prompts.
   Napi::Value Dispose(const Napi::CallbackInfo& info) {
-    index_.reset();
+    if (busy_)
+      disposeWhenIdle_ = true;
+    else
+      index_.reset();
     return info.Env().Undefined();
   }
 
@@ -175,6 +189,11 @@ class NativeIndex : public Napi::ObjectWrap<NativeIndex> {
     guarded(env, "train the index on " + std::to_string(rows) + " vectors", [&] { index->train(rows, data); });
     return env.Undefined();
   }
+
+  // trainAsync(vectors: Float32Array): Promise<void>, train() on a libuv thread. Learning a PCA takes
+  // about a second whatever the sample (the 1024 x 1024 eigendecomposition), which the engine's
+  // event loop, serving the bridge's requests, must not spend. The promise rejects as train throws.
+  Napi::Value TrainAsync(const Napi::CallbackInfo& info);
 
   // add(vectors: Float32Array): appends the rows; they get ids ntotal..ntotal+n-1.
   Napi::Value Add(const Napi::CallbackInfo& info) {
@@ -260,6 +279,68 @@ class NativeIndex : public Napi::ObjectWrap<NativeIndex> {
     return env.Undefined();
   }
 };
+
+// Trains one index on a libuv thread. It holds the JS index and the vectors until it settles, so
+// neither is collected while FAISS reads them.
+class TrainWorker : public Napi::AsyncWorker {
+ public:
+  TrainWorker(Napi::Env env, NativeIndex* owner, Napi::Object self, Napi::Float32Array vectors, const float* data, int64_t rows)
+      : Napi::AsyncWorker(env, "doppel-faiss-train"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        owner_(owner),
+        self_(Napi::Persistent(self)),
+        vectors_(Napi::Persistent(vectors)),
+        data_(data),
+        rows_(rows) {}
+
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+
+  void Execute() override {
+    try {
+      owner_->index_->train(rows_, data_);
+    } catch (const std::exception& error) {
+      SetError("Cannot train the index on " + std::to_string(rows_) + " vectors: " + error.what());
+    } catch (...) {
+      SetError("Cannot train the index on " + std::to_string(rows_) + " vectors: unknown native error");
+    }
+  }
+
+  void OnOK() override {
+    Settle();
+    deferred_.Resolve(Env().Undefined());
+  }
+
+  void OnError(const Napi::Error& error) override {
+    Settle();
+    deferred_.Reject(error.Value());
+  }
+
+ private:
+  void Settle() {
+    owner_->busy_ = false;
+    if (owner_->disposeWhenIdle_) owner_->index_.reset();
+  }
+
+  Napi::Promise::Deferred deferred_;
+  NativeIndex* owner_;
+  Napi::ObjectReference self_;
+  Napi::Reference<Napi::Float32Array> vectors_;
+  const float* data_;
+  int64_t rows_;
+};
+
+Napi::Value NativeIndex::TrainAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  faiss::Index* index = Require(env);
+  const float* data;
+  int64_t rows;
+  if (!index || !Rows(info, 0, "training vectors", &data, &rows)) return env.Undefined();
+  auto* worker = new TrainWorker(env, this, info.This().As<Napi::Object>(), info[0].As<Napi::Float32Array>(), data, rows);
+  busy_ = true;
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();  // libuv deletes the worker once it has settled
+  return promise;
+}
 
 // fromFactory(dim, descriptor, metric): an empty index from a faiss index_factory string.
 Napi::Value FromFactory(const Napi::CallbackInfo& info) {

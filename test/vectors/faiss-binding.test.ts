@@ -83,4 +83,32 @@ describe('faiss addon', () => {
     expect(() => index.add(new Float32Array(8))).toThrow(/not trained/);
     index.dispose();
   });
+
+  it('should train off the event loop, refusing other calls until then and disposing once it ends', async () => {
+    const dim = 64;
+    const rows = randomRows(2000, dim, 6);
+    const index = faiss().fromFactory(dim, 'PCA16,Flat', faiss().metric.l2);
+    const training = index.trainAsync(rows);
+    expect(() => index.ntotal()).toThrow(/training on another thread/);
+    expect(() => index.add(rows)).toThrow(/training on another thread/);
+    await training;
+    expect(index.isTrained()).toBe(true);
+    index.add(rows.subarray(0, 10 * dim));
+    expect(index.ntotal()).toBe(10);
+    index.dispose();
+
+    const disposedWhileTraining = faiss().fromFactory(dim, 'PCA16,Flat', faiss().metric.l2);
+    const settled = disposedWhileTraining.trainAsync(rows);
+    disposedWhileTraining.dispose(); // waits for the training thread
+    await settled;
+    expect(() => disposedWhileTraining.ntotal()).toThrow(/disposed/);
+  });
+
+  it('should reject, not abort, when training fails on its thread', async () => {
+    const index = faiss().fromFactory(1024, 'PCA256,Flat', faiss().metric.l2);
+    await expect(index.trainAsync(randomRows(10, 1024, 7))).rejects.toThrow(/Cannot train the index on 10 vectors/);
+    expect(index.isTrained()).toBe(false); // usable again once settled
+    expect(() => index.trainAsync(new Float32Array(3))).toThrow(/not a multiple of the dimension 1024/);
+    index.dispose();
+  });
 });

@@ -177,4 +177,37 @@ describe('VectorIndex (approximate)', () => {
     expect(wide).toBeGreaterThan(narrow);
     expect(wide).toBeGreaterThanOrEqual(0.99);
   });
+
+  it('should train the PCA of a large-library index off the event loop, into the index create makes', async () => {
+    const dim = 1024;
+    const generator = new SyntheticEmbeddings({ dim, seed: 11, clusters: 20 });
+    const rows = new Float32Array(1500 * dim);
+    generator.fill(0, 1500, rows);
+    const options = { expectedSize: 5000, trainingVectors: rows };
+    let turns = 0;
+    let ticking = true;
+    const tick = (): void => {
+      turns += 1;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const paced = await VectorIndex.createAsync(dim, options);
+    ticking = false;
+    // Learning a 1024-dim PCA takes about a second on its thread: the loop turned all along.
+    expect(turns).toBeGreaterThan(10);
+    const direct = VectorIndex.create(dim, options);
+    expect(paced.kind).toBe(direct.kind);
+    expect(paced.kind).toBe('pca256,hnsw32');
+    paced.add(rows);
+    direct.add(rows);
+    const queries = rows.subarray(0, 20 * dim);
+    const ownPositions = Array.from({ length: 20 }, (_, i) => i);
+    expect(paced.search(queries, 1).map((hits) => hits[0]?.position)).toEqual(ownPositions);
+    expect(direct.search(queries, 1).map((hits) => hits[0]?.position)).toEqual(ownPositions);
+    paced.dispose();
+    direct.dispose();
+    await expect(
+      VectorIndex.createAsync(dim, { expectedSize: 5000, kind: 'approximate', trainingVectors: rows.subarray(0, 10 * dim) }),
+    ).rejects.toThrow(/at least 1000 training vectors/);
+  });
 });

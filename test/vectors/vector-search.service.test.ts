@@ -111,4 +111,54 @@ describe('VectorSearchService', () => {
     expect(reopened.size).toBe(library.embeddings.liveEmbeddingCount(MODEL));
     expect(lines.some((line) => line.includes('missing or unreadable'))).toBe(true);
   });
+
+  it('should rebuild in slices with updateAsync, a search between two seeing the vectors added so far, and save what update saves', async () => {
+    library = createSyntheticLibrary({ clusters: 40 });
+    library.add(0, 6000);
+    const { libraryDir, embeddings } = library;
+    fs.rmSync(indexFile(libraryDir));
+    const service = openService(libraryDir);
+    const probe = defined(embeddings.embeddingsOf([contentHashOf(10)], MODEL).get(contentHashOf(10)), 'a vector');
+    const sizes: number[] = [];
+    let ticking = true;
+    const tick = (): void => {
+      if (!ticking) return;
+      sizes.push(service.size);
+      service.search(probe, 3); // never throws, whatever has been added
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    await service.updateAsync();
+    ticking = false;
+    const live = embeddings.liveEmbeddingCount(MODEL);
+    // The loop turned after each slice of 512 vectors; the index only grew meanwhile.
+    const seen = [...new Set(sizes)];
+    expect(seen.length).toBeGreaterThanOrEqual(Math.floor(live / 512));
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(service.size).toBe(live);
+    expect(service.search(probe, 1)[0]?.[0]?.contentHash).toBe(contentHashOf(10));
+    // Saved with its id map: another process loads it as it is.
+    const lines: string[] = [];
+    const reopened = openService(libraryDir, lines);
+    expect(reopened.size).toBe(live);
+    expect(lines).toEqual([]);
+    expect(reopened.search(probe, 1)[0]?.[0]?.contentHash).toBe(contentHashOf(10));
+  });
+
+  it('should stop a paced rebuild that a reload interrupts, and rebuild at the next use', async () => {
+    library = createSyntheticLibrary({ clusters: 40 });
+    library.add(0, 3000);
+    const { libraryDir, embeddings } = library;
+    fs.rmSync(indexFile(libraryDir));
+    const service = openService(libraryDir);
+    let sizeWhenReloaded = -1;
+    setImmediate(() => {
+      sizeWhenReloaded = service.size;
+      service.reload(); // another process committed
+    });
+    await service.updateAsync();
+    expect(sizeWhenReloaded).toBeGreaterThan(0);
+    expect(sizeWhenReloaded).toBeLessThan(embeddings.liveEmbeddingCount(MODEL));
+    expect(service.size).toBe(embeddings.liveEmbeddingCount(MODEL));
+  });
 });

@@ -26,6 +26,11 @@ export interface FaissIndex {
   isTrained(): boolean;
   /** Learns transforms and quantizers from rows of `vectors`; `kmeansIterations` for inverted-file kinds (default 25). */
   train(vectors: Float32Array, kmeansIterations?: number): void;
+  /**
+   * `train` on a libuv thread, leaving the event loop free. Until it settles every other call on
+   * this index throws (a `dispose` waits for it); leave `vectors` unchanged meanwhile.
+   */
+  trainAsync(vectors: Float32Array): Promise<void>;
   /** Appends rows of `vectors`: positions ntotal..ntotal+n-1. */
   add(vectors: Float32Array): void;
   search(queries: Float32Array, k: number): FaissSearchResult;
@@ -37,6 +42,8 @@ export interface FaissIndex {
 }
 
 interface FaissAddon {
+  /** The class of the indexes below (checked on load: an addon built before `trainAsync` is stale). */
+  readonly NativeIndex: { readonly prototype: Partial<FaissIndex> };
   /** An empty index from a FAISS index_factory descriptor such as 'PCA128,HNSW32' or 'Flat'. */
   fromFactory(dim: number, descriptor: string, metric: number): FaissIndex;
   read(file: string): FaissIndex;
@@ -64,6 +71,10 @@ export function faiss(): FaissAddon {
       throw new Error('Cannot load the FAISS native addon: run `node scripts/build-faiss.mjs` (needs g++ and libfaiss-dev)', {
         cause: error,
       });
+    }
+    if (typeof addon.NativeIndex.prototype.trainAsync !== 'function') {
+      addon = undefined;
+      throw new Error('The FAISS native addon is out of date (no trainAsync): run `node scripts/build-faiss.mjs`');
     }
   }
   return addon;

@@ -125,28 +125,34 @@ export class VectorIndex {
    * The approximate kind needs `trainingVectors`; 'auto' falls back to flat without enough of them.
    */
   static create(dim: number, options: CreateOptions): VectorIndex {
-    if (!Number.isInteger(dim) || dim < 1)
-      throw new InvalidArgumentError(`Cannot create a vector index: dimension ${dim} is not a positive integer`);
-    const training = options.trainingVectors;
-    const trainingCount = training ? rowCount(training, dim) : 0;
-    let choice = options.kind ?? 'auto';
-    if (choice === 'auto') {
-      choice = options.expectedSize > DEFAULT_FLAT_LIMIT && trainingCount >= MIN_TRAINING_VECTORS ? 'approximate' : 'flat';
-    }
-    if (choice === 'flat') return new VectorIndex(faiss().fromFactory(dim, 'Flat', faiss().metric.innerProduct), dim, 'flat');
-    const descriptor = approximateDescriptor(options.expectedSize, dim);
-    const index = faiss().fromFactory(dim, descriptor, faiss().metric.l2);
-    index.setParameter('efConstruction', options.expectedSize > LARGE_INDEX ? LARGE_HNSW_BUILD_CANDIDATES : HNSW_BUILD_CANDIDATES);
-    if (!index.isTrained()) {
-      if (!training || trainingCount < MIN_TRAINING_VECTORS) {
+    const { index, kind, training } = prepareIndex(dim, options);
+    if (training) {
+      try {
+        index.train(training);
+      } catch (error) {
         index.dispose();
-        throw new InvalidArgumentError(
-          `Cannot create a ${descriptor} index: it needs at least ${MIN_TRAINING_VECTORS} training vectors, got ${trainingCount}`,
-        );
+        throw error;
       }
-      index.train(training);
     }
-    return new VectorIndex(index, dim, descriptor.toLowerCase());
+    return new VectorIndex(index, dim, kind);
+  }
+
+  /**
+   * `create`, training on a libuv thread: learning a PCA costs about a second whatever the sample
+   * (its 1024 × 1024 eigendecomposition), which the caller's event loop then spends serving others.
+   * Leave `trainingVectors` unchanged until this settles.
+   */
+  static async createAsync(dim: number, options: CreateOptions): Promise<VectorIndex> {
+    const { index, kind, training } = prepareIndex(dim, options);
+    if (training) {
+      try {
+        await index.trainAsync(training);
+      } catch (error) {
+        index.dispose();
+        throw error;
+      }
+    }
+    return new VectorIndex(index, dim, kind);
   }
 
   /**
@@ -255,6 +261,30 @@ export class VectorIndex {
     this.#index.setParameter('efSearch', candidates);
     this.#breadth = candidates;
   }
+}
+
+/** The native index `create` makes, its kind, and the vectors it must be trained on (null: none needed). */
+function prepareIndex(dim: number, options: CreateOptions): { index: FaissIndex; kind: string; training: Float32Array | null } {
+  if (!Number.isInteger(dim) || dim < 1)
+    throw new InvalidArgumentError(`Cannot create a vector index: dimension ${dim} is not a positive integer`);
+  const training = options.trainingVectors;
+  const trainingCount = training ? rowCount(training, dim) : 0;
+  let choice = options.kind ?? 'auto';
+  if (choice === 'auto') {
+    choice = options.expectedSize > DEFAULT_FLAT_LIMIT && trainingCount >= MIN_TRAINING_VECTORS ? 'approximate' : 'flat';
+  }
+  if (choice === 'flat') return { index: faiss().fromFactory(dim, 'Flat', faiss().metric.innerProduct), kind: 'flat', training: null };
+  const descriptor = approximateDescriptor(options.expectedSize, dim);
+  const index = faiss().fromFactory(dim, descriptor, faiss().metric.l2);
+  index.setParameter('efConstruction', options.expectedSize > LARGE_INDEX ? LARGE_HNSW_BUILD_CANDIDATES : HNSW_BUILD_CANDIDATES);
+  if (index.isTrained()) return { index, kind: descriptor.toLowerCase(), training: null };
+  if (!training || trainingCount < MIN_TRAINING_VECTORS) {
+    index.dispose();
+    throw new InvalidArgumentError(
+      `Cannot create a ${descriptor} index: it needs at least ${MIN_TRAINING_VECTORS} training vectors, got ${trainingCount}`,
+    );
+  }
+  return { index, kind: descriptor.toLowerCase(), training };
 }
 
 /** The kind `create` picks for a library of `size` vectors (when given enough training vectors). */

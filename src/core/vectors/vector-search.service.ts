@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { MAX_TRAINING_VECTORS, VectorIndex, chooseKind, kindFits } from './vector-index';
+import { MAX_TRAINING_VECTORS, VectorIndex, chooseKind, kindFits, type CreateOptions } from './vector-index';
+import { assertDefined } from '../assert';
 import type { EmbeddingRepository } from '../store/embedding.repository';
 import { isLibraryWritable } from '../store/library.database';
 import { WriterLock } from '../store/writer-lock';
@@ -9,6 +10,19 @@ import { WriterLock } from '../store/writer-lock';
 const MAX_DEAD_FRACTION = 0.25;
 /** Vectors read from SQLite and handed to FAISS at a time during a rebuild. */
 const REBUILD_PAGE = 5000;
+/**
+ * Vectors added to FAISS between two turns of the event loop in `updateAsync`: HNSW inserts cost
+ * about 0.1 ms each on 2 cores, so a slice holds the loop some 50 ms.
+ */
+const ADD_SLICE = 512;
+
+/**
+ * What an update or rebuild asks of whoever drives it (see `runNow`, `runPaced`): a turn of the event
+ * loop (a no-op when run at once), or a new index, trained there, for `create`'s options.
+ */
+type Step = typeof PAUSE | { readonly create: CreateOptions };
+const PAUSE = 'pause';
+type Steps<T> = Generator<Step, T, VectorIndex | undefined>;
 
 export interface ContentHit {
   readonly contentHash: string;
@@ -39,6 +53,13 @@ export class VectorSearchService {
   #matchesStore = true;
   /** Contents that still have a readable file; cached between index runs (a 1M-photo set is costly to rebuild per query). */
   #live: Set<string> | null = null;
+  /** Bumped by `reload`: a paced update or rebuild that sees it change stops. */
+  #generation = 0;
+  /** True while a rebuild runs; searches then use what it has added so far, or `#empty`. */
+  #building = false;
+  #empty: VectorIndex | null = null;
+  /** The last `updateAsync`, which the next one waits for. */
+  #pacedUpdate: Promise<void> = Promise.resolve();
 
   constructor(deps: { embeddings: EmbeddingRepository; modelId: string; dim: number; libraryDir: string; log: (line: string) => void }) {
     this.#embeddings = deps.embeddings;
@@ -62,18 +83,36 @@ export class VectorSearchService {
     this.#index = null;
     this.#positions = [];
     this.#live = null;
+    this.#generation += 1; // an update or rebuild under way stops at its next turn
   }
 
   /**
    * Puts vectors stored since the last call into the index (or rebuilds it) and saves it atomically.
-   * Only the library's writer calls this (an index run).
+   * Only the library's writer calls this (an index run). All at once: see `updateAsync`.
    */
   update(): void {
+    runNow(this.#updateSteps(), this.#dim);
+  }
+
+  /**
+   * `update`, giving the event loop a turn between slices of vectors and pages of the rebuild, and
+   * training FAISS on a libuv thread: the engine calls this at the end of an index run, on the
+   * thread that also answers the bridge's requests (a rebuild of 5,000 vectors held it 1.7 s, a
+   * million for minutes). Meanwhile searches see the vectors added so far. One runs at a time.
+   */
+  updateAsync(): Promise<void> {
+    const run = this.#pacedUpdate.then(() => runPaced(this.#updateSteps(), this.#dim));
+    this.#pacedUpdate = run.catch(() => {}); // the caller sees the failure; the next update still runs
+    return run;
+  }
+
+  *#updateSteps(): Steps<void> {
     // The id map may have moved under a loaded index (another writer ran since it was loaded):
     // appending at the old end would collide with that writer's positions.
     // A reader's in-memory rebuild numbers positions its own way: never append to that either.
     if (this.#index && (!this.#matchesStore || this.#embeddings.positionCount(this.#modelId) !== this.#positions.length)) this.reload();
-    const index = this.#ready({ persist: true });
+    const index = this.#loadSaved() ?? (yield* this.#rebuildSteps({ persist: true }));
+    if (!index) return; // reloaded meanwhile: the vectors stay owed (needsUpdate) to the next run
     this.#live = null; // files may have come and gone during the run
     const live = this.liveContents();
     const dead = this.#positions.reduce((n, hash) => n + (live.has(hash) ? 0 : 1), 0);
@@ -81,26 +120,31 @@ export class VectorSearchService {
     const total = this.#positions.length + fresh.length;
     const wantsOtherKind = total > 0 && !kindFits(index.kind, total - dead, this.#dim);
     if (dead > total * MAX_DEAD_FRACTION || wantsOtherKind) {
-      this.rebuild({ persist: true });
+      yield* this.#rebuildSteps({ persist: true });
       return;
     }
     if (fresh.length === 0) {
-      if (!fs.existsSync(this.#file)) this.#index?.save(this.#file);
+      if (!fs.existsSync(this.#file)) index.save(this.#file);
       return;
     }
-    index.add(
-      concat(
-        fresh.map((item) => item.vector),
-        this.#dim,
-      ),
-    );
-    index.save(this.#file);
-    this.#embeddings.appendPositions(
-      this.#modelId,
-      this.#positions.length,
-      fresh.map((item) => item.contentHash),
-    );
-    this.#positions.push(...fresh.map((item) => item.contentHash));
+    const first = this.#positions.length;
+    const hashes = fresh.map((item) => item.contentHash);
+    try {
+      const added = yield* this.#addSteps(
+        index,
+        concat(
+          fresh.map((item) => item.vector),
+          this.#dim,
+        ),
+        hashes,
+      );
+      if (!added) return;
+      index.save(this.#file);
+      this.#embeddings.appendPositions(this.#modelId, first, hashes);
+    } catch (error) {
+      this.reload(); // the index holds vectors the id map does not: never append to it again
+      throw error;
+    }
   }
 
   /** True when stored vectors of live photos are missing from the index (a run died between the two). */
@@ -116,55 +160,100 @@ export class VectorSearchService {
    * file, then the id map (the writer); otherwise the index lives in this process's memory only.
    */
   rebuild(options: { persist: boolean }): VectorIndex {
+    return assertDefined(runNow(this.#rebuildSteps(options), this.#dim), 'the rebuilt vector index');
+  }
+
+  /** `rebuild`'s work; null when `reload` was called during a pause (the index is then not saved). */
+  *#rebuildSteps(options: { persist: boolean }): Steps<VectorIndex | null> {
     // Free the old index first: at 1M photos it is most of a gigabyte.
     this.#index?.dispose();
     this.#index = null;
-    const count = this.#embeddings.liveEmbeddingCount(this.#modelId);
-    const approximate = chooseKind(count, this.#dim) !== 'flat';
-    const sampleSize = approximate ? Math.min(count, MAX_TRAINING_VECTORS) : 0;
-    let index: VectorIndex | null = null;
-    let pending: Float32Array[] = []; // pages read before the index could be trained
-    let pendingRows = 0;
-    const positions: string[] = [];
-    for (const page of this.#embeddings.liveEmbeddingPages(this.#modelId, REBUILD_PAGE)) {
-      const vectors = concat(
-        page.map((item) => item.vector),
-        this.#dim,
-      );
-      for (const item of page) positions.push(item.contentHash);
-      if (index) {
-        index.add(vectors);
-        continue;
+    this.#positions = [];
+    const generation = ++this.#generation; // a paced rebuild or update already under way stops
+    this.#building = true;
+    this.#matchesStore = false;
+    try {
+      const count = this.#embeddings.liveEmbeddingCount(this.#modelId);
+      const approximate = chooseKind(count, this.#dim) !== 'flat';
+      const sampleSize = approximate ? Math.min(count, MAX_TRAINING_VECTORS) : 0;
+      let index: VectorIndex | null = null;
+      let pending: Float32Array[] = []; // pages read before the index could be trained
+      let pendingHashes: string[] = [];
+      for (const page of this.#embeddings.liveEmbeddingPages(this.#modelId, REBUILD_PAGE)) {
+        const vectors = concat(
+          page.map((item) => item.vector),
+          this.#dim,
+        );
+        const hashes = page.map((item) => item.contentHash);
+        if (index) {
+          if (!(yield* this.#addSteps(index, vectors, hashes))) return null;
+          continue;
+        }
+        pending.push(vectors);
+        pendingHashes.push(...hashes);
+        if (pendingHashes.length < sampleSize) {
+          yield PAUSE;
+          if (this.#generation !== generation) return null;
+          continue;
+        }
+        index = yield* this.#createSteps(count, pending, pendingHashes, generation);
+        if (!index) return null;
+        pending = [];
+        pendingHashes = [];
       }
-      pending.push(vectors);
-      pendingRows += page.length;
-      if (pendingRows < sampleSize) continue;
-      index = this.#createIndex(count, pending);
-      pending = [];
+      // Fewer rows than counted (photos removed meanwhile), or a flat index that needs no sample.
+      index ??= yield* this.#createSteps(count, pending, pendingHashes, generation);
+      if (!index) return null;
+      if (options.persist) {
+        index.save(this.#file);
+        this.#embeddings.replacePositions(this.#modelId, this.#positions);
+      }
+      this.#matchesStore = options.persist;
+      this.#log(`vector index for ${this.#modelId} rebuilt${options.persist ? '' : ' in memory'}: ${index.size} vectors, ${index.kind}`);
+      return index;
+    } finally {
+      this.#building = false;
     }
-    // Fewer rows than counted (photos removed meanwhile), or a flat index that needs no sample.
-    index ??= this.#createIndex(count, pending);
-    this.#positions = positions;
-    this.#index = index;
-    this.#matchesStore = options.persist;
-    if (options.persist) {
-      index.save(this.#file);
-      this.#embeddings.replacePositions(this.#modelId, positions);
-    }
-    this.#log(`vector index for ${this.#modelId} rebuilt${options.persist ? '' : ' in memory'}: ${index.size} vectors, ${index.kind}`);
-    return index;
   }
 
-  /** An index for `count` vectors, trained on the first rows (up to the sample size), holding all of `pages`. */
-  #createIndex(count: number, pages: readonly Float32Array[]): VectorIndex {
+  /**
+   * An index for `count` vectors, trained on the first rows (up to the sample size), holding all of
+   * `pages`; it serves searches from the moment it is trained. Null when reloaded during training.
+   */
+  *#createSteps(count: number, pages: readonly Float32Array[], hashes: readonly string[], generation: number): Steps<VectorIndex | null> {
     const rows = concatRows(pages);
     const trainingRows = Math.min(rows.length / this.#dim, MAX_TRAINING_VECTORS);
-    const index = VectorIndex.create(this.#dim, {
-      expectedSize: count,
-      ...(trainingRows > 0 ? { trainingVectors: rows.subarray(0, trainingRows * this.#dim) } : {}),
-    });
-    index.add(rows);
-    return index;
+    const index = assertDefined(
+      yield {
+        create: {
+          expectedSize: count,
+          ...(trainingRows > 0 ? { trainingVectors: rows.subarray(0, trainingRows * this.#dim) } : {}),
+        },
+      },
+      'the created vector index',
+    );
+    if (this.#generation !== generation) {
+      index.dispose();
+      return null;
+    }
+    this.#index = index;
+    return (yield* this.#addSteps(index, rows, hashes)) ? index : null;
+  }
+
+  /**
+   * Adds the rows of `vectors` (the contents `hashes`) to the index in slices, a turn of the event
+   * loop after each; false when `reload` was called meanwhile (and the index disposed).
+   */
+  *#addSteps(index: VectorIndex, vectors: Float32Array, hashes: readonly string[]): Steps<boolean> {
+    const generation = this.#generation;
+    for (let start = 0; start < hashes.length; start += ADD_SLICE) {
+      const end = Math.min(hashes.length, start + ADD_SLICE);
+      index.add(vectors.subarray(start * this.#dim, end * this.#dim));
+      for (let i = start; i < end; i++) this.#positions.push(assertDefined(hashes[i], 'an added content'));
+      yield PAUSE;
+      if (this.#generation !== generation) return false;
+    }
+    return true;
   }
 
   /**
@@ -277,8 +366,23 @@ export class VectorSearchService {
   /**
    * Loads the index file, or rebuilds it when it is missing, unreadable or out of step with the id
    * map. A reader saves what it rebuilt only when no writer is at work (it takes the lock to do so).
+   * While `updateAsync` rebuilds, an empty index answers until the new one is trained.
    */
-  #ready(options: { persist: boolean } = { persist: false }): VectorIndex {
+  #ready(): VectorIndex {
+    if (this.#index) return this.#index;
+    if (this.#building) return (this.#empty ??= VectorIndex.create(this.#dim, { expectedSize: 0, kind: 'flat' }));
+    const loaded = this.#loadSaved();
+    if (loaded) return loaded;
+    const lock = tryLock(path.dirname(this.#file));
+    try {
+      return this.rebuild({ persist: lock !== null });
+    } finally {
+      lock?.release();
+    }
+  }
+
+  /** The loaded index, or the saved one when it matches the id map (else null, said in the log). */
+  #loadSaved(): VectorIndex | null {
     if (this.#index) return this.#index;
     this.#positions = this.#embeddings.positions(this.#modelId);
     const loaded = VectorIndex.load(this.#file, this.#dim);
@@ -287,6 +391,7 @@ export class VectorSearchService {
       this.#matchesStore = true;
       return loaded;
     }
+    loaded?.dispose();
     const quiet = !loaded && this.#positions.length === 0 && !fs.existsSync(this.#file); // a new library: nothing to say
     if (!quiet) {
       this.#log(
@@ -295,13 +400,7 @@ export class VectorSearchService {
           : `vector index ${this.#file} is missing or unreadable: rebuilding from stored vectors`,
       );
     }
-    if (options.persist) return this.rebuild({ persist: true });
-    const lock = tryLock(path.dirname(this.#file));
-    try {
-      return this.rebuild({ persist: lock !== null });
-    } finally {
-      lock?.release();
-    }
+    return null;
   }
 }
 
@@ -341,4 +440,44 @@ function concat(vectors: readonly Float32Array[], dim: number): Float32Array {
   const out = new Float32Array(vectors.length * dim);
   vectors.forEach((vector, i) => out.set(vector, i * dim));
   return out;
+}
+
+/** Runs update or rebuild steps at once: pauses are skipped, indexes trained on this thread. */
+function runNow<T>(steps: Steps<T>, dim: number): T {
+  let next = steps.next();
+  while (!next.done) {
+    const step = next.value;
+    let created: VectorIndex | undefined;
+    try {
+      created = step === PAUSE ? undefined : VectorIndex.create(dim, step.create);
+    } catch (error) {
+      next = steps.throw(error); // the steps' own clean-up runs, then this rethrows
+      continue;
+    }
+    next = steps.next(created);
+  }
+  return next.value;
+}
+
+/** Runs update or rebuild steps with a turn of the event loop at each pause and training on a libuv thread. */
+async function runPaced<T>(steps: Steps<T>, dim: number): Promise<T> {
+  let next = steps.next();
+  while (!next.done) {
+    const step = next.value;
+    let created: VectorIndex | undefined;
+    try {
+      if (step === PAUSE) await turn();
+      else created = await VectorIndex.createAsync(dim, step.create);
+    } catch (error) {
+      next = steps.throw(error);
+      continue;
+    }
+    next = steps.next(created);
+  }
+  return next.value;
+}
+
+/** Lets the event loop run its timers and I/O (setImmediate runs after the poll phase). */
+function turn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
