@@ -15,7 +15,7 @@ import { err, ok, type Result } from '../shared/result.js';
 import { BROWSER_IMAGE_TYPES } from '../shared/thumbnails.js';
 import { channelHandlers, type HandlerContext } from './channel-handlers.js';
 import { IndexJobs, type IndexFunction } from './index-jobs.js';
-import { LibraryWatcher, type WatchTiming } from './library-watcher.js';
+import { LibraryWatcher, type WatchActivity, type WatchTiming } from './library-watcher.js';
 
 export interface EngineServiceOptions {
   /** Library folder; the core's per-user default when left out. */
@@ -31,6 +31,8 @@ export interface EngineServiceOptions {
   readonly watch?: boolean;
   /** How long changes are batched before they are indexed (tests shorten it). */
   readonly watchTiming?: Partial<WatchTiming>;
+  /** Told what live updates heard and did (tests wait on it instead of sleeping); see {@link WatchActivity}. */
+  readonly onWatchActivity?: (activity: WatchActivity) => void;
 }
 
 export class EngineService {
@@ -76,6 +78,7 @@ export class EngineService {
           jobs,
           log,
           ...(options.watchTiming ? { timing: options.watchTiming } : {}),
+          ...(options.onWatchActivity ? { onActivity: options.onWatchActivity } : {}),
         })
       : null;
     watcher?.start();

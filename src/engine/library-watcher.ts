@@ -58,6 +58,18 @@ const LOGGED_ERRORS = 5;
 
 type LibraryFolder = Pick<LibraryRoot, 'path' | 'excludes' | 'missing'>;
 
+/**
+ * What the watcher did, for whoever needs to know that it had its chance (tests wait on this rather
+ * than sleeping): `heard` a change a folder's watch reported (`counted` towards the next batch, or
+ * left out: hidden, excluded, not a photo); `held` a batch that fell due while a job ran (it starts
+ * when that job ends); `flushed` a batch, given to the index job `jobId` (null: nothing left to
+ * index, or the job could not start, which is logged).
+ */
+export type WatchActivity =
+  | { readonly type: 'heard'; readonly path: string; readonly counted: boolean }
+  | { readonly type: 'held'; readonly folders: readonly string[] }
+  | { readonly type: 'flushed'; readonly jobId: string | null; readonly folders: readonly string[] };
+
 export interface LibraryWatcherOptions {
   readonly libraryDir: string;
   /** The library's folders now; read at start, after each job and on `refresh`. */
@@ -67,6 +79,8 @@ export interface LibraryWatcherOptions {
   readonly timing?: Partial<WatchTiming>;
   /** Creates the watcher of one folder; chokidar's by default (a test injects a failure through it). */
   readonly watch?: (folder: string, options: ChokidarOptions) => FSWatcher;
+  /** Told of each change heard and each batch held or flushed (see {@link WatchActivity}); must not throw. */
+  readonly onActivity?: (activity: WatchActivity) => void;
 }
 
 /** What decides which paths of a folder matter; the exclusions change in place. */
@@ -297,15 +311,19 @@ export class LibraryWatcher {
       .on('raw', (_event, name, details) => {
         const watchedPath = (details as { watchedPath?: unknown }).watchedPath;
         if (typeof watchedPath !== 'string') return;
+        const changed = name ? path.resolve(watchedPath, name) : watchedPath;
         // No name (some platforms): something changed in that folder, which is enough.
-        if (!name || this.#isPhotoChange(rules, path.resolve(watchedPath, name))) this.#changed(root);
+        const counted = (!name || this.#isPhotoChange(rules, changed)) && this.#changed(root);
+        this.#options.onActivity?.({ type: 'heard', path: changed, counted });
       })
       .on('addDir', (dir) => {
-        if (dir !== folder) this.#changed(root);
+        const counted = dir !== folder && this.#changed(root);
+        this.#options.onActivity?.({ type: 'heard', path: dir, counted });
       })
       .on('unlinkDir', (dir) => {
-        if (dir !== folder) this.#changed(root);
-        else this.#rootGone(root);
+        const counted = dir !== folder && this.#changed(root);
+        if (dir === folder) this.#rootGone(root);
+        this.#options.onActivity?.({ type: 'heard', path: dir, counted });
       })
       .on('error', (error: unknown) => this.#heard(root, error));
   }
@@ -359,12 +377,14 @@ export class LibraryWatcher {
     return imageKindOf(file) !== null && isInside(file, root.path) && !this.#outside(root, file);
   }
 
-  #changed(root: WatchedRoot): void {
-    if (this.#closed || this.#watched.get(root.path) !== root) return;
+  /** Adds the folder to the next batch; false when its watch is no longer current (closed, or replaced). */
+  #changed(root: WatchedRoot): boolean {
+    if (this.#closed || this.#watched.get(root.path) !== root) return false;
     this.#pending.add(root.path);
     if (this.#quietTimer) clearTimeout(this.#quietTimer);
     this.#quietTimer = setTimeout(() => this.#flush(), this.#timing.quietMs);
     this.#maxWaitTimer ??= setTimeout(() => this.#flush(), this.#timing.maxWaitMs);
+    return true;
   }
 
   /** Starts the index job of the pending batch, or marks it due when a job runs. */
@@ -373,6 +393,7 @@ export class LibraryWatcher {
     if (this.#closed || this.#pending.size === 0) return;
     if (!this.#options.jobs.idle) {
       this.#due = true;
+      this.#options.onActivity?.({ type: 'held', folders: [...this.#pending] });
       return;
     }
     // A folder unplugged since its change is left alone: indexing it would fail, and its photos
@@ -380,16 +401,24 @@ export class LibraryWatcher {
     const roots = [...this.#pending].filter((folder) => this.#watched.has(folder) && isFolder(folder));
     this.#pending.clear();
     this.#due = false;
-    if (roots.length === 0) return;
+    if (roots.length === 0) {
+      this.#options.onActivity?.({ type: 'flushed', jobId: null, folders: roots });
+      return;
+    }
     try {
       const jobId = this.#options.jobs.start(roots, 'watch');
       this.#options.log(`live updates: job ${jobId} indexes the changes in ${roots.join(', ')}`);
+      this.#options.onActivity?.({ type: 'flushed', jobId, folders: roots });
     } catch (error) {
       // Runs from a timer: a throw here would take the engine down.
       if (hasErrorCode(error, ErrorCodes.jobRunning)) {
         for (const folder of roots) this.#pending.add(folder);
         this.#due = true;
-      } else this.#options.log(`live updates: cannot index the changes in ${roots.join(', ')}: ${errorMessage(error)}`);
+        this.#options.onActivity?.({ type: 'held', folders: roots });
+      } else {
+        this.#options.log(`live updates: cannot index the changes in ${roots.join(', ')}: ${errorMessage(error)}`);
+        this.#options.onActivity?.({ type: 'flushed', jobId: null, folders: roots });
+      }
     }
   }
 

@@ -12,7 +12,7 @@ import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EngineService } from '../../src/engine/engine-service.js';
 import { IndexJobs, type IndexFunction } from '../../src/engine/index-jobs.js';
-import { LibraryWatcher } from '../../src/engine/library-watcher.js';
+import { LibraryWatcher, type WatchActivity } from '../../src/engine/library-watcher.js';
 import type { AppEvent, JobSnapshot } from '../../src/shared/ipc-contract.js';
 import type { AboutInfo } from '../../src/shared/types.js';
 import { copyDarknetPhotos } from '../fixtures/index.js';
@@ -77,6 +77,7 @@ describe('live library through the engine', () => {
   let root: string;
   let staging: string[];
   const events: AppEvent[] = [];
+  const activity: WatchActivity[] = [];
 
   async function call<T>(channel: string, input?: unknown): Promise<T> {
     const result = await engine.dispatch(channel, input);
@@ -94,7 +95,13 @@ describe('live library through the engine', () => {
     const generated = await writeDatedPhotos(path.join(tempDir, 'staging-generated'), 13);
     staging = [...real, ...generated.map((photo) => photo.path)];
     fs.copyFileSync(defined(staging[0], 'first staged photo'), path.join(root, 'a', 'first.jpg'));
-    engine = await EngineService.open({ libraryDir, onEvent: (event) => events.push(event), watch: true, watchTiming: TIMING });
+    engine = await EngineService.open({
+      libraryDir,
+      onEvent: (event) => events.push(event),
+      watch: true,
+      watchTiming: TIMING,
+      onWatchActivity: (done) => activity.push(done),
+    });
     const { jobId } = await call<{ jobId: string }>('library:index', { roots: [root] });
     expect(await settled(events, jobId)).toMatchObject({ state: 'done', report: { indexed: 1 } });
     await engine.watching();
@@ -170,12 +177,17 @@ describe('live library through the engine', () => {
   });
 
   it('should ignore hidden files and files that are not photos', async () => {
-    await waitForNoRunningJob(events);
+    await waitForLiveUpdatesSettled(events, activity, root);
     const before = watchJobIds(events).length;
+    const from = activity.length;
     fs.mkdirSync(path.join(root, '.cache'));
     fs.copyFileSync(defined(staging[1], 'a staged photo'), path.join(root, '.cache', 'hidden.jpg'));
     fs.writeFileSync(path.join(root, 'notes.txt'), 'not a photo');
-    await new Promise((resolve) => setTimeout(resolve, TIMING.quietMs * 4));
+    // Heard, and left out of any batch: no job can follow.
+    await heardMarker(activity, root);
+    const heard = activity.slice(from).flatMap((done) => (done.type === 'heard' ? [done] : []));
+    expect(heard.map((done) => done.path)).toEqual(expect.arrayContaining([path.join(root, '.cache'), path.join(root, 'notes.txt')]));
+    expect(heard.filter((done) => done.counted)).toEqual([]);
     expect(watchJobIds(events).length).toBe(before);
   });
 
@@ -191,13 +203,19 @@ describe('live library through the engine', () => {
     fs.copyFileSync(defined(staging[2], 'a staged photo'), added);
     await vi.waitFor(() => expect(libraryPaths(libraryDir)).toContain(added), { timeout: 20_000, interval: 50 });
 
-    await waitForNoRunningJob(events);
+    await waitForLiveUpdatesSettled(events, activity, root);
     expect(await call('library:removeRoot', { path: second })).toEqual({ removed: 1 });
     expect((await call<AboutInfo>('app:about')).watcher.folders).toBe(1);
     const before = watchJobIds(events).length;
-    fs.copyFileSync(defined(staging[3], 'a staged photo'), path.join(second, 'later.jpg'));
-    await new Promise((resolve) => setTimeout(resolve, TIMING.quietMs * 4));
+    const from = activity.length;
+    const later = path.join(second, 'later.jpg');
+    fs.copyFileSync(defined(staging[3], 'a staged photo'), later);
+    // The marker is heard after any change made before it (Linux: one inotify queue for every
+    // watch of the process, read in order): had `second` still counted, `later` would have.
+    await heardMarker(activity, root);
+    expect(activity.slice(from).filter((done) => done.type === 'heard' && done.counted)).toEqual([]);
     expect(watchJobIds(events).length).toBe(before);
+    expect(libraryPaths(libraryDir)).not.toContain(later);
   });
 });
 
@@ -349,19 +367,23 @@ describe('LibraryWatcher', () => {
       () => {},
       () => {},
     );
+    const activity: WatchActivity[] = [];
     const watcher = new LibraryWatcher({
       libraryDir: path.join(tempDir, 'held-library'),
       roots: () => [{ path: folder, excludes: [], missing: false }],
       jobs,
       log: () => {},
       timing: TIMING,
+      onActivity: (done) => activity.push(done),
     });
     watcher.start();
     try {
       await watcher.ready();
       jobs.start([folder]); // the user's job, still running when the batch falls due
       fs.writeFileSync(path.join(folder, 'new.jpg'), 'bytes');
-      await new Promise((resolve) => setTimeout(resolve, TIMING.quietMs * 3));
+      // The batch fell due and was held, not started: the user's job still runs.
+      await vi.waitFor(() => expect(activity).toContainEqual({ type: 'held', folders: [folder] }), { timeout: 20_000, interval: 10 });
+      expect(activity.filter((done) => done.type === 'flushed')).toEqual([]);
       expect(calls).toEqual([[folder]]);
 
       release();
@@ -514,18 +536,36 @@ function inotifyWatches(): number {
   return watches;
 }
 
-async function waitForNoRunningJob(events: readonly AppEvent[]): Promise<void> {
+let markers = 0;
+
+/**
+ * Writes a file that is not a photo into the watched `folder` and waits until the watcher says it
+ * heard it: the changes made before it in that folder have been heard by then (a folder's watch
+ * reports in order). Live updates leave the marker out, so it starts no job.
+ */
+async function heardMarker(activity: readonly WatchActivity[], folder: string): Promise<void> {
+  markers += 1;
+  const marker = path.join(folder, `marker-${markers}.txt`);
+  fs.writeFileSync(marker, '');
   await vi.waitFor(
     () => {
-      const latest = new Map(jobsOf(events).map((job) => [job.id, job.state]));
-      if ([...latest.values()].includes('running')) throw new Error('a job still runs');
+      if (!activity.some((done) => done.type === 'heard' && done.path === marker)) throw new Error(`live updates have not heard ${marker}`);
     },
-    { timeout: 30_000, interval: 20 },
+    { timeout: 20_000, interval: 10 },
   );
-  // A batch may still be gathering: let it fall due and run.
-  await new Promise((resolve) => setTimeout(resolve, TIMING.quietMs * 2));
+}
+
+/**
+ * Waits until live updates are at rest: every change made so far heard (a marker in `folder`), every
+ * batch they counted flushed to a job, and no job running.
+ */
+async function waitForLiveUpdatesSettled(events: readonly AppEvent[], activity: readonly WatchActivity[], folder: string): Promise<void> {
+  await heardMarker(activity, folder);
   await vi.waitFor(
     () => {
+      const lastCounted = activity.findLastIndex((done) => done.type === 'heard' && done.counted);
+      const lastFlushed = activity.findLastIndex((done) => done.type === 'flushed');
+      if (lastCounted > lastFlushed) throw new Error('a batch of changes is still gathering or held');
       const latest = new Map(jobsOf(events).map((job) => [job.id, job.state]));
       if ([...latest.values()].includes('running')) throw new Error('a job still runs');
     },
