@@ -391,7 +391,6 @@ export class VectorSearchService {
       this.#matchesStore = true;
       return loaded;
     }
-    loaded?.dispose();
     const quiet = !loaded && this.#positions.length === 0 && !fs.existsSync(this.#file); // a new library: nothing to say
     if (!quiet) {
       this.#log(
@@ -400,6 +399,7 @@ export class VectorSearchService {
           : `vector index ${this.#file} is missing or unreadable: rebuilding from stored vectors`,
       );
     }
+    loaded?.dispose();
     return null;
   }
 }
