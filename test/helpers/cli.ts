@@ -19,10 +19,17 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs the real `doppel` command in a child process. */
-export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+/**
+ * Runs the real `doppel` command in a child process. `onStderr` hears its stderr as it comes (a test
+ * waits for a line there instead of sleeping); the result holds all of it anyway.
+ */
+export function runCli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  options: { readonly onStderr?: (text: string) => void } = {},
+): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [CLI, ...args],
       { cwd: REPO_ROOT, env: { ...process.env, ...env }, maxBuffer: 64 << 20 },
@@ -31,6 +38,8 @@ export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Pr
         resolve({ code, stdout, stderr });
       },
     );
+    const { onStderr } = options;
+    if (onStderr) child.stderr?.on('data', (chunk: Buffer | string) => onStderr(chunk.toString()));
   });
 }
 

@@ -85,9 +85,28 @@ describe('one writer per library', () => {
     ensureCliBuilt();
     fs.mkdirSync(library, { recursive: true });
     const held = defined(WriterLock.tryAcquire(library, 'indexing'), 'the writer lock');
-    const cli = runCli(['index', photos, '--library', library, '--json']);
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    let heard = '';
+    let saidItWaits = (): void => {};
+    const waiting = new Promise<void>((resolve) => (saidItWaits = resolve));
+    const cli = runCli(
+      ['index', photos, '--library', library, '--json'],
+      {},
+      {
+        onStderr: (text) => {
+          heard += text;
+          if (/is writing the library at .*; waiting/.test(heard)) saidItWaits();
+        },
+      },
+    );
+    // Released once the CLI says it waits (not after a guess at how long it takes to start), or
+    // failed at once if it exits without waiting, or says nothing for 30 s.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const silent = new Promise<'silent'>((resolve) => (timer = setTimeout(() => resolve('silent'), 30_000)));
+    const early = await Promise.race([waiting.then(() => null), cli, silent]);
+    clearTimeout(timer);
     held.release();
+    if (early === 'silent') throw new Error(`the CLI did not say within 30 s that it waits for the writer; stderr: ${heard}`);
+    if (early) throw new Error(`the CLI exited ${early.code} without waiting for the writer: ${early.stderr}`);
     const result = await cli;
     expect(result.stderr).toMatch(
       /Another Doppel \(process \d+, indexing since .*\) is writing the library at .*: try again when it finishes; waiting/,
