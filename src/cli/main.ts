@@ -1,7 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KEEPER_RULES, type DuplicateKindFilter, type KeeperRule } from '../shared/types';
 import type { KeeperChoice } from '../core/cleanup/keeper-rules';
-import { Doppel, repairNotice } from '../core/doppel';
+import { Doppel } from '../core/doppel';
+import { repairNotice } from '../core/store/library-repair';
 import { ErrorCodes, errorMessage, hasErrorCode } from '../core/errors';
 import { limitViolation, limits, photoFileMegabytes, type LimitName } from '../shared/limits';
 import path from 'node:path';
@@ -212,38 +213,36 @@ async function run(command: string, args: string[], values: Values, printResult?
     case 'ignore': {
       if (values.list || values.clear) {
         if (args.length > 0) throw new UsageError('ignore --list and --clear take no files');
-        return withLibrary(values, (doppel) => {
+        return withLibrary(values, async (doppel) => {
           if (values.clear) {
-            const cleared = doppel.clearNotDuplicates();
+            const cleared = await doppel.clearNotDuplicates({ onWaitForWriter: sayWaiting });
             print(json ? JSON.stringify({ cleared }) : `Forgot ${cleared} "not duplicates" decision${cleared === 1 ? '' : 's'}.`);
           } else {
             const pairs = doppel.notDuplicates();
             print(json ? JSON.stringify(pairs) : formatNotDuplicates(pairs));
           }
-          return Promise.resolve(0);
+          return 0;
         });
       }
       if (args.length < 2) throw new UsageError('ignore needs at least two files');
-      return withLibrary(values, (doppel) => {
-        const operation = doppel.markNotDuplicates(args);
+      return withLibrary(values, async (doppel) => {
+        const operation = await doppel.markNotDuplicates(args, { onWaitForWriter: sayWaiting });
         print(
           json ? JSON.stringify({ operation }) : `Marked ${args.length} files as not duplicates (undo with: doppel undo ${operation}).`,
         );
-        return Promise.resolve(0);
+        return 0;
       });
     }
     case 'protect':
     case 'unprotect': {
       if (command === 'unprotect' && args.length === 0) throw new UsageError('unprotect needs at least one folder');
-      return withLibrary(values, (doppel) => {
+      return withLibrary(values, async (doppel) => {
         const saved = doppel.protectedFolders();
         const named = args.map((folder) => path.resolve(folder));
-        const folders =
-          args.length === 0
-            ? saved
-            : doppel.setProtectedFolders(command === 'protect' ? [...saved, ...named] : saved.filter((folder) => !named.includes(folder)));
+        const wanted = command === 'protect' ? [...saved, ...named] : saved.filter((folder) => !named.includes(folder));
+        const folders = args.length === 0 ? saved : await doppel.setProtectedFolders(wanted, { onWaitForWriter: sayWaiting });
         print(json ? JSON.stringify({ protectedFolders: folders }) : formatProtected(folders));
-        return Promise.resolve(0);
+        return 0;
       });
     }
     case 'history': {

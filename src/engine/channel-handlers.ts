@@ -36,8 +36,8 @@ export const channelHandlers: ChannelHandlers = {
     watcher?.refresh();
     return { removed };
   },
-  'library:setExcludes': ({ doppel, watcher }, { path, excludes }) => {
-    const root = doppel.setExcludes(path, excludes);
+  'library:setExcludes': async ({ doppel, watcher }, { path, excludes }) => {
+    const root = await doppel.setExcludes(path, excludes);
     watcher?.refresh();
     return root;
   },
@@ -59,11 +59,11 @@ export const channelHandlers: ChannelHandlers = {
     }
     return doppel.clean(input);
   },
-  'duplicates:markNotDuplicates': ({ doppel }, { paths, against }) => ({
-    operation: doppel.markNotDuplicates(paths, against ? { against } : {}),
+  'duplicates:markNotDuplicates': async ({ doppel }, { paths, against }) => ({
+    operation: await doppel.markNotDuplicates(paths, against ? { against } : {}),
   }),
   'duplicates:notDuplicates': ({ doppel }) => doppel.notDuplicates(),
-  'duplicates:clearNotDuplicates': ({ doppel }) => ({ cleared: doppel.clearNotDuplicates() }),
+  'duplicates:clearNotDuplicates': async ({ doppel }) => ({ cleared: await doppel.clearNotDuplicates() }),
   'library:protectedFolders': ({ doppel }) => doppel.protectedFolders(),
   'library:setProtectedFolders': ({ doppel }, { folders }) => doppel.setProtectedFolders(folders),
   'operations:undo': async ({ doppel, jobs }, input) => {

@@ -44,8 +44,8 @@ async function withLibrary<T>(body: (doppel: Doppel) => T | Promise<T>, log?: (l
 async function decidedLibrary(): Promise<void> {
   await withLibrary(async (doppel) => {
     await doppel.index([photos]);
-    doppel.setProtectedFolders([path.join(photos, 'keep')]);
-    doppel.markNotDuplicates([path.join(photos, 'keep', 'scene 2.jpg'), path.join(photos, 'inbox', 'copy 2.jpg')]);
+    await doppel.setProtectedFolders([path.join(photos, 'keep')]);
+    await doppel.markNotDuplicates([path.join(photos, 'keep', 'scene 2.jpg'), path.join(photos, 'inbox', 'copy 2.jpg')]);
     const report = await doppel.clean({ kind: 'exact' });
     expect(report.trashed).toHaveLength(2);
   });
@@ -156,11 +156,11 @@ describe('restoring decisions', () => {
     fs.writeFileSync(path.join(library, 'decisions.json'), cut);
     fs.rmSync(path.join(library, 'decisions.log'), { force: true });
     removeDatabase();
-    await withLibrary((doppel) => {
+    await withLibrary(async (doppel) => {
       expect(doppel.repair?.restored?.skipped).toEqual([
         { what: 'decisions.json', count: 1, reason: expect.stringMatching(/^not readable JSON/) as string },
       ]);
-      doppel.setProtectedFolders([path.join(photos, 'keep')]);
+      await doppel.setProtectedFolders([path.join(photos, 'keep')]);
     });
     const kept = fs.readdirSync(path.join(library, 'damaged')).filter((name) => name.startsWith('decisions-'));
     expect(kept.map((name) => fs.readFileSync(path.join(library, 'damaged', name), 'utf8'))).toContain(cut);
@@ -212,8 +212,8 @@ describe('saving decisions', () => {
     const snapshot = fs.readFileSync(path.join(library, 'decisions.json'));
     const logSize = (): number => fs.statSync(path.join(library, 'decisions.log'), { throwIfNoEntry: false })?.size ?? 0;
     const before = logSize();
-    await withLibrary((doppel) => {
-      doppel.markNotDuplicates([path.join(photos, 'keep', 'scene 1.jpg'), path.join(photos, 'keep', 'scene 0.jpg')]);
+    await withLibrary(async (doppel) => {
+      await doppel.markNotDuplicates([path.join(photos, 'keep', 'scene 1.jpg'), path.join(photos, 'keep', 'scene 0.jpg')]);
     });
     expect(fs.readFileSync(path.join(library, 'decisions.json'))).toEqual(snapshot);
     expect(logSize() - before).toBeGreaterThan(0);
@@ -232,10 +232,10 @@ describe('saving decisions', () => {
     const lines: string[] = [];
     const problem = /^Cannot save your decisions: .*decisions\.json is a folder, not a file/;
     await withLibrary(
-      (doppel) => {
+      async (doppel) => {
         expect(doppel.about().libraryProblems).toEqual([expect.stringMatching(problem)]);
-        doppel.setProtectedFolders([photos]);
-        doppel.setProtectedFolders([path.join(photos, 'keep')]);
+        await doppel.setProtectedFolders([photos]);
+        await doppel.setProtectedFolders([path.join(photos, 'keep')]);
         expect(lines.filter((line) => problem.test(line)).length).toBeGreaterThanOrEqual(3);
       },
       (line) => lines.push(line),

@@ -41,8 +41,8 @@ async function withLibrary<T>(body: (doppel: Doppel) => T | Promise<T>): Promise
 async function decidedLibrary(): Promise<void> {
   await withLibrary(async (doppel) => {
     await doppel.index([photos]);
-    doppel.setProtectedFolders([path.join(photos, 'keep')]);
-    doppel.markNotDuplicates([path.join(photos, 'keep', 'scene 2.jpg'), path.join(photos, 'inbox', 'copy 2.jpg')]);
+    await doppel.setProtectedFolders([path.join(photos, 'keep')]);
+    await doppel.markNotDuplicates([path.join(photos, 'keep', 'scene 2.jpg'), path.join(photos, 'inbox', 'copy 2.jpg')]);
     const report = await doppel.clean({ kind: 'exact' });
     expect(report.trashed.map((file) => path.basename(file.path)).sort()).toEqual(['copy 0.jpg', 'copy 1.jpg']);
   });

@@ -91,7 +91,7 @@ function thrownBy(call: () => unknown): unknown {
 async function decidedLibrary(): Promise<void> {
   await withLibrary(async (doppel) => {
     await doppel.index([photos]);
-    doppel.markNotDuplicates([path.join(photos, 'scene 0.jpg'), path.join(photos, 'copy 0.jpg')]);
+    await doppel.markNotDuplicates([path.join(photos, 'scene 0.jpg'), path.join(photos, 'copy 0.jpg')]);
   });
   expect(fs.readdirSync(library).filter((name) => name.startsWith('library.db'))).toEqual(['library.db']);
 }
@@ -116,8 +116,8 @@ describe('a read-only library', () => {
         () => doppel.index([photos]),
         () => doppel.clean({ kind: 'exact' }),
         () => doppel.undo(),
-        () => Promise.resolve().then(() => doppel.markNotDuplicates([path.join(photos, 'scene 1.jpg'), path.join(photos, 'copy 1.jpg')])),
-        () => Promise.resolve().then(() => doppel.setProtectedFolders([photos])),
+        () => doppel.markNotDuplicates([path.join(photos, 'scene 1.jpg'), path.join(photos, 'copy 1.jpg')]),
+        () => doppel.setProtectedFolders([photos]),
       ]) {
         await expect(write()).rejects.toMatchObject({
           code: 'library_unavailable',
@@ -166,7 +166,7 @@ describe('a library folder moved or deleted while open', () => {
       const gone = { code: 'library_unavailable', message: expect.stringMatching(/^The library folder .* was moved or deleted/) as string };
       await expect(doppel.index([photos])).rejects.toMatchObject(gone);
       await expect(doppel.clean({ kind: 'exact' })).rejects.toMatchObject(gone);
-      expect(thrownBy(() => doppel.markNotDuplicates([path.join(photos, 'scene 0.jpg'), path.join(photos, 'copy 0.jpg')]))).toMatchObject(
+      await expect(doppel.markNotDuplicates([path.join(photos, 'scene 0.jpg'), path.join(photos, 'copy 0.jpg')])).rejects.toMatchObject(
         gone,
       );
       expect(thrownBy(() => doppel.stats())).toMatchObject(gone);

@@ -80,3 +80,21 @@ export class EmbedderClosedError extends DoppelError {
     super(ErrorCodes.modelUnavailable, `Cannot embed with model ${modelId}: the embedder was closed; load a new one with Embedder.load()`);
   }
 }
+
+/** Similarity search was asked for while no model is loaded; the message says why none is. */
+export class ModelUnavailableError extends DoppelError {
+  override readonly name = 'ModelUnavailableError' as const;
+  constructor(message: string) {
+    super(ErrorCodes.modelUnavailable, message);
+  }
+}
+
+/**
+ * The providers an unusable model load tried, each with its reason, when the error lists them
+ * (ExecutionProviderError, checked by name: see src/core/errors.ts); none for other failures.
+ */
+export function providerFailures(error: unknown): readonly string[] {
+  if (!(error instanceof Error) || error.name !== 'ExecutionProviderError') return [];
+  const reasons = (error as { reasons?: unknown }).reasons;
+  return Array.isArray(reasons) ? reasons.filter((reason): reason is string => typeof reason === 'string') : [];
+}

@@ -25,27 +25,27 @@ export class FindService {
   readonly #pixels: PixelIdentityService;
   readonly #near: NearMatchFinder | null;
   readonly #maxFileBytes: number | undefined;
-  readonly #onPixelHashesSaved: () => void;
-  readonly #savePixelHashes: boolean;
+  readonly #savePixelHashes: (entries: readonly (readonly [string, string])[]) => Promise<void>;
 
   /**
    * `maxFileBytes`: a larger query file is refused unread (default: src/shared/limits.ts,
-   * photoFileMegabytes). `onPixelHashesSaved`: a query saved the pixel hash of library contents it
-   * decoded (what groups them is then stale). `savePixelHashes: false` (a read-only library): the
-   * pixel hashes a query computes are used, not saved.
+   * photoFileMegabytes). `savePixelHashes`: where the pixel hashes of library contents a query
+   * computed go (a write: the facade's, which drops what groups them; default: not saved).
    */
   constructor(
     photos: PhotoRepository,
     pixels: PixelIdentityService,
     near: NearMatchFinder | null,
-    options: { readonly maxFileBytes?: number; readonly onPixelHashesSaved?: () => void; readonly savePixelHashes?: boolean } = {},
+    options: {
+      readonly maxFileBytes?: number;
+      readonly savePixelHashes?: (entries: readonly (readonly [string, string])[]) => Promise<void>;
+    } = {},
   ) {
     this.#photos = photos;
     this.#pixels = pixels;
     this.#near = near;
     this.#maxFileBytes = options.maxFileBytes;
-    this.#onPixelHashesSaved = options.onPixelHashesSaved ?? (() => {});
-    this.#savePixelHashes = options.savePixelHashes ?? true;
+    this.#savePixelHashes = options.savePixelHashes ?? (() => Promise.resolve());
   }
 
   async find(imagePath: string): Promise<FindReport> {
@@ -74,10 +74,7 @@ export class FindService {
         let candidatePixelHash = candidate.pixelHash;
         if (candidatePixelHash === null) {
           candidatePixelHash = await this.#pixels.hashContent(candidate.hash);
-          if (candidatePixelHash && this.#savePixelHashes) {
-            this.#photos.setPixelHashes([[candidate.hash, candidatePixelHash]]);
-            this.#onPixelHashesSaved();
-          }
+          if (candidatePixelHash) await this.#savePixelHashes([[candidate.hash, candidatePixelHash]]);
         }
         if (candidatePixelHash === queryPixelHash) pixel.push(...this.#photos.pathsOfContent(candidate.hash));
       }

@@ -37,6 +37,23 @@ export class LibraryPlace {
     this.#checkedAt = now;
   }
 
+  /** True while the folder and its database are the ones opened (checked now). */
+  isInPlace(): boolean {
+    this.#gone ??= this.#change();
+    return this.#gone === null;
+  }
+
+  /**
+   * A signal that aborts when the library is found moved or deleted (looked at twice a second), or
+   * when `signal` does: a long run stops instead of writing into a folder that is not there. `stop`
+   * ends the looking.
+   */
+  watch(signal?: AbortSignal): { readonly signal: AbortSignal; stop(): void } {
+    const moved = new AbortController();
+    const timer = setInterval(() => this.isInPlace() || moved.abort(), 500);
+    return { signal: signal ? AbortSignal.any([signal, moved.signal]) : moved.signal, stop: () => clearInterval(timer) };
+  }
+
   /** True once the library was found moved or deleted. */
   get gone(): boolean {
     return this.#gone !== null;

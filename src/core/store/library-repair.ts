@@ -202,3 +202,26 @@ function setAside(libraryDir: string): string | null {
   }
   return kept;
 }
+
+/** What the user is told after a damaged database was rebuilt: what happened, what came back, what to do. */
+export function repairNotice(repair: LibraryRepair, roots: readonly string[]): string {
+  const kept = repair.keptAt ? ` A copy of the damaged file is kept at ${repair.keptAt}.` : '';
+  const restored = repair.restored
+    ? ` Your decisions came back from decisions.json: ${repair.restored.roots} folder(s), ${repair.restored.notDuplicates} "not duplicates" mark(s), ${repair.restored.operations} clean-up(s) you can still undo.${skippedNotice(repair.restored.skipped)}`
+    : ' No saved decisions were found to restore.';
+  const next = roots.length > 0 ? ` Index again to read your photos back: doppel index ${roots.map(quoteArgument).join(' ')}` : '';
+  return `The library database was damaged (${repair.damage}) and has been rebuilt.${kept}${restored}${next}`;
+}
+
+/** The saved records a restore skipped, by kind and reason; empty when it brought back every one. */
+function skippedNotice(skipped: RestoredDecisions['skipped']): string {
+  if (skipped.length === 0) return '';
+  const total = skipped.reduce((sum, entry) => sum + entry.count, 0);
+  const list = skipped.map((entry) => `${entry.count} ${entry.what} (${entry.reason})`).join('; ');
+  return ` ${total} saved record(s) could not be restored: ${list}. The backup as it was is kept in the damaged folder.`;
+}
+
+/** A folder as the shell takes it, for the command the notice suggests. */
+function quoteArgument(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}

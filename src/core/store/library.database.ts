@@ -61,6 +61,10 @@ export function readOnlyMessage(libraryDir: string): string {
   return `This library is read-only (${libraryDir})`;
 }
 
+/** What a read-only library's user can do about it. */
+export const READ_ONLY_ADVICE =
+  'To change it (index, clean up, save a decision), make the folder writable or copy the library to a writable place';
+
 /**
  * True when Doppel may write the library: its folder, and its database when there is one. Asked of
  * the system (access(2)), which also answers for a read-only mount where permissions would not.

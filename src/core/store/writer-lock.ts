@@ -125,12 +125,48 @@ function clock(iso: string): string {
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleTimeString();
 }
 
-/** Runs `task` holding the lock, releasing it however `task` ends. */
-export async function withWriterLock<T>(lock: Promise<WriterLock>, task: () => Promise<T>): Promise<T> {
-  const held = await lock;
-  try {
-    return await task();
-  } finally {
-    held.release();
+/** A write as the writer lock and its messages know it. */
+export interface LibraryWrite {
+  /** What the holder is doing, for "Another Doppel (…, indexing since 10:31)": e.g. "indexing". */
+  readonly doing: string;
+  /** A short write (a decision) that may run inside this process's own longer write (an index job). */
+  readonly joins?: boolean;
+}
+
+/**
+ * This process's side of the writer lock: takes it for a write and gives it back, and lets a short
+ * write join a longer one this process already holds it for (the user marks "not duplicates"
+ * while the app indexes), since SQLite serializes their commits; any other write waits or is
+ * refused as when another process holds it.
+ */
+export class LibraryWriter {
+  readonly #libraryDir: string;
+  #held = 0;
+
+  constructor(libraryDir: string) {
+    this.#libraryDir = libraryDir;
+  }
+
+  async hold<T>(
+    write: LibraryWrite,
+    options: { readonly onWaitForWriter?: (message: string) => void; readonly signal?: AbortSignal },
+    work: () => Promise<T>,
+  ): Promise<T> {
+    if (write.joins && this.#held > 0) return work();
+    const { onWaitForWriter } = options;
+    // Taken at once when free, so a short write made right after this one started can join it.
+    const lock =
+      WriterLock.tryAcquire(this.#libraryDir, write.doing) ??
+      (await WriterLock.acquire(this.#libraryDir, write.doing, {
+        ...(onWaitForWriter ? { onWait: (holder) => onWaitForWriter(`${busyMessage(this.#libraryDir, holder)}; waiting…`) } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      }));
+    this.#held += 1;
+    try {
+      return await work();
+    } finally {
+      this.#held -= 1;
+      lock.release();
+    }
   }
 }
