@@ -49,8 +49,23 @@ const finderTrashItem: TrashItem = (filePath) => {
   }
 };
 
-/** ctime has to differ between entries for "newest" to mean something. */
-const tick = () => new Promise((resolve) => setTimeout(resolve, 15));
+/**
+ * Waits until a file written now gets a later ctime than `file` (the file system's clock is coarse:
+ * a few milliseconds), so that "newest" means something between the two entries.
+ */
+async function afterCtimeOf(file: string): Promise<void> {
+  const ctime = fs.statSync(file).ctimeMs;
+  const probe = path.join(home, 'clock-probe');
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    fs.writeFileSync(probe, '');
+    const now = fs.statSync(probe).ctimeMs;
+    fs.rmSync(probe);
+    if (now > ctime) return;
+    if (Date.now() > deadline) throw new Error(`the file system clock stayed at ${ctime} for 5 s`);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
 
 beforeAll(async () => {
   tempDir = await mkdtemp(path.join(os.tmpdir(), 'doppel-mac-trash-'));
@@ -91,14 +106,14 @@ describe('finding a file in the macOS Trash', () => {
 
   it('should prefer the entry with its inode over a newer byte copy', async () => {
     const receipt = writePhoto(path.join(trashDir, 'harbour.jpg'), 'the trashed photo');
-    await tick();
+    await afterCtimeOf(path.join(trashDir, 'harbour.jpg'));
     writePhoto(path.join(trashDir, 'harbour 2.jpg'), 'the trashed photo');
     expect(await findTrashedFile({ dirs: [trashDir], originalName: 'harbour.jpg', receipt })).toBe(path.join(trashDir, 'harbour.jpg'));
   });
 
   it('should pick the newest match where the volume does not keep inodes', async () => {
     const receipt = writePhoto(path.join(trashDir, 'harbour.jpg'), 'the trashed photo');
-    await tick();
+    await afterCtimeOf(path.join(trashDir, 'harbour.jpg'));
     writePhoto(path.join(trashDir, 'harbour 2.jpg'), 'the trashed photo');
     const query = { dirs: [trashDir], originalName: 'harbour.jpg', receipt: { ...receipt, ino: receipt.ino + 1_000_000 } };
     expect(await findTrashedFile(query)).toBe(path.join(trashDir, 'harbour 2.jpg'));

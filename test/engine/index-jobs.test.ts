@@ -1,5 +1,5 @@
 /** Index jobs as the engine runs them: one at a time, cancellable, progress throttled. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { InvalidArgumentError } from '../../src/core/errors.js';
 import { IndexJobs, PROGRESS_INTERVAL_MS, type IndexFunction } from '../../src/engine/index-jobs.js';
 import type { AppEvent, JobSnapshot } from '../../src/shared/ipc-contract.js';
@@ -12,14 +12,19 @@ function jobsOf(events: readonly AppEvent[]): JobSnapshot[] {
 }
 
 function untilSettled(events: readonly AppEvent[]): Promise<JobSnapshot> {
-  return new Promise((resolve) => {
-    const poll = (): void => {
+  return vi.waitFor(
+    () => {
       const settled = jobsOf(events).find((job) => job.state !== 'running');
-      if (settled) resolve(settled);
-      else setTimeout(poll, 5);
-    };
-    poll();
-  });
+      if (!settled) throw new Error('the job still runs');
+      return settled;
+    },
+    { timeout: 10_000, interval: 5 },
+  );
+}
+
+/** The `done` counts of the progress a running job reported, in order. */
+function progressDone(events: readonly AppEvent[]): number[] {
+  return jobsOf(events).flatMap((job) => (job.state === 'running' && job.progress ? [job.progress.done] : []));
 }
 
 describe('IndexJobs', () => {
@@ -27,7 +32,8 @@ describe('IndexJobs', () => {
     const events: AppEvent[] = [];
     const index: IndexFunction = async (_roots, { onProgress }) => {
       for (let done = 1; done <= 1000; done += 1) onProgress({ phase: 'index', done, total: 1000, rate: 0, etaSeconds: null });
-      await new Promise((resolve) => setTimeout(resolve, PROGRESS_INTERVAL_MS * 2));
+      // The job still runs: the last update must come on its own, after at most one interval.
+      await vi.waitFor(() => expect(progressDone(events).at(-1)).toBe(1000), { timeout: PROGRESS_INTERVAL_MS + 5000, interval: 5 });
       return REPORT;
     };
     new IndexJobs(
@@ -36,7 +42,7 @@ describe('IndexJobs', () => {
       () => {},
     ).start(['/photos']);
     await untilSettled(events);
-    const progress = jobsOf(events).flatMap((job) => (job.state === 'running' && job.progress ? [job.progress.done] : []));
+    const progress = progressDone(events);
     expect(progress.length).toBeLessThanOrEqual(3);
     expect(progress.at(-1)).toBe(1000);
   });
