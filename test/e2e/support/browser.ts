@@ -4,12 +4,29 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/** Where to look, and the environment that says whether this is CI (tests inject both). */
+export interface ChromiumCheck {
+  readonly path?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
 /**
- * Whether the browser tests can run here. On CI (`CI` set) they must: setup installs Chromium, so a
- * missing browser there is a failure, not a reason to skip.
+ * Whether the browser tests can run here: false skips them on a developer's machine without
+ * Chromium. On CI (`CI` set to anything but "false" or "0") they must run: setup installs Chromium,
+ * so a missing browser there throws, failing the suite by name instead of skipping it unseen.
+ * @example describe.skipIf(!chromiumAvailable())('the photo app', () => { ... })
  */
-export function chromiumAvailable(): boolean {
-  return existsSync(CHROMIUM_PATH) || Boolean(process.env.CI);
+export function chromiumAvailable(check: ChromiumCheck = {}): boolean {
+  const browserPath = check.path ?? CHROMIUM_PATH;
+  if (existsSync(browserPath)) return true;
+  const ci = (check.env ?? process.env).CI;
+  if (ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0') {
+    throw new Error(
+      `Chromium is missing at ${browserPath} and CI=${ci}: the browser tests must run on CI ` +
+        '(install it with scripts/setup.sh, or point CHROMIUM_PATH at it)',
+    );
+  }
+  return false;
 }
 
 export function launchChromium(): Promise<Browser> {
