@@ -8,7 +8,6 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge, type Bridge } from '../../src/bridge/index.js';
-import type { JobSnapshot } from '../../src/shared/ipc-contract.js';
 import { limits } from '../../src/shared/limits.js';
 
 const nearDefaults = { threshold: limits.nearThreshold.default, hashDistance: limits.nearHashDistance.default };
@@ -20,6 +19,7 @@ import {
   clickViewerAction,
   expectSimilarView,
   thumbnailWidths,
+  waitForJob,
   type PageElement,
 } from './support/page-checks.js';
 import { writeDatedPhotos, writePhotoFolder, type DatedPhoto, type PhotoFolder } from './support/photo-folder.js';
@@ -50,14 +50,7 @@ function callBridge<T>(channel: string, input?: unknown): Promise<T> {
 /** Indexes through the API (the UI path is browser-mode.test's); expect.poll works only inside a test. */
 async function indexAndWait(root: string): Promise<void> {
   const { jobId } = await callBridge<{ jobId: string }>('library:index', { roots: [root] });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const job = (await callBridge<JobSnapshot[]>('jobs:list')).find((candidate) => candidate.id === jobId);
-    if (job?.state === 'done') return;
-    if (job?.state === 'failed') throw new Error(`indexing ${root} failed: ${job.error.message}`);
-    if (Date.now() > deadline) throw new Error(`indexing ${root} did not finish within 60 s`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitForJob(bridge.url, jobId, { timeoutMs: 60_000, intervalMs: 50 });
 }
 
 /** Each shown group as its sorted files, groups sorted: independent of display order. */

@@ -2,9 +2,10 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
+import type { JobSnapshot } from '../../../src/shared/ipc-contract.js';
 import type { Result } from '../../../src/shared/result.js';
 import type { SimilarReport } from '../../../src/shared/types.js';
-import { authHeaders } from './bridge-auth.js';
+import { postToBridge } from './bridge-client.js';
 
 /** What the tests read of an <img> in the page (tsconfig.node has no DOM lib, on purpose). */
 interface PageImage {
@@ -32,16 +33,55 @@ export async function thumbnailWidths(page: Page, selector: string): Promise<num
   return (await read()).map((image) => image.naturalWidth);
 }
 
-/** Asks the bridge directly (signed in with the token `bridgeUrl` carries), to compare the UI with what the core answers. */
-export async function callBridge<T>(bridgeUrl: string, channel: string, input?: unknown): Promise<T> {
-  const response = await fetch(new URL(`/api/${channel}`, bridgeUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...authHeaders(bridgeUrl) },
-    ...(input === undefined ? {} : { body: JSON.stringify(input) }),
-  });
-  const result = (await response.json()) as Result<T>;
+/**
+ * Asks the bridge directly (signed in with the token `bridgeUrl` carries), to compare the UI with what
+ * the core answers. `idempotent`: a read that may be sent again after the keep-alive race (see
+ * bridge-client.ts); never for a channel that starts or changes something.
+ */
+export async function callBridge<T>(
+  bridgeUrl: string,
+  channel: string,
+  input?: unknown,
+  options: { idempotent?: boolean } = {},
+): Promise<T> {
+  const answer = await postToBridge(bridgeUrl, `/api/${channel}`, input, options);
+  let result: Result<T>;
+  try {
+    result = JSON.parse(answer.body) as Result<T>;
+  } catch {
+    throw new Error(`${channel} answered HTTP ${answer.status} without a JSON envelope: ${answer.body.slice(0, 200)}`);
+  }
   if (!result.ok) throw new Error(`${channel} failed: ${result.error.message}`);
   return result.value;
+}
+
+/**
+ * Polls `jobs:list` until the job `jobId` is done (throws when it failed, or at the deadline).
+ * Returns how many polls it took.
+ */
+export async function waitForJob(bridgeUrl: string, jobId: string, options: { timeoutMs: number; intervalMs?: number }): Promise<number> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (let polls = 1; ; polls += 1) {
+    const job = (await callBridge<JobSnapshot[]>(bridgeUrl, 'jobs:list', undefined, { idempotent: true })).find(
+      (candidate) => candidate.id === jobId,
+    );
+    if (job?.state === 'done') return polls;
+    if (job?.state === 'failed') throw new Error(`job ${jobId} (${job.kind}) failed: ${job.error.message}`);
+    if (Date.now() > deadline)
+      throw new Error(`job ${jobId} did not finish within ${options.timeoutMs / 1000} s (last seen: ${JSON.stringify(job)})`);
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 100));
+  }
+}
+
+/** Polls `jobs:list` until no job runs (throws at the deadline). */
+export async function waitForNoRunningJob(bridgeUrl: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (
+    (await callBridge<JobSnapshot[]>(bridgeUrl, 'jobs:list', undefined, { idempotent: true })).some((job) => job.state === 'running')
+  ) {
+    if (Date.now() > deadline) throw new Error(`jobs still running after ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** The title attribute of each tile's button: the photo's absolute path. */
