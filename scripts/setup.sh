@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # libfaiss-dev + libopenblas-dev + g++: FAISS, for our addon (native/faiss-addon.cc), always compiled from source.
 # darknet: real JPEG photos for tests. libheif-examples: heif-enc, to make HEIC test files.
 # chromium: the renderer's end-to-end tests. g++/make/python3: native addon builds.
-APT_PACKAGES=(libfaiss-dev libopenblas-dev darknet libheif-examples chromium g++ make python3 ${DOPPEL_EXTRA_APT_PACKAGES:-})
+APT_PACKAGES=(libfaiss-dev libopenblas-dev darknet libheif-examples chromium g++ make python3 ffmpeg ${DOPPEL_EXTRA_APT_PACKAGES:-})
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
