@@ -50,7 +50,7 @@ function callBridge<T>(channel: string, input?: unknown): Promise<T> {
 /** Indexes through the API (the UI path is browser-mode.test's); expect.poll works only inside a test. */
 async function indexAndWait(root: string): Promise<void> {
   const { jobId } = await callBridge<{ jobId: string }>('library:index', { roots: [root] });
-  await waitForJob(bridge.url, jobId, { timeoutMs: 60_000, intervalMs: 50 });
+  await waitForJob(bridge.url, jobId, { stallMs: 30_000, timeoutMs: 150_000, intervalMs: 50 });
 }
 
 /** Each shown group as its sorted files, groups sorted: independent of display order. */

@@ -101,7 +101,7 @@ async function indexAndWait(root: string): Promise<IndexLoopFigures> {
   const started = performance.now();
   try {
     const { jobId } = await callBridge<{ jobId: string }>('library:index', { roots: [root] });
-    const polls = await waitForJob(bridge.url, jobId, { timeoutMs: 170_000 });
+    const polls = await waitForJob(bridge.url, jobId, { stallMs: 60_000, timeoutMs: 480_000 });
     return {
       photos: PHOTO_COUNT,
       indexMs: Math.round(performance.now() - started),
@@ -140,7 +140,7 @@ describe.skipIf(!chromiumAvailable())('the photo app on 5,000 photos', () => {
     console.log(`event loop while indexing ${PHOTO_COUNT} photos: ${JSON.stringify(figures)}`);
     browser = await launchChromium();
     page = await openAppPage(browser, bridge.url, pageErrors);
-  }, 300_000);
+  }, 600_000);
 
   afterAll(async () => {
     if (bridgeRetries.length > 0)

@@ -56,19 +56,34 @@ export async function callBridge<T>(
 }
 
 /**
- * Polls `jobs:list` until the job `jobId` is done (throws when it failed, or at the deadline).
- * Returns how many polls it took.
+ * Polls `jobs:list` until the job `jobId` is done; throws when it failed, when its progress (phase
+ * and count) has not moved for `stallMs`, or after `timeoutMs` in all. A stuck job fails soon, while
+ * one that is slow because the machine is busy (5,000 photos: 57 s, and 155 s to over 170 s beside two
+ * CPU-bound processes) is given the time it keeps using. Returns how many polls it took.
  */
-export async function waitForJob(bridgeUrl: string, jobId: string, options: { timeoutMs: number; intervalMs?: number }): Promise<number> {
-  const deadline = Date.now() + options.timeoutMs;
+export async function waitForJob(
+  bridgeUrl: string,
+  jobId: string,
+  options: { stallMs: number; timeoutMs: number; intervalMs?: number },
+): Promise<number> {
+  const started = Date.now();
+  let lastProgress = '';
+  let movedAt = started;
   for (let polls = 1; ; polls += 1) {
     const job = (await callBridge<JobSnapshot[]>(bridgeUrl, 'jobs:list', undefined, { idempotent: true })).find(
       (candidate) => candidate.id === jobId,
     );
     if (job?.state === 'done') return polls;
     if (job?.state === 'failed') throw new Error(`job ${jobId} (${job.kind}) failed: ${job.error.message}`);
-    if (Date.now() > deadline)
-      throw new Error(`job ${jobId} did not finish within ${options.timeoutMs / 1000} s (last seen: ${JSON.stringify(job)})`);
+    const now = Date.now();
+    const progress = job ? `${job.progress?.phase ?? 'starting'}:${job.progress?.done ?? 0}` : 'not listed';
+    if (progress !== lastProgress) {
+      lastProgress = progress;
+      movedAt = now;
+    }
+    const seen = `(last seen: ${JSON.stringify(job)})`;
+    if (now - movedAt > options.stallMs) throw new Error(`job ${jobId} made no progress for ${options.stallMs / 1000} s ${seen}`);
+    if (now - started > options.timeoutMs) throw new Error(`job ${jobId} did not finish within ${options.timeoutMs / 1000} s ${seen}`);
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 100));
   }
 }
