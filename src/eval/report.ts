@@ -1,6 +1,9 @@
 /** Plain-text tables for the evaluation results; numbers as percentages with one decimal. */
 import type { PhotoEdit } from './edits';
-import type { GroupMetrics, SearchMetrics } from './metrics';
+import type { HardNegativeHalfResult, HardNegativeResult } from './hard-negative-eval';
+import type { DuplicateScore, ShotScore } from './hard-negative-metrics';
+import { HARD_NEGATIVE_CATEGORIES } from './hard-negatives';
+import type { GroupMetrics, RecallCount, SearchMetrics } from './metrics';
 import { TARGET_PRECISION, type NearSetting, type SweepPoint } from './threshold-sweep';
 
 export interface ModelResult {
@@ -127,4 +130,114 @@ export function formatSweep(model: string, points: readonly SweepPoint[]): strin
     ]);
   }
   return `== tuning sweep, model ${model} (precision / recall non-geometric / recall geometric, %)\n${table(rows)}`;
+}
+
+const countOf = (count: RecallCount): string => (count.total === 0 ? '-' : `${count.found}/${count.total}`);
+
+/**
+ * The hard-negatives tables, one per half: per category, false duplicate pairs (those inside one
+ * burst or template, and files caught in any), deliberate copies found, and similar shots.
+ */
+export function formatHardNegatives(result: HardNegativeResult): string {
+  const lines = [
+    `== hard negatives, model ${result.model}, near duplicates at ${result.setting.threshold === undefined && result.setting.hashDistance === undefined ? 'the core defaults' : settingText(result.setting)}: indexed in ${result.indexSeconds.toFixed(1)} s`,
+  ];
+  for (const skipped of result.skipped) lines.push(`skipped: ${skipped}`);
+  for (const half of [result.halves.tune, result.halves.report]) {
+    const rows: string[][] = [
+      [
+        'category (' + half.half + ' half)',
+        'files',
+        'copies',
+        'false dup pairs',
+        'in one group',
+        'files in false',
+        'copies found',
+        'bursts as shots',
+        'false shot pairs',
+      ],
+    ];
+    const shots = half.shots.supported ? half.shots.score : null;
+    const row = (name: string, dup: DuplicateScore, shot: ShotScore | undefined): string[] => [
+      name,
+      String(dup.files),
+      String(dup.copies),
+      String(dup.falsePairs),
+      String(dup.falsePairsInGroup),
+      String(dup.filesInFalsePairs),
+      `${countOf(dup.copiesFound)}${dup.copiesFound.total === 0 ? '' : ` ${percent(dup.copiesFound.recall)}`}`,
+      shot === undefined ? '-' : countOf(shot.burstFrames),
+      shot === undefined ? '-' : String(shot.falsePairs),
+    ];
+    const categories = HARD_NEGATIVE_CATEGORIES.map((category) => category.id).filter((id) => half.duplicates.byCategory[id] !== undefined);
+    for (const id of [...categories, ...Object.keys(half.duplicates.byCategory).filter((id) => !categories.includes(id))]) {
+      const dup = half.duplicates.byCategory[id];
+      if (dup !== undefined) rows.push(row(id, dup, shots?.byCategory[id]));
+    }
+    rows.push([
+      'across categories',
+      '',
+      '',
+      String(half.duplicates.acrossCategories),
+      '',
+      '',
+      '',
+      '',
+      shots === null ? '-' : String(shots.acrossCategories),
+    ]);
+    rows.push(row('ALL', half.duplicates.total, shots?.total));
+    lines.push(table(rows));
+    const byEdit = Object.entries(half.duplicates.total.copiesFoundByEdit);
+    lines.push(`copies found by edit: ${byEdit.map(([edit, count]) => `${edit} ${countOf(count)}`).join(', ')}`);
+    if (!half.shots.supported) lines.push(`similar shots: ${half.shots.reason}`);
+    if (half.indexErrors > 0) lines.push(`${half.indexErrors} index errors`);
+  }
+  lines.push(
+    'false dup pairs: pairs in one duplicate group that are not one picture (target 0); copies found: deliberate copies grouped with their original (target all).',
+  );
+  return lines.join('\n');
+}
+
+/** The hard-negatives figures for the JSON line: per half, per category. */
+export function hardNegativesSummary(result: HardNegativeResult): object {
+  const half = (entry: HardNegativeHalfResult): object => ({
+    files: entry.files,
+    indexErrors: entry.indexErrors,
+    acrossCategories: entry.duplicates.acrossCategories,
+    categories: Object.fromEntries(
+      [...Object.entries(entry.duplicates.byCategory), ['ALL', entry.duplicates.total] as const].map(([id, dup]) => {
+        const shot = entry.shots.supported ? (id === 'ALL' ? entry.shots.score.total : entry.shots.score.byCategory[id]) : undefined;
+        return [
+          id,
+          {
+            files: dup.files,
+            copies: dup.copies,
+            falsePairs: dup.falsePairs,
+            falsePairsInGroup: dup.falsePairsInGroup,
+            filesInFalsePairs: dup.filesInFalsePairs,
+            copiesFound: dup.copiesFound.found,
+            ...(id === 'ALL'
+              ? {
+                  copiesFoundByEdit: Object.fromEntries(
+                    Object.entries(dup.copiesFoundByEdit).map(([edit, count]) => [edit, `${count.found}/${count.total}`]),
+                  ),
+                }
+              : {}),
+            ...(shot === undefined
+              ? {}
+              : { burstFramesAsShots: shot.burstFrames.found, burstFrames: shot.burstFrames.total, falseShotPairs: shot.falsePairs }),
+          },
+        ];
+      }),
+    ),
+    shots: entry.shots.supported ? 'scored' : entry.shots.reason,
+  });
+  return {
+    model: result.model,
+    setting: result.setting,
+    indexSeconds: Number(result.indexSeconds.toFixed(1)),
+    skipped: result.skipped,
+    tune: half(result.halves.tune),
+    report: half(result.halves.report),
+  };
 }
