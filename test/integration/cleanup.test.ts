@@ -303,6 +303,7 @@ describe('doppel clean keeper rules', () => {
   let sandbox: CleanupSandbox;
   const file = (relative: string) => path.join(sandbox.photos, relative);
   let defaultPlan: CleanReport;
+  let defaultPixelPlan: CleanReport;
   let keepFolderPlan: CleanReport;
   let largestPlan: CleanReport;
   let shortestPathPlan: CleanReport;
@@ -325,6 +326,7 @@ describe('doppel clean keeper rules', () => {
     await sandbox.json(['index', sandbox.photos]);
 
     defaultPlan = await sandbox.json<CleanReport>(['clean', '--dry-run']);
+    defaultPixelPlan = await sandbox.json<CleanReport>(['clean', '--dry-run', '--kind', 'pixel']);
     keepFolderPlan = await sandbox.json<CleanReport>(['clean', '--dry-run', '--keep-folder', file('best')]);
     largestPlan = await sandbox.json<CleanReport>(['clean', '--dry-run', '--kind', 'pixel', '--keep', 'largest']);
     shortestPathPlan = await sandbox.json<CleanReport>(['clean', '--dry-run', '--kind', 'pixel', '--keep', 'shortest-path']);
@@ -346,6 +348,11 @@ describe('doppel clean keeper rules', () => {
       { moved: file('camera/dune.jpg'), keeper: file('best/dune.jpg') },
       { moved: file('old/dune.jpg'), keeper: file('best/dune.jpg') },
     ]);
+  });
+
+  it('should keep the JPEG over its bigger pixel-identical PNG export by default', () => {
+    // Same pixels: the camera's format is the original, the bigger export only costs space.
+    expect(plan(defaultPixelPlan)).toEqual([{ moved: file('exports/full size/harbour-export.png'), keeper: file('harbour.jpg') }]);
   });
 
   it('should keep the PNG export over its smaller pixel-identical JPEG with --keep largest', () => {
@@ -413,6 +420,7 @@ describe('doppel clean --kind all: one review of byte, pixel and resized copies'
     sandbox = createCleanupSandbox('all-kinds');
     await paintPhoto(file('camera/bay.jpg'), 21, 640, 480);
     copyPhoto(file('camera/bay.jpg'), file('backup/bay.jpg'));
+    setMtime(file('camera/bay.jpg'), '2020-01-01T10:00:00Z'); // the older of the byte copies: the one kept
     fs.mkdirSync(file('exports'));
     await sharp(file('camera/bay.jpg')).png().toFile(file('exports/bay.png'));
     await sharp(file('camera/bay.jpg')).resize(320).jpeg({ quality: 80 }).toFile(file('exports/bay-small.jpg'));
@@ -433,14 +441,14 @@ describe('doppel clean --kind all: one review of byte, pixel and resized copies'
 
   afterAll(() => sandbox.dispose());
 
-  it('should list the four files as one group, the PNG (largest at full resolution) kept, the others marked', () => {
+  it('should list the four files as one group, the older full-size JPEG kept (not its bigger PNG export), the others marked', () => {
     expect(listed.groups).toHaveLength(1);
     const copies = elementAt(listed.groups, 0, 'group').copies;
-    expect(copies[0]).toMatchObject({ path: file('exports/bay.png'), match: 'keeper', score: 1 });
-    expect(sorted(copies.slice(1, 3).map((copy) => copy.path))).toEqual([file('backup/bay.jpg'), file('camera/bay.jpg')]);
-    expect(copies.slice(1, 3).map((copy) => copy.match)).toEqual(['pixel', 'pixel']);
-    // The second JPEG is a byte copy of the first, said so.
-    expect(copies[2]?.copyOf).toEqual({ match: 'exact', path: copies[1]?.path });
+    expect(copies[0]).toMatchObject({ path: file('camera/bay.jpg'), match: 'keeper', score: 1 });
+    expect(copies.slice(1, 3).map((copy) => [copy.path, copy.match])).toEqual([
+      [file('backup/bay.jpg'), 'exact'],
+      [file('exports/bay.png'), 'pixel'],
+    ]);
     expect(copies[3]).toMatchObject({ path: file('exports/bay-small.jpg'), match: 'near' });
     expect(listed.wastedBytes).toBe(listed.groups[0]?.wasted_bytes);
   });
@@ -466,12 +474,12 @@ describe('doppel clean --kind all: one review of byte, pixel and resized copies'
     expect(cleared).toEqual({ cleared: 1 });
   });
 
-  it('should move the byte copy, the pixel copy and the resized copy, keeping the PNG', () => {
+  it('should move the byte copy, the PNG export and the resized copy, keeping the camera JPEG', () => {
     expect(report.skipped).toEqual([]);
     expect(sorted(report.trashed.map((copy) => copy.path))).toEqual(
-      sorted([file('backup/bay.jpg'), file('camera/bay.jpg'), file('exports/bay-small.jpg')]),
+      sorted([file('backup/bay.jpg'), file('exports/bay.png'), file('exports/bay-small.jpg')]),
     );
-    expect(fs.existsSync(file('exports/bay.png'))).toBe(true);
+    expect(fs.existsSync(file('camera/bay.jpg'))).toBe(true);
     expect(sorted(sandbox.trash().entries.map((entry) => entry.originalPath))).toEqual(sorted(report.trashed.map((copy) => copy.path)));
   });
 });

@@ -1,6 +1,6 @@
 import type { CopyMatch, DuplicateCopy, DuplicateGroup, DuplicateKind, DuplicateKindFilter, DuplicatesReport } from '../../shared/types';
 import { assertDefined } from '../assert';
-import { orderByKeeperRule, type KeeperChoice } from '../cleanup/keeper-rules';
+import { orderByKeeperRule, type DerivedFrom, type KeeperChoice } from '../cleanup/keeper-rules';
 import { isInside } from '../library-paths';
 import type { CopyDetails, DuplicateRepository } from '../store/duplicate.repository';
 import type { EmbeddingRepository } from '../store/embedding.repository';
@@ -23,6 +23,12 @@ export interface ReviewDeps {
   readonly notDuplicatePairs: () => ReadonlySet<string>;
   /** The embeddings (unit length) of these contents: those that have one, none when similarity search is off. */
   readonly embeddingsOf: (contentHashes: readonly string[]) => ReadonlyMap<string, Float32Array>;
+  /**
+   * Which contents were made from which (a crop, a scale, an edit), by content hash: the keeper rules
+   * put a source before what was made from it. None known when absent. A change to it is a change
+   * of the library (`invalidate`): the answers kept do not ask again.
+   */
+  readonly derivedFrom?: DerivedFrom;
 }
 
 /** Files reviewed per batch read: one SQLite query of details and one of vectors for each. */
@@ -101,7 +107,7 @@ export class GroupReview {
       const partsOf = batch.map(({ key, files }) => {
         const copies = files.flatMap((file) => this.#details.get(file) ?? []);
         // Reference copies first, each side still in the keeper rule's order.
-        const byRule = orderByKeeperRule(copies, options.keep);
+        const byRule = orderByKeeperRule(copies, options.keep, { derivedFrom: this.#deps.derivedFrom });
         const ordered = folders.length > 0 ? [...byRule.filter(isProtected), ...byRule.filter((copy) => !isProtected(copy))] : byRule;
         return { key, parts: splitByDecisions(ordered, against).filter((part) => part.length >= 2) };
       });
