@@ -20,6 +20,12 @@ export const PIXEL_CANDIDATE_DISTANCE = 6;
  * the decode phase's batches (each hash is a full-resolution decode, seconds of work on a laptop).
  */
 const PIXEL_HASH_BATCH = 16;
+/**
+ * Longest stretch of the candidate search between two turns of the event loop in `computeMissing`:
+ * the engine's loop also answers the bridge, and one camera's photos (one size) are one group of
+ * hash queries (5,000 of them held the loop 0.4 s on an idle 2-core machine, 1.1 s on a busy one).
+ */
+const SLICE_MS = 20;
 
 /**
  * Pixel-identical duplicates without decoding every photo at full resolution: a pair of contents
@@ -44,6 +50,27 @@ export class PixelIdentityService {
 
   /** Contents that may show the same pixels as another one and have no pixel hash yet. */
   candidatesNeedingPixelHash(signatures: readonly ContentSignature[]): ContentSignature[] {
+    const steps = this.#candidateSteps(signatures);
+    let next = steps.next();
+    while (!next.done) next = steps.next();
+    return next.value;
+  }
+
+  /** `candidatesNeedingPixelHash`, giving the event loop a turn every SLICE_MS. */
+  async #candidatesPaced(signatures: readonly ContentSignature[]): Promise<ContentSignature[]> {
+    const steps = this.#candidateSteps(signatures);
+    let next = steps.next();
+    while (!next.done) {
+      await new Promise((resolve) => setImmediate(resolve));
+      next = steps.next();
+    }
+    return next.value;
+  }
+
+  /** The candidate search, yielding whenever it has run SLICE_MS since it last did. */
+  *#candidateSteps(signatures: readonly ContentSignature[]): Generator<void, ContentSignature[]> {
+    let sliceStart = performance.now();
+    const due = (): boolean => performance.now() - sliceStart >= SLICE_MS;
     const pairs: [ContentSignature, ContentSignature][] = [];
     const byDimensions = new Map<string, ContentSignature[]>();
     for (const signature of signatures) {
@@ -57,15 +84,27 @@ export class PixelIdentityService {
       if (group.length < 2) continue;
       const index = new HammingIndex();
       for (const signature of group) index.add(signature.perceptualHash);
-      for (const { a, b } of index.pairs(PIXEL_CANDIDATE_DISTANCE)) {
+      // HammingIndex.pairs, one query at a time so that the search can pause between them.
+      for (let a = 0; a < group.length; a++) {
         const first = assertDefined(group[a], 'signature of a hash pair');
-        const second = assertDefined(group[b], 'signature of a hash pair');
-        if (first.pixelHash === null || second.pixelHash === null) pairs.push([first, second]);
+        for (const { id: b } of index.neighbours(first.perceptualHash, PIXEL_CANDIDATE_DISTANCE)) {
+          if (b <= a) continue;
+          const second = assertDefined(group[b], 'signature of a hash pair');
+          if (first.pixelHash === null || second.pixelHash === null) pairs.push([first, second]);
+        }
+        if ((a & 63) === 63 && due()) {
+          yield;
+          sliceStart = performance.now();
+        }
       }
     }
     // Only the contents of candidate pairs: a signature is 1.5 KB, the library may hold a million.
     const signatureOf = this.#storedSignatures(pairs.flatMap(([first, second]) => [first.hash, second.hash]));
-    for (const [first, second] of pairs) {
+    for (const [i, [first, second]] of pairs.entries()) {
+      if ((i & 63) === 63 && due()) {
+        yield;
+        sliceStart = performance.now();
+      }
       const a = signatureOf(first.hash);
       const b = signatureOf(second.hash);
       if (a && b && !mayHaveSamePixels(a, b)) continue;
@@ -102,7 +141,8 @@ export class PixelIdentityService {
 
   /** Computes and stores the missing pixel hashes of colliding contents. Failures are logged, not fatal. */
   async computeMissing(options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<number> {
-    const candidates = this.candidatesNeedingPixelHash(this.#photos.signatures());
+    // Paced: the engine's event loop answers the bridge meanwhile.
+    const candidates = await this.#candidatesPaced(this.#photos.signatures());
     options.onProgress?.(0, candidates.length);
     let computed = 0;
     let saved = 0;
