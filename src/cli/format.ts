@@ -60,23 +60,30 @@ export function formatIndexReport(report: IndexReport): string {
 }
 
 export function formatDuplicates(report: DuplicatesReport): string {
+  const shots = report.groups.some((group) => group.kind === 'shots');
   if (report.groups.length === 0) return 'No duplicates found.';
+  const count = `${report.groups.length} ${shots ? 'group' : 'duplicate group'}${report.groups.length === 1 ? '' : 's'}`;
   const lines = [
-    `${report.groups.length} duplicate group${report.groups.length === 1 ? '' : 's'}, ${formatBytes(report.wastedBytes)} could be freed:`,
+    shots
+      ? `${count} of similar shots (different pictures: choose what to keep in each; never moved in bulk):`
+      : `${count}, ${formatBytes(report.wastedBytes)} could be freed:`,
   ];
   for (const group of report.groups) {
-    lines.push('', `${group.kind} · ${group.files.length} files · ${formatBytes(group.wasted_bytes)} wasted`);
-    for (const copy of group.copies) lines.push(`  ${copy.match === 'keeper' ? 'keep' : '    '} ${copy.path}  ${describeCopy(copy)}`);
+    const size = group.kind === 'shots' ? '' : ` · ${formatBytes(group.wasted_bytes)} wasted`;
+    lines.push('', `${group.kind} · ${group.files.length} files${size} · ${group.reason}`);
+    const first = group.kind === 'shots' ? 'best' : 'keep';
+    for (const copy of group.copies) lines.push(`  ${copy.match === 'keeper' ? first : '    '} ${copy.path}  ${describeCopy(copy)}`);
   }
   return lines.join('\n');
 }
 
-/** `(same bytes)`, `(0.934 similar)`, `(similar, no score)`, and `protected` where it applies. */
+/** `(same bytes)`, `(0.934 similar, same picture, cropped)`, and `protected` where it applies. */
 function describeCopy(copy: DuplicateCopy): string {
   const notes: string[] = [];
   if (copy.match === 'exact') notes.push('same bytes');
   else if (copy.match === 'pixel') notes.push('same pixels');
-  else if (copy.match === 'near') notes.push(copy.score === null ? 'similar, no score' : `${copy.score.toFixed(3)} similar`);
+  else if (copy.match === 'near') notes.push(...(copy.score === null ? [] : [`${copy.score.toFixed(3)} similar`]), copy.reason);
+  else if (copy.reason !== 'the copy to keep') notes.push(copy.reason);
   if (copy.copyOf) notes.push(`${copy.copyOf.match === 'exact' ? 'byte' : 'pixel'} copy of ${copy.copyOf.path}`);
   if (copy.protected) notes.push('protected');
   return notes.length > 0 ? `(${notes.join(', ')})` : '';

@@ -48,7 +48,8 @@ Options:
   --library DIR          Library folder (default: your per-user data folder, or $DOPPEL_LIBRARY)
   --model ID             Embedding model (resources/models/manifest.json); switching re-embeds on the next index
   --json                 Machine-readable output
-  --kind K               duplicates: exact | pixel | near | all (default all); clean: the same (default exact)
+  --kind K               duplicates: exact | pixel | near | all (default all: every kind but shots) | shots
+                         (similar shots: different pictures of one moment, best shot first); clean: exact | pixel | near | all (default exact)
   --keep RULE            clean, duplicates: which copy to keep: ${KEEPER_RULES.join(' | ')} (default highest-resolution)
   --keep-folder DIR      clean, duplicates: keep the copy under DIR (implies --keep in-folder)
   --protect DIR          clean, duplicates: never touch files under DIR, on top of the saved ones (repeatable)
@@ -327,8 +328,8 @@ function parseKeeperRule(value: string | undefined, keepFolder: string | undefin
 
 function parseKind(value: string | undefined, fallback: DuplicateKindFilter = 'all'): DuplicateKindFilter {
   if (value === undefined) return fallback;
-  if (value === 'exact' || value === 'pixel' || value === 'near' || value === 'all') return value;
-  throw new UsageError(`--kind must be exact, pixel, near or all (got '${value}')`);
+  if (value === 'exact' || value === 'pixel' || value === 'near' || value === 'shots' || value === 'all') return value;
+  throw new UsageError(`--kind must be exact, pixel, near, shots or all (got '${value}')`);
 }
 
 /** A numeric option held to a shared limit (src/shared/limits.ts), with the same message as every door. */

@@ -17,11 +17,11 @@ import type {
 } from '../shared/types';
 import { limits } from '../shared/limits';
 import { ErrorCodes, InvalidArgumentError, LibraryUnavailableError, assertWithinLimit, hasErrorCode } from './errors';
-import { DEFAULT_NEAR_COSINE } from './duplicates/thresholds';
 import { ModelUnavailableError } from './embedding/embedding.errors';
 import type { IndexOptions } from './indexing/indexer.service';
 import { defaultLibraryDir, pathForms } from './library-paths';
 import {
+  reviewDuplicates,
   libraryAbout,
   libraryStats,
   loadModel,
@@ -158,13 +158,7 @@ export class Doppel {
     this.#read();
     assertWithinLimit('nearThreshold', options.threshold);
     assertWithinLimit('nearHashDistance', options.hashDistance);
-    const candidates = await this.#s.duplicates.list(options);
-    return this.#s.review.review(candidates, {
-      kind: options.kind ?? 'all',
-      threshold: options.threshold ?? DEFAULT_NEAR_COSINE,
-      ...(options.keep ? { keep: options.keep } : {}),
-      protectedFolders: this.#protectedFolders(options.protectedFolders),
-    });
+    return reviewDuplicates(this.#s, options, this.#protectedFolders(options.protectedFolders));
   }
 
   /**
@@ -191,6 +185,12 @@ export class Doppel {
       const { groups } = await this.duplicates({ ...options, kind: options.kind ?? 'exact' });
       return this.#s.cleanup.clean(groups, { ...options, protectedFolders: this.#protectedFolders(options.protectedFolders) });
     };
+    // Similar shots are other pictures: each is the user's own choice, never a bulk rule's.
+    if (options.kind === 'shots' && !options.selection) {
+      throw new InvalidArgumentError(
+        'Similar shots are reviewed one group at a time: choose what to keep in each group, nothing is moved in bulk',
+      );
+    }
     return options.dryRun ? clean() : this.#mutate(WRITES.clean, options, clean);
   }
 

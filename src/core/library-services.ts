@@ -4,13 +4,15 @@
  */
 import path from 'node:path';
 import sharp from 'sharp';
-import type { LibraryStats, NearPairsProgress } from '../shared/types';
+import type { DuplicatesReport, LibraryStats, NearPairsProgress } from '../shared/types';
 import { Cleanup } from './cleanup/cleanup';
-import type { LibraryAbout } from './doppel-api';
+import type { LibraryAbout, ReviewedDuplicatesOptions } from './doppel-api';
 import { DuplicatesService } from './duplicates/duplicates.service';
 import { libraryReview, type GroupReview } from './duplicates/group-review';
 import { NearDuplicatesService } from './duplicates/near/near-duplicates.service';
 import { nearPairRunner } from './duplicates/near/near-pair-runner';
+import { NearVerifier, withEvidence } from './duplicates/near/near-verifier';
+import { DEFAULT_NEAR_COSINE } from './duplicates/thresholds';
 import { providerFailures } from './embedding/embedding.errors';
 import { Embedder } from './embedding/embedder';
 import type { ExecutionProviderRequest } from './embedding/execution-providers';
@@ -103,6 +105,7 @@ export interface LibraryServices {
   readonly duplicates: DuplicatesService;
   readonly near: NearDuplicatesService;
   readonly review: GroupReview;
+  readonly verifier: NearVerifier;
   readonly finder: FindService;
   readonly embeddings: EmbeddingRepository;
   readonly similarity: Similarity | null;
@@ -144,7 +147,8 @@ export function wireServices(libraryDir: string, library: OpenedLibrary, model: 
   });
   const duplicates = new DuplicatesService(groups, near);
   const cleanup = new Cleanup(db, options.trashBin, log);
-  const review = libraryReview(groups, embeddings, modelId, () => cleanup.notDuplicatePairs());
+  const verifier = new NearVerifier({ details: (files) => groups.copyDetailsOf(files), thumbnails });
+  const review = libraryReview(groups, embeddings, modelId, () => cleanup.notDuplicatePairs(), verifier.derivedFrom);
   const thumbnailRepair = new ThumbnailRepairService({ photos, thumbnails, log, maxFileBytes });
   return {
     db,
@@ -162,6 +166,7 @@ export function wireServices(libraryDir: string, library: OpenedLibrary, model: 
     duplicates,
     near,
     review,
+    verifier,
     finder: new FindService(photos, new PixelIdentityService(photos, log, maxFileBytes), similarity?.similar ?? null, {
       maxFileBytes,
       savePixelHashes: options.savePixelHashes,
@@ -245,4 +250,26 @@ export function libraryAbout(libraryDir: string, services: LibraryServices, libr
     ],
     sqlite: services.db.prepare<[], { version: string }>('SELECT sqlite_version() AS version').get()?.version ?? 'unknown',
   };
+}
+
+/**
+ * Duplicate groups as the user reviews them (see `GroupReview`), in the tier asked for: the near
+ * candidates the picture check verified are duplicates; those it found to be other pictures are
+ * similar shots (`kind: 'shots'`), never mixed with duplicates.
+ */
+export async function reviewDuplicates(
+  services: LibraryServices,
+  options: ReviewedDuplicatesOptions,
+  protectedFolders: string[],
+): Promise<DuplicatesReport> {
+  const shots = options.kind === 'shots';
+  const candidates = await services.duplicates.list({ ...options, kind: shots ? 'near' : (options.kind ?? 'all') });
+  const verified = await services.verifier.split(candidates);
+  const report = services.review.review(shots ? verified.shots : verified.duplicates, {
+    kind: shots ? 'all' : (options.kind ?? 'all'),
+    threshold: options.threshold ?? DEFAULT_NEAR_COSINE,
+    ...(options.keep ? { keep: options.keep } : {}),
+    protectedFolders,
+  });
+  return withEvidence(report, verified, services.verifier, shots);
 }

@@ -162,7 +162,7 @@ export const contract = {
   'duplicates:list': {
     input: z
       .object({
-        kind: z.enum(['exact', 'pixel', 'near', 'all']).optional(),
+        kind: z.enum(['exact', 'pixel', 'near', 'shots', 'all']).optional(),
         /** Minimum embedding similarity for `near` groups. */
         threshold: limited('nearThreshold').optional(),
         /** Maximum perceptual-hash Hamming distance (bits of the 64-bit hash). */
@@ -190,7 +190,7 @@ export const contract = {
   'duplicates:clean': {
     input: z
       .object({
-        kind: z.enum(['exact', 'pixel', 'near', 'all']).default('exact'),
+        kind: z.enum(['exact', 'pixel', 'near', 'shots', 'all']).default('exact'),
         threshold: limited('nearThreshold').optional(),
         hashDistance: limited('nearHashDistance').optional(),
         keep: keeperChoice.optional(),

@@ -3,7 +3,14 @@
  * Pure TypeScript: no `node:` imports, no electron, no DOM.
  */
 
-export type DuplicateKind = 'exact' | 'pixel' | 'near';
+/**
+ * `exact` same bytes, `pixel` same pixels, `near` the same picture edited (verified: resized,
+ * re-compressed, cropped, turned, colour-edited, with a small overlay); `shots` different pictures
+ * of one moment or layout (burst frames, retakes, pages of one template): reviewed one group at a
+ * time, never part of a bulk clean-up.
+ */
+export type DuplicateKind = 'exact' | 'pixel' | 'near' | 'shots';
+/** `all`: every kind of duplicate (exact, pixel, near), never similar shots. */
 export type DuplicateKindFilter = DuplicateKind | 'all';
 
 /** How a copy in a duplicate group relates to the group's keeper. */
@@ -34,6 +41,8 @@ export interface DuplicateCopy {
   readonly copyOf?: { readonly match: 'exact' | 'pixel'; readonly path: string };
   /** Under one of the protected (reference) folders: never moved to the trash. */
   readonly protected: boolean;
+  /** Why this copy is in the group, in words: "same bytes", "same picture, cropped", "another shot: …". */
+  readonly reason: string;
 }
 
 /** One set of files that show the same (or, for `near`, nearly the same) picture. */
@@ -48,6 +57,8 @@ export interface DuplicateGroup {
   readonly bytes: number;
   /** Bytes freed by keeping only the keeper (hard links to one inode count once). */
   readonly wasted_bytes: number;
+  /** Why these files are a group, in words; for similar shots, why the first is the suggested best shot. */
+  readonly reason: string;
 }
 
 export interface DuplicatesReport {

@@ -113,12 +113,12 @@ describe('doppel duplicates', () => {
   });
 
   it('should accept every kind and reject an unknown one', async () => {
-    for (const kind of ['exact', 'pixel', 'near', 'all']) {
+    for (const kind of ['exact', 'pixel', 'near', 'shots', 'all']) {
       expect((await runCli(['duplicates', '--kind', kind, '--library', library, '--json'])).code).toBe(0);
     }
     const bad = await runCli(['duplicates', '--kind', 'blurry', '--library', library]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--kind must be exact, pixel, near or all/);
+    expect(bad.stderr).toMatch(/--kind must be exact, pixel, near, shots or all/);
   });
 });
 

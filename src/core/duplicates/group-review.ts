@@ -35,6 +35,19 @@ export interface ReviewDeps {
 const REVIEW_BATCH_FILES = 2000;
 
 const LOOSENESS: Readonly<Record<CopyMatch, number>> = { keeper: 0, exact: 1, pixel: 2, near: 3 };
+/** Why a copy is in its group, before the near-pair check says more of a near copy (see NearVerifier). */
+const COPY_REASONS: Readonly<Record<CopyMatch, string>> = {
+  keeper: 'the copy to keep',
+  exact: 'same bytes',
+  pixel: 'same pixels, other file',
+  near: 'same picture, edited',
+};
+const GROUP_REASONS: Readonly<Record<CopyMatch, string>> = {
+  keeper: 'one file',
+  exact: 'same bytes',
+  pixel: 'same pixels',
+  near: 'same picture, edited',
+};
 
 /**
  * Turns the finders' candidate groups into the groups a user reviews, the same for the CLI, the UI
@@ -200,6 +213,7 @@ export class GroupReview {
         score: similarity !== null ? roundScore(similarity) : null,
         ...(copyOf ? { copyOf } : {}),
         protected: isProtected(copy),
+        reason: COPY_REASONS[copyOf?.match ?? match],
       };
     });
     // Hard links to one inode take the space once; the keeper's inode and reference copies stay.
@@ -219,6 +233,7 @@ export class GroupReview {
       copies,
       bytes,
       wasted_bytes: wasted,
+      reason: GROUP_REASONS[loosest],
     };
   }
 }
@@ -229,11 +244,13 @@ export function libraryReview(
   embeddings: EmbeddingRepository,
   modelId: string | null,
   notDuplicatePairs: () => ReadonlySet<string>,
+  derivedFrom?: DerivedFrom,
 ): GroupReview {
   return new GroupReview({
     copyDetailsOf: (filePaths) => groups.copyDetailsOf(filePaths),
     embeddingsOf: (contentHashes) => (modelId ? embeddings.embeddingsOf(contentHashes, modelId) : new Map()),
     notDuplicatePairs,
+    ...(derivedFrom ? { derivedFrom } : {}),
   });
 }
 

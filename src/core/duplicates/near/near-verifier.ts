@@ -1,0 +1,290 @@
+/**
+ * Splits near-duplicate candidate groups into the two tiers a user can trust: duplicates (the same
+ * picture, verified by picture-check.ts: resized, re-compressed, cropped, turned, colour-edited,
+ * with a small overlay) and similar shots (different pictures that look alike: burst frames,
+ * retakes, pages or slides of one template). Only duplicates are offered for bulk clean-up.
+ *
+ * Evidence, in order: capture metadata (the same camera with different capture instants took two
+ * shots, whatever they look like), then the pictures themselves, each read from its thumbnail (the
+ * 256 px working copy kept in the library folder). A content without a thumbnail cannot be checked
+ * and is never called a duplicate on the candidate finders' word alone: it goes to similar shots.
+ *
+ * Verdicts are kept by content pair and the grids by content, so re-indexing, moving files or a
+ * slider step never checks a pair twice in one session.
+ */
+import fs from 'node:fs/promises';
+import sharp from 'sharp';
+import type { CandidateGroup } from '../file-groups';
+import type { CopyDetails } from '../../store/duplicate.repository';
+import type { ThumbnailStore } from '../../store/thumbnail.store';
+import type { DuplicateGroup, DuplicatesReport } from '../../../shared/types';
+import { comparePictures, layoutGridOf, type Alignment, type LayoutGrid, type PictureComparison } from './picture-check';
+
+/** What the verifier needs of a library. */
+export interface VerifierSources {
+  readonly details: (filePaths: readonly string[]) => ReadonlyMap<string, CopyDetails>;
+  readonly thumbnails: Pick<ThumbnailStore, 'pathOf'>;
+}
+
+/** Why a member of a group is in it, as the review shows it. */
+export interface PairEvidence {
+  readonly verdict: 'same' | 'different';
+  /** In words: "same picture, cropped", "different capture time (10:11:12 and 10:11:14)", … */
+  readonly reason: string;
+}
+
+interface ContentPicture {
+  readonly grid: LayoutGrid;
+  /** Variance of the Laplacian of the thumbnail: how sharp the picture is (the best shot of a burst). */
+  readonly sharpness: number;
+}
+
+export interface VerifiedCandidates {
+  /** Exact and pixel groups as they were; near groups holding only verified members. */
+  readonly duplicates: CandidateGroup[];
+  /** Centre and members of near groups that are other pictures: similar shots. */
+  readonly shots: CandidateGroup[];
+  /** Evidence of each near member against its group's centre, by file path. */
+  readonly evidence: ReadonlyMap<string, PairEvidence>;
+}
+
+const UNCHECKED: PairEvidence = { verdict: 'different', reason: 'not verified (no thumbnail to compare): reviewed as a similar shot' };
+/** A window this close to the whole frame is the whole frame (a resize, not a crop). */
+const WHOLE_FRAME = 0.985;
+/** Members of one look-alike group checked pair by pair for copies among them (bursts are rarely longer). */
+const MAX_PAIRWISE = 60;
+/** Pictures read at once while checking (thumbnails decode on libuv threads). */
+const READ_CONCURRENCY = 4;
+
+export class NearVerifier {
+  readonly #sources: VerifierSources;
+  readonly #pictures = new Map<string, ContentPicture | null>();
+  readonly #verdicts = new Map<string, PairEvidence>();
+  /** `derived>source` for each content the check found a crop of another (see `derivedFrom`). */
+  readonly #derived = new Set<string>();
+  /** Content of each file seen by `split`. */
+  readonly #contentOfFile = new Map<string, string>();
+
+  constructor(sources: VerifierSources) {
+    this.#sources = sources;
+  }
+
+  /** Sharpness of a file's picture, or null when it was not read (see `split`). */
+  sharpnessOf(filePath: string): number | null {
+    const content = this.#contentOfFile.get(filePath);
+    return content === undefined ? null : (this.#pictures.get(content)?.sharpness ?? null);
+  }
+
+  /** True when the check found content `derived` to be a crop of content `source` (the keeper rules keep the source). */
+  readonly derivedFrom = (derived: string, source: string): boolean => this.#derived.has(`${derived}>${source}`);
+
+  /**
+   * Checks each member of each near group against the group's centre (its first file: star
+   * clustering matched the members to it) and splits the group: verified members stay, the others
+   * form a similar-shots group with the centre. Exact and pixel groups pass unchanged.
+   */
+  async split(candidates: readonly CandidateGroup[]): Promise<VerifiedCandidates> {
+    const near = candidates.filter((group) => group.kind === 'near');
+    const details = this.#sources.details(near.flatMap((group) => group.files));
+    const contentOf = (file: string): CopyDetails | undefined => details.get(file);
+    for (const [file, copy] of details) this.#contentOfFile.set(file, copy.contentHash);
+    await this.#readPictures([...new Set(near.flatMap((group) => group.files.flatMap((file) => contentOf(file)?.contentHash ?? [])))]);
+    const duplicates: CandidateGroup[] = candidates.filter((group) => group.kind !== 'near');
+    const shots: CandidateGroup[] = [];
+    const evidence = new Map<string, PairEvidence>();
+    for (const group of near) {
+      const centre = contentOf(group.files[0] ?? '');
+      if (!centre) continue;
+      const same: string[] = [];
+      const other: string[] = [];
+      let verified = 0;
+      for (const file of group.files) {
+        const copy = contentOf(file);
+        if (!copy) continue;
+        if (copy.contentHash === centre.contentHash || (copy.pixelHash !== null && copy.pixelHash === centre.pixelHash)) {
+          same.push(file);
+          continue;
+        }
+        const found = this.#evidence(centre, copy);
+        evidence.set(file, found);
+        if (found.verdict === 'same') verified += 1;
+        (found.verdict === 'same' ? same : other).push(file);
+      }
+      const centreFiles = group.files.filter((file) => contentOf(file)?.contentHash === centre.contentHash);
+      // The centre's own copies (same bytes or pixels) are a group of their own kind, not a near one.
+      if (verified > 0) duplicates.push({ kind: 'near', files: same });
+      if (other.length === 0) continue;
+      shots.push({ kind: 'near', files: [...(verified > 0 ? centreFiles : same), ...other] });
+      // The others were matched to the centre, not to each other: a copy of another member (a
+      // second slide and its re-saved copy) is found among them.
+      for (const files of this.#copiesAmong(other, contentOf, evidence)) duplicates.push({ kind: 'near', files });
+    }
+    return { duplicates, shots, evidence };
+  }
+
+  /** Groups of files among `files` that are one picture, by checking every pair of their contents (at most MAX_PAIRWISE). */
+  #copiesAmong(
+    files: readonly string[],
+    contentOf: (file: string) => CopyDetails | undefined,
+    evidence: Map<string, PairEvidence>,
+  ): string[][] {
+    const byContent = new Map<string, { copy: CopyDetails; files: string[] }>();
+    for (const file of files) {
+      const copy = contentOf(file);
+      if (!copy) continue;
+      const key = copy.pixelHash ?? copy.contentHash;
+      const entry = byContent.get(key) ?? { copy, files: [] };
+      entry.files.push(file);
+      byContent.set(key, entry);
+    }
+    const entries = [...byContent.values()].slice(0, MAX_PAIRWISE);
+    const parent = entries.map((_, i) => i);
+    const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i] ?? i)));
+    for (let i = 0; i < entries.length; i++) {
+      for (let j = i + 1; j < entries.length; j++) {
+        const a = entries[i];
+        const b = entries[j];
+        if (!a || !b || root(i) === root(j)) continue;
+        const found = this.#evidence(a.copy, b.copy);
+        if (found.verdict !== 'same') continue;
+        parent[root(j)] = root(i);
+        for (const file of b.files) evidence.set(file, found);
+      }
+    }
+    const groups = new Map<number, string[]>();
+    entries.forEach((entry, i) => groups.set(root(i), [...(groups.get(root(i)) ?? []), ...entry.files]));
+    return [...groups.values()].filter((group) => group.length >= 2);
+  }
+
+  #evidence(a: CopyDetails, b: CopyDetails): PairEvidence {
+    const key = a.contentHash < b.contentHash ? `${a.contentHash}:${b.contentHash}` : `${b.contentHash}:${a.contentHash}`;
+    const known = this.#verdicts.get(key);
+    if (known) return known;
+    const found = decide(a, b, this.#pictures.get(a.contentHash) ?? null, this.#pictures.get(b.contentHash) ?? null);
+    this.#verdicts.set(key, found.evidence);
+    if (found.crop)
+      this.#derived.add(found.crop.direction === 'b-in-a' ? `${b.contentHash}>${a.contentHash}` : `${a.contentHash}>${b.contentHash}`);
+    return found.evidence;
+  }
+
+  async #readPictures(contentHashes: readonly string[]): Promise<void> {
+    const missing = contentHashes.filter((hash) => !this.#pictures.has(hash));
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < missing.length) {
+        const hash = missing[next++] ?? '';
+        this.#pictures.set(hash, await readPicture(this.#sources.thumbnails.pathOf(hash)));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, missing.length) }, worker));
+  }
+}
+
+/**
+ * Same camera, two capture instants: two shots, whatever they look like (a camera writes the time
+ * it took the picture; an edit keeps it or drops it, never changes it). Then the pictures decide.
+ */
+function decide(
+  a: CopyDetails,
+  b: CopyDetails,
+  pictureA: ContentPicture | null,
+  pictureB: ContentPicture | null,
+): { evidence: PairEvidence; crop?: Alignment } {
+  if (a.camera !== null && a.camera === b.camera && a.takenAt !== null && b.takenAt !== null && a.takenAt !== b.takenAt) {
+    return { evidence: { verdict: 'different', reason: `another shot: taken at ${a.takenAt} and ${b.takenAt} by one camera` } };
+  }
+  if (!pictureA || !pictureB) return { evidence: UNCHECKED };
+  const comparison = comparePictures(pictureA.grid, pictureB.grid);
+  const evidence = evidenceOf(comparison, a, b);
+  return evidence.verdict === 'same' && comparison.alignment.scale < WHOLE_FRAME ? { evidence, crop: comparison.alignment } : { evidence };
+}
+
+function evidenceOf(comparison: PictureComparison, a: CopyDetails, b: CopyDetails): PairEvidence {
+  if (comparison.verdict === 'different') return { verdict: 'different', reason: comparison.reason };
+  const parts = [comparison.reason];
+  const { alignment } = comparison;
+  // Whole-frame copies at another size: say how much (a crop's size says little).
+  if (alignment.scale >= WHOLE_FRAME && alignment.turn % 2 === 0) {
+    const side = Math.sqrt((b.width * b.height) / Math.max(1, a.width * a.height));
+    if (side < 0.97 || side > 1.03) parts.push(`resized to ${Math.round(side * 100)} %`);
+  }
+  return { verdict: 'same', reason: parts.join(', ') };
+}
+
+/**
+ * The report as the tiers show it: near copies of duplicates say what the check found; similar
+ * shots are kind `shots`, each copy says why it is another picture, and the sharpest picture comes
+ * first as the suggested best shot.
+ */
+export function withEvidence(
+  report: DuplicatesReport,
+  verified: VerifiedCandidates,
+  verifier: NearVerifier,
+  shots: boolean,
+): DuplicatesReport {
+  if (!shots) {
+    const groups = report.groups.map((group) =>
+      group.kind !== 'near'
+        ? group
+        : { ...group, copies: group.copies.map((copy) => ({ ...copy, reason: verified.evidence.get(copy.path)?.reason ?? copy.reason })) },
+    );
+    return { ...report, groups };
+  }
+  const groups = report.groups.map((group): DuplicateGroup => {
+    const sharpness = (path: string): number => verifier.sharpnessOf(path) ?? -1;
+    const copies = [...group.copies]
+      .sort((x, y) => sharpness(y.path) - sharpness(x.path))
+      .map((copy, index) => ({
+        ...copy,
+        match: index === 0 ? ('keeper' as const) : copy.match === 'keeper' ? ('near' as const) : copy.match,
+        reason:
+          index === 0 ? 'suggested best shot: the sharpest' : (verified.evidence.get(copy.path)?.reason ?? 'another shot of this moment'),
+      }));
+    const pictures = new Set(copies.map((copy) => verifier.sharpnessOf(copy.path))).size;
+    return {
+      ...group,
+      kind: 'shots',
+      files: copies.map((copy) => copy.path),
+      copies,
+      wasted_bytes: 0,
+      reason: `similar shots: ${pictures} pictures of one moment or layout; best shot: the sharpest of ${pictures}`,
+    };
+  });
+  return { groups, wastedBytes: 0 };
+}
+
+async function readPicture(thumbnail: string): Promise<ContentPicture | null> {
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(thumbnail);
+  } catch {
+    return null;
+  }
+  try {
+    const { data, info } = await sharp(bytes).grayscale().raw().toBuffer({ resolveWithObject: true });
+    const pixels = new Uint8Array(data.buffer, data.byteOffset, data.length);
+    return { grid: layoutGridOf(pixels, info.width, info.height), sharpness: laplacianVariance(pixels, info.width, info.height) };
+  } catch {
+    return null;
+  }
+}
+
+/** Variance of the 4-neighbour Laplacian: larger for sharper pictures of one scene. */
+export function laplacianVariance(pixels: Uint8Array, width: number, height: number): number {
+  let sum = 0;
+  let squares = 0;
+  let count = 0;
+  for (let y = 1; y < height - 1; y++) {
+    for (let x = 1; x < width - 1; x++) {
+      const i = y * width + x;
+      const value =
+        4 * (pixels[i] ?? 0) - (pixels[i - 1] ?? 0) - (pixels[i + 1] ?? 0) - (pixels[i - width] ?? 0) - (pixels[i + width] ?? 0);
+      sum += value;
+      squares += value * value;
+      count += 1;
+    }
+  }
+  if (count === 0) return 0;
+  const mean = sum / count;
+  return squares / count - mean * mean;
+}

@@ -1,0 +1,90 @@
+/**
+ * The near-pair picture check on pictures made here: edited copies of one picture are the same
+ * picture (resized, re-compressed, cropped, turned, mirrored, brightened, with a caption and a
+ * logo); frames with a subject that moved, screenshots of other text and other scenes are not.
+ * Each picture goes through what the library keeps of it: the 256 px WebP thumbnail.
+ */
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { comparePictures, layoutGridOf, type LayoutGrid } from '../../src/core/duplicates/near/picture-check';
+import { drawScene, sharpOf } from '../fixtures/scene';
+
+/** The grid of a picture as the verifier reads it: through a 256 px WebP thumbnail. */
+async function gridOf(image: sharp.Sharp): Promise<LayoutGrid> {
+  const thumbnail = await image.resize(256, 256, { fit: 'inside' }).webp({ quality: 80 }).toBuffer();
+  const { data, info } = await sharp(thumbnail).grayscale().raw().toBuffer({ resolveWithObject: true });
+  return layoutGridOf(new Uint8Array(data.buffer, data.byteOffset, data.length), info.width, info.height);
+}
+
+/** A street-like frame: the scene with a dark figure standing at `x` (a share of the width), mid-frame. */
+async function frame(x: number): Promise<Buffer> {
+  const scene = await sharpOf(await drawScene(7, 640, 480))
+    .png()
+    .toBuffer();
+  const figure = Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="480"><ellipse cx="${Math.round(640 * x)}" cy="200" rx="40" ry="110" fill="#202020"/><circle cx="${Math.round(640 * x)}" cy="80" r="28" fill="#e0b090"/></svg>`,
+  );
+  return sharp(scene)
+    .composite([{ input: figure }])
+    .png()
+    .toBuffer();
+}
+
+const caption = (width: number, height: number): Buffer =>
+  Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect y="${height * 0.88}" width="${width}" height="${height * 0.12}" fill="black" opacity="0.55"/><text x="${width * 0.03}" y="${height * 0.96}" font-family="sans-serif" font-size="${height * 0.06}" fill="white">© Holiday 2024 · shared</text><circle cx="${width * 0.92}" cy="${height * 0.1}" r="${height * 0.06}" fill="#e8a317"/></svg>`,
+  );
+
+let original: Buffer;
+let grid: LayoutGrid;
+
+beforeAll(async () => {
+  original = await sharpOf(await drawScene(3, 1024, 768))
+    .png()
+    .toBuffer();
+  grid = await gridOf(sharp(original));
+});
+
+describe('comparePictures on edited copies', () => {
+  const edits: Record<string, (image: sharp.Sharp) => sharp.Sharp> = {
+    'JPEG quality 40': (image) => image.jpeg({ quality: 40 }),
+    'downscaled to 25 %': (image) => image.resize(256),
+    'brighter and more contrast': (image) => image.linear(1.25, -20),
+    grayscale: (image) => image.grayscale(),
+    'turned 90°': (image) => image.rotate(90),
+    mirrored: (image) => image.flop(),
+    'cropped to 80 %, off centre': (image) => image.extract({ left: 40, top: 120, width: 819, height: 614 }),
+    'captioned, with a logo': (image) => image.composite([{ input: caption(1024, 768) }]),
+  };
+  for (const [name, edit] of Object.entries(edits)) {
+    it(`should call a copy ${name} the same picture`, async () => {
+      const copy = await gridOf(sharp(await edit(sharp(original)).toBuffer()));
+      const result = comparePictures(grid, copy);
+      expect(result.verdict, result.reason).toBe('same');
+      expect(result.reason).toMatch(/^same picture/);
+    });
+  }
+
+  it('should say a crop is a crop, and which picture is the window', async () => {
+    const crop = await gridOf(sharp(original).extract({ left: 102, top: 77, width: 819, height: 614 }));
+    const result = comparePictures(grid, crop);
+    expect(result.reason).toBe('same picture, cropped');
+    expect(result.alignment).toMatchObject({ direction: 'b-in-a' });
+    expect(result.alignment.scale).toBeCloseTo(0.8, 1);
+    expect(comparePictures(crop, grid).alignment).toMatchObject({ direction: 'a-in-b' });
+  });
+});
+
+describe('comparePictures on look-alikes', () => {
+  it('should call two frames where a person moved across the middle different pictures', async () => {
+    const [left, right] = await Promise.all([frame(0.35), frame(0.6)]);
+    const result = comparePictures(await gridOf(sharp(left)), await gridOf(sharp(right)));
+    expect(result.verdict).toBe('different');
+    expect(result.reason).toMatch(/^different picture: \d+ of \d+ areas differ$/);
+  });
+
+  it('should call two different scenes different pictures', async () => {
+    const other = await gridOf(sharpOf(await drawScene(11, 1024, 768)));
+    expect(comparePictures(grid, other).verdict).toBe('different');
+  });
+});
