@@ -1,21 +1,44 @@
 /** How the review names copies and their differences. */
-import type { DuplicateCopy } from '../../shared/types.js';
+import type { DuplicateCopy, DuplicateGroup, DuplicateKind } from '../../shared/types.js';
 import { formatBytes, formatScore, formatTakenAt, folderOf } from './format.js';
 
-/** `Same bytes`, `Same pixels`, `93% similar` or `Similar`: how a copy matches the group's keeper. */
-export function matchLabel(copy: DuplicateCopy): string {
-  switch (copy.match) {
-    case 'keeper':
-      return 'Best copy';
-    case 'exact':
-      return 'Same bytes';
-    case 'pixel':
-      return 'Same pixels';
-    case 'near':
-      return copy.score === null ? 'Similar' : `${formatScore(copy.score)} similar`;
-    default:
-      return copy.match satisfies never;
-  }
+/**
+ * The text with its first letter in capitals (the core's reasons are written to follow a colon), and
+ * a "47 %" never broken before its "%".
+ */
+export function sentence(text: string): string {
+  return (text.charAt(0).toUpperCase() + text.slice(1)).replaceAll(' %', '\u00a0%');
+}
+
+/** What the review calls each kind of group (its badge, and its tab). */
+export const KIND_LABELS: Readonly<Record<DuplicateKind, string>> = {
+  exact: 'Exact copies',
+  pixel: 'Same pixels',
+  near: 'Near duplicates',
+  shots: 'Similar shots',
+};
+
+/**
+ * Why a group is one, in words, next to its badge: without the badge's own words before a colon.
+ * @example groupReason({ kind: 'shots', reason: 'similar shots: 3 pictures of one moment' }) // '3 pictures of one moment'
+ */
+export function groupReason(group: Pick<DuplicateGroup, 'kind' | 'reason'>): string {
+  const label = `${KIND_LABELS[group.kind].toLowerCase()}:`;
+  const reason = group.reason.toLowerCase().startsWith(label) ? group.reason.slice(label.length).trim() : group.reason;
+  return sentence(reason || group.reason);
+}
+
+/** Why a copy is in its group, in words: `Same bytes`, `Same picture, cropped`, `Suggested best shot: …`. */
+export function copyReason(copy: DuplicateCopy): string {
+  return sentence(copy.reason);
+}
+
+/**
+ * `93% similar` for a near copy of a duplicate group, next to its reason; null otherwise (byte and
+ * pixel copies are identical, and similar shots are other pictures whatever their similarity).
+ */
+export function scoreLabel(copy: DuplicateCopy, kind: DuplicateKind): string | null {
+  return kind !== 'shots' && copy.match === 'near' && copy.score !== null ? `${formatScore(copy.score)} similar` : null;
 }
 
 /** One compared fact of a copy: its text, and whether it differs from the keeper's. */

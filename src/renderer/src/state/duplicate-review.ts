@@ -2,6 +2,9 @@
  * The Duplicates review: the groups on screen, the user's keeper and trash choices per group, the
  * groups selected for a bulk clean-up, and the last operation (for Undo). Module state, so the view
  * keeps its filter, choices and scroll position when the user comes back to it.
+ *
+ * Similar shots (kind `shots`: different pictures of one moment) are reviewed one group at a time:
+ * they can never be selected for a bulk clean-up, and are only moved group by group, as chosen.
  */
 import { computed, reactive, readonly } from 'vue';
 import { isAbsolutePath } from '../../../shared/paths.js';
@@ -129,23 +132,33 @@ export function toggleCopy(group: DuplicateGroup, filePath: string): void {
   }
 }
 
+/** Duplicates can be cleaned up many groups at once; similar shots are other pictures, chosen group by group. */
+export function inBulk(group: DuplicateGroup): boolean {
+  return group.kind !== 'shots';
+}
+
 export function isSelected(group: DuplicateGroup): boolean {
-  return state.selected.includes(groupKey(group));
+  return inBulk(group) && state.selected.includes(groupKey(group));
 }
 
 export function toggleSelected(group: DuplicateGroup): void {
+  if (!inBulk(group)) return;
   const key = groupKey(group);
   state.selected = state.selected.includes(key) ? state.selected.filter((other) => other !== key) : [...state.selected, key];
 }
 
 export function setSelectedAll(groups: readonly DuplicateGroup[], selected: boolean): void {
-  state.selected = selected ? groups.map(groupKey) : [];
+  state.selected = selected ? groups.filter(inBulk).map(groupKey) : [];
 }
 
+/** The groups ticked for a bulk clean-up: never similar shots. */
 export const selectedGroups = computed(() => {
   const keys = new Set(state.selected);
-  return (state.report?.groups ?? []).filter((group) => keys.has(groupKey(group)));
+  return (state.report?.groups ?? []).filter((group) => inBulk(group) && keys.has(groupKey(group)));
 });
+
+/** The groups of the list a bulk clean-up may take: every group but similar shots. */
+export const bulkGroups = computed(() => (state.report?.groups ?? []).filter(inBulk));
 
 export function setKind(kind: DuplicateKindFilter): void {
   state.kind = kind;
@@ -193,7 +206,8 @@ export function dismissActionError(): void {
   state.actionError = null;
 }
 
-const usesNearSettings = (): boolean => state.kind === 'near' || state.kind === 'all';
+/** Near duplicates and similar shots both come from the near candidates: the similarity slider applies. */
+const usesNearSettings = (): boolean => state.kind === 'near' || state.kind === 'all' || state.kind === 'shots';
 
 function listQuery() {
   return {
@@ -249,9 +263,14 @@ async function act<T>(call: () => Promise<Result<T>>, done: (value: T) => DoneOp
   }
 }
 
-/** Moves the chosen copies of these groups to the trash (journaled; undoable). */
+/**
+ * Moves the chosen copies of these groups to the trash (journaled; undoable). Similar shots only
+ * ever go one group at a time: a group of them among others is left out.
+ */
 export function trashGroups(groups: readonly DuplicateGroup[]): Promise<CleanReport | null> {
-  const selection = groups.map(choiceOf).filter((choice) => choice.trash.length > 0 && choice.keep.length > 0);
+  const asked = groups.length > 1 ? groups.filter(inBulk) : groups;
+  const selection = asked.map(choiceOf).filter((choice) => choice.trash.length > 0 && choice.keep.length > 0);
+  if (selection.length === 0) return Promise.resolve(null);
   return act(
     () =>
       api.duplicates.clean({
@@ -259,7 +278,7 @@ export function trashGroups(groups: readonly DuplicateGroup[]): Promise<CleanRep
         selection: selection.map((choice) => ({ keep: [...choice.keep], trash: [...choice.trash] })),
       }),
     (report) => {
-      for (const group of groups) Reflect.deleteProperty(state.choices, groupKey(group));
+      for (const group of asked) Reflect.deleteProperty(state.choices, groupKey(group));
       state.selected = [];
       if (!report.operation) {
         const [first] = report.skipped;
@@ -276,16 +295,21 @@ export function trashGroups(groups: readonly DuplicateGroup[]): Promise<CleanRep
   );
 }
 
-/** Marks the whole group, or one copy against the rest, as not duplicates. */
+/** Marks the whole group, or one copy against the rest, as not duplicates (for similar shots: keep them all). */
 export function markNotDuplicates(group: DuplicateGroup, onlyCopy?: string): Promise<{ operation: string } | null> {
   const input = onlyCopy ? { paths: [onlyCopy], against: group.files.filter((file) => file !== onlyCopy) } : { paths: [...group.files] };
   return act(
     () => api.duplicates.markNotDuplicates(input),
     ({ operation }) => ({
       id: operation,
-      message: onlyCopy
-        ? 'Marked one photo as not a duplicate of the others.'
-        : `Marked ${formatCount(group.files.length, 'photo')} as not duplicates.`,
+      message:
+        group.kind === 'shots'
+          ? onlyCopy
+            ? 'Took one photo out of these similar shots.'
+            : `Kept all ${formatCount(group.files.length, 'shot')}: this group is not shown again.`
+          : onlyCopy
+            ? 'Marked one photo as not a duplicate of the others.'
+            : `Marked ${formatCount(group.files.length, 'photo')} as not duplicates.`,
     }),
   );
 }
