@@ -93,67 +93,72 @@ export class NearVerifier {
     const shots: CandidateGroup[] = [];
     const evidence = new Map<string, PairEvidence>();
     for (const group of near) {
-      const centre = contentOf(group.files[0] ?? '');
-      if (!centre) continue;
-      const same: string[] = [];
-      const other: string[] = [];
-      let verified = 0;
-      for (const file of group.files) {
-        const copy = contentOf(file);
-        if (!copy) continue;
-        if (copy.contentHash === centre.contentHash || (copy.pixelHash !== null && copy.pixelHash === centre.pixelHash)) {
-          same.push(file);
-          continue;
-        }
-        const found = this.#evidence(centre, copy);
-        evidence.set(file, found);
-        if (found.verdict === 'same') verified += 1;
-        (found.verdict === 'same' ? same : other).push(file);
-      }
-      const centreFiles = group.files.filter((file) => contentOf(file)?.contentHash === centre.contentHash);
-      // The centre's own copies (same bytes or pixels) are a group of their own kind, not a near one.
-      if (verified > 0) duplicates.push({ kind: 'near', files: same });
-      if (other.length === 0) continue;
-      shots.push({ kind: 'near', files: [...(verified > 0 ? centreFiles : same), ...other] });
-      // The others were matched to the centre, not to each other: a copy of another member (a
-      // second slide and its re-saved copy) is found among them.
-      for (const files of this.#copiesAmong(other, contentOf, evidence)) duplicates.push({ kind: 'near', files });
+      const pictures = this.#pictureGraph(group.files, contentOf, evidence);
+      // Each set of pictures the check joined is a duplicate group (one picture alone is the byte
+      // or pixel group's business); when the check left more than one set, they are similar shots.
+      for (const members of pictures) if (members.pictures > 1) duplicates.push({ kind: 'near', files: members.files });
+      if (pictures.length > 1) shots.push({ kind: 'near', files: pictures.flatMap((members) => members.first) });
     }
     return { duplicates, shots, evidence };
   }
 
-  /** Groups of files among `files` that are one picture, by checking every pair of their contents (at most MAX_PAIRWISE). */
-  #copiesAmong(
+  /**
+   * The pictures of a near group joined where the check finds them one picture: each member
+   * against the centre (star clustering matched it to the centre), then those left against each
+   * joined one and against each other (a copy made of another member, an edit of an edit), among
+   * the first MAX_PAIRWISE pictures. Sets in the group's order, each with its files and its first picture's.
+   */
+  #pictureGraph(
     files: readonly string[],
     contentOf: (file: string) => CopyDetails | undefined,
     evidence: Map<string, PairEvidence>,
-  ): string[][] {
-    const byContent = new Map<string, { copy: CopyDetails; files: string[] }>();
+  ): { files: string[]; first: string[]; pictures: number }[] {
+    const byPicture = new Map<string, { copy: CopyDetails; files: string[] }>();
     for (const file of files) {
       const copy = contentOf(file);
       if (!copy) continue;
       const key = copy.pixelHash ?? copy.contentHash;
-      const entry = byContent.get(key) ?? { copy, files: [] };
+      const entry = byPicture.get(key) ?? { copy, files: [] };
       entry.files.push(file);
-      byContent.set(key, entry);
+      byPicture.set(key, entry);
     }
-    const entries = [...byContent.values()].slice(0, MAX_PAIRWISE);
+    const entries = [...byPicture.values()];
     const parent = entries.map((_, i) => i);
     const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i] ?? i)));
-    for (let i = 0; i < entries.length; i++) {
-      for (let j = i + 1; j < entries.length; j++) {
-        const a = entries[i];
-        const b = entries[j];
-        if (!a || !b || root(i) === root(j)) continue;
-        const found = this.#evidence(a.copy, b.copy);
-        if (found.verdict !== 'same') continue;
-        parent[root(j)] = root(i);
-        for (const file of b.files) evidence.set(file, found);
+    const check = (i: number, j: number): boolean => {
+      const a = entries[i];
+      const b = entries[j];
+      if (!a || !b) return false;
+      const found = this.#evidence(a.copy, b.copy);
+      if (!evidence.has(b.files[0] ?? '') || found.verdict === 'same') for (const file of b.files) evidence.set(file, found);
+      if (found.verdict !== 'same') return false;
+      parent[root(j)] = root(i);
+      return true;
+    };
+    for (let j = 1; j < entries.length; j++) check(0, j);
+    // Those left: against the centre's verified pictures (an edit of an edit), then among
+    // themselves (a copy of another member); only among the first MAX_PAIRWISE pictures, since a
+    // long burst or a big template set would cost its square in checks.
+    const limit = Math.min(entries.length, MAX_PAIRWISE);
+    const joined = entries.map((_, i) => i).filter((i) => i > 0 && i < limit && root(i) === root(0));
+    const left = entries.map((_, i) => i).filter((i) => i > 0 && i < limit && root(i) !== root(0));
+    for (const j of left) for (const i of joined) if (root(j) !== root(0)) check(i, j);
+    const still = left.filter((j) => root(j) !== root(0));
+    for (let x = 0; x < still.length; x++) {
+      for (let y = x + 1; y < still.length; y++) {
+        const i = still[x] ?? 0;
+        const j = still[y] ?? 0;
+        if (root(i) !== root(j)) check(i, j);
       }
     }
-    const groups = new Map<number, string[]>();
-    entries.forEach((entry, i) => groups.set(root(i), [...(groups.get(root(i)) ?? []), ...entry.files]));
-    return [...groups.values()].filter((group) => group.length >= 2);
+    const sets = new Map<number, { files: string[]; first: string[]; pictures: number }>();
+    entries.forEach((entry, i) => {
+      const set = sets.get(root(i)) ?? { files: [], first: entry.files, pictures: 0 };
+      set.files.push(...entry.files);
+      set.pictures += 1;
+      sets.set(root(i), set);
+    });
+    return [...sets.values()];
   }
 
   #evidence(a: CopyDetails, b: CopyDetails): PairEvidence {

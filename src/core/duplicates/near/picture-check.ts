@@ -27,6 +27,9 @@ export interface LayoutGrid {
   readonly width: number;
   readonly height: number;
   readonly gray: Float32Array;
+  /** The same picture at MID_LONG_SIDE and COARSE_LONG_SIDE, for the alignment search (made by `layoutGridOf`). */
+  readonly mid?: LayoutGrid;
+  readonly coarse?: LayoutGrid;
 }
 
 /** How the second picture sits in the first (`b` turned by `turn`, then mirrored, then scaled into the window). */
@@ -58,13 +61,21 @@ export interface PictureComparison {
   readonly reason: string;
 }
 
-/** Long side of the grid the check compares (64: a 4:3 photo is 64 x 48, 3 KB as floats, 12 KB per pair compared). */
-export const GRID_LONG_SIDE = 64;
-const COARSE_FACTOR = 4;
+/**
+ * Long side of the grid the check compares cells on (128: a 4:3 photo is 128 x 96, 48 KB as
+ * floats). At 64 px a window full of other text or a tree whose leaves moved still matched cell
+ * for cell; 128 tells them apart and keeps every edit of the tuning half (see the eval).
+ */
+export const GRID_LONG_SIDE = 128;
+/** The alignment is searched coarse (16 px, every offset), refined at 64 px and finished at 128 px. */
+const MID_LONG_SIDE = 64;
+const COARSE_LONG_SIDE = 16;
+/** The same picture correlates at least this much as a whole outside its overlay, once aligned (see `judge`). */
+const MIN_SAME_CORRELATION = 0.75;
 /** An overlay covers at most this share of the picture. */
 const MAX_OVERLAY_SHARE = 0.3;
 /** Side of a compared cell, in grid pixels: 8 x 6 cells for a 4:3 photo. */
-const CELL = 8;
+const CELL = 16;
 /** Window scales tried (coarse) for crops: a crop keeps 50–100 % of each side (Copydays: 70–90 %); refined ±5 %. */
 const COARSE_SCALES = [1, 0.9, 0.8, 0.7, 0.6, 0.5];
 /** Moves of the refining descent: x, y, scale. */
@@ -103,14 +114,72 @@ export function layoutGridOf(pixels: Uint8Array, width: number, height: number):
     const gh = Math.max(1, Math.round(height * scale));
     return { width: gw, height: gh, gray: resampleFloat(source, width, height, 0, 0, width, height, gw, gh) };
   };
-  return sized(GRID_LONG_SIDE);
+  return { ...sized(GRID_LONG_SIDE), mid: sized(MID_LONG_SIDE), coarse: sized(COARSE_LONG_SIDE) };
 }
 
 /** Compares two pictures given as grids: the same picture (maybe turned, cropped, edited), or another one. */
 export function comparePictures(a: LayoutGrid, b: LayoutGrid): PictureComparison {
   const alignment = align(a, b);
+  const found = judge(a, b, alignment);
+  if (found.verdict === 'same' || alignment.scale >= 0.985) return found;
+  // A window that leaves a caption out can correlate better than the whole frame that has it:
+  // the whole frame is judged too, when both pictures have its shape.
+  const plain = fullFrameCorrelation(a, b);
+  if (plain < 0) return found;
+  const whole = judge(a, b, {
+    turn: 0,
+    mirror: false,
+    direction: 'b-in-a',
+    scale: 1,
+    correlation: plain,
+    window: { x: 0, y: 0, w: a.width, h: a.height },
+  });
+  return whole.verdict === 'same' ? whole : found;
+}
+
+function judge(a: LayoutGrid, b: LayoutGrid, alignment: Alignment): PictureComparison {
   const { big, small } = alignedPair(a, b, alignment);
-  return decide(alignment, compareCells(big, small));
+  const cells = compareCells(big, small);
+  const result = decide(alignment, cells);
+  if (result.verdict !== 'same') return result;
+  // Cells can match one by one (flat paper, empty chart space, lines of text at one spacing) while
+  // the pictures do not: the same picture also correlates as a whole, outside its overlay. Edited
+  // copies of the tuning half measure ≥ 0.8 there; other screenshots of one window, other charts,
+  // one layout in a light and a dark theme, two views of one chessboard ≤ 0.7.
+  const whole = maskedCorrelation(big, small, cells);
+  if (whole >= MIN_SAME_CORRELATION) return result;
+  return { ...result, verdict: 'different', reason: `different picture: they correlate ${whole.toFixed(2)} as a whole` };
+}
+
+/** Correlation of two aligned grids over the cells that matched (an overlay's cells left out). */
+function maskedCorrelation(a: LayoutGrid, b: LayoutGrid, cells: CellStats): number {
+  const { width, height } = a;
+  const { columns, rows, state } = cells;
+  let n = 0;
+  let sa = 0;
+  let sb = 0;
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let y = 0; y < height; y++) {
+    const r = Math.min(rows - 1, Math.floor((y * rows) / height));
+    for (let x = 0; x < width; x++) {
+      if (state[r * columns + Math.min(columns - 1, Math.floor((x * columns) / width))]) continue;
+      const va = a.gray[y * width + x] ?? 0;
+      const vb = b.gray[y * width + x] ?? 0;
+      n += 1;
+      sa += va;
+      sb += vb;
+      ab += va * vb;
+      aa += va * va;
+      bb += vb * vb;
+    }
+  }
+  if (n === 0) return 0;
+  const covariance = ab - (sa * sb) / n;
+  const varianceA = aa - (sa * sa) / n;
+  const varianceB = bb - (sb * sb) / n;
+  return varianceA > 1e-6 && varianceB > 1e-6 ? covariance / Math.sqrt(varianceA * varianceB) : 0;
 }
 
 interface CellStats {
@@ -169,8 +238,13 @@ function describeAlignment(alignment: Alignment): string {
 function alignedPair(a: LayoutGrid, b: LayoutGrid, alignment: Alignment): { big: LayoutGrid; small: LayoutGrid } {
   const turned = orient(b, alignment.turn, alignment.mirror);
   const [outer, inner] = alignment.direction === 'b-in-a' ? [a, turned] : [turned, a];
-  const window = alignment.window;
-  return { big: cut(outer, window, inner.width, inner.height), small: inner };
+  const { window } = alignment;
+  // Compared at the resolution both share: a crop's grid holds more detail than the window cut out
+  // of the whole picture's grid, which would otherwise differ in every detailed cell.
+  if (window.w >= inner.width - 0.5) return { big: cut(outer, window, inner.width, inner.height), small: inner };
+  const width = Math.max(2, Math.round(window.w));
+  const height = Math.max(2, Math.round(window.h));
+  return { big: cut(outer, window, width, height), small: cut(inner, { x: 0, y: 0, w: inner.width, h: inner.height }, width, height) };
 }
 
 interface Window {
@@ -188,9 +262,22 @@ interface Window {
  */
 function align(a: LayoutGrid, b: LayoutGrid): Alignment {
   const plain = fullFrameCorrelation(a, b);
-  if (plain >= FULL_FRAME_ENOUGH)
-    return { turn: 0, mirror: false, direction: 'b-in-a', scale: 1, correlation: plain, window: { x: 0, y: 0, w: a.width, h: a.height } };
-  const coarseA = shrink(a, COARSE_FACTOR);
+  const whole: Alignment = {
+    turn: 0,
+    mirror: false,
+    direction: 'b-in-a',
+    scale: 1,
+    correlation: plain,
+    window: { x: 0, y: 0, w: a.width, h: a.height },
+  };
+  if (plain >= FULL_FRAME_ENOUGH) return whole;
+  const levels = (grid: LayoutGrid): { fine: LayoutGrid; mid: LayoutGrid; coarse: LayoutGrid } => ({
+    fine: grid,
+    mid: grid.mid ?? shrink(grid, grid.width / MID_LONG_SIDE),
+    coarse: grid.coarse ?? shrink(grid, grid.width / COARSE_LONG_SIDE),
+  });
+  const levelsA = levels(a);
+  const levelsB = levels(b);
   interface Candidate {
     readonly turn: 0 | 1 | 2 | 3;
     readonly mirror: boolean;
@@ -200,9 +287,9 @@ function align(a: LayoutGrid, b: LayoutGrid): Alignment {
   }
   let best: Candidate | null = null;
   const search = (turn: 0 | 1 | 2 | 3, mirror: boolean, scales: readonly number[]): void => {
-    const coarseB = shrink(orient(b, turn, mirror), COARSE_FACTOR);
+    const coarseB = orient(levelsB.coarse, turn, mirror);
     for (const direction of ['b-in-a', 'a-in-b'] as const) {
-      const [outer, inner] = direction === 'b-in-a' ? [coarseA, coarseB] : [coarseB, coarseA];
+      const [outer, inner] = direction === 'b-in-a' ? [levelsA.coarse, coarseB] : [coarseB, levelsA.coarse];
       for (const scale of scales) {
         const window = bestWindow(outer, inner, scale, 1);
         if (!best || window.correlation > best.window.correlation) best = { turn, mirror, direction, scale, window };
@@ -215,14 +302,17 @@ function align(a: LayoutGrid, b: LayoutGrid): Alignment {
     for (const turn of [0, 1, 2, 3] as const) for (const mirror of [false, true]) if (turn !== 0 || mirror) search(turn, mirror, [1]);
   }
   const chosen = best as Candidate | null;
-  if (!chosen)
-    return { turn: 0, mirror: false, direction: 'b-in-a', scale: 1, correlation: plain, window: { x: 0, y: 0, w: a.width, h: a.height } };
-  const turned = orient(b, chosen.turn, chosen.mirror);
-  const [outer, inner] = chosen.direction === 'b-in-a' ? [a, turned] : [turned, a];
-  const fine = refine(outer, inner, chosen.window, chosen.scale);
+  if (!chosen) return whole;
   const { turn, mirror, direction } = chosen;
-  if (fine.correlation <= plain)
-    return { turn: 0, mirror: false, direction: 'b-in-a', scale: 1, correlation: plain, window: { x: 0, y: 0, w: a.width, h: a.height } };
+  const pick = <T>(x: T, y: T): [T, T] => (direction === 'b-in-a' ? [x, y] : [y, x]);
+  const [outerMid, innerMid] = pick(levelsA.mid, orient(levelsB.mid, turn, mirror));
+  const [outerCoarse] = pick(levelsA.coarse, orient(levelsB.coarse, turn, mirror));
+  const mid = refine(outerMid, innerMid, chosen.window, chosen.scale, outerMid.width / outerCoarse.width);
+  const [outer, inner] = pick(a, orient(b, turn, mirror));
+  const factor = outer.width / outerMid.width;
+  const start = { x: mid.x * factor, y: mid.y * factor, w: mid.w * factor, h: mid.h * factor, scale: mid.scale, correlation: -1 };
+  const fine = descend(outer, inner, { ...start, correlation: windowCorrelation(outer, inner, start) }, 0.5);
+  if (fine.correlation <= plain) return whole;
   return { turn, mirror, direction, scale: fine.scale, correlation: fine.correlation, window: fine };
 }
 
@@ -241,34 +331,44 @@ function bestWindow(outer: LayoutGrid, inner: LayoutGrid, scale: number, step: n
   for (let y = 0; y + h <= outer.height + 1e-6; y += step) {
     for (let x = 0; x + w <= outer.width + 1e-6; x += step) {
       const window = { x, y, w, h };
-      const value = correlation(cut(outer, window, inner.width, inner.height).gray, inner.gray);
+      const value = windowCorrelation(outer, inner, window);
       if (value > best.correlation) best = { ...window, correlation: value };
     }
   }
   return best;
 }
 
-/** Refines a coarse window on the fine grids: offsets within one coarse step, scales ±5 %. */
-function refine(outer: LayoutGrid, inner: LayoutGrid, coarse: Window, scale: number): Window & { scale: number } {
+/** Refines a coarse window on a grid `factor` times finer: offsets within one coarse step, scales ±5 %; then a descent. */
+function refine(outer: LayoutGrid, inner: LayoutGrid, coarse: Window, scale: number, factor: number): Window & { scale: number } {
   let best: Window & { scale: number } = { ...coarse, scale, correlation: -1 };
+  const reach = Math.max(1, Math.round(factor));
   for (const s of [scale - 0.05, scale - 0.025, scale, scale + 0.025, scale + 0.05]) {
     if (s > 1 + 1e-9 || s < 0.3) continue;
     const { w, h } = windowSize(outer, inner, s);
-    const centreX = (coarse.x + coarse.w / 2) * COARSE_FACTOR;
-    const centreY = (coarse.y + coarse.h / 2) * COARSE_FACTOR;
-    for (let dy = -COARSE_FACTOR; dy <= COARSE_FACTOR; dy += 2) {
-      for (let dx = -COARSE_FACTOR; dx <= COARSE_FACTOR; dx += 2) {
-        const x = Math.min(Math.max(0, centreX - w / 2 + dx), outer.width - w);
-        const y = Math.min(Math.max(0, centreY - h / 2 + dy), outer.height - h);
-        const window = { x, y, w, h };
-        const value = correlation(cut(outer, window, inner.width, inner.height).gray, inner.gray);
+    const centreX = (coarse.x + coarse.w / 2) * factor;
+    const centreY = (coarse.y + coarse.h / 2) * factor;
+    for (let dy = -reach; dy <= reach; dy += 2) {
+      for (let dx = -reach; dx <= reach; dx += 2) {
+        const window = {
+          x: Math.min(Math.max(0, centreX - w / 2 + dx), outer.width - w),
+          y: Math.min(Math.max(0, centreY - h / 2 + dy), outer.height - h),
+          w,
+          h,
+        };
+        const value = windowCorrelation(outer, inner, window);
         if (value > best.correlation) best = { ...window, scale: s, correlation: value };
       }
     }
   }
-  // Then a descent in halving steps, down to a quarter of a grid pixel and 0.3 % of scale: a
-  // 64 px grid of a detailed photo decorrelates over half a pixel.
-  let step = 1;
+  return descend(outer, inner, best, 1);
+}
+
+/**
+ * A descent in halving steps from `step` grid pixels down to a quarter of one (and 0.3 % of
+ * scale): a detailed photo's grid decorrelates over half a pixel.
+ */
+function descend(outer: LayoutGrid, inner: LayoutGrid, start: Window & { scale: number }, step: number): Window & { scale: number } {
+  let best = start;
   let scaleStep = 0.0125;
   while (step >= 0.25) {
     let improved = false;
@@ -277,7 +377,7 @@ function refine(outer: LayoutGrid, inner: LayoutGrid, coarse: Window, scale: num
       const { w, h } = windowSize(outer, inner, s);
       const x = Math.min(Math.max(0, best.x + (best.w - w) / 2 + dx * step), outer.width - w);
       const y = Math.min(Math.max(0, best.y + (best.h - h) / 2 + dy * step), outer.height - h);
-      const value = correlation(cut(outer, { x, y, w, h }, inner.width, inner.height).gray, inner.gray);
+      const value = windowCorrelation(outer, inner, { x, y, w, h });
       if (value > best.correlation + 1e-6) {
         best = { x, y, w, h, scale: s, correlation: value };
         improved = true;
@@ -289,6 +389,55 @@ function refine(outer: LayoutGrid, inner: LayoutGrid, coarse: Window, scale: num
     }
   }
   return best;
+}
+
+/**
+ * Correlation of `inner` with the window of `outer` sampled at `inner`'s pixel centres (bilinear),
+ * in one pass without a copy: the search calls this thousands of times per pair. The window and
+ * `inner` have about one size (the search works level by level), so sampling loses nothing that
+ * area averaging would keep.
+ */
+function windowCorrelation(outer: LayoutGrid, inner: LayoutGrid, window: { x: number; y: number; w: number; h: number }): number {
+  const { width, height, gray } = inner;
+  const source = outer.gray;
+  const ow = outer.width;
+  const maxX = outer.width - 1;
+  const maxY = outer.height - 1;
+  const sx = window.w / width;
+  const sy = window.h / height;
+  let sa = 0;
+  let sb = 0;
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let y = 0; y < height; y++) {
+    const fy = Math.min(maxY, Math.max(0, window.y + (y + 0.5) * sy - 0.5));
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(maxY, y0 + 1);
+    const ty = fy - y0;
+    const row0 = y0 * ow;
+    const row1 = y1 * ow;
+    for (let x = 0; x < width; x++) {
+      const fx = Math.min(maxX, Math.max(0, window.x + (x + 0.5) * sx - 0.5));
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(maxX, x0 + 1);
+      const tx = fx - x0;
+      const top = (source[row0 + x0] ?? 0) * (1 - tx) + (source[row0 + x1] ?? 0) * tx;
+      const bottom = (source[row1 + x0] ?? 0) * (1 - tx) + (source[row1 + x1] ?? 0) * tx;
+      const a = top * (1 - ty) + bottom * ty;
+      const b = gray[y * width + x] ?? 0;
+      sa += a;
+      sb += b;
+      ab += a * b;
+      aa += a * a;
+      bb += b * b;
+    }
+  }
+  const n = width * height;
+  const covariance = ab - (sa * sb) / n;
+  const varianceA = aa - (sa * sa) / n;
+  const varianceB = bb - (sb * sb) / n;
+  return varianceA > 1e-6 && varianceB > 1e-6 ? covariance / Math.sqrt(varianceA * varianceB) : 0;
 }
 
 /** The largest window of `inner`'s aspect inside `outer`, times `scale`. */
