@@ -23,7 +23,10 @@ export async function readPhotoMetadata(bytes: Uint8Array): Promise<PhotoMetadat
     })) as Record<string, unknown> | undefined;
     if (!tags) return NO_METADATA;
     return {
-      takenAt: exifDateToIso(tags.DateTimeOriginal ?? tags.CreateDate, tags.DateTimeOriginal === undefined ? undefined : tags.SubSecTimeOriginal),
+      takenAt: exifDateToIso(
+        tags.DateTimeOriginal ?? tags.CreateDate,
+        tags.DateTimeOriginal === undefined ? undefined : tags.SubSecTimeOriginal,
+      ),
       cameraMake: cleanText(tags.Make),
       cameraModel: cleanText(tags.Model),
       orientation: typeof tags.Orientation === 'number' ? tags.Orientation : null,
@@ -42,7 +45,8 @@ function exifDateToIso(value: unknown, subSeconds?: unknown): string | null {
   if (typeof value !== 'string') return null;
   const match = /^(\d{4}):(\d{2}):(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(value.trim());
   if (!match || match[1] === '0000') return null;
-  const fraction = typeof subSeconds === 'string' || typeof subSeconds === 'number' ? /^\d{1,9}/.exec(String(subSeconds).trim())?.[0] : undefined;
+  const fraction =
+    typeof subSeconds === 'string' || typeof subSeconds === 'number' ? /^\d{1,9}/.exec(String(subSeconds).trim())?.[0] : undefined;
   const millis = fraction ? `.${fraction.padEnd(3, '0').slice(0, 3)}` : '';
   return `${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}${millis}`;
 }
