@@ -65,6 +65,11 @@ describe('comparePictures on edited copies', () => {
     });
   }
 
+  it('should say how a turned copy was turned, as it was turned', async () => {
+    const turned = await gridOf(sharp(await sharp(original).rotate(90).toBuffer()));
+    expect(comparePictures(grid, turned).reason).toBe('same picture, turned 90°');
+  });
+
   it('should say a crop is a crop, and which picture is the window', async () => {
     const crop = await gridOf(sharp(original).extract({ left: 102, top: 77, width: 819, height: 614 }));
     const result = comparePictures(grid, crop);

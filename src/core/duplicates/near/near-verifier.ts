@@ -64,6 +64,8 @@ export class NearVerifier {
   readonly #derived = new Set<string>();
   /** Content of each file seen by `split`. */
   readonly #contentOfFile = new Map<string, string>();
+  /** Details of each file seen by `split`. */
+  readonly #detailsOfFile = new Map<string, CopyDetails>();
 
   constructor(sources: VerifierSources) {
     this.#sources = sources;
@@ -87,7 +89,10 @@ export class NearVerifier {
     const near = candidates.filter((group) => group.kind === 'near');
     const details = this.#sources.details(near.flatMap((group) => group.files));
     const contentOf = (file: string): CopyDetails | undefined => details.get(file);
-    for (const [file, copy] of details) this.#contentOfFile.set(file, copy.contentHash);
+    for (const [file, copy] of details) {
+      this.#contentOfFile.set(file, copy.contentHash);
+      this.#detailsOfFile.set(file, copy);
+    }
     await this.#readPictures([...new Set(near.flatMap((group) => group.files.flatMap((file) => contentOf(file)?.contentHash ?? [])))]);
     const duplicates: CandidateGroup[] = candidates.filter((group) => group.kind !== 'near');
     const shots: CandidateGroup[] = [];
@@ -161,6 +166,18 @@ export class NearVerifier {
     return [...sets.values()];
   }
 
+  /**
+   * What the check says of `copy` against `keeper` (files `split` has seen), in that direction
+   * ("resized to 50 %" of the keeper); null when either was not seen. Checked now if it was not yet.
+   */
+  evidenceAgainst(keeper: string, copy: string): PairEvidence | null {
+    const a = this.#detailsOfFile.get(keeper);
+    const b = this.#detailsOfFile.get(copy);
+    if (!a || !b) return null;
+    if (a.contentHash === b.contentHash || (a.pixelHash !== null && a.pixelHash === b.pixelHash)) return null;
+    return decide(a, b, this.#pictures.get(a.contentHash) ?? null, this.#pictures.get(b.contentHash) ?? null).evidence;
+  }
+
   #evidence(a: CopyDetails, b: CopyDetails): PairEvidence {
     const key = a.contentHash < b.contentHash ? `${a.contentHash}:${b.contentHash}` : `${b.contentHash}:${a.contentHash}`;
     const known = this.#verdicts.get(key);
@@ -231,7 +248,15 @@ export function withEvidence(
     const groups = report.groups.map((group) =>
       group.kind !== 'near'
         ? group
-        : { ...group, copies: group.copies.map((copy) => ({ ...copy, reason: verified.evidence.get(copy.path)?.reason ?? copy.reason })) },
+        : {
+            ...group,
+            copies: group.copies.map((copy) => {
+              // Said against the keeper the review chose, which need not be the centre the check started from.
+              if (copy.match !== 'near') return copy;
+              const found = verifier.evidenceAgainst(group.files[0] ?? '', copy.path) ?? verified.evidence.get(copy.path);
+              return found?.verdict === 'same' ? { ...copy, reason: found.reason } : copy;
+            }),
+          },
     );
     return { ...report, groups };
   }

@@ -228,7 +228,8 @@ function decide(alignment: Alignment, stats: CellStats): PictureComparison {
 
 function describeAlignment(alignment: Alignment): string {
   const parts = ['same picture'];
-  if (alignment.turn !== 0) parts.push(`turned ${alignment.turn * 90}°`);
+  // `turn` is what brings the second picture back to the first: the second was turned the other way.
+  if (alignment.turn !== 0) parts.push(`turned ${((4 - alignment.turn) % 4) * 90}°`);
   if (alignment.mirror) parts.push('mirrored');
   if (alignment.scale < 0.985) parts.push('cropped');
   return parts.join(', ');
