@@ -168,18 +168,19 @@ export class NearVerifier {
 
   /**
    * What the check says of `copy` against `keeper` (files `split` has seen), in that direction
-   * ("resized to 50 %" of the keeper); null when either was not seen. Checked now if it was not yet.
+   * ("resized to 50 %" of the keeper); null when either was not seen or both are one picture.
    */
   evidenceAgainst(keeper: string, copy: string): PairEvidence | null {
     const a = this.#detailsOfFile.get(keeper);
     const b = this.#detailsOfFile.get(copy);
     if (!a || !b) return null;
     if (a.contentHash === b.contentHash || (a.pixelHash !== null && a.pixelHash === b.pixelHash)) return null;
-    return decide(a, b, this.#pictures.get(a.contentHash) ?? null, this.#pictures.get(b.contentHash) ?? null).evidence;
+    return this.#evidence(a, b);
   }
 
+  /** The check of `b` against `a`, kept by the ordered pair: its reason says what `b` is of `a` ("resized to 50 %"). */
   #evidence(a: CopyDetails, b: CopyDetails): PairEvidence {
-    const key = a.contentHash < b.contentHash ? `${a.contentHash}:${b.contentHash}` : `${b.contentHash}:${a.contentHash}`;
+    const key = `${a.contentHash}:${b.contentHash}`;
     const known = this.#verdicts.get(key);
     if (known) return known;
     const found = decide(a, b, this.#pictures.get(a.contentHash) ?? null, this.#pictures.get(b.contentHash) ?? null);

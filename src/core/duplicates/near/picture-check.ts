@@ -155,31 +155,52 @@ function judge(a: LayoutGrid, b: LayoutGrid, alignment: Alignment): PictureCompa
 function maskedCorrelation(a: LayoutGrid, b: LayoutGrid, cells: CellStats): number {
   const { width, height } = a;
   const { columns, rows, state } = cells;
-  let n = 0;
-  let sa = 0;
-  let sb = 0;
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
+  const moments = new PairMoments();
   for (let y = 0; y < height; y++) {
     const r = Math.min(rows - 1, Math.floor((y * rows) / height));
     for (let x = 0; x < width; x++) {
       if (state[r * columns + Math.min(columns - 1, Math.floor((x * columns) / width))]) continue;
-      const va = a.gray[y * width + x] ?? 0;
-      const vb = b.gray[y * width + x] ?? 0;
-      n += 1;
-      sa += va;
-      sb += vb;
-      ab += va * vb;
-      aa += va * va;
-      bb += vb * vb;
+      moments.add(a.gray[y * width + x] ?? 0, b.gray[y * width + x] ?? 0);
     }
   }
-  if (n === 0) return 0;
-  const covariance = ab - (sa * sb) / n;
-  const varianceA = aa - (sa * sa) / n;
-  const varianceB = bb - (sb * sb) / n;
-  return varianceA > 1e-6 && varianceB > 1e-6 ? covariance / Math.sqrt(varianceA * varianceB) : 0;
+  return moments.correlation();
+}
+
+/** Sums over pairs of values (a, b), one pass: their correlation, and the fit b ≈ gain·a + bias. */
+class PairMoments {
+  #n = 0;
+  #sa = 0;
+  #sb = 0;
+  #ab = 0;
+  #aa = 0;
+  #bb = 0;
+
+  add(a: number, b: number): void {
+    this.#n += 1;
+    this.#sa += a;
+    this.#sb += b;
+    this.#ab += a * b;
+    this.#aa += a * a;
+    this.#bb += b * b;
+  }
+
+  /** Pearson correlation; 0 when either side is flat (or nothing was added). */
+  correlation(): number {
+    const n = this.#n;
+    if (n === 0) return 0;
+    const covariance = this.#ab - (this.#sa * this.#sb) / n;
+    const varianceA = this.#aa - (this.#sa * this.#sa) / n;
+    const varianceB = this.#bb - (this.#sb * this.#sb) / n;
+    return varianceA > 1e-6 && varianceB > 1e-6 ? covariance / Math.sqrt(varianceA * varianceB) : 0;
+  }
+
+  /** Least-squares b ≈ gain·a + bias (gain 1 when a is flat). */
+  fit(): { gain: number; bias: number } {
+    const n = Math.max(1, this.#n);
+    const varianceA = this.#aa - (this.#sa * this.#sa) / n;
+    const gain = varianceA > 0 ? (this.#ab - (this.#sa * this.#sb) / n) / varianceA : 1;
+    return { gain, bias: this.#sb / n - (gain * this.#sa) / n };
+  }
 }
 
 interface CellStats {
@@ -406,11 +427,7 @@ function windowCorrelation(outer: LayoutGrid, inner: LayoutGrid, window: { x: nu
   const maxY = outer.height - 1;
   const sx = window.w / width;
   const sy = window.h / height;
-  let sa = 0;
-  let sb = 0;
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
+  const moments = new PairMoments();
   for (let y = 0; y < height; y++) {
     const fy = Math.min(maxY, Math.max(0, window.y + (y + 0.5) * sy - 0.5));
     const y0 = Math.floor(fy);
@@ -425,20 +442,10 @@ function windowCorrelation(outer: LayoutGrid, inner: LayoutGrid, window: { x: nu
       const tx = fx - x0;
       const top = (source[row0 + x0] ?? 0) * (1 - tx) + (source[row0 + x1] ?? 0) * tx;
       const bottom = (source[row1 + x0] ?? 0) * (1 - tx) + (source[row1 + x1] ?? 0) * tx;
-      const a = top * (1 - ty) + bottom * ty;
-      const b = gray[y * width + x] ?? 0;
-      sa += a;
-      sb += b;
-      ab += a * b;
-      aa += a * a;
-      bb += b * b;
+      moments.add(top * (1 - ty) + bottom * ty, gray[y * width + x] ?? 0);
     }
   }
-  const n = width * height;
-  const covariance = ab - (sa * sb) / n;
-  const varianceA = aa - (sa * sa) / n;
-  const varianceB = bb - (sb * sb) / n;
-  return varianceA > 1e-6 && varianceB > 1e-6 ? covariance / Math.sqrt(varianceA * varianceB) : 0;
+  return moments.correlation();
 }
 
 /** The largest window of `inner`'s aspect inside `outer`, times `scale`. */
@@ -555,23 +562,9 @@ function correlation(a: Float32Array, b: Float32Array): number {
 function compareCells(a: LayoutGrid, b: LayoutGrid): CellStats {
   const { width, height } = a;
   // Global brightness and contrast: b ≈ gain·a + bias, fitted over the whole picture.
-  const n = width * height;
-  let sa = 0;
-  let sb = 0;
-  for (let i = 0; i < n; i++) {
-    sa += a.gray[i] ?? 0;
-    sb += b.gray[i] ?? 0;
-  }
-  const ma = sa / n;
-  const mb = sb / n;
-  let ab = 0;
-  let aa = 0;
-  for (let i = 0; i < n; i++) {
-    ab += ((a.gray[i] ?? 0) - ma) * ((b.gray[i] ?? 0) - mb);
-    aa += ((a.gray[i] ?? 0) - ma) ** 2;
-  }
-  const gain = aa > 0 ? ab / aa : 1;
-  const bias = mb - gain * ma;
+  const whole = new PairMoments();
+  for (let i = 0; i < width * height; i++) whole.add(a.gray[i] ?? 0, b.gray[i] ?? 0);
+  const { gain, bias } = whole.fit();
   const columns = Math.max(1, Math.round(width / CELL));
   const rows = Math.max(1, Math.round(height / CELL));
   const state = new Uint8Array(columns * rows);
