@@ -50,7 +50,7 @@ export function formatProgressLine(progress: IndexProgress, columns = 80): strin
 export function formatIndexReport(report: IndexReport): string {
   const lines = [
     `${report.cancelled ? 'Cancelled' : 'Indexed'} in ${report.seconds.toFixed(1)}s: ${report.scanned} photos found, ` +
-      `${report.indexed} read (${report.decoded} decoded, ${report.moved} already known), ${report.unchanged} unchanged, ${report.removed} removed.`,
+      `${report.indexed} read (${report.decoded} decoded, ${report.copies} copies, ${report.moved} moved), ${report.unchanged} unchanged, ${report.removed} removed.`,
   ];
   if (report.errors.length > 0) {
     lines.push(`${report.errors.length} file${report.errors.length === 1 ? '' : 's'} could not be indexed:`);

@@ -71,6 +71,8 @@ export interface ScoredPath {
   readonly path: string;
   /** Similarity in [0, 1], 1 = identical picture. */
   readonly score: number;
+  /** In similar results, a copy of the query photo: the same bytes or the same pixels (listed first). */
+  readonly match?: 'exact' | 'pixel';
 }
 
 /** Answer to "is this photo already in my library?" */
@@ -129,8 +131,10 @@ export interface IndexReport {
   readonly unchanged: number;
   /** Files that were in the library but are gone from disk. */
   readonly removed: number;
-  /** New paths whose content was already known (moved, renamed or copied files): not decoded again. */
+  /** New paths whose bytes left a path this run found gone (moved or renamed files): not decoded again. */
   readonly moved: number;
+  /** New paths with bytes the library already had at a path still there (copies): not decoded again. */
+  readonly copies: number;
   /** Files that were decoded this run. */
   readonly decoded: number;
   readonly errors: readonly IndexError[];
@@ -164,7 +168,10 @@ export interface PhotoSummary {
   /** Upright dimensions (EXIF orientation applied); 0 for a file that could not be read. */
   readonly width: number;
   readonly height: number;
-  /** EXIF capture time in the camera's local time (`2024-07-14T10:11:12`), or null. */
+  /**
+   * EXIF capture time in the camera's local time (`2024-07-14T10:11:12`), else the moment the file
+   * name carries (`IMG_20240714_101112.jpg`), or null.
+   */
   readonly takenAt: string | null;
   readonly camera: string | null;
   /** File modification time, epoch milliseconds. */
@@ -197,9 +204,9 @@ export interface PhotoQuery {
 
 /**
  * One section of the listing. Keys by sort: `taken` and `added` → month `2024-07` (`taken` uses the
- * EXIF capture time, else the file's modification time in local time), `name` → first letter `A`
- * (`#` for digits and symbols), `size` → a size band (`>20MB`, `5-20MB`, `1-5MB`, `<1MB`), `folder`
- * → the folder's absolute path.
+ * EXIF capture time, else a date in the file name, else the file's modification time in local
+ * time), `name` → first letter `A` (`#` for digits and symbols), `size` → a size band (`>20MB`,
+ * `5-20MB`, `1-5MB`, `<1MB`), `folder` → the folder's absolute path.
  */
 export interface TimelineSection {
   readonly key: string;
@@ -229,6 +236,8 @@ export interface PhotoDetails extends PhotoSummary {
   readonly exactCopies: readonly string[];
   /** Other library files with the same pixels (different bytes). */
   readonly pixelCopies: readonly string[];
+  /** True when `takenAt` was read from the file name (`IMG_20240501_101112.jpg`): the photo has no EXIF date. */
+  readonly takenAtFromName?: boolean;
 }
 
 /** One folder the library indexes. */

@@ -7,6 +7,7 @@ export const EMPTY_INDEX_REPORT: IndexReport = {
   unchanged: 0,
   removed: 0,
   moved: 0,
+  copies: 0,
   decoded: 0,
   errors: [],
   cancelled: false,

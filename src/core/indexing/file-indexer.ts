@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { ErrorCodes, decodeFailureReason, errnoCode, errorMessage, hasErrorCode } from '../errors';
+import { dateFromFileName } from '../media/file-name-date';
 import { decodePhoto } from '../media/photo-decoder';
 import { readPhotoFile, type PhotoFile } from '../media/photo-file';
 import type { ScannedFile } from '../scan/scanner';
@@ -108,7 +110,9 @@ export class FileIndexer {
         width: decoded.width,
         height: decoded.height,
         orientation: decoded.orientation,
-        takenAt: decoded.metadata.takenAt,
+        // Screenshots and messenger copies carry no EXIF date but name their moment; the file time
+        // (the listing's last resort) is whenever the file was last copied or synced.
+        takenAt: decoded.metadata.takenAt ?? dateFromFileName(path.basename(base.path), { modifiedAt: new Date(read.mtimeMs) }),
         cameraMake: decoded.metadata.cameraMake,
         cameraModel: decoded.metadata.cameraModel,
         perceptualHash: decoded.perceptualHash,

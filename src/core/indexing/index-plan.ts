@@ -10,6 +10,11 @@ export interface IndexPlan {
   readonly unchanged: readonly StoredFile[];
   /** Library files the scan did not find: removed from the library. */
   readonly removedIds: readonly number[];
+  /**
+   * The content of each of those files (one entry per file): a new path with one of these contents
+   * is that file moved or renamed; with any other known content it is a copy.
+   */
+  readonly removedContents: readonly string[];
 }
 
 /**
@@ -31,11 +36,13 @@ export function planIndex(
     else work.push(file);
   }
   const removedIds: number[] = [];
+  const removedContents: string[] = [];
   for (const [filePath, file] of stored) {
     if (seen.has(filePath)) continue;
     // A folder we could not list this time may still hold its files: keep them.
     if (unreadableDirs.some((dir) => filePath.startsWith(dir + path.sep))) continue;
     removedIds.push(file.id);
+    if (file.contentHash !== null && file.status === 'ok') removedContents.push(file.contentHash);
   }
-  return { work, unchanged, removedIds };
+  return { work, unchanged, removedIds, removedContents };
 }

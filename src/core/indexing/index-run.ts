@@ -9,6 +9,9 @@ export class IndexRun {
   readonly #vanishedPaths: string[] = [];
   #indexed = 0;
   #moved = 0;
+  #copies = 0;
+  /** Contents of the files this run found gone, with how many of them: what a new path may have moved from. */
+  readonly #movableContents = new Map<string, number>();
   #decoded = 0;
   #removed = 0;
   #cancelled = false;
@@ -30,6 +33,11 @@ export class IndexRun {
     this.#removed += count;
   }
 
+  /** The contents of the library files the scan no longer found (one entry per file). */
+  expectMovesFrom(contentHashes: readonly string[]): void {
+    for (const hash of contentHashes) this.#movableContents.set(hash, (this.#movableContents.get(hash) ?? 0) + 1);
+  }
+
   markCancelled(): void {
     this.#cancelled = true;
   }
@@ -46,9 +54,22 @@ export class IndexRun {
       this.#errors.push({ path: outcome.file.path, reason: outcome.file.error ?? 'unknown error' });
     } else if (outcome.content) {
       this.#decoded += 1;
-    } else {
+    } else if (this.#takeMovable(outcome.file.contentHash)) {
       this.#moved += 1;
+    } else {
+      // Known bytes at a new path while no file with them went away: a copy (every byte copy of a
+      // first index is one), not a move.
+      this.#copies += 1;
     }
+  }
+
+  /** One gone file with these bytes accounts for this new path: true once per gone file. */
+  #takeMovable(contentHash: string | null): boolean {
+    const left = contentHash === null ? undefined : this.#movableContents.get(contentHash);
+    if (contentHash === null || left === undefined) return false;
+    if (left <= 1) this.#movableContents.delete(contentHash);
+    else this.#movableContents.set(contentHash, left - 1);
+    return true;
   }
 
   /**
@@ -62,6 +83,7 @@ export class IndexRun {
       unchanged: figures.unchanged,
       removed: this.#removed,
       moved: this.#moved,
+      copies: this.#copies,
       decoded: this.#decoded,
       errors: this.#errors,
       cancelled: this.#cancelled || Boolean(figures.signal?.aborted),

@@ -95,6 +95,7 @@ export class IndexerService {
     if (changed) this.#settings.set(PIXEL_HASHES_PENDING, '1');
     this.#photos.removeFiles(plan.removedIds);
     run.countRemoved(plan.removedIds.length);
+    run.expectMovesFrom(plan.removedContents);
     run.addErrors(this.#unchangedBadFileErrors(plan.unchanged));
 
     await this.#decodeAndWrite(plan.work, roots, run, progress, options);

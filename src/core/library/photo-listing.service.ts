@@ -1,3 +1,4 @@
+import path from 'node:path';
 import {
   PHOTO_SHOWS,
   PHOTO_SORTS,
@@ -9,6 +10,7 @@ import {
 } from '../../shared/types';
 import { limits } from '../../shared/limits';
 import { InvalidArgumentError, assertWithinLimit } from '../errors';
+import { dateFromFileName } from '../media/file-name-date';
 import type { ListingFilter, ListingOrder, PhotoListingRepository } from '../store/photo-listing.repository';
 import { decodeCursor, encodeCursor } from './listing-cursor';
 import { sectionOf, storedSection } from './listing-sections';
@@ -87,8 +89,18 @@ export class PhotoListingService {
       root,
       exactCopies: contentHash ? this.#listing.exactCopies(contentHash, filePath) : [],
       pixelCopies: contentHash ? this.#listing.pixelCopies(contentHash) : [],
+      ...(takenFromName(summary) ? { takenAtFromName: true } : {}),
     };
   }
+}
+
+/**
+ * Whether a photo's capture time is the one its name carries. Where it came from is not stored: a
+ * photo with camera EXIF has its date from there too, so only a photo without a camera counts.
+ */
+function takenFromName(photo: { path: string; takenAt: string | null; camera: string | null; mtimeMs: number }): boolean {
+  if (photo.takenAt === null || photo.camera !== null) return false;
+  return dateFromFileName(path.basename(photo.path), { modifiedAt: new Date(photo.mtimeMs) }) === photo.takenAt;
 }
 
 /** The query with its defaults, checked (the contract checks it too; the core is also called directly). */

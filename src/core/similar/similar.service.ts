@@ -44,7 +44,9 @@ export class SimilarService implements NearMatchFinder {
   /**
    * For each image (a library photo: its stored vector, no decode; any other file: decoded and
    * embedded, all in one batch), the `limit` most similar library photos, best first, without the
-   * query file itself. Byte copies of the query are listed (score 1): they are other files.
+   * query file itself. A library photo's byte copies, then its copies with the same pixels, come
+   * first with score 1 (`match` says which): a resized copy's vector can be a hair nearer the
+   * query's than a PNG export's, but it is not the same picture.
    */
   async similar(paths: readonly string[], limit = DEFAULT_SIMILAR_LIMIT): Promise<SimilarReport[]> {
     const queries = paths.map((p) => path.resolve(p));
@@ -74,8 +76,31 @@ export class SimilarService implements NearMatchFinder {
     return queries.map((query, q) => {
       const error = errors.get(q);
       if (error !== undefined) return { query, results: [], error };
-      return { query, results: this.#toPaths(hits[q] ?? [], new Set([query])).slice(0, limit) };
+      const copies = this.#copiesOf(query);
+      const listed = new Set([query, ...copies.map((copy) => copy.path)]);
+      return { query, results: [...copies, ...this.#toPaths(hits[q] ?? [], listed)].slice(0, limit) };
     });
+  }
+
+  /** A library photo's other files with its bytes, then those with its pixels (score 1); none for any other file. */
+  #copiesOf(filePath: string): ScoredPath[] {
+    const content = this.#photos.contentOfPath(filePath);
+    if (!content?.contentHash || content.status !== 'ok') return [];
+    const { contentHash } = content;
+    const exact = this.#photos.pathsOfContent(contentHash).filter((other) => other !== filePath);
+    const pixelHash = this.#photos.pixelHashOf(contentHash);
+    const pixel =
+      pixelHash === null
+        ? []
+        : this.#photos
+            .contentsWithPixelHash(pixelHash)
+            .filter((other) => other !== contentHash)
+            .flatMap((other) => this.#photos.pathsOfContent(other))
+            .sort();
+    return [
+      ...exact.map((copy): ScoredPath => ({ path: copy, score: 1, match: 'exact' })),
+      ...pixel.map((copy): ScoredPath => ({ path: copy, score: 1, match: 'pixel' })),
+    ];
   }
 
   /** Library photos near a decoded query, above the near-duplicate threshold (for `find`). */

@@ -131,6 +131,7 @@ export class PhotoRepository {
         'SELECT content_hash, status FROM files WHERE path = ?',
       ),
       contentsByPixelHash: db.prepare<[string], { hash: string }>('SELECT hash FROM contents WHERE pixel_hash = ?'),
+      pixelHashOfContent: db.prepare<[string], { pixel_hash: string | null }>('SELECT pixel_hash FROM contents WHERE hash = ?'),
       signaturesByChunk: [0, 1, 2, 3].map((chunk) =>
         db.prepare<[number, number, string], { hash: string; width: number; height: number; phash: string; pixel_hash: string | null }>(
           `SELECT c.hash, c.width, c.height, c.phash, c.pixel_hash FROM contents c
@@ -271,6 +272,11 @@ export class PhotoRepository {
 
   contentsWithPixelHash(pixelHash: string): string[] {
     return this.#statements.contentsByPixelHash.all(pixelHash).map((row) => row.hash);
+  }
+
+  /** The content's pixel hash; null when it has none (its cheap signature collides with no other) or is unknown. */
+  pixelHashOf(contentHash: string): string | null {
+    return this.#statements.pixelHashOfContent.get(contentHash)?.pixel_hash ?? null;
   }
 
   counts(): { files: number; errors: number; bytes: number } {
