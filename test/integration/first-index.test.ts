@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Doppel } from '../../src/core/doppel';
@@ -75,6 +76,24 @@ describe('dates from file names', () => {
       ['2015-01', 1],
     ]);
     expect(doppel.photos({ section: '2024-05' }).photos.map((photo) => photo.path)).toEqual([screenshot]);
+  });
+
+  it('should date the photos of a library indexed before dates came from names, on its next index', async () => {
+    const screenshot = await writeUndated('Screenshot_20240501-101112.png', 6);
+    await doppel.index([photos]);
+    await doppel.close();
+    // The library as an older version left it: no date for the screenshot, and no record of the pass.
+    const db = new Database(path.join(work, 'library', 'library.db'));
+    db.prepare('UPDATE contents SET taken_at = NULL').run();
+    db.prepare("DELETE FROM settings WHERE key = 'file-name-dates'").run();
+    db.close();
+    doppel = await Doppel.open({ libraryDir: path.join(work, 'library'), withoutSimilarity: true });
+    expect(doppel.photo(screenshot).takenAt).toBeNull();
+
+    const report = await doppel.index([photos]);
+    expect(report).toMatchObject({ unchanged: 1, indexed: 0 });
+    expect(doppel.photo(screenshot).takenAt).toBe('2024-05-01T10:11:12');
+    expect(doppel.timeline().sections.map((section) => section.key)).toEqual(['2024-05']);
   });
 
   it('should keep the EXIF capture time over a date in the name', async () => {

@@ -8,6 +8,7 @@ import { BatchWriter } from './batch-writer';
 import { decodeAndWrite } from './decode-pipeline';
 import type { DecodedContentConsumer } from './decoded-content-consumer';
 import { FileIndexer } from './file-indexer';
+import { dateUndatedByFileName } from './file-name-dating';
 import { planIndex, type IndexPlan } from './index-plan';
 import { IndexRun } from './index-run';
 import { PixelIdentityService } from './pixel-identity.service';
@@ -99,6 +100,7 @@ export class IndexerService {
     run.addErrors(this.#unchangedBadFileErrors(plan.unchanged));
 
     await this.#decodeAndWrite(plan.work, roots, run, progress, options);
+    if (!run.cancelled) dateUndatedByFileName(this.#photos, this.#settings, this.#log);
     await this.#runOwedPhases(run, changed, progress, signal);
     progress.start('done', 0);
     return run.report({ scanned: scan.files.length, unchanged: plan.unchanged.length, signal });

@@ -132,6 +132,11 @@ export class PhotoRepository {
       ),
       contentsByPixelHash: db.prepare<[string], { hash: string }>('SELECT hash FROM contents WHERE pixel_hash = ?'),
       pixelHashOfContent: db.prepare<[string], { pixel_hash: string | null }>('SELECT pixel_hash FROM contents WHERE hash = ?'),
+      undatedContents: db.prepare<[], { hash: string; path: string; mtime_ms: number }>(
+        `SELECT c.hash, min(f.path) AS path, f.mtime_ms FROM contents c JOIN files f ON f.content_hash = c.hash AND f.status = 'ok'
+         WHERE c.taken_at IS NULL GROUP BY c.hash`,
+      ),
+      setTakenAt: db.prepare<[string, string]>('UPDATE contents SET taken_at = ? WHERE hash = ? AND taken_at IS NULL'),
       signaturesByChunk: [0, 1, 2, 3].map((chunk) =>
         db.prepare<[number, number, string], { hash: string; width: number; height: number; phash: string; pixel_hash: string | null }>(
           `SELECT c.hash, c.width, c.height, c.phash, c.pixel_hash FROM contents c
@@ -277,6 +282,19 @@ export class PhotoRepository {
   /** The content's pixel hash; null when it has none (its cheap signature collides with no other) or is unknown. */
   pixelHashOf(contentHash: string): string | null {
     return this.#statements.pixelHashOfContent.get(contentHash)?.pixel_hash ?? null;
+  }
+
+  /** Contents without a capture time, each with one of its readable files (the first by path) and that file's time. */
+  undatedContents(): { hash: string; path: string; mtimeMs: number }[] {
+    return this.#statements.undatedContents.all().map((row) => ({ hash: row.hash, path: row.path, mtimeMs: row.mtime_ms }));
+  }
+
+  /** Gives undated contents a capture time, in one transaction (the listing's triggers re-sort their files). */
+  setTakenAt(entries: readonly (readonly [contentHash: string, takenAt: string])[]): void {
+    if (entries.length === 0) return;
+    this.#db.transaction(() => {
+      for (const [hash, takenAt] of entries) this.#statements.setTakenAt.run(takenAt, hash);
+    })();
   }
 
   counts(): { files: number; errors: number; bytes: number } {

@@ -1,7 +1,7 @@
 import type { SqliteDatabase } from './library.database';
 
 /** Library-wide key/value settings: the active model, reference folders, and which background work is still owed. */
-export type SettingKey = 'model' | 'pixel-hashes-pending' | 'embeddings-complete-for' | 'protected-folders';
+export type SettingKey = 'model' | 'pixel-hashes-pending' | 'embeddings-complete-for' | 'protected-folders' | 'file-name-dates';
 
 export class SettingsRepository {
   readonly #get;
