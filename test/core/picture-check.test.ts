@@ -6,6 +6,7 @@
  */
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fineCompare, FINE_DIFFERING_SHARE, type GrayGrid } from '../../src/core/duplicates/near/fine-check';
 import { comparePictures, layoutGridOf, type LayoutGrid } from '../../src/core/duplicates/near/picture-check';
 import { drawScene, sharpOf } from '../fixtures/scene';
 
@@ -91,5 +92,71 @@ describe('comparePictures on look-alikes', () => {
   it('should call two different scenes different pictures', async () => {
     const other = await gridOf(sharpOf(await drawScene(11, 1024, 768)));
     expect(comparePictures(grid, other).verdict).toBe('different');
+  });
+});
+
+/** A spreadsheet-like screenshot: one grid of rows and columns, the numbers drawn from `seed`. */
+async function sheet(seed: number): Promise<Buffer> {
+  let state = seed;
+  const next = (): number => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+  const cells: string[] = [];
+  for (let row = 0; row < 17; row++) {
+    const y = 40 + row * 21;
+    cells.push(`<line x1="0" x2="640" y1="${y + 6}" y2="${y + 6}" stroke="#ddd"/>`);
+    for (let column = 0; column < 5; column++) {
+      const value = (next() * 10000).toFixed(2);
+      cells.push(`<text x="${110 + column * 105}" y="${y}" font-family="sans-serif" font-size="13" fill="#222">${value}</text>`);
+    }
+  }
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="400"><rect width="640" height="400" fill="white"/><rect width="640" height="22" fill="#eee"/>${cells.join('')}</svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+describe('comparePictures on documents', () => {
+  it('should call two screenshots of one sheet with other numbers different pictures, its copies the same', async () => {
+    const [first, second] = await Promise.all([sheet(1), sheet(2)]);
+    const a = await gridOf(sharp(first));
+    const other = comparePictures(a, await gridOf(sharp(second)));
+    expect(other.verdict, other.reason).toBe('different');
+    for (const copy of [sharp(first).jpeg({ quality: 70 }), sharp(first).resize(320)]) {
+      const same = comparePictures(a, await gridOf(sharp(await copy.toBuffer())));
+      expect(same.verdict, same.reason).toBe('same');
+    }
+  });
+
+  it('should not call a small window of a picture that lines up with another a crop of it', async () => {
+    const detail = await gridOf(sharp(original).extract({ left: 300, top: 200, width: 410, height: 307 }));
+    const result = comparePictures(grid, detail);
+    expect(result.verdict).toBe('different');
+    expect(result.reason).toMatch(/^different picture: only \d+ % of it lines up$/);
+  });
+});
+
+describe('fineCompare, the second look at 256 px', () => {
+  /** The 256 px thumbnail's gray pixels, as the second look gets them once aligned. */
+  async function thumbnailOf(image: sharp.Sharp): Promise<GrayGrid> {
+    const thumbnail = await image.resize(256, 256, { fit: 'inside' }).webp({ quality: 80 }).toBuffer();
+    const { data, info } = await sharp(thumbnail).grayscale().raw().toBuffer({ resolveWithObject: true });
+    return { width: info.width, height: info.height, gray: Float32Array.from(data) };
+  }
+  const share = (result: { state: Uint8Array; cells: number }): number => result.state.reduce((sum, cell) => sum + cell, 0) / result.cells;
+
+  it('should find other numbers in most cells of a sheet, and little in its re-compressed, resized or brightened copies', async () => {
+    const [first, second] = await Promise.all([sheet(1), sheet(2)]);
+    const a = await thumbnailOf(sharp(first));
+    expect(share(fineCompare(a, await thumbnailOf(sharp(second))))).toBeGreaterThanOrEqual(FINE_DIFFERING_SHARE);
+    for (const copy of [sharp(first).jpeg({ quality: 50 }), sharp(first).resize(400).resize(640), sharp(first).linear(0.8, 10)]) {
+      const b = await thumbnailOf(sharp(await copy.toBuffer()));
+      expect(share(fineCompare(a, b))).toBeLessThan(FINE_DIFFERING_SHARE / 2);
+    }
+  });
+
+  it('should leave out the cells it is told to (an overlay the coarse look found)', async () => {
+    const [first, second] = await Promise.all([sheet(1), sheet(2)]);
+    const result = fineCompare(await thumbnailOf(sharp(first)), await thumbnailOf(sharp(second)), () => true);
+    expect(result.cells).toBe(0);
   });
 });

@@ -2,12 +2,13 @@
  * Is a near pair the same picture, or two pictures that look alike? The candidate finders
  * (embedding cosine, perceptual hash) cannot tell a resized or re-compressed copy from the next
  * frame of a burst, another page on one template or another screenshot of one terminal: all of
- * them look alike. This check looks at the pictures themselves, small (a 64 px gray grid each):
+ * them look alike. This check looks at the pictures themselves, small (a 128 px gray grid each,
+ * read from the 256 px thumbnail):
  *
  * 1. Align: find how one picture sits in the other — one of the 8 turns and mirrors, and a window
  *    (scale and offset) for a crop — by normalised cross-correlation, searched coarse (16 px) and
- *    refined (64 px). A resize or a re-compression aligns at the full frame.
- * 2. Compare cell by cell (8 x 8 px cells of the 64 px grid) after the alignment. A cell matches
+ *    refined (64 px, then 128 px). A resize or a re-compression aligns at the full frame.
+ * 2. Compare cell by cell (16 x 16 px cells of the 128 px grid) after the alignment. A cell matches
  *    when its structure correlates (local NCC: brightness, contrast and colour changes do not
  *    matter) or both are flat at the same level.
  * 3. Decide. The same picture differs at most in a small overlay: cells in a wide band along the
@@ -17,10 +18,17 @@
  *    frames of a fixed camera differ in the middle rows, the eval's caption and logo edits only in
  *    the bottom row and a corner cell (see the test). A person walking along the bottom edge
  *    across half the frame would pass for a caption: rare, and a capture time tells them apart.
+ *    Outside its overlay, the same picture also correlates as a whole (cells can match one by one
+ *    on blank paper while the pictures do not).
+ * 4. Look again at the thumbnails' own 256 px (fine-check.ts): other text, other leaves, a
+ *    person who barely moved differ there in many cells once the edits a copy may carry (tone,
+ *    blur, a sub-pixel shift) are fitted away. A window under 60 % of a side is a shared detail.
  *
  * Why each threshold is where it is: see the constants, measured on the hard-negatives eval set
  * (src/eval) and the Copydays-style edits of the eval's tuning half.
  */
+
+import { FINE_DIFFERING_SHARE, fineCompare, type GrayGrid } from './fine-check';
 
 /** A picture as the check sees it: gray levels 0..255, row-major, long side GRID_LONG_SIDE. */
 export interface LayoutGrid {
@@ -30,6 +38,8 @@ export interface LayoutGrid {
   /** The same picture at MID_LONG_SIDE and COARSE_LONG_SIDE, for the alignment search (made by `layoutGridOf`). */
   readonly mid?: LayoutGrid;
   readonly coarse?: LayoutGrid;
+  /** The picture as given (the thumbnail, 256 px), for the second look (fine-check.ts). */
+  readonly fine?: GrayGrid;
 }
 
 /** How the second picture sits in the first (`b` turned by `turn`, then mirrored, then scaled into the window). */
@@ -70,6 +80,8 @@ export const GRID_LONG_SIDE = 128;
 /** The alignment is searched coarse (16 px, every offset), refined at 64 px and finished at 128 px. */
 const MID_LONG_SIDE = 64;
 const COARSE_LONG_SIDE = 16;
+/** A copy cropped keeps at least this share of each side (the eval's crops keep 70–95 %; Copydays 70–90 %). */
+const MIN_CROP_SCALE = 0.6;
 /** The same picture correlates at least this much as a whole outside its overlay, once aligned (see `judge`). */
 const MIN_SAME_CORRELATION = 0.75;
 /** An overlay covers at most this share of the picture. */
@@ -114,7 +126,7 @@ export function layoutGridOf(pixels: Uint8Array, width: number, height: number):
     const gh = Math.max(1, Math.round(height * scale));
     return { width: gw, height: gh, gray: resampleFloat(source, width, height, 0, 0, width, height, gw, gh) };
   };
-  return { ...sized(GRID_LONG_SIDE), mid: sized(MID_LONG_SIDE), coarse: sized(COARSE_LONG_SIDE) };
+  return { ...sized(GRID_LONG_SIDE), mid: sized(MID_LONG_SIDE), coarse: sized(COARSE_LONG_SIDE), fine: { width, height, gray: source } };
 }
 
 /** Compares two pictures given as grids: the same picture (maybe turned, cropped, edited), or another one. */
@@ -142,13 +154,46 @@ function judge(a: LayoutGrid, b: LayoutGrid, alignment: Alignment): PictureCompa
   const cells = compareCells(big, small);
   const result = decide(alignment, cells);
   if (result.verdict !== 'same') return result;
+  // A copy cropped keeps most of each side; a smaller window
+  // that lines up is a detail two pictures share (a window's title bar, a logo), not a copy.
+  if (alignment.scale < MIN_CROP_SCALE) {
+    return { ...result, verdict: 'different', reason: `different picture: only ${Math.round(alignment.scale * 100)} % of it lines up` };
+  }
   // Cells can match one by one (flat paper, empty chart space, lines of text at one spacing) while
   // the pictures do not: the same picture also correlates as a whole, outside its overlay. Edited
   // copies of the tuning half measure ≥ 0.8 there; other screenshots of one window, other charts,
   // one layout in a light and a dark theme, two views of one chessboard ≤ 0.7.
   const whole = maskedCorrelation(big, small, cells);
-  if (whole >= MIN_SAME_CORRELATION) return result;
-  return { ...result, verdict: 'different', reason: `different picture: they correlate ${whole.toFixed(2)} as a whole` };
+  if (whole < MIN_SAME_CORRELATION) {
+    return { ...result, verdict: 'different', reason: `different picture: they correlate ${whole.toFixed(2)} as a whole` };
+  }
+  // The second look, at the thumbnails' own resolution: text, leaves, what 128 px blurs away.
+  const fine = fineAlignedPair(a, b, alignment);
+  if (!fine) return result;
+  const { columns, rows, state } = cells;
+  // An overlay's edge spills into the cells around the ones the coarse check saw differ.
+  const overlay = (fx: number, fy: number): boolean => {
+    const r = Math.floor(fy * rows);
+    const c = Math.floor(fx * columns);
+    for (let y = Math.max(0, r - 1); y <= Math.min(rows - 1, r + 1); y++)
+      for (let x = Math.max(0, c - 1); x <= Math.min(columns - 1, c + 1); x++) if ((state[y * columns + x] ?? 0) !== 0) return true;
+    return false;
+  };
+  const second = fineCompare(fine.big, fine.small, overlay);
+  const differing = second.cells > 0 ? unexplainedCells(second.state, second.columns, second.rows) / second.cells : 0;
+  if (differing < FINE_DIFFERING_SHARE) return result;
+  const share = Math.round(differing * 100);
+  return { ...result, verdict: 'different', reason: `different picture: ${share} % of its detail differs` };
+}
+
+/** `alignedPair` on the pictures as given (the thumbnails), when both grids carry them. */
+function fineAlignedPair(a: LayoutGrid, b: LayoutGrid, alignment: Alignment): { big: LayoutGrid; small: LayoutGrid } | null {
+  if (!a.fine || !b.fine) return null;
+  // The window is in the outer picture's grid pixels: scaled to its thumbnail's.
+  const factor = alignment.direction === 'b-in-a' ? a.fine.width / a.width : b.fine.width / b.width;
+  const { window } = alignment;
+  const scaled = { ...alignment, window: { x: window.x * factor, y: window.y * factor, w: window.w * factor, h: window.h * factor } };
+  return alignedPair(a.fine, b.fine, scaled);
 }
 
 /** Correlation of two aligned grids over the cells that matched (an overlay's cells left out). */
@@ -226,10 +271,18 @@ function decide(alignment: Alignment, stats: CellStats): PictureComparison {
   const base = { alignment, differingCells: differing, cells, overlayCells: overlay };
   const how = describeAlignment(alignment);
   if (differing === 0) return { ...base, verdict: 'same', reason: how };
-  // An overlay sits along the border: a caption is a band along the bottom edge across at least half
-  // the width, a logo or a stamp fills a small box in a corner. A moving subject, other text or
-  // another page differs inside the frame, along the top (where documents and windows put their
-  // text), or in a narrow patch along an edge.
+  const explained = unexplainedCells(state, columns, rows) === 0;
+  if (explained && differing <= cells * MAX_OVERLAY_SHARE) return { ...base, verdict: 'same', reason: `${how}, with an overlay` };
+  return { ...base, verdict: 'different', reason: `different picture: ${differing} of ${cells} areas differ` };
+}
+
+/**
+ * Differing cells (state non-zero) that no overlay explains. An overlay sits along the border: a
+ * caption is a band along the bottom edge across at least half the width, a logo or a stamp fills
+ * a small box in a corner. A moving subject, other text or another page differs inside the frame,
+ * along the top (where documents and windows put their text), or in a narrow patch along an edge.
+ */
+function unexplainedCells(state: Uint8Array, columns: number, rows: number): number {
   const bandRows = Math.max(1, Math.floor(rows / 4));
   const corner = Math.max(1, Math.floor(Math.min(rows, columns) / 3));
   const wideRow = (r: number): boolean => {
@@ -238,13 +291,12 @@ function decide(alignment: Alignment, stats: CellStats): PictureComparison {
     return count * 2 >= columns;
   };
   const inCorner = (r: number, c: number): boolean => (r < corner || r >= rows - corner) && (c < corner || c >= columns - corner);
-  let explained = true;
-  for (let r = 0; r < rows && explained; r++) {
+  let unexplained = 0;
+  for (let r = 0; r < rows; r++) {
     const band = r >= rows - bandRows && wideRow(r);
-    for (let c = 0; c < columns; c++) if (state[r * columns + c] && !band && !inCorner(r, c)) explained = false;
+    for (let c = 0; c < columns; c++) if (state[r * columns + c] && !band && !inCorner(r, c)) unexplained += 1;
   }
-  if (explained && differing <= cells * MAX_OVERLAY_SHARE) return { ...base, verdict: 'same', reason: `${how}, with an overlay` };
-  return { ...base, verdict: 'different', reason: `different picture: ${differing} of ${cells} areas differ` };
+  return unexplained;
 }
 
 function describeAlignment(alignment: Alignment): string {

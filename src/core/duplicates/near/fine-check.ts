@@ -1,0 +1,382 @@
+/**
+ * The second look of the picture check (picture-check.ts), at the thumbnail's own resolution (256
+ * px on the long side): once the 128 px check found two pictures to line up cell for cell, is what
+ * is left between them what an edit leaves, or another moment?
+ *
+ * At 128 px a line of text is a gray band and a leaf a pixel: two screenshots of one spreadsheet,
+ * two slides of one template and two frames of a waving tree line up there. At 256 px their text
+ * and leaves differ. An edit leaves differences too — a re-compression's noise, a resize's blur, a
+ * colour curve — so the second picture is first explained by the first as far as edits go:
+ *
+ * - a tone curve (the mean of one picture's level per level of the other's, 32 bins): brightness,
+ *   contrast, gamma, grayscale and clipped highlights;
+ * - blur and sharpening (two Laplacians of the sharper picture, at two scales), fitted by least
+ *   squares: a downscale, a JPEG's lost detail;
+ * - a shift below a pixel (the two gradients, fitted with them): what the 128 px alignment left.
+ *
+ * What is left, cell by cell (16 px), is measured against the noise an edit leaves there: 3 gray
+ * levels plus 15 % of the cell's contrast (JPEG noise grows with texture). An edited copy leaves
+ * more than 1.4 times that in few cells (at most 25 % of them in the eval's tuning half, heavy
+ * edits included: JPEG q30, 25 % downscales, crops); another moment or another text leaves it in
+ * many (a tree's frames 0.5 s apart 22–66 %, other screenshots and slides of one template 45 % and
+ * more). Cells the 128 px check already called an overlay are left out.
+ *
+ * What it cannot tell: a camera that barely moved between two frames, two people standing still.
+ * Those are told apart by their capture times when the camera wrote them (near-verifier.ts).
+ */
+
+/** A gray picture, row-major, values 0..255. */
+export interface GrayGrid {
+  readonly width: number;
+  readonly height: number;
+  readonly gray: Float32Array;
+}
+
+/** Side of a cell, in thumbnail pixels. */
+const FINE_CELL = 16;
+/** The noise an edit leaves in a cell: this many gray levels (RMS)… */
+const NOISE_FLOOR = 3;
+/** …plus this share of the cell's own contrast (its standard deviation). */
+const NOISE_SHARE = 0.15;
+/** A cell differs when what is left exceeds the noise this many times. */
+const EXCESS = 1.4;
+/** Another picture: at least this share of the compared cells differ where no overlay explains them of the compared cells differ (edits ≤ 0.25 in the tuning half, other moments ≥ 0.3 but for the stillest). */
+export const FINE_DIFFERING_SHARE = 0.3;
+/** Levels of the tone curve. */
+const TONE_BINS = 32;
+/** A tone level needs this many pixels to count (fewer: noise). */
+const TONE_MIN_PIXELS = 20;
+/** Pixels along the border left out of the fit (the filters read past it). */
+const MARGIN = 2;
+
+export interface FineComparison {
+  readonly columns: number;
+  readonly rows: number;
+  /** Per cell: 1 when more is left there than an edit leaves. */
+  readonly state: Uint8Array;
+  /** Cells compared (not skipped). */
+  readonly cells: number;
+}
+
+/**
+ * Compares two aligned pictures of one size (`a` the window cut out of the bigger one). `skip`
+ * says, for a cell's centre given as shares of the width and height, whether to leave it out (an
+ * overlay the coarse check found).
+ */
+export function fineCompare(a: GrayGrid, b: GrayGrid, skip: (fx: number, fy: number) => boolean = () => false): FineComparison {
+  const { width, height } = a;
+  const columns = Math.max(1, Math.round(width / FINE_CELL));
+  const rows = Math.max(1, Math.round(height / FINE_CELL));
+  const state = new Uint8Array(columns * rows);
+  if (b.width !== width || b.height !== height || width < 4 * MARGIN || height < 4 * MARGIN) return { columns, rows, state, cells: 0 };
+  // The blurrier picture is explained by the sharper one (a blur can be fitted, detail cannot).
+  const [sharp, soft] = detailEnergy(a) >= detailEnergy(b) ? [a, b] : [b, a];
+  const cellOfPixel = new Int32Array(width * height);
+  const skipped = new Uint8Array(columns * rows);
+  const bounds: { x0: number; y0: number; x1: number; y1: number }[] = [];
+  for (let r = 0; r < rows; r++) {
+    const y0 = Math.floor((r * height) / rows);
+    const y1 = Math.floor(((r + 1) * height) / rows);
+    for (let c = 0; c < columns; c++) {
+      const x0 = Math.floor((c * width) / columns);
+      const x1 = Math.floor(((c + 1) * width) / columns);
+      const cell = r * columns + c;
+      bounds.push({ x0, y0, x1, y1 });
+      if (skip((c + 0.5) / columns, (r + 0.5) / rows)) skipped[cell] = 1;
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) cellOfPixel[y * width + x] = cell;
+    }
+  }
+  const noise = bounds.map(
+    ({ x0, y0, x1, y1 }) =>
+      EXCESS * (NOISE_FLOOR + NOISE_SHARE * Math.max(cellStd(a.gray, width, x0, y0, x1, y1), cellStd(b.gray, width, x0, y0, x1, y1))),
+  );
+  // Fitted twice: the second time without the cells the first fit left too much in (a caption
+  // band darkens its part of the picture, which would bend the tone curve everywhere else).
+  let left = new Uint8Array(columns * rows);
+  for (let pass = 0; pass < 2; pass++) {
+    const excluded = new Uint8Array(columns * rows);
+    for (let cell = 0; cell < excluded.length; cell++) excluded[cell] = skipped[cell] || left[cell] ? 1 : 0;
+    const use = new Uint8Array(width * height);
+    for (let i = 0; i < use.length; i++) use[i] = excluded[cellOfPixel[i] ?? 0] ? 0 : 1;
+    const residual = fittedResidual(sharp.gray, soft.gray, width, height, use);
+    left = new Uint8Array(columns * rows);
+    bounds.forEach(({ x0, y0, x1, y1 }, cell) => {
+      if (!skipped[cell] && rms(residual, width, x0, y0, x1, y1) > (noise[cell] ?? 0)) left[cell] = 1;
+    });
+  }
+  let cells = 0;
+  for (let cell = 0; cell < state.length; cell++) {
+    if (skipped[cell]) continue;
+    cells += 1;
+    state[cell] = left[cell] ?? 0;
+  }
+  return { columns, rows, state, cells };
+}
+
+/** What is left of `soft` once explained by `sharp` (tone curve, blur, sub-pixel shift), fitted on the pixels `use` accepts. */
+function fittedResidual(sharp: Float32Array, soft: Float32Array, width: number, height: number, use: Uint8Array): Float32Array {
+  const toned = toneMapped(sharp, soft, use);
+  const features = [
+    laplacian(toned, width, height),
+    laplacian(blurred(toned, width, height), width, height),
+    ...gradients(toned, width, height),
+  ];
+  const weights = leastSquares(features, soft, toned, width, height, use);
+  const [f0, f1, f2, f3] = features as [Float32Array, Float32Array, Float32Array, Float32Array];
+  const [w0 = 0, w1 = 0, w2 = 0, w3 = 0] = weights;
+  const residual = new Float32Array(width * height);
+  for (let i = 0; i < residual.length; i++) {
+    const model = (toned[i] ?? 0) + w0 * (f0[i] ?? 0) + w1 * (f1[i] ?? 0) + w2 * (f2[i] ?? 0) + w3 * (f3[i] ?? 0);
+    residual[i] = (soft[i] ?? 0) - model;
+  }
+  return residual;
+}
+
+/** Mean squared Laplacian: how much fine detail a picture holds. */
+function detailEnergy(grid: GrayGrid): number {
+  const lap = laplacian(grid.gray, grid.width, grid.height);
+  let sum = 0;
+  let count = 0;
+  forInterior(grid.width, grid.height, (i) => {
+    sum += (lap[i] ?? 0) ** 2;
+    count += 1;
+  });
+  return count > 0 ? sum / count : 0;
+}
+
+/** `from` through the tone curve that maps it best onto `to`: the mean of `to` at each level of `from`, interpolated. */
+function toneMapped(from: Float32Array, to: Float32Array, use: Uint8Array): Float32Array {
+  const sums = new Float64Array(TONE_BINS);
+  const levels = new Float64Array(TONE_BINS);
+  const counts = new Float64Array(TONE_BINS);
+  const binOf = (value: number): number => Math.min(TONE_BINS - 1, Math.max(0, Math.floor(value / (256 / TONE_BINS))));
+  for (let i = 0; i < from.length; i++) {
+    if (!use[i]) continue;
+    const bin = binOf(from[i] ?? 0);
+    sums[bin] = (sums[bin] ?? 0) + (to[i] ?? 0);
+    levels[bin] = (levels[bin] ?? 0) + (from[i] ?? 0);
+    counts[bin] = (counts[bin] ?? 0) + 1;
+  }
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let bin = 0; bin < TONE_BINS; bin++) {
+    const n = counts[bin] ?? 0;
+    if (n < TONE_MIN_PIXELS) continue;
+    xs.push((levels[bin] ?? 0) / n);
+    ys.push((sums[bin] ?? 0) / n);
+  }
+  const out = new Float32Array(from.length);
+  if (xs.length < 2) {
+    // One level only (a flat picture): its mean.
+    let mean = 0;
+    for (const value of to) mean += value;
+    out.fill(to.length > 0 ? mean / to.length : 0);
+    return out;
+  }
+  // The curve tabulated at quarter levels: the pictures' levels are whole or resampled numbers in 0..255.
+  const table = new Float32Array(1025);
+  for (let k = 0; k < table.length; k++) table[k] = interpolate(xs, ys, k / 4);
+  for (let i = 0; i < from.length; i++) {
+    const at = Math.min(1024, Math.max(0, (from[i] ?? 0) * 4));
+    const k = Math.floor(at);
+    const t = at - k;
+    out[i] = (table[k] ?? 0) * (1 - t) + (table[Math.min(1024, k + 1)] ?? 0) * t;
+  }
+  return out;
+}
+
+/** Piecewise-linear through (xs, ys), xs increasing; flat beyond the ends. */
+function interpolate(xs: readonly number[], ys: readonly number[], x: number): number {
+  const last = xs.length - 1;
+  if (x <= (xs[0] ?? 0)) return ys[0] ?? 0;
+  if (x >= (xs[last] ?? 0)) return ys[last] ?? 0;
+  let lo = 0;
+  let hi = last;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if ((xs[mid] ?? 0) <= x) lo = mid;
+    else hi = mid;
+  }
+  const x0 = xs[lo] ?? 0;
+  const x1 = xs[hi] ?? 0;
+  const t = x1 > x0 ? (x - x0) / (x1 - x0) : 0;
+  return (ys[lo] ?? 0) * (1 - t) + (ys[hi] ?? 0) * t;
+}
+
+/** 4-neighbour Laplacian (borders repeat their edge pixel). */
+function laplacian(gray: Float32Array, width: number, height: number): Float32Array {
+  const out = new Float32Array(gray.length);
+  for (let y = 0; y < height; y++) {
+    const up = Math.max(0, y - 1) * width;
+    const row = y * width;
+    const down = Math.min(height - 1, y + 1) * width;
+    for (let x = 0; x < width; x++) {
+      const left = Math.max(0, x - 1);
+      const right = Math.min(width - 1, x + 1);
+      out[row + x] =
+        (gray[up + x] ?? 0) + (gray[down + x] ?? 0) + (gray[row + left] ?? 0) + (gray[row + right] ?? 0) - 4 * (gray[row + x] ?? 0);
+    }
+  }
+  return out;
+}
+
+/** Gaussian blur, sigma about 1 (kernel 1 4 6 4 1 / 16, separable; borders repeat their edge pixel). */
+function blurred(gray: Float32Array, width: number, height: number): Float32Array {
+  const across = new Float32Array(gray.length);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      const at = (dx: number): number => gray[row + Math.min(width - 1, Math.max(0, x + dx))] ?? 0;
+      across[row + x] =
+        x >= 2 && x < width - 2
+          ? ((gray[row + x - 2] ?? 0) +
+              4 * (gray[row + x - 1] ?? 0) +
+              6 * (gray[row + x] ?? 0) +
+              4 * (gray[row + x + 1] ?? 0) +
+              (gray[row + x + 2] ?? 0)) /
+            16
+          : (at(-2) + 4 * at(-1) + 6 * at(0) + 4 * at(1) + at(2)) / 16;
+    }
+  }
+  const out = new Float32Array(gray.length);
+  for (let y = 0; y < height; y++) {
+    const rows = [-2, -1, 0, 1, 2].map((dy) => Math.min(height - 1, Math.max(0, y + dy)) * width);
+    const [r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0] = rows;
+    for (let x = 0; x < width; x++) {
+      out[y * width + x] =
+        ((across[r0 + x] ?? 0) +
+          4 * (across[r1 + x] ?? 0) +
+          6 * (across[r2 + x] ?? 0) +
+          4 * (across[r3 + x] ?? 0) +
+          (across[r4 + x] ?? 0)) /
+        16;
+    }
+  }
+  return out;
+}
+
+/** Sobel derivatives along x and y, divided by 8: gray levels per pixel (borders repeat their edge pixel). */
+function gradients(gray: Float32Array, width: number, height: number): [Float32Array, Float32Array] {
+  const gx = new Float32Array(gray.length);
+  const gy = new Float32Array(gray.length);
+  for (let y = 0; y < height; y++) {
+    const up = Math.max(0, y - 1) * width;
+    const row = y * width;
+    const down = Math.min(height - 1, y + 1) * width;
+    for (let x = 0; x < width; x++) {
+      const l = Math.max(0, x - 1);
+      const r = Math.min(width - 1, x + 1);
+      const ul = gray[up + l] ?? 0;
+      const ur = gray[up + r] ?? 0;
+      const dl = gray[down + l] ?? 0;
+      const dr = gray[down + r] ?? 0;
+      gx[row + x] = (ur + 2 * (gray[row + r] ?? 0) + dr - ul - 2 * (gray[row + l] ?? 0) - dl) / 8;
+      gy[row + x] = (dl + 2 * (gray[down + x] ?? 0) + dr - ul - 2 * (gray[up + x] ?? 0) - ur) / 8;
+    }
+  }
+  return [gx, gy];
+}
+
+/** Weights w minimising Σ (target − base − Σ w·feature)² over the interior. */
+function leastSquares(
+  features: readonly Float32Array[],
+  target: Float32Array,
+  base: Float32Array,
+  width: number,
+  height: number,
+  use: Uint8Array,
+): number[] {
+  const n = features.length;
+  const matrix = Array.from({ length: n }, () => new Float64Array(n));
+  const vector = new Float64Array(n);
+  const n4 = n;
+  for (let y = MARGIN; y < height - MARGIN; y++) {
+    for (let x = MARGIN; x < width - MARGIN; x++) {
+      const i = y * width + x;
+      if (!use[i]) continue;
+      const left = (target[i] ?? 0) - (base[i] ?? 0);
+      for (let p = 0; p < n4; p++) {
+        const fp = features[p]?.[i] ?? 0;
+        vector[p] = (vector[p] ?? 0) + fp * left;
+        const row = matrix[p] as Float64Array;
+        for (let q = p; q < n4; q++) row[q] = (row[q] ?? 0) + fp * (features[q]?.[i] ?? 0);
+      }
+    }
+  }
+  for (let p = 0; p < n; p++) for (let q = 0; q < p; q++) (matrix[p] as Float64Array)[q] = matrix[q]?.[p] ?? 0;
+  return solve(matrix, vector);
+}
+
+/** Gaussian elimination with partial pivoting and a small ridge (a flat picture's features are all zero). */
+function solve(matrix: Float64Array[], vector: Float64Array): number[] {
+  const n = vector.length;
+  const a = matrix.map((row, i) => {
+    const copy = Float64Array.from(row);
+    copy[i] = (copy[i] ?? 0) * (1 + 1e-6) + 1e-6;
+    return copy;
+  });
+  const b = Float64Array.from(vector);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let row = col + 1; row < n; row++) if (Math.abs(a[row]?.[col] ?? 0) > Math.abs(a[pivot]?.[col] ?? 0)) pivot = row;
+    if (pivot !== col) {
+      const row = a[col];
+      a[col] = a[pivot] ?? new Float64Array(n);
+      a[pivot] = row ?? new Float64Array(n);
+      const value = b[col] ?? 0;
+      b[col] = b[pivot] ?? 0;
+      b[pivot] = value;
+    }
+    const head = a[col] as Float64Array;
+    const diagonal = head[col] ?? 0;
+    if (Math.abs(diagonal) < 1e-12) continue;
+    for (let row = col + 1; row < n; row++) {
+      const line = a[row] as Float64Array;
+      const factor = (line[col] ?? 0) / diagonal;
+      for (let k = col; k < n; k++) line[k] = (line[k] ?? 0) - factor * (head[k] ?? 0);
+      b[row] = (b[row] ?? 0) - factor * (b[col] ?? 0);
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let row = n - 1; row >= 0; row--) {
+    const line = a[row] as Float64Array;
+    let sum = b[row] ?? 0;
+    for (let k = row + 1; k < n; k++) sum -= (line[k] ?? 0) * (x[k] ?? 0);
+    const diagonal = line[row] ?? 0;
+    x[row] = Math.abs(diagonal) < 1e-12 ? 0 : sum / diagonal;
+  }
+  return x;
+}
+
+function forInterior(width: number, height: number, visit: (i: number) => void): void {
+  for (let y = MARGIN; y < height - MARGIN; y++) for (let x = MARGIN; x < width - MARGIN; x++) visit(y * width + x);
+}
+
+function rms(values: Float32Array, width: number, x0: number, y0: number, x1: number, y1: number): number {
+  let sum = 0;
+  let count = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      sum += (values[y * width + x] ?? 0) ** 2;
+      count += 1;
+    }
+  }
+  return count > 0 ? Math.sqrt(sum / count) : 0;
+}
+
+function cellStd(values: Float32Array, width: number, x0: number, y0: number, x1: number, y1: number): number {
+  let sum = 0;
+  let squares = 0;
+  let count = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const value = values[y * width + x] ?? 0;
+      sum += value;
+      squares += value * value;
+      count += 1;
+    }
+  }
+  if (count === 0) return 0;
+  const mean = sum / count;
+  return Math.sqrt(Math.max(0, squares / count - mean * mean));
+}
