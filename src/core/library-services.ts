@@ -11,7 +11,7 @@ import { DuplicatesService } from './duplicates/duplicates.service';
 import { libraryReview, type GroupReview } from './duplicates/group-review';
 import { NearDuplicatesService } from './duplicates/near/near-duplicates.service';
 import { nearPairRunner } from './duplicates/near/near-pair-runner';
-import { NearVerifier, withEvidence } from './duplicates/near/near-verifier';
+import { NearVerifier, PICTURE_CHECK_VERSION, withEvidence } from './duplicates/near/near-verifier';
 import { DEFAULT_NEAR_COSINE } from './duplicates/thresholds';
 import { providerFailures } from './embedding/embedding.errors';
 import { Embedder } from './embedding/embedder';
@@ -38,6 +38,7 @@ import { PhotoRepository } from './store/photo.repository';
 import { PreviewStore } from './store/preview.store';
 import { RootsRepository } from './store/roots.repository';
 import { SettingsRepository } from './store/settings.repository';
+import { PictureCheckStore } from './store/picture-check.store';
 import { ThumbnailStore } from './store/thumbnail.store';
 import type { TrashBin } from './trash/trash-bin';
 import { VectorSearchService } from './vectors/vector-search.service';
@@ -147,7 +148,11 @@ export function wireServices(libraryDir: string, library: OpenedLibrary, model: 
   });
   const duplicates = new DuplicatesService(groups, near);
   const cleanup = new Cleanup(db, options.trashBin, log);
-  const verifier = new NearVerifier({ details: (files) => groups.copyDetailsOf(files), thumbnails });
+  const verifier = new NearVerifier({
+    details: (files) => groups.copyDetailsOf(files),
+    thumbnails,
+    store: new PictureCheckStore(libraryDir, PICTURE_CHECK_VERSION, log),
+  });
   const review = libraryReview(groups, embeddings, modelId, () => cleanup.notDuplicatePairs(), verifier.derivedFrom);
   const thumbnailRepair = new ThumbnailRepairService({ photos, thumbnails, log, maxFileBytes });
   return {

@@ -9,13 +9,15 @@
  * 256 px working copy kept in the library folder). A content without a thumbnail cannot be checked
  * and is never called a duplicate on the candidate finders' word alone: it goes to similar shots.
  *
- * Verdicts are kept by content pair and the grids by content, so re-indexing, moving files or a
- * slider step never checks a pair twice in one session.
+ * Verdicts are kept by content pair, in memory and beside the library (picture-check.store.ts), so
+ * re-indexing, moving files, a slider step or a new session never checks a pair twice. Pictures
+ * are read group by group and forgotten after: memory stays bounded by the largest group.
  */
 import fs from 'node:fs/promises';
 import sharp from 'sharp';
 import type { CandidateGroup } from '../file-groups';
 import type { CopyDetails } from '../../store/duplicate.repository';
+import type { PictureCheckStore, PictureChecks } from '../../store/picture-check.store';
 import type { ThumbnailStore } from '../../store/thumbnail.store';
 import type { DuplicateGroup, DuplicatesReport } from '../../../shared/types';
 import { comparePictures, layoutGridOf, type Alignment, type LayoutGrid, type PictureComparison } from './picture-check';
@@ -24,6 +26,8 @@ import { comparePictures, layoutGridOf, type Alignment, type LayoutGrid, type Pi
 export interface VerifierSources {
   readonly details: (filePaths: readonly string[]) => ReadonlyMap<string, CopyDetails>;
   readonly thumbnails: Pick<ThumbnailStore, 'pathOf'>;
+  /** Where verdicts are kept between sessions (none: this session only). */
+  readonly store?: Pick<PictureCheckStore, 'load' | 'save'>;
 }
 
 /** Why a member of a group is in it, as the review shows it. */
@@ -48,6 +52,9 @@ export interface VerifiedCandidates {
   readonly evidence: ReadonlyMap<string, PairEvidence>;
 }
 
+/** Names the check's rules: verdicts kept by another version are checked again (picture-check.store.ts). */
+export const PICTURE_CHECK_VERSION = 'grid128-fine256-1';
+
 const UNCHECKED: PairEvidence = { verdict: 'different', reason: 'not verified (no thumbnail to compare): reviewed as a similar shot' };
 /** A window this close to the whole frame is the whole frame (a resize, not a crop). */
 const WHOLE_FRAME = 0.985;
@@ -56,10 +63,38 @@ const MAX_PAIRWISE = 60;
 /** Pictures read at once while checking (thumbnails decode on libuv threads). */
 const READ_CONCURRENCY = 4;
 
+/** Reads each content's picture once while a group is checked, a few at a time; forgets them after. */
+class PictureReader {
+  readonly #read: (hash: string) => Promise<ContentPicture | null>;
+  readonly #pictures = new Map<string, Promise<ContentPicture | null>>();
+
+  constructor(read: (hash: string) => Promise<ContentPicture | null>) {
+    this.#read = read;
+  }
+
+  get(hash: string): Promise<ContentPicture | null> {
+    let picture = this.#pictures.get(hash);
+    if (!picture) {
+      picture = this.#read(hash);
+      this.#pictures.set(hash, picture);
+    }
+    return picture;
+  }
+
+  async prefetch(hashes: readonly string[]): Promise<void> {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < hashes.length) await this.get(hashes[next++] ?? '');
+    };
+    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, hashes.length) }, worker));
+  }
+}
+
 export class NearVerifier {
   readonly #sources: VerifierSources;
-  readonly #pictures = new Map<string, ContentPicture | null>();
-  readonly #verdicts = new Map<string, PairEvidence>();
+  /** Verdicts by ordered content pair (`a:b`), with which is a crop of which; loaded from the store once. */
+  #checks: PictureChecks | null = null;
+  #dirty = false;
   /** `derived>source` for each content the check found a crop of another (see `derivedFrom`). */
   readonly #derived = new Set<string>();
   /** Content of each file seen by `split`. */
@@ -71,10 +106,18 @@ export class NearVerifier {
     this.#sources = sources;
   }
 
-  /** Sharpness of a file's picture, or null when it was not read (see `split`). */
+  get #known(): PictureChecks {
+    if (!this.#checks) {
+      this.#checks = this.#sources.store?.load() ?? { verdicts: new Map(), sharpness: new Map() };
+      for (const [key, found] of this.#checks.verdicts) this.#noteCrop(key, found.cropOf);
+    }
+    return this.#checks;
+  }
+
+  /** Sharpness of a file's picture, or null when it was never read (see `split`). */
   sharpnessOf(filePath: string): number | null {
     const content = this.#contentOfFile.get(filePath);
-    return content === undefined ? null : (this.#pictures.get(content)?.sharpness ?? null);
+    return content === undefined ? null : (this.#known.sharpness.get(content) ?? null);
   }
 
   /** True when the check found content `derived` to be a crop of content `source` (the keeper rules keep the source). */
@@ -83,7 +126,9 @@ export class NearVerifier {
   /**
    * Checks each member of each near group against the group's centre (its first file: star
    * clustering matched the members to it) and splits the group: verified members stay, the others
-   * form a similar-shots group with the centre. Exact and pixel groups pass unchanged.
+   * form a similar-shots group with the centre. Exact and pixel groups pass unchanged. Pictures are
+   * read group by group and forgotten after (a 256 px thumbnail is about 260 KB as the check holds
+   * it); verdicts and sharpness are kept, and saved for the next session.
    */
   async split(candidates: readonly CandidateGroup[]): Promise<VerifiedCandidates> {
     const near = candidates.filter((group) => group.kind === 'near');
@@ -93,17 +138,22 @@ export class NearVerifier {
       this.#contentOfFile.set(file, copy.contentHash);
       this.#detailsOfFile.set(file, copy);
     }
-    await this.#readPictures([...new Set(near.flatMap((group) => group.files.flatMap((file) => contentOf(file)?.contentHash ?? [])))]);
     const duplicates: CandidateGroup[] = candidates.filter((group) => group.kind !== 'near');
     const shots: CandidateGroup[] = [];
     const evidence = new Map<string, PairEvidence>();
     for (const group of near) {
-      const pictures = this.#pictureGraph(group.files, contentOf, evidence);
+      const pictures = await this.#pictureGraph(group.files, contentOf, evidence);
       // Each set of pictures the check joined is a duplicate group (one picture alone is the byte
       // or pixel group's business); when the check left more than one set, they are similar shots.
       for (const members of pictures) if (members.pictures > 1) duplicates.push({ kind: 'near', files: members.files });
       if (pictures.length > 1) shots.push({ kind: 'near', files: pictures.flatMap((members) => members.first) });
     }
+    // The best shot needs each shot's sharpness, also where the verdicts were known already.
+    const unmeasured = [...new Set(shots.flatMap((group) => group.files.flatMap((file) => contentOf(file)?.contentHash ?? [])))].filter(
+      (hash) => !this.#known.sharpness.has(hash),
+    );
+    await this.#reader().prefetch(unmeasured);
+    this.#save();
     return { duplicates, shots, evidence };
   }
 
@@ -113,11 +163,11 @@ export class NearVerifier {
    * joined one and against each other (a copy made of another member, an edit of an edit), among
    * the first MAX_PAIRWISE pictures. Sets in the group's order, each with its files and its first picture's.
    */
-  #pictureGraph(
+  async #pictureGraph(
     files: readonly string[],
     contentOf: (file: string) => CopyDetails | undefined,
     evidence: Map<string, PairEvidence>,
-  ): { files: string[]; first: string[]; pictures: number }[] {
+  ): Promise<{ files: string[]; first: string[]; pictures: number }[]> {
     const byPicture = new Map<string, { copy: CopyDetails; files: string[] }>();
     for (const file of files) {
       const copy = contentOf(file);
@@ -128,32 +178,37 @@ export class NearVerifier {
       byPicture.set(key, entry);
     }
     const entries = [...byPicture.values()];
+    const reader = this.#reader();
+    // The centre and the members whose check against it is not known yet, read a few at a time.
+    const centre = entries[0]?.copy;
+    const unknown = entries.slice(1).filter((entry) => centre && !this.#known.verdicts.has(pairKey(centre, entry.copy)));
+    if (centre && unknown.length > 0) await reader.prefetch([centre.contentHash, ...unknown.map((entry) => entry.copy.contentHash)]);
     const parent = entries.map((_, i) => i);
     const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i] ?? i)));
-    const check = (i: number, j: number): boolean => {
+    const check = async (i: number, j: number): Promise<boolean> => {
       const a = entries[i];
       const b = entries[j];
       if (!a || !b) return false;
-      const found = this.#evidence(a.copy, b.copy);
+      const found = await this.#evidence(a.copy, b.copy, reader);
       if (!evidence.has(b.files[0] ?? '') || found.verdict === 'same') for (const file of b.files) evidence.set(file, found);
       if (found.verdict !== 'same') return false;
       parent[root(j)] = root(i);
       return true;
     };
-    for (let j = 1; j < entries.length; j++) check(0, j);
+    for (let j = 1; j < entries.length; j++) await check(0, j);
     // Those left: against the centre's verified pictures (an edit of an edit), then among
     // themselves (a copy of another member); only among the first MAX_PAIRWISE pictures, since a
     // long burst or a big template set would cost its square in checks.
     const limit = Math.min(entries.length, MAX_PAIRWISE);
     const joined = entries.map((_, i) => i).filter((i) => i > 0 && i < limit && root(i) === root(0));
     const left = entries.map((_, i) => i).filter((i) => i > 0 && i < limit && root(i) !== root(0));
-    for (const j of left) for (const i of joined) if (root(j) !== root(0)) check(i, j);
+    for (const j of left) for (const i of joined) if (root(j) !== root(0)) await check(i, j);
     const still = left.filter((j) => root(j) !== root(0));
     for (let x = 0; x < still.length; x++) {
       for (let y = x + 1; y < still.length; y++) {
         const i = still[x] ?? 0;
         const j = still[y] ?? 0;
-        if (root(i) !== root(j)) check(i, j);
+        if (root(i) !== root(j)) await check(i, j);
       }
     }
     const sets = new Map<number, { files: string[]; first: string[]; pictures: number }>();
@@ -170,53 +225,78 @@ export class NearVerifier {
    * What the check says of `copy` against `keeper` (files `split` has seen), in that direction
    * ("resized to 50 %" of the keeper); null when either was not seen or both are one picture.
    */
-  evidenceAgainst(keeper: string, copy: string): PairEvidence | null {
+  async evidenceAgainst(keeper: string, copy: string): Promise<PairEvidence | null> {
     const a = this.#detailsOfFile.get(keeper);
     const b = this.#detailsOfFile.get(copy);
     if (!a || !b) return null;
     if (a.contentHash === b.contentHash || (a.pixelHash !== null && a.pixelHash === b.pixelHash)) return null;
-    return this.#evidence(a, b);
+    return this.#evidence(a, b, this.#reader());
+  }
+
+  /** Verdicts found since the last save go to the store (when there is one). */
+  #save(): void {
+    if (!this.#dirty || !this.#sources.store) return;
+    this.#dirty = false;
+    this.#sources.store.save(this.#known);
+  }
+
+  #reader(): PictureReader {
+    return new PictureReader(async (hash) => {
+      const picture = await readPicture(this.#sources.thumbnails.pathOf(hash));
+      if (picture && this.#known.sharpness.get(hash) !== picture.sharpness) {
+        this.#known.sharpness.set(hash, picture.sharpness);
+        this.#dirty = true;
+      }
+      return picture;
+    });
+  }
+
+  #noteCrop(key: string, cropOf: 'a' | 'b' | undefined): void {
+    if (!cropOf) return;
+    const [a = '', b = ''] = key.split(':');
+    this.#derived.add(cropOf === 'b' ? `${b}>${a}` : `${a}>${b}`);
   }
 
   /** The check of `b` against `a`, kept by the ordered pair: its reason says what `b` is of `a` ("resized to 50 %"). */
-  #evidence(a: CopyDetails, b: CopyDetails): PairEvidence {
-    const key = `${a.contentHash}:${b.contentHash}`;
-    const known = this.#verdicts.get(key);
-    if (known) return known;
-    const found = decide(a, b, this.#pictures.get(a.contentHash) ?? null, this.#pictures.get(b.contentHash) ?? null);
-    this.#verdicts.set(key, found.evidence);
-    if (found.crop)
-      this.#derived.add(found.crop.direction === 'b-in-a' ? `${b.contentHash}>${a.contentHash}` : `${a.contentHash}>${b.contentHash}`);
+  async #evidence(a: CopyDetails, b: CopyDetails, reader: PictureReader): Promise<PairEvidence> {
+    const key = pairKey(a, b);
+    const known = this.#known.verdicts.get(key);
+    if (known) return { verdict: known.verdict, reason: known.reason };
+    const metadata = byMetadata(a, b);
+    if (metadata) return metadata;
+    const [pictureA, pictureB] = await Promise.all([reader.get(a.contentHash), reader.get(b.contentHash)]);
+    // Not kept: a thumbnail made later gets its check.
+    if (!pictureA || !pictureB) return UNCHECKED;
+    const found = decide(a, b, pictureA, pictureB);
+    const cropOf = found.crop ? (found.crop.direction === 'b-in-a' ? 'b' : 'a') : undefined;
+    this.#known.verdicts.set(key, { ...found.evidence, ...(cropOf ? { cropOf } : {}) });
+    this.#noteCrop(key, cropOf);
+    this.#dirty = true;
     return found.evidence;
   }
+}
 
-  async #readPictures(contentHashes: readonly string[]): Promise<void> {
-    const missing = contentHashes.filter((hash) => !this.#pictures.has(hash));
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < missing.length) {
-        const hash = missing[next++] ?? '';
-        this.#pictures.set(hash, await readPicture(this.#sources.thumbnails.pathOf(hash)));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, missing.length) }, worker));
-  }
+function pairKey(a: CopyDetails, b: CopyDetails): string {
+  return `${a.contentHash}:${b.contentHash}`;
 }
 
 /**
  * Same camera, two capture instants: two shots, whatever they look like (a camera writes the time
- * it took the picture; an edit keeps it or drops it, never changes it). Then the pictures decide.
+ * it took the picture; an edit keeps it or drops it, never changes it). Null: the pictures decide.
  */
+function byMetadata(a: CopyDetails, b: CopyDetails): PairEvidence | null {
+  if (a.camera !== null && a.camera === b.camera && a.takenAt !== null && b.takenAt !== null && a.takenAt !== b.takenAt) {
+    return { verdict: 'different', reason: `another shot: taken at ${a.takenAt} and ${b.takenAt} by one camera` };
+  }
+  return null;
+}
+
 function decide(
   a: CopyDetails,
   b: CopyDetails,
-  pictureA: ContentPicture | null,
-  pictureB: ContentPicture | null,
+  pictureA: ContentPicture,
+  pictureB: ContentPicture,
 ): { evidence: PairEvidence; crop?: Alignment } {
-  if (a.camera !== null && a.camera === b.camera && a.takenAt !== null && b.takenAt !== null && a.takenAt !== b.takenAt) {
-    return { evidence: { verdict: 'different', reason: `another shot: taken at ${a.takenAt} and ${b.takenAt} by one camera` } };
-  }
-  if (!pictureA || !pictureB) return { evidence: UNCHECKED };
   const comparison = comparePictures(pictureA.grid, pictureB.grid);
   const evidence = evidenceOf(comparison, a, b);
   return evidence.verdict === 'same' && comparison.alignment.scale < WHOLE_FRAME ? { evidence, crop: comparison.alignment } : { evidence };
@@ -239,26 +319,30 @@ function evidenceOf(comparison: PictureComparison, a: CopyDetails, b: CopyDetail
  * shots are kind `shots`, each copy says why it is another picture, and the sharpest picture comes
  * first as the suggested best shot.
  */
-export function withEvidence(
+export async function withEvidence(
   report: DuplicatesReport,
   verified: VerifiedCandidates,
   verifier: NearVerifier,
   shots: boolean,
-): DuplicatesReport {
+): Promise<DuplicatesReport> {
   if (!shots) {
-    const groups = report.groups.map((group) =>
-      group.kind !== 'near'
-        ? group
-        : {
-            ...group,
-            copies: group.copies.map((copy) => {
-              // Said against the keeper the review chose, which need not be the centre the check started from.
-              if (copy.match !== 'near') return copy;
-              const found = verifier.evidenceAgainst(group.files[0] ?? '', copy.path) ?? verified.evidence.get(copy.path);
-              return found?.verdict === 'same' ? { ...copy, reason: found.reason } : copy;
-            }),
-          },
-    );
+    const groups: DuplicateGroup[] = [];
+    for (const group of report.groups) {
+      if (group.kind !== 'near') {
+        groups.push(group);
+        continue;
+      }
+      const copies = [];
+      for (const copy of group.copies) {
+        // Said against the keeper the review chose, which need not be the centre the check started from.
+        const found =
+          copy.match === 'near'
+            ? ((await verifier.evidenceAgainst(group.files[0] ?? '', copy.path)) ?? verified.evidence.get(copy.path))
+            : null;
+        copies.push(found?.verdict === 'same' ? { ...copy, reason: found.reason } : copy);
+      }
+      groups.push({ ...group, copies });
+    }
     return { ...report, groups };
   }
   const groups = report.groups.map((group): DuplicateGroup => {

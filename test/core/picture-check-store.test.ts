@@ -1,0 +1,119 @@
+/**
+ * The picture check's verdicts outlive the session: kept beside the library by content pair, read
+ * back by the next NearVerifier (which then needs no thumbnail to answer), ignored when written
+ * by another version of the check or damaged, and never an error where the library is read-only.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NearVerifier, PICTURE_CHECK_VERSION } from '../../src/core/duplicates/near/near-verifier';
+import type { CopyDetails } from '../../src/core/store/duplicate.repository';
+import { PictureCheckStore } from '../../src/core/store/picture-check.store';
+import { drawScene, sharpOf } from '../fixtures/scene';
+
+let dir: string;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doppel-picture-checks-'));
+});
+
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function details(name: string, contentHash: string, width: number): CopyDetails {
+  return {
+    path: `/photos/${name}`,
+    size: 1000,
+    mtimeMs: 0,
+    inode: `1:${contentHash}`,
+    contentHash,
+    pixelHash: null,
+    width,
+    height: (width * 3) / 4,
+    format: 'jpeg',
+    takenAt: null,
+    camera: null,
+  };
+}
+
+describe('PictureCheckStore', () => {
+  it('should read back what it saved, crops and sharpness included', () => {
+    const store = new PictureCheckStore(dir, 'v1');
+    const verdicts = new Map([
+      ['a:b', { verdict: 'same' as const, reason: 'same picture, cropped', cropOf: 'b' as const }],
+      ['a:c', { verdict: 'different' as const, reason: 'different picture: 40 % of its detail differs' }],
+    ]);
+    expect(store.save({ verdicts, sharpness: new Map([['a', 12.5]]) })).toBe(true);
+    const loaded = new PictureCheckStore(dir, 'v1').load();
+    expect([...loaded.verdicts]).toEqual([...verdicts]);
+    expect(loaded.sharpness.get('a')).toBe(12.5);
+  });
+
+  it('should ignore the checks of another version, and a damaged file, saying so', () => {
+    new PictureCheckStore(dir, 'v1').save({
+      verdicts: new Map([['a:b', { verdict: 'same', reason: 'same picture' }]]),
+      sharpness: new Map(),
+    });
+    const lines: string[] = [];
+    expect(new PictureCheckStore(dir, 'v2', (line) => lines.push(line)).load().verdicts.size).toBe(0);
+    fs.writeFileSync(path.join(dir, 'picture-checks.json'), '{"version":"v1","verdicts":[["a:b"');
+    expect(new PictureCheckStore(dir, 'v1', (line) => lines.push(line)).load().verdicts.size).toBe(0);
+    expect(lines).toEqual([expect.stringMatching(/another version/), expect.stringMatching(/cannot be read/)]);
+  });
+
+  it('should keep the checks in memory only where the library cannot be written, saying so once', () => {
+    // A folder that is not there fails the write as a read-only one does (and root writes anywhere).
+    const lines: string[] = [];
+    const store = new PictureCheckStore(path.join(dir, 'gone'), 'v1', (line) => lines.push(line));
+    const checks = { verdicts: new Map([['a:b', { verdict: 'same' as const, reason: 'same picture' }]]), sharpness: new Map() };
+    expect(store.save(checks)).toBe(false);
+    expect(store.save(checks)).toBe(false);
+    expect(lines).toHaveLength(1);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('NearVerifier with a store', () => {
+  it('should check a pair once: the next session answers from the store, without the thumbnails', async () => {
+    const thumbnails = path.join(dir, 'thumbnails');
+    fs.mkdirSync(thumbnails);
+    const pathOf = (hash: string): string => path.join(thumbnails, `${hash}.webp`);
+    const scene = sharpOf(await drawScene(5, 1024, 768));
+    const original = await scene.clone().resize(256).webp().toBuffer();
+    fs.writeFileSync(pathOf('orig'), original);
+    fs.writeFileSync(pathOf('small'), await sharp(original).resize(128).webp({ quality: 60 }).toBuffer());
+    fs.writeFileSync(
+      pathOf('other'),
+      await sharpOf(await drawScene(9, 1024, 768))
+        .resize(256)
+        .webp()
+        .toBuffer(),
+    );
+    const copies = new Map([
+      ['/photos/orig.jpg', details('orig.jpg', 'orig', 1024)],
+      ['/photos/small.jpg', details('small.jpg', 'small', 512)],
+      ['/photos/other.jpg', details('other.jpg', 'other', 1024)],
+    ]);
+    const sources = { details: () => copies, thumbnails: { pathOf } };
+    const group = { kind: 'near' as const, files: ['/photos/orig.jpg', '/photos/small.jpg', '/photos/other.jpg'] };
+
+    const first = await new NearVerifier({ ...sources, store: new PictureCheckStore(dir, PICTURE_CHECK_VERSION) }).split([group]);
+    expect(first.duplicates).toEqual([{ kind: 'near', files: ['/photos/orig.jpg', '/photos/small.jpg'] }]);
+    expect(first.shots).toEqual([{ kind: 'near', files: ['/photos/orig.jpg', '/photos/other.jpg'] }]);
+
+    fs.rmSync(thumbnails, { recursive: true });
+    const next = new NearVerifier({ ...sources, store: new PictureCheckStore(dir, PICTURE_CHECK_VERSION) });
+    const again = await next.split([group]);
+    expect(again.duplicates).toEqual(first.duplicates);
+    expect(again.shots).toEqual(first.shots);
+    expect(again.evidence.get('/photos/small.jpg')?.reason).toBe(first.evidence.get('/photos/small.jpg')?.reason);
+    expect(next.sharpnessOf('/photos/other.jpg')).toBeGreaterThan(0);
+
+    // Without the store, the same question without thumbnails cannot be checked: a similar shot.
+    const unchecked = await new NearVerifier(sources).split([group]);
+    expect(unchecked.duplicates).toEqual([]);
+  });
+});
