@@ -346,6 +346,8 @@ const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   unknown_channel: 404,
   job_running: 409,
   file_changed: 409,
+  // Replaced by a newer request of its view: an answer like any other, not a failed call.
+  superseded: 200,
   decode_failed: 422,
   unsupported_format: 422,
   internal: 500,

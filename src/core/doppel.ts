@@ -154,11 +154,20 @@ export class Doppel {
    * Duplicate groups as the user reviews them (see `GroupReview`): each file in one group, keeper
    * first by the keeper rule, every score a similarity to the keeper, biggest savings first.
    */
-  async duplicates(options: ReviewedDuplicatesOptions = {}): Promise<DuplicatesReport> {
+  async duplicates(options: ReviewedDuplicatesOptions = {}, signal?: AbortSignal): Promise<DuplicatesReport> {
     this.#read();
     assertWithinLimit('nearThreshold', options.threshold);
     assertWithinLimit('nearHashDistance', options.hashDistance);
-    return reviewDuplicates(this.#s, options, this.#protectedFolders(options.protectedFolders));
+    return reviewDuplicates(this.#s, options, this.#protectedFolders(options.protectedFolders), signal);
+  }
+
+  /**
+   * A number that changes whenever this library changes (a write of this process, or another
+   * process's commit): an answer kept from before (the engine's reviewed pages) is stale then.
+   */
+  libraryVersion(): number {
+    this.#read();
+    return this.#s.caches.version;
   }
 
   /**

@@ -22,6 +22,7 @@ export class LibraryCaches {
   readonly #groups: readonly Invalidated[];
   readonly #vectors: { reload(): void } | null;
   #dataVersion: number;
+  #version = 0;
 
   constructor(db: SqliteDatabase, groups: readonly Invalidated[], vectors: { reload(): void } | null) {
     this.#db = db;
@@ -38,7 +39,13 @@ export class LibraryCaches {
     this.changed('folders');
   }
 
+  /** Bumped by every change seen (see `Doppel.libraryVersion`). */
+  get version(): number {
+    return this.#version;
+  }
+
   changed(change: LibraryChange): void {
+    this.#version += 1;
     if (change === 'files' || change === 'folders') for (const cache of this.#groups) cache.invalidate();
     if (change === 'folders') this.#vectors?.reload();
   }

@@ -12,7 +12,7 @@ import { libraryReview, type GroupReview } from './duplicates/group-review';
 import { NearDuplicatesService } from './duplicates/near/near-duplicates.service';
 import { nearPairRunner } from './duplicates/near/near-pair-runner';
 import { NearVerifier, PICTURE_CHECK_VERSION, withEvidence } from './duplicates/near/near-verifier';
-import { DEFAULT_NEAR_COSINE } from './duplicates/thresholds';
+import { DEFAULT_NEAR_COSINE, SHOTS_COSINE } from './duplicates/thresholds';
 import { providerFailures } from './embedding/embedding.errors';
 import { Embedder } from './embedding/embedder';
 import type { ExecutionProviderRequest } from './embedding/execution-providers';
@@ -260,21 +260,33 @@ export function libraryAbout(libraryDir: string, services: LibraryServices, libr
 /**
  * Duplicate groups as the user reviews them (see `GroupReview`), in the tier asked for: the near
  * candidates the picture check verified are duplicates; those it found to be other pictures are
- * similar shots (`kind: 'shots'`), never mixed with duplicates.
+ * similar shots (`kind: 'shots'`), never mixed with duplicates. With `signal`, the review stops
+ * between its steps once the signal is aborted (a newer request replaced this one), with its reason.
  */
 export async function reviewDuplicates(
   services: LibraryServices,
   options: ReviewedDuplicatesOptions,
   protectedFolders: string[],
+  signal?: AbortSignal,
 ): Promise<DuplicatesReport> {
   const shots = options.kind === 'shots';
-  const candidates = await services.duplicates.list({ ...options, kind: shots ? 'near' : (options.kind ?? 'all') });
+  // Similar shots are looked for among looser look-alikes than duplicates (see SHOTS_COSINE).
+  const candidates = await services.duplicates.list(
+    shots ? { ...options, kind: 'near', threshold: SHOTS_COSINE } : { ...options, kind: options.kind ?? 'all' },
+  );
+  signal?.throwIfAborted();
   const verified = await services.verifier.split(candidates);
-  const report = services.review.review(shots ? verified.shots : verified.duplicates, {
-    kind: shots ? 'all' : (options.kind ?? 'all'),
-    threshold: options.threshold ?? DEFAULT_NEAR_COSINE,
-    ...(options.keep ? { keep: options.keep } : {}),
-    protectedFolders,
-  });
+  signal?.throwIfAborted();
+  const report = await services.review.reviewInSteps(
+    shots ? verified.shots : verified.duplicates,
+    {
+      kind: shots ? 'all' : (options.kind ?? 'all'),
+      threshold: shots ? SHOTS_COSINE : (options.threshold ?? DEFAULT_NEAR_COSINE),
+      ...(options.keep ? { keep: options.keep } : {}),
+      protectedFolders,
+    },
+    signal,
+  );
+  signal?.throwIfAborted();
   return withEvidence(report, verified, services.verifier, shots);
 }

@@ -10,12 +10,15 @@ import { aboutInfo, WATCHER_OFF } from './about.js';
 import { listFolders } from './folder-listing.js';
 import type { IndexJobs } from './index-jobs.js';
 import type { LibraryWatcher } from './library-watcher.js';
+import type { ReviewPages } from './review-pages.js';
 
 export interface HandlerContext {
   readonly doppel: Doppel;
   readonly jobs: IndexJobs;
   /** Live updates of the library's folders; null when the engine runs without them. */
   readonly watcher: LibraryWatcher | null;
+  /** The Duplicates view's pages: whole lists kept per setting, the newest request of a view run only. */
+  readonly reviews: ReviewPages;
 }
 
 export type ChannelHandlers = {
@@ -49,7 +52,7 @@ export const channelHandlers: ChannelHandlers = {
   },
   'jobs:list': ({ jobs }) => jobs.list(),
   'jobs:cancel': ({ doppel, jobs }, { jobId }) => ({ cancelled: jobs.cancel(jobId) || doppel.cancelNearDuplicates(jobId) }),
-  'duplicates:list': ({ doppel }, input) => doppel.duplicates(input ?? {}),
+  'duplicates:list': ({ reviews }, input) => reviews.page(input),
   'similar:query': ({ doppel }, { paths, limit }) => doppel.similar(paths, limit === undefined ? {} : { limit }),
   'find:query': ({ doppel }, { path }) => doppel.find(path),
   'duplicates:clean': async ({ doppel, jobs }, input) => {

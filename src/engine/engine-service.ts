@@ -16,6 +16,7 @@ import { BROWSER_IMAGE_TYPES } from '../shared/thumbnails.js';
 import { channelHandlers, type HandlerContext } from './channel-handlers.js';
 import { IndexJobs, type IndexFunction } from './index-jobs.js';
 import { LibraryWatcher, type WatchActivity, type WatchTiming } from './library-watcher.js';
+import { ReviewPages } from './review-pages.js';
 
 export interface EngineServiceOptions {
   /** Library folder; the core's per-user default when left out. */
@@ -39,6 +40,7 @@ export class EngineService {
   readonly #doppel: Doppel;
   readonly #jobs: IndexJobs;
   readonly #watcher: LibraryWatcher | null;
+  readonly #reviews: ReviewPages;
   readonly #log: (line: string) => void;
   #closed = false;
 
@@ -46,6 +48,10 @@ export class EngineService {
     this.#doppel = doppel;
     this.#jobs = jobs;
     this.#watcher = watcher;
+    this.#reviews = new ReviewPages(
+      (query, signal) => doppel.duplicates(query, signal),
+      () => doppel.libraryVersion(),
+    );
     this.#log = log;
   }
 
@@ -100,14 +106,15 @@ export class EngineService {
     if (this.#closed) return err(ErrorCodes.engineUnavailable, `Cannot run ${channel}: the library is closed`);
     const parsed = parseChannelInput(channel, input);
     if (!parsed.ok) return parsed;
-    const context: HandlerContext = { doppel: this.#doppel, jobs: this.#jobs, watcher: this.#watcher };
+    const context: HandlerContext = { doppel: this.#doppel, jobs: this.#jobs, watcher: this.#watcher, reviews: this.#reviews };
     // The mapped type pairs each channel with its own input; TS cannot follow that through a union key.
     const handler = channelHandlers[channel] as (context: HandlerContext, input: unknown) => unknown;
     try {
       return ok(await handler(context, parsed.value));
     } catch (thrown) {
       const error = toAppError(thrown);
-      this.#log(`${channel} failed: ${error.message}`);
+      // A request a newer one replaced is the slider at work, not a failure.
+      if (error.code !== ErrorCodes.superseded) this.#log(`${channel} failed: ${error.message}`);
       return { ok: false, error };
     }
   }

@@ -27,6 +27,8 @@ export const ErrorCodes = {
   unsupportedFormat: 'unsupported_format',
   /** A file changed while it was being read (a sync client still writing it). */
   fileChanged: 'file_changed',
+  /** A newer request of the same view replaced this one before it finished (`duplicates:list`): nothing to show. */
+  superseded: 'superseded',
   /** Anything else; `message` says what was attempted. */
   internal: 'internal',
 } as const;

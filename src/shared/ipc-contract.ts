@@ -15,7 +15,7 @@ import {
   PHOTO_SORTS,
   type AboutInfo,
   type CleanReport,
-  type DuplicatesReport,
+  type DuplicatesPage,
   type FindReport,
   type IndexProgress,
   type IndexReport,
@@ -159,6 +159,12 @@ export const contract = {
     input: z.object({ jobId: z.string().min(1).max(64) }).strict(),
     output: returns<{ readonly cancelled: boolean }>(),
   },
+  /**
+   * One page of the reviewed duplicate groups, biggest savings first (see `DuplicatesPage`): the
+   * first page, the page after `cursor`, the page at `offset` (a far jump), or the page that starts
+   * with the group in `focus`. With `view`, a newer request of the same view stops this one between
+   * steps: it answers `superseded` (nothing to show), and only the newest runs to the end.
+   */
   'duplicates:list': {
     input: z
       .object({
@@ -170,10 +176,22 @@ export const contract = {
         /** Keeper rule that orders each group: the first file is the one `clean` keeps. */
         keep: keeperChoice.optional(),
         protectedFolders: z.array(absolutePath).max(limits.indexRoots.max).optional(),
+        /** Who asks (a name the client chooses): a newer request with the same `view` supersedes this one. */
+        view: z.string().min(1).max(64).optional(),
+        /** `next` of the previous page. */
+        cursor: z.string().min(1).max(200).optional(),
+        /** The page starting at this group index (a jump); past the end, the last page. */
+        offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+        /** The page starting at this group (by `id`), or else at the group now holding `path`. */
+        focus: z
+          .object({ group: z.string().min(1).max(64).optional(), path: absolutePath.optional() })
+          .strict()
+          .optional(),
+        limit: limited('duplicatePageSize').default(limits.duplicatePageSize.default),
       })
       .strict()
       .optional(),
-    output: returns<DuplicatesReport>(),
+    output: returns<DuplicatesPage>(),
   },
   'similar:query': {
     input: z

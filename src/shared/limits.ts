@@ -39,6 +39,11 @@ export const limits = {
   similarQueries: { min: 1, max: 64, step: 1, integer: true, default: 1, label: 'number of query images' },
   /** Photos in one page of the library listing: bounded so one call never serialises a whole library. */
   photoPageSize: { min: 1, max: 500, step: 1, integer: true, default: 100, label: 'page size' },
+  /**
+   * Groups in one page of the duplicate review: a view asks for what it shows (a screen holds a few
+   * groups), and a group can hold hundreds of copies, so a page stays well under a megabyte.
+   */
+  duplicatePageSize: { min: 1, max: 200, step: 1, integer: true, default: 50, label: 'page size' },
   /** Folders in one index request. */
   indexRoots: { min: 1, max: 256, step: 1, integer: true, default: 1, label: 'number of folders' },
   /** Copies named in one group of a clean-up or a "not duplicates" mark (a burst rarely has 100). */

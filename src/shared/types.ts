@@ -67,6 +67,64 @@ export interface DuplicatesReport {
   readonly wastedBytes: number;
 }
 
+/**
+ * One copy of a group as a page of the review sends it: a `DuplicateCopy` whose `copyOf` names the
+ * earlier copy of the same group by its index in `copies`, so that each path is sent once.
+ */
+export interface ReviewCopy extends Omit<DuplicateCopy, 'copyOf'> {
+  readonly copyOf?: { readonly match: 'exact' | 'pixel'; readonly index: number };
+}
+
+/** One group of a page of the review (`duplicates:list`): a `DuplicateGroup` without its `files` list. */
+export interface ReviewGroup {
+  /**
+   * Stable id: a hash of the group's sorted paths. The same files have the same id on every page,
+   * at every setting and keeper rule, so a view keeps its place and its choices across answers.
+   */
+  readonly id: string;
+  /** Position of the group in the whole list (0-based). */
+  readonly index: number;
+  readonly kind: DuplicateKind;
+  /** The suggested keeper first (by the keeper rule asked for). */
+  readonly copies: readonly ReviewCopy[];
+  /** Total bytes of the group's files (hard links to one inode count once). */
+  readonly bytes: number;
+  /** Bytes freed by keeping only the keeper (hard links once, reference copies stay). */
+  readonly wastedBytes: number;
+  readonly reason: string;
+}
+
+/** What the whole reviewed list holds, whichever page is asked for. */
+export interface DuplicatesTotals {
+  readonly groups: number;
+  /** Files in all groups (each file is in one group). */
+  readonly copies: number;
+  /** Bytes freed by cleaning every group. */
+  readonly wastedBytes: number;
+  /** Groups of each kind. */
+  readonly byKind: Readonly<Record<DuplicateKind, number>>;
+}
+
+/**
+ * One page of the reviewed duplicate groups (`duplicates:list`), biggest savings first. The engine
+ * keeps the whole list per setting until the library changes, so further pages and jumps are cheap.
+ */
+export interface DuplicatesPage {
+  /**
+   * The list this page was cut from: a new value means the groups changed (another setting, or the
+   * library or the decisions changed), and pages of the old list are stale.
+   */
+  readonly list: string;
+  /** Index of the page's first group in the list. */
+  readonly offset: number;
+  readonly groups: readonly ReviewGroup[];
+  readonly totals: DuplicatesTotals;
+  /** Cursor of the next page (give it as `cursor`); null after the last group. */
+  readonly next: string | null;
+  /** With `focus`: the index of the group asked for (by id, else by a path), null when none holds it now. */
+  readonly focusIndex?: number | null;
+}
+
 export interface ScoredPath {
   readonly path: string;
   /** Similarity in [0, 1], 1 = identical picture. */

@@ -146,9 +146,9 @@ describe('bridge API', () => {
   it('should list the byte copy as an exact duplicate group', async () => {
     const { body } = await call('duplicates:list', { kind: 'exact' });
     expect(body).toMatchObject({ ok: true });
-    const groups = (body as { value: { groups: { kind: string; files: string[] }[] } }).value.groups;
+    const groups = (body as { value: { groups: { kind: string; copies: { path: string }[] }[] } }).value.groups;
     expect(groups).toHaveLength(1);
-    expect([...(groups[0]?.files ?? [])].sort()).toEqual([photos.original, photos.byteCopy].sort());
+    expect((groups[0]?.copies ?? []).map((copy) => copy.path).sort()).toEqual([photos.original, photos.byteCopy].sort());
   });
 
   it('should page library:photos by cursor, every photo once, as many as library:timeline counts', async () => {

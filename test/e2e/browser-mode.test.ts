@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge, type Bridge } from '../../src/bridge/index.js';
 import { limits } from '../../src/shared/limits.js';
-import type { DuplicatesReport, FindReport } from '../../src/shared/types.js';
+import type { DuplicatesPage, FindReport } from '../../src/shared/types.js';
 import { chromiumAvailable, launchChromium, openAppPage } from './support/browser.js';
 import {
   callBridge as callBridgeAt,
@@ -123,14 +123,14 @@ describe.skipIf(!chromiumAvailable())('browser mode', () => {
     // Near duplicates depend on the similarity model: strict once the core finds the resized copy.
     await filter('Near duplicates').click();
     // The view sends the sensitivity from Settings, which starts at the shared defaults.
-    const nearAnswer = await callBridge<DuplicatesReport>('duplicates:list', {
+    const nearAnswer = await callBridge<DuplicatesPage>('duplicates:list', {
       kind: 'near',
       threshold: limits.nearThreshold.default,
       hashDistance: limits.nearHashDistance.default,
     });
     const nearGroups = page.locator('[data-testid="duplicate-group"][data-kind="near"]');
     await expect.poll(() => nearGroups.count()).toBe(nearAnswer.groups.length);
-    if (nearAnswer.groups.some((group) => group.files.includes(photos.resized))) {
+    if (nearAnswer.groups.some((group) => group.copies.some((copy) => copy.path === photos.resized))) {
       const nearNames = await nearGroups.locator('.photo-name').allTextContents();
       expect(nearNames).toContain(path.basename(photos.resized));
       expect(

@@ -12,7 +12,8 @@ import { limits } from '../../src/shared/limits.js';
 
 const nearDefaults = { threshold: limits.nearThreshold.default, hashDistance: limits.nearHashDistance.default };
 const nearThresholdRange = limits.nearThreshold;
-import type { DuplicatesReport, LibraryStats, PhotoPage } from '../../src/shared/types.js';
+import type { DuplicatesPage, LibraryStats, PhotoPage } from '../../src/shared/types.js';
+import { listedGroups } from '../helpers/duplicate-pages.js';
 import { chromiumAvailable, launchChromium, openAppPage } from './support/browser.js';
 import {
   callBridge as callBridgeAt,
@@ -58,16 +59,29 @@ function groupKeys(groups: readonly { readonly files: readonly (string | null)[]
   return groups.map((group) => [...group.files].sort().join('|')).sort();
 }
 
+/** The near groups of the list, scrolled through from top to bottom (it draws only the groups on screen). */
 async function shownNearGroups(): Promise<string[]> {
-  const groups = page.locator('[data-testid="duplicate-group"][data-kind="near"]');
-  const files = await groups.evaluateAll((elements) =>
-    elements.map((group) => ({
-      files: [...(group as unknown as PageElement).querySelectorAll('[data-testid="review-copy"]')].map((copy) =>
-        copy.getAttribute('data-path'),
-      ),
-    })),
-  );
-  return groupKeys(files);
+  const seen = new Map<string, { files: (string | null)[] }>();
+  const list = page.getByTestId('review-list');
+  for (let top = 0, end = 1; top < end;) {
+    const step = await list.evaluate((element, at) => {
+      const box = element as unknown as { scrollTop: number; readonly scrollHeight: number; readonly clientHeight: number };
+      box.scrollTop = at;
+      return { height: box.scrollHeight, view: box.clientHeight };
+    }, top);
+    const groups = page.locator('[data-testid="duplicate-group"][data-kind="near"]');
+    const shown = await groups.evaluateAll((elements) =>
+      elements.map((group) => ({
+        files: [...(group as unknown as PageElement).querySelectorAll('[data-testid="review-copy"]')].map((copy) =>
+          copy.getAttribute('data-path'),
+        ),
+      })),
+    );
+    for (const group of shown) seen.set([...group.files].sort().join('|'), group);
+    end = step.height;
+    top += Math.max(1, step.view);
+  }
+  return groupKeys([...seen.values()]);
 }
 
 describe.skipIf(!chromiumAvailable())('library grid and settings', () => {
@@ -136,14 +150,14 @@ describe.skipIf(!chromiumAvailable())('library grid and settings', () => {
     await slider.focus();
     await page.keyboard.press('Home');
     expect(await slider.inputValue()).toBe(String(nearThresholdRange.min));
-    const loose = await callBridge<DuplicatesReport>('duplicates:list', { kind: 'near', threshold: nearThresholdRange.min, hashDistance });
-    await expect.poll(shownNearGroups).toEqual(groupKeys(loose.groups));
+    const loose = await callBridge<DuplicatesPage>('duplicates:list', { kind: 'near', threshold: nearThresholdRange.min, hashDistance });
+    await expect.poll(shownNearGroups).toEqual(groupKeys(listedGroups(loose)));
     await page.screenshot({ path: `${SCREENSHOT_PREFIX}near-loose.png`, fullPage: true });
 
     await page.keyboard.press('End');
     expect(await slider.inputValue()).toBe(String(nearThresholdRange.max));
-    const strict = await callBridge<DuplicatesReport>('duplicates:list', { kind: 'near', threshold: nearThresholdRange.max, hashDistance });
-    await expect.poll(shownNearGroups).toEqual(groupKeys(strict.groups));
+    const strict = await callBridge<DuplicatesPage>('duplicates:list', { kind: 'near', threshold: nearThresholdRange.max, hashDistance });
+    await expect.poll(shownNearGroups).toEqual(groupKeys(listedGroups(strict)));
     // The view follows the slider (both ends equal the API's answer for the slider's value); that a
     // stricter threshold finds fewer pairs is pinned in test/integration/similarity.test.ts.
     expect(strict.groups.length).toBeLessThanOrEqual(loose.groups.length);

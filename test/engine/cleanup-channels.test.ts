@@ -9,7 +9,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Doppel } from '../../src/core/doppel.js';
 import { EngineService } from '../../src/engine/engine-service.js';
-import type { CleanReport, DuplicatesReport, NotDuplicatePair, OperationSummary, UndoReport } from '../../src/shared/types.js';
+import type { CleanReport, DuplicatesPage, NotDuplicatePair, OperationSummary, UndoReport } from '../../src/shared/types.js';
+import { asReport } from '../helpers/duplicate-pages.js';
 import { writePhotoFolder, type PhotoFolder } from '../e2e/support/photo-folder.js';
 
 let tempDir: string;
@@ -75,7 +76,8 @@ describe('clean-up channels', () => {
 });
 
 describe('the review: chosen copies, reference folders, "not duplicates" per copy', () => {
-  const groupOf = (report: DuplicatesReport, file: string) => report.groups.find((group) => group.files.includes(file));
+  const groupOf = (report: ReturnType<typeof asReport>, file: string) => report.groups.find((group) => group.files.includes(file));
+  const list = async (input: object) => asReport(await call<DuplicatesPage>('duplicates:list', input));
 
   it('should trash only the copies the review chose, keeping the copy it chose', async () => {
     // The PNG export has the same pixels as the original: keep the export, trash the byte copy only.
@@ -108,26 +110,26 @@ describe('the review: chosen copies, reference folders, "not duplicates" per cop
     const saved = await call<string[]>('library:setProtectedFolders', { folders: [photos.root] });
     expect(saved).toEqual([photos.root]);
     expect(await call<string[]>('library:protectedFolders')).toEqual([photos.root]);
-    const listed = await call<DuplicatesReport>('duplicates:list', { kind: 'exact' });
+    const listed = await list({ kind: 'exact' });
     const group = groupOf(listed, photos.byteCopy);
     expect(group?.copies.every((copy) => copy.protected)).toBe(true);
-    expect(group?.wasted_bytes).toBe(0);
+    expect(group?.wastedBytes).toBe(0);
     const report = await call<CleanReport>('duplicates:clean', { kind: 'exact', dryRun: true });
     expect(report.trashed).toEqual([]);
     expect(report.skipped.map((skip) => skip.reason)).toContain('every copy of this picture is in a protected folder');
     await call<string[]>('library:setProtectedFolders', { folders: [] });
-    expect(groupOf(await call<DuplicatesReport>('duplicates:list', { kind: 'exact' }), photos.byteCopy)?.wasted_bytes).toBeGreaterThan(0);
+    expect(groupOf(await list({ kind: 'exact' }), photos.byteCopy)?.wastedBytes).toBeGreaterThan(0);
   });
 
   it('should order each group by the keeper rule asked for, the same for the list and the clean', async () => {
     for (const rule of ['shortest-path', 'smallest', 'largest'] as const) {
-      const listed = await call<DuplicatesReport>('duplicates:list', { kind: 'pixel', keep: { rule } });
+      const listed = await list({ kind: 'pixel', keep: { rule } });
       const keeper = groupOf(listed, photos.pngExport)?.files[0];
       const plan = await call<CleanReport>('duplicates:clean', { kind: 'pixel', keep: { rule }, dryRun: true });
       expect(plan.trashed.every((copy) => copy.keeper === keeper)).toBe(true);
     }
-    const smallest = await call<DuplicatesReport>('duplicates:list', { kind: 'pixel', keep: { rule: 'smallest' } });
-    const largest = await call<DuplicatesReport>('duplicates:list', { kind: 'pixel', keep: { rule: 'largest' } });
+    const smallest = await list({ kind: 'pixel', keep: { rule: 'smallest' } });
+    const largest = await list({ kind: 'pixel', keep: { rule: 'largest' } });
     expect(groupOf(smallest, photos.pngExport)?.files[0]).not.toBe(groupOf(largest, photos.pngExport)?.files[0]);
   });
 
@@ -136,7 +138,7 @@ describe('the review: chosen copies, reference folders, "not duplicates" per cop
       paths: [photos.pngExport],
       against: [photos.original, photos.byteCopy],
     });
-    const listed = await call<DuplicatesReport>('duplicates:list', { kind: 'all' });
+    const listed = await list({ kind: 'all' });
     expect(groupOf(listed, photos.pngExport)?.files ?? []).not.toEqual(expect.arrayContaining([photos.original]));
     expect(groupOf(listed, photos.pngExport)?.files ?? []).not.toEqual(expect.arrayContaining([photos.byteCopy]));
     expect(groupOf(listed, photos.original)?.files).toEqual(expect.arrayContaining([photos.original, photos.byteCopy]));
@@ -144,6 +146,6 @@ describe('the review: chosen copies, reference folders, "not duplicates" per cop
     expect(pairs).toEqual([expect.objectContaining({ operation }) as unknown]);
     expect(await call<{ cleared: number }>('duplicates:clearNotDuplicates')).toEqual({ cleared: 1 });
     expect(await call<NotDuplicatePair[]>('duplicates:notDuplicates')).toEqual([]);
-    expect(groupOf(await call<DuplicatesReport>('duplicates:list', { kind: 'all' }), photos.pngExport)?.files).toContain(photos.original);
+    expect(groupOf(await list({ kind: 'all' }), photos.pngExport)?.files).toContain(photos.original);
   });
 });

@@ -10,7 +10,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EngineService } from '../../src/engine/engine-service.js';
 import type { AppEvent, JobSnapshot } from '../../src/shared/ipc-contract.js';
-import type { DuplicatesReport, FolderListing, LibraryRoot, LibraryStats, SimilarReport } from '../../src/shared/types.js';
+import type { DuplicatesPage, FolderListing, LibraryRoot, LibraryStats, SimilarReport } from '../../src/shared/types.js';
+import { listedGroups } from '../helpers/duplicate-pages.js';
 import { writePhotoFolder, type PhotoFolder } from '../e2e/support/photo-folder.js';
 import { defined } from '../helpers/defined.js';
 
@@ -133,11 +134,11 @@ describe('library:removeRoot', () => {
   });
 
   it('should drop the folder’s photos from the listing, duplicates and similar results, leaving the files on disk', async () => {
-    const near = (report: DuplicatesReport) => report.groups.flatMap((group) => group.files);
+    const near = (page: DuplicatesPage) => listedGroups(page).flatMap((group) => group.files);
     const similarTo = async (file: string) =>
       (await call<SimilarReport[]>('similar:query', { paths: [file], limit: 20 }))[0]?.results.map((result) => result.path) ?? [];
     // Before: the near copy only this folder has is in the harbour's near group and its similar photos.
-    expect(near(await call<DuplicatesReport>('duplicates:list', { kind: 'near' }))).toContain(extra.nearCopy);
+    expect(near(await call<DuplicatesPage>('duplicates:list', { kind: 'near' }))).toContain(extra.nearCopy);
     expect(await similarTo(photos.original)).toEqual(expect.arrayContaining([extra.byteCopy, extra.nearCopy]));
     const before = await call<LibraryStats>('library:stats');
 
@@ -147,7 +148,7 @@ describe('library:removeRoot', () => {
     expect(after.roots).toEqual([photos.root]);
     expect([after.files, after.errors]).toEqual([before.files - 2, before.errors - 1]);
     expect((await call<LibraryRoot[]>('library:roots')).map((root) => root.path)).toEqual([photos.root]);
-    const all = near(await call<DuplicatesReport>('duplicates:list', { kind: 'all' }));
+    const all = near(await call<DuplicatesPage>('duplicates:list', { kind: 'all' }));
     expect(all.filter((file) => file.startsWith(extra.root))).toEqual([]);
     const similar = await similarTo(photos.original);
     expect(similar.filter((file) => file.startsWith(extra.root))).toEqual([]);

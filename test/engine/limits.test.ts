@@ -22,6 +22,7 @@ const CONTRACT_FIELDS: readonly { limit: LimitName; channel: Channel; input: (va
   { limit: 'nearHashDistance', channel: 'duplicates:list', input: (hashDistance) => ({ kind: 'near', hashDistance }) },
   { limit: 'similarResults', channel: 'similar:query', input: (limit) => ({ paths: ['/p/a.jpg'], limit }) },
   { limit: 'photoPageSize', channel: 'library:photos', input: (limit) => ({ sort: 'name', limit }) },
+  { limit: 'duplicatePageSize', channel: 'duplicates:list', input: (limit) => ({ kind: 'exact', limit }) },
   {
     limit: 'similarQueries',
     channel: 'similar:query',

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../src/shared/result';
-import type { DuplicatesReport, FindReport, LibraryStats, SimilarReport } from '../../src/shared/types';
+import type { DuplicatesPage, FindReport, LibraryStats, SimilarReport } from '../../src/shared/types';
 import { authHeaders } from '../e2e/support/bridge-auth';
 import { writePhotoFolder, type PhotoFolder } from '../e2e/support/photo-folder';
 import { REPO_ROOT, ensureCliBuilt, runCliJson, tempDir } from '../helpers/cli';
@@ -35,8 +35,8 @@ describe('an engine after a near-duplicate search in its worker thread', () => {
     expect(fs.existsSync(path.join(REPO_ROOT, 'dist', 'near-pairs-worker.mjs'))).toBe(true);
     const server = await startServer(library);
     try {
-      const near = await server.call<DuplicatesReport>('duplicates:list', { kind: 'near' });
-      expect(near.ok && near.value.groups.some((group) => group.files.includes(photos.resized))).toBe(true);
+      const near = await server.call<DuplicatesPage>('duplicates:list', { kind: 'near' });
+      expect(near.ok && near.value.groups.some((group) => group.copies.some((copy) => copy.path === photos.resized))).toBe(true);
 
       const found = await server.call<FindReport>('find:query', { path: photos.original });
       expect(found.ok, JSON.stringify(found)).toBe(true);
@@ -55,7 +55,7 @@ describe('an engine after a near-duplicate search in its worker thread', () => {
 
       // A second search in a new worker, then Find again: the engine's thread is unharmed by either.
       fs.rmSync(path.join(library, fs.readdirSync(library).find((name) => name.endsWith('.near-pairs')) ?? 'none'), { force: true });
-      const again = await server.call<DuplicatesReport>('duplicates:list', { kind: 'near', threshold: 0.9 });
+      const again = await server.call<DuplicatesPage>('duplicates:list', { kind: 'near', threshold: 0.9 });
       expect(again.ok).toBe(true);
       const foundAgain = await server.call<FindReport>('find:query', { path: photos.resized });
       expect(foundAgain.ok && foundAgain.value.near.map((hit) => hit.path)).toContain(photos.original);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEvent } from '../../src/shared/ipc-contract';
 import type { Result } from '../../src/shared/result';
-import type { DuplicatesReport, LibraryStats, NearPairsProgress } from '../../src/shared/types';
+import type { DuplicatesPage, DuplicatesReport, LibraryStats, NearPairsProgress } from '../../src/shared/types';
 import { authHeaders } from '../e2e/support/bridge-auth';
 import { recordEvents } from '../e2e/support/sse';
 import { buildLibrary, type LibraryManifest } from '../fixtures';
@@ -42,7 +42,7 @@ describe('near-duplicate comparison in the built app', () => {
     const server = await startServer(library);
     const events = await recordEvents(server.url);
     try {
-      const listing = call<DuplicatesReport>(server.url, 'duplicates:list', { kind: 'near' });
+      const listing = call<DuplicatesPage>(server.url, 'duplicates:list', { kind: 'near' });
       const stats = await call<LibraryStats>(server.url, 'library:stats');
       expect(stats.ok && stats.value.files).toBeGreaterThan(0);
       const report = await listing;

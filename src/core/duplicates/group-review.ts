@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { CopyMatch, DuplicateCopy, DuplicateGroup, DuplicateKind, DuplicateKindFilter, DuplicatesReport } from '../../shared/types';
 import { assertDefined } from '../assert';
 import { orderByKeeperRule, type DerivedFrom, type KeeperChoice } from '../cleanup/keeper-rules';
@@ -33,6 +34,13 @@ export interface ReviewDeps {
 
 /** Files reviewed per batch read: one SQLite query of details and one of vectors for each. */
 const REVIEW_BATCH_FILES = 2000;
+/** Sets of files looked up per step among the last answer's groups. */
+const STEP_SETS = 5000;
+/**
+ * How long `reviewInSteps` runs before it gives the event loop a turn: long enough that the turns
+ * cost nothing, short enough that a newer request (or a thumbnail) is not kept waiting.
+ */
+const STEP_MS = 20;
 
 const LOOSENESS: Readonly<Record<CopyMatch, number>> = { keeper: 0, exact: 1, pixel: 2, near: 3 };
 /** Why a copy is in its group, before the near-pair check says more of a near copy (see NearVerifier). */
@@ -96,7 +104,33 @@ export class GroupReview {
   }
 
   review(candidates: readonly CandidateGroup[], options: ReviewOptions): DuplicatesReport {
+    const steps = this.#steps(candidates, options);
+    for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+  }
+
+  /**
+   * As `review`, giving the event loop a turn about every {@link STEP_MS} and stopping there, with
+   * the signal's reason, once `signal` is aborted (a newer request replaced this one). A review
+   * stopped half way keeps what it read (details, vectors) and leaves the last answer as it was.
+   */
+  async reviewInSteps(candidates: readonly CandidateGroup[], options: ReviewOptions, signal?: AbortSignal): Promise<DuplicatesReport> {
+    signal?.throwIfAborted();
+    const steps = this.#steps(candidates, options);
+    let since = performance.now();
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done) return step.value;
+      if (signal && performance.now() - since >= STEP_MS) {
+        await setImmediate();
+        signal.throwIfAborted();
+        since = performance.now();
+      }
+    }
+  }
+
+  /** The review, yielding between its steps (a batch of files read and reviewed, a run of groups reused). */
+  *#steps(candidates: readonly CandidateGroup[], options: ReviewOptions): Generator<void, DuplicatesReport> {
     const fileSets = options.kind === 'all' ? mergeOverlapping(candidates) : candidates.map((group) => group.files);
+    yield;
     const against = this.#deps.notDuplicatePairs();
     const folders = options.protectedFolders ?? [];
     const isProtected = (copy: CopyDetails): boolean => folders.length > 0 && folders.some((folder) => isInside(copy.path, folder));
@@ -106,14 +140,14 @@ export class GroupReview {
     const context = JSON.stringify([options.keep ?? null, folders, [...against].sort()]);
     const previous = context === this.#answeredContext ? this.#answered : new Map<string, readonly DuplicateGroup[]>();
     const answered = new Map<string, readonly DuplicateGroup[]>();
-    const groups: DuplicateGroup[] = [];
     const unseen: { key: string; files: readonly string[] }[] = [];
-    for (const files of fileSets) {
-      const unique = [...files].sort().filter((file, i, sorted) => i === 0 || file !== sorted[i - 1]);
+    for (let i = 0; i < fileSets.length; i++) {
+      const unique = [...(fileSets[i] ?? [])].sort().filter((file, j, sorted) => j === 0 || file !== sorted[j - 1]);
       const key = unique.join('\n');
       const known = previous.get(key);
       if (known) answered.set(key, known);
       else unseen.push({ key, files: unique });
+      if (i % STEP_SETS === STEP_SETS - 1) yield;
     }
     for (const batch of batches(unseen, REVIEW_BATCH_FILES)) {
       this.#readDetails(batch.flatMap((set) => set.files));
@@ -129,8 +163,11 @@ export class GroupReview {
         const reviewed = parts.map((part) => this.#group(part, isProtected));
         answered.set(key, reviewed);
       }
+      yield;
     }
+    const groups: DuplicateGroup[] = [];
     for (const reviewed of answered.values()) for (const group of reviewed) groups.push(atThreshold(group, options.threshold));
+    yield;
     // Only the groups of this answer are kept: two answers' worth at most.
     this.#answered = answered;
     this.#answeredContext = context;

@@ -1,5 +1,8 @@
 /** How the review names copies and their differences. */
-import type { DuplicateCopy, DuplicateGroup, DuplicateKind } from '../../shared/types.js';
+import type { DuplicateGroup, DuplicateKind, ReviewCopy } from '../../shared/types.js';
+
+/** A copy as the review shows it (either form: a page's, or a whole report's). */
+type ShownCopy = Omit<ReviewCopy, 'copyOf'>;
 import { formatBytes, formatScore, formatTakenAt, folderOf } from './format.js';
 
 /**
@@ -29,7 +32,7 @@ export function groupReason(group: Pick<DuplicateGroup, 'kind' | 'reason'>): str
 }
 
 /** Why a copy is in its group, in words: `Same bytes`, `Same picture, cropped`, `Suggested best shot: …`. */
-export function copyReason(copy: DuplicateCopy): string {
+export function copyReason(copy: Pick<ShownCopy, 'reason'>): string {
   return sentence(copy.reason);
 }
 
@@ -37,7 +40,7 @@ export function copyReason(copy: DuplicateCopy): string {
  * `93% similar` for a near copy of a duplicate group, next to its reason; null otherwise (byte and
  * pixel copies are identical, and similar shots are other pictures whatever their similarity).
  */
-export function scoreLabel(copy: DuplicateCopy, kind: DuplicateKind): string | null {
+export function scoreLabel(copy: Pick<ShownCopy, 'match' | 'score'>, kind: DuplicateKind): string | null {
   return kind !== 'shots' && copy.match === 'near' && copy.score !== null ? `${formatScore(copy.score)} similar` : null;
 }
 
@@ -52,9 +55,9 @@ export interface CopyFact {
 
 interface FactSpec {
   readonly label: string;
-  readonly value: (copy: DuplicateCopy) => string;
+  readonly value: (copy: ShownCopy) => string;
   /** Larger is better; facts without one are only compared for difference. */
-  readonly rank?: (copy: DuplicateCopy) => number;
+  readonly rank?: (copy: ShownCopy) => number;
 }
 
 const FACTS: readonly FactSpec[] = [
@@ -72,7 +75,7 @@ const FACTS: readonly FactSpec[] = [
 ];
 
 /** Every fact of each copy, with differences from the keeper (the first copy) and the best values marked. */
-export function compareFacts(copies: readonly DuplicateCopy[]): CopyFact[][] {
+export function compareFacts(copies: readonly ShownCopy[]): CopyFact[][] {
   const keeper = copies[0];
   return copies.map((copy) =>
     FACTS.map((fact) => {

@@ -1,27 +1,24 @@
 /**
- * The Duplicates review: the groups on screen, the user's keeper and trash choices per group, the
- * groups selected for a bulk clean-up, and the last operation (for Undo). Module state, so the view
- * keeps its filter, choices and scroll position when the user comes back to it.
+ * The Duplicates review: the settings of the list (kind, keeper rule), the user's keeper and trash
+ * choices per group, the groups selected for a bulk clean-up, the group in focus and the last
+ * operation (for Undo). Module state, so the view keeps its filter, choices and place when the user
+ * comes back to it. The list itself comes a page at a time (state/review-list.ts).
  *
  * Similar shots (kind `shots`: different pictures of one moment) are reviewed one group at a time:
  * they can never be selected for a bulk clean-up, and are only moved group by group, as chosen.
+ *
+ * After an action the list changes at once from what the operation did (the groups and copies it
+ * touched leave, or come back on undo), then the engine's new list replaces it in the background.
  */
 import { computed, reactive, readonly } from 'vue';
 import { isAbsolutePath } from '../../../shared/paths.js';
 import type { Result } from '../../../shared/result.js';
-import type {
-  CleanReport,
-  DuplicateGroup,
-  DuplicateKindFilter,
-  DuplicatesReport,
-  KeeperRule,
-  OperationSummary,
-  UndoReport,
-} from '../../../shared/types.js';
+import type { CleanReport, DuplicateKindFilter, KeeperRule, OperationSummary, ReviewGroup, UndoReport } from '../../../shared/types.js';
 import { api } from '../api/index.js';
 import { formatBytes, formatCount } from '../format.js';
 import { refreshStats } from './library-state.js';
 import { nearSensitivity } from './near-settings.js';
+import { dropCopies, groupAt, loadedGroups, refreshList, requestList, restoreGroups, reviewList, type ListQuery } from './review-list.js';
 
 /** What the user chose in one group: the copies to keep and the copies to move to the trash. */
 export interface GroupChoice {
@@ -29,7 +26,9 @@ export interface GroupChoice {
   readonly trash: readonly string[];
 }
 
-/** A finished operation the toast offers to undo. */
+type PlacedGroup = ReturnType<typeof loadedGroups>[number];
+
+/** A finished operation the toast offers to undo, with the groups it took out of the list. */
 export interface DoneOperation {
   readonly id: string;
   readonly message: string;
@@ -37,22 +36,18 @@ export interface DoneOperation {
 
 interface ReviewState {
   kind: DuplicateKindFilter;
-  /** The keeper rule in force. */
   keepRule: KeeperRule;
   /** The folder of the `in-folder` rule: the one in force, or the last one used (offered again). */
   keepFolder: string;
-  report: DuplicatesReport | null;
-  loading: boolean;
-  error: string | null;
-  /** Choices the user made, by group key; groups without an entry use the suggestion. */
+  /** Choices the user made, by group id; groups without an entry use the suggestion. */
   choices: Record<string, GroupChoice>;
-  /** Group keys ticked for "Move the selected groups' copies to the trash". */
-  selected: string[];
-  /** The group and copy the keyboard acts on. */
+  /** Group ids ticked for a bulk clean-up; with `allSelected`, the ids NOT ticked. */
+  selected: Set<string>;
+  allSelected: boolean;
+  /** The group (index in the list, and id) and copy the keyboard acts on. */
   focusGroup: number;
+  focusId: string | null;
   focusCopy: number;
-  /** How many groups the list renders (more on request). */
-  shown: number;
   scrollTop: number;
   lastOperation: DoneOperation | null;
   busy: boolean;
@@ -60,20 +55,16 @@ interface ReviewState {
   history: readonly OperationSummary[];
 }
 
-export const PAGE_SIZE = 100;
-
 const state = reactive<ReviewState>({
   kind: 'all',
   keepRule: 'highest-resolution',
   keepFolder: '',
-  report: null,
-  loading: false,
-  error: null,
   choices: {},
-  selected: [],
+  selected: new Set(),
+  allSelected: false,
   focusGroup: 0,
+  focusId: null,
   focusCopy: 0,
-  shown: PAGE_SIZE,
   scrollTop: 0,
   lastOperation: null,
   busy: false,
@@ -83,82 +74,91 @@ const state = reactive<ReviewState>({
 
 export const review = readonly(state);
 
-/** A group's identity across reloads: its files, in any order. */
-export function groupKey(group: DuplicateGroup): string {
-  return [...group.files].sort().join('\n');
-}
+/** The groups each operation of this session took out of the list: undoing it puts them back at once. */
+const takenOut = new Map<string, PlacedGroup[]>();
+
+export const filesOf = (group: ReviewGroup): string[] => group.copies.map((copy) => copy.path);
 
 /** Keep this copy (and reference copies, which always stay), move every other. */
-function keepingOnly(group: DuplicateGroup, filePath: string | undefined): GroupChoice {
+function keepingOnly(group: ReviewGroup, filePath: string | undefined): GroupChoice {
   const keep = group.copies.filter((copy) => copy.path === filePath || copy.protected).map((copy) => copy.path);
-  return { keep, trash: group.files.filter((file) => !keep.includes(file)) };
+  return { keep, trash: filesOf(group).filter((file) => !keep.includes(file)) };
 }
 
-export function choiceOf(group: DuplicateGroup): GroupChoice {
-  const chosen = state.choices[groupKey(group)];
-  if (!chosen) return keepingOnly(group, group.files[0]); // the suggestion: the first copy
+export function choiceOf(group: ReviewGroup): GroupChoice {
+  const chosen = state.choices[group.id];
+  if (!chosen) return keepingOnly(group, group.copies[0]?.path); // the suggestion: the first copy
   // A folder protected after the choice was made still wins: its copies always stay.
   const kept = new Set([...chosen.keep, ...group.copies.filter((copy) => copy.protected).map((copy) => copy.path)]);
-  return { keep: group.files.filter((file) => kept.has(file)), trash: chosen.trash.filter((file) => !kept.has(file)) };
+  return { keep: filesOf(group).filter((file) => kept.has(file)), trash: chosen.trash.filter((file) => !kept.has(file)) };
 }
 
 /** How many copies would move for these groups, and the bytes they free (hard links aside). */
-export function trashPlan(...groups: readonly DuplicateGroup[]): { count: number; bytes: number } {
+export function trashPlan(...groups: readonly ReviewGroup[]): { count: number; bytes: number } {
   let count = 0;
   let bytes = 0;
   for (const group of groups) {
-    const { trash } = choiceOf(group);
-    count += trash.length;
-    bytes += group.copies.filter((copy) => trash.includes(copy.path)).reduce((sum, copy) => sum + copy.size, 0);
+    const trash = new Set(choiceOf(group).trash);
+    count += trash.size;
+    bytes += group.copies.reduce((sum, copy) => sum + (trash.has(copy.path) ? copy.size : 0), 0);
   }
   return { count, bytes };
 }
 
 /** One click: keep this copy only (reference copies stay too), move the others. */
-export function keepOnly(group: DuplicateGroup, filePath: string): void {
-  state.choices[groupKey(group)] = keepingOnly(group, filePath);
+export function keepOnly(group: ReviewGroup, filePath: string): void {
+  state.choices[group.id] = keepingOnly(group, filePath);
 }
 
 /** Toggles one copy between "keep" and "move to trash"; the last kept copy cannot be toggled away. */
-export function toggleCopy(group: DuplicateGroup, filePath: string): void {
+export function toggleCopy(group: ReviewGroup, filePath: string): void {
   const choice = choiceOf(group);
   const copy = group.copies.find((candidate) => candidate.path === filePath);
   if (!copy || copy.protected) return;
   if (choice.keep.includes(filePath)) {
     if (choice.keep.length === 1) return; // never the last copy
-    state.choices[groupKey(group)] = { keep: choice.keep.filter((file) => file !== filePath), trash: [...choice.trash, filePath] };
+    state.choices[group.id] = { keep: choice.keep.filter((file) => file !== filePath), trash: [...choice.trash, filePath] };
   } else {
-    state.choices[groupKey(group)] = { keep: [...choice.keep, filePath], trash: choice.trash.filter((file) => file !== filePath) };
+    state.choices[group.id] = { keep: [...choice.keep, filePath], trash: choice.trash.filter((file) => file !== filePath) };
   }
 }
 
 /** Duplicates can be cleaned up many groups at once; similar shots are other pictures, chosen group by group. */
-export function inBulk(group: DuplicateGroup): boolean {
+export function inBulk(group: ReviewGroup): boolean {
   return group.kind !== 'shots';
 }
 
-export function isSelected(group: DuplicateGroup): boolean {
-  return inBulk(group) && state.selected.includes(groupKey(group));
+export function isSelected(group: ReviewGroup): boolean {
+  return inBulk(group) && state.selected.has(group.id) !== state.allSelected;
 }
 
-export function toggleSelected(group: DuplicateGroup): void {
+export function toggleSelected(group: ReviewGroup): void {
   if (!inBulk(group)) return;
-  const key = groupKey(group);
-  state.selected = state.selected.includes(key) ? state.selected.filter((other) => other !== key) : [...state.selected, key];
+  if (state.selected.has(group.id)) state.selected.delete(group.id);
+  else state.selected.add(group.id);
 }
 
-export function setSelectedAll(groups: readonly DuplicateGroup[], selected: boolean): void {
-  state.selected = selected ? groups.filter(inBulk).map(groupKey) : [];
+/** Ticks (or unticks) every group of the list a bulk clean-up may take, loaded or not. */
+export function setSelectedAll(selected: boolean): void {
+  state.allSelected = selected;
+  state.selected = new Set();
 }
 
-/** The groups ticked for a bulk clean-up: never similar shots. */
-export const selectedGroups = computed(() => {
-  const keys = new Set(state.selected);
-  return (state.report?.groups ?? []).filter((group) => inBulk(group) && keys.has(groupKey(group)));
+/** Groups of the list a bulk clean-up may take: every group but similar shots. */
+export const bulkCount = computed(() => {
+  const totals = reviewList.totals;
+  return totals ? totals.groups - totals.byKind.shots : 0;
 });
 
-/** The groups of the list a bulk clean-up may take: every group but similar shots. */
-export const bulkGroups = computed(() => (state.report?.groups ?? []).filter(inBulk));
+/** How many groups are ticked, loaded or not. */
+export const selectedCount = computed(() => (state.allSelected ? bulkCount.value - state.selected.size : state.selected.size));
+
+/** The ticked groups among those loaded (all of them once `loadEveryGroup` ran). */
+export function selectedGroups(): ReviewGroup[] {
+  return loadedGroups()
+    .map(({ group }) => group)
+    .filter(isSelected);
+}
 
 export function setKind(kind: DuplicateKindFilter): void {
   state.kind = kind;
@@ -185,13 +185,11 @@ export function setKeepFolder(typed: string): string | null {
   return null;
 }
 
+/** Puts the keyboard on a group of the list (and a copy of it). */
 export function setFocus(group: number, copy: number): void {
   state.focusGroup = Math.max(0, group);
   state.focusCopy = Math.max(0, copy);
-}
-
-export function showMore(): void {
-  state.shown += PAGE_SIZE;
+  state.focusId = groupAt(state.focusGroup)?.id ?? null;
 }
 
 export function rememberScroll(top: number): void {
@@ -207,9 +205,9 @@ export function dismissActionError(): void {
 }
 
 /** Near duplicates and similar shots both come from the near candidates: the similarity slider applies. */
-const usesNearSettings = (): boolean => state.kind === 'near' || state.kind === 'all' || state.kind === 'shots';
+export const usesNearSettings = (): boolean => state.kind === 'near' || state.kind === 'all' || state.kind === 'shots';
 
-function listQuery() {
+function listQuery(): ListQuery {
   return {
     kind: state.kind,
     keep: state.keepRule === 'in-folder' ? { rule: state.keepRule, folder: state.keepFolder } : { rule: state.keepRule },
@@ -217,26 +215,38 @@ function listQuery() {
   };
 }
 
-/** Bumped by each request, so that a slow answer to an older setting is dropped. */
-let requestNumber = 0;
+/** Where a new list opens: at the group in focus (or the one now holding its first copy). */
+function focusPlace() {
+  const focused = groupAt(state.focusGroup);
+  const path = focused?.id === state.focusId ? focused.copies[0]?.path : undefined;
+  return state.focusId ? { focus: { group: state.focusId, ...(path ? { path } : {}) } } : { offset: state.focusGroup };
+}
 
-export async function loadGroups(): Promise<void> {
-  const asked = ++requestNumber;
-  state.loading = true;
-  const result = await api.duplicates.list(listQuery());
-  if (asked !== requestNumber) return;
-  state.loading = false;
-  if (!result.ok) {
-    state.error = result.error.message;
-    return;
-  }
-  state.error = null;
-  state.report = result.value;
-  // Choices and selections of groups that no longer exist are dropped; the others stay.
-  const keys = new Set(result.value.groups.map(groupKey));
-  state.choices = Object.fromEntries(Object.entries(state.choices).filter(([key]) => keys.has(key)));
-  state.selected = state.selected.filter((key) => keys.has(key));
-  state.focusGroup = Math.min(state.focusGroup, Math.max(0, result.value.groups.length - 1));
+/**
+ * The similarity slider is dragged a step at a time and each step is a new list: it is asked for
+ * once the slider rests this long. The one place requests are spaced out (the engine then runs
+ * only the newest request of the view, stopping the one it replaces).
+ */
+const SLIDER_REST_MS = 250;
+
+/** Asks for the list of the current settings (a setting changed). */
+export function loadGroups(): void {
+  requestList(listQuery(), focusPlace());
+}
+
+/** The similarity slider moved: the list of the new setting, once the slider rests. */
+export function sliderMoved(): void {
+  if (usesNearSettings()) requestList(listQuery(), focusPlace(), SLIDER_REST_MS);
+}
+
+/** The list opened at the group of this photo (the viewer's "Show duplicates"). */
+export function showGroupOf(photoPath: string): void {
+  requestList(listQuery(), { focus: { path: photoPath } });
+}
+
+/** The engine's list again, where the user is (after an action, or after the library changed). */
+export function refreshGroups(): void {
+  refreshList(focusPlace());
 }
 
 export async function loadHistory(): Promise<void> {
@@ -258,16 +268,28 @@ async function act<T>(call: () => Promise<Result<T>>, done: (value: T) => DoneOp
     return result.value;
   } finally {
     state.busy = false;
-    // Trashed and restored files leave and rejoin the library: its counts change too.
-    await Promise.all([loadGroups(), loadHistory(), refreshStats()]);
+    // The list changed at once; the engine's own list (and the library's counts) follow in the background.
+    refreshGroups();
+    void loadHistory();
+    void refreshStats();
   }
+}
+
+/** Takes the groups an operation touched out of the list, remembering them for its undo. */
+function takeOut(operation: string | null, groups: readonly ReviewGroup[], gone: ReadonlySet<string>): void {
+  const before = loadedGroups().filter(({ group }) => groups.some((touched) => touched.id === group.id));
+  for (const group of groups) {
+    const copies = new Set(filesOf(group).filter((file) => gone.has(file)));
+    if (copies.size > 0) dropCopies(group.id, copies);
+  }
+  if (operation) takenOut.set(operation, before);
 }
 
 /**
  * Moves the chosen copies of these groups to the trash (journaled; undoable). Similar shots only
  * ever go one group at a time: a group of them among others is left out.
  */
-export function trashGroups(groups: readonly DuplicateGroup[]): Promise<CleanReport | null> {
+export function trashGroups(groups: readonly ReviewGroup[]): Promise<CleanReport | null> {
   const asked = groups.length > 1 ? groups.filter(inBulk) : groups;
   const selection = asked.map(choiceOf).filter((choice) => choice.trash.length > 0 && choice.keep.length > 0);
   if (selection.length === 0) return Promise.resolve(null);
@@ -278,8 +300,10 @@ export function trashGroups(groups: readonly DuplicateGroup[]): Promise<CleanRep
         selection: selection.map((choice) => ({ keep: [...choice.keep], trash: [...choice.trash] })),
       }),
     (report) => {
-      for (const group of asked) Reflect.deleteProperty(state.choices, groupKey(group));
-      state.selected = [];
+      for (const group of asked) Reflect.deleteProperty(state.choices, group.id);
+      state.selected = new Set();
+      state.allSelected = false;
+      takeOut(report.operation, asked, new Set(report.trashed.map((copy) => copy.path)));
       if (!report.operation) {
         const [first] = report.skipped;
         if (first)
@@ -296,32 +320,52 @@ export function trashGroups(groups: readonly DuplicateGroup[]): Promise<CleanRep
 }
 
 /** Marks the whole group, or one copy against the rest, as not duplicates (for similar shots: keep them all). */
-export function markNotDuplicates(group: DuplicateGroup, onlyCopy?: string): Promise<{ operation: string } | null> {
-  const input = onlyCopy ? { paths: [onlyCopy], against: group.files.filter((file) => file !== onlyCopy) } : { paths: [...group.files] };
+export function markNotDuplicates(group: ReviewGroup, onlyCopy?: string): Promise<{ operation: string } | null> {
+  const files = filesOf(group);
+  const input = onlyCopy ? { paths: [onlyCopy], against: files.filter((file) => file !== onlyCopy) } : { paths: files };
   return act(
     () => api.duplicates.markNotDuplicates(input),
-    ({ operation }) => ({
-      id: operation,
-      message:
-        group.kind === 'shots'
-          ? onlyCopy
-            ? 'Took one photo out of these similar shots.'
-            : `Kept all ${formatCount(group.files.length, 'shot')}: this group is not shown again.`
-          : onlyCopy
-            ? 'Marked one photo as not a duplicate of the others.'
-            : `Marked ${formatCount(group.files.length, 'photo')} as not duplicates.`,
-    }),
+    ({ operation }) => {
+      takeOut(operation, [group], new Set(onlyCopy ? [onlyCopy] : files));
+      return {
+        id: operation,
+        message:
+          group.kind === 'shots'
+            ? onlyCopy
+              ? 'Took one photo out of these similar shots.'
+              : `Kept all ${formatCount(files.length, 'shot')}: this group is not shown again.`
+            : onlyCopy
+              ? 'Marked one photo as not a duplicate of the others.'
+              : `Marked ${formatCount(files.length, 'photo')} as not duplicates.`,
+      };
+    },
   );
 }
 
-/** Undoes an operation (default: the last one). */
+/** Undoes an operation (default: the last one); the groups it took out come back at once. */
 export function undoOperation(operation?: string): Promise<UndoReport | null> {
   return act(
     () => api.operations.undo(operation ? { operation } : undefined),
     (report) => {
       state.lastOperation = null;
+      const groups = takenOut.get(report.operation);
+      takenOut.delete(report.operation);
+      // A copy that could not be put back stays out of its group.
+      const failed = new Set(report.failed.map((file) => file.path));
+      if (groups)
+        restoreGroups(
+          groups
+            .map(({ index, group }) => ({ index, group: withoutCopies(group, failed) }))
+            .filter(({ group }) => group.copies.length >= 2),
+        );
       if (report.failed.length > 0) state.actionError = report.failed.map((file) => `${file.path}: ${file.reason}`).join('\n');
       return null;
     },
   );
+}
+
+/** The group without these copies (`copyOf` dropped: it names copies by index). */
+function withoutCopies(group: ReviewGroup, paths: ReadonlySet<string>): ReviewGroup {
+  if (!group.copies.some((copy) => paths.has(copy.path))) return group;
+  return { ...group, copies: group.copies.filter((copy) => !paths.has(copy.path)).map(({ copyOf: _copyOf, ...copy }) => copy) };
 }
