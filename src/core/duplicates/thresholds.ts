@@ -15,6 +15,15 @@ import { limits } from '../../shared/limits';
 /** Minimum cosine similarity of embeddings for two photos to be near duplicates. */
 export const DEFAULT_NEAR_COSINE = limits.nearThreshold.default;
 
+/**
+ * Minimum cosine similarity for two photos to be offered as similar shots (`kind: 'shots'`), whatever
+ * the duplicates' slider says: the loosest setting the pair search covers. Frames of one burst, two
+ * cameras of one stereo rig and pages of one template measure 0.71–0.85 in the hard-negatives set
+ * where the same picture edited measures above 0.8; shots are never cleaned in bulk, so a look-alike
+ * too many costs a glance, and the picture check still keeps the copies among them apart.
+ */
+export const SHOTS_COSINE = limits.nearThreshold.min;
+
 /** Maximum perceptual-hash distance (bits of 64) for two photos to be near duplicates. */
 export const DEFAULT_NEAR_HASH_DISTANCE = limits.nearHashDistance.default;
 
