@@ -2,10 +2,10 @@
  * `npm run bench`: every performance target of the project, measured and printed.
  *
  * Each section runs in its own Node process, so peak RSS is that section's alone.
- * Environment: BENCH_ONLY (comma list of index,reindex,vectors,grouping,cleanup; default all), BENCH_PHOTOS (12 MP
+ * Environment: BENCH_ONLY (comma list of index,reindex,vectors,grouping,verify,cleanup; default all), BENCH_PHOTOS (12 MP
  * JPEGs for the index section, default 300), BENCH_VECTOR_SIZES (default 10000,100000,real:100000; add
  * 1000000 for the 1M case, about 10 minutes in all on 2 cores, and real:1000000 for real embeddings among 1M), BENCH_GROUPING_PHOTOS
- * (default 100000), BENCH_CLEANUP_COPIES (byte copies cleaned to the trash and restored, default 1000).
+ * (default 100000), BENCH_VERIFY_SCENES (scenes of 5 pictures for the picture check, default 60), BENCH_CLEANUP_COPIES (byte copies cleaned to the trash and restored, default 1000).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,7 @@ const section = process.env.BENCH_SECTION;
 if (section) {
   await runSection(section);
 } else {
-  const sections = (process.env.BENCH_ONLY ?? 'index,reindex,vectors,grouping,cleanup').split(',').filter(Boolean);
+  const sections = (process.env.BENCH_ONLY ?? 'index,reindex,vectors,grouping,verify,cleanup').split(',').filter(Boolean);
   // Each vector size gets its own process too: a freed FAISS index is not always returned to the
   // OS before the next one is built, which would inflate the larger size's peak RSS.
   const runs = sections.flatMap((name): { name: string; env: { BENCH_VECTOR_SIZES?: string } }[] =>
@@ -69,6 +69,11 @@ async function runSection(name: string): Promise<void> {
       result = await runGroupingBench({ photos: Number(process.env.BENCH_GROUPING_PHOTOS ?? 100_000) });
       break;
     }
+    case 'verify': {
+      const { runVerifyBench } = await import('./verify.bench');
+      result = await runVerifyBench({ scenes: Number(process.env.BENCH_VERIFY_SCENES ?? 60) });
+      break;
+    }
     case 'cleanup': {
       const { runCleanupBench } = await import('./cleanup.bench');
       const report = await runCleanupBench({ copies: Number(process.env.BENCH_CLEANUP_COPIES ?? 1000) });
@@ -81,7 +86,7 @@ async function runSection(name: string): Promise<void> {
       break;
     }
     default:
-      throw new Error(`unknown bench section '${name}' (expected index, reindex, vectors, grouping or cleanup)`);
+      throw new Error(`unknown bench section '${name}' (expected index, reindex, vectors, grouping, verify or cleanup)`);
   }
   console.log(`BENCH ${name} ${JSON.stringify(result)}`);
 }

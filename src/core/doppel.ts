@@ -22,6 +22,7 @@ import type { IndexOptions } from './indexing/indexer.service';
 import { defaultLibraryDir, pathForms } from './library-paths';
 import {
   reviewDuplicates,
+  verifyNearCandidates,
   libraryAbout,
   libraryStats,
   loadModel,
@@ -67,6 +68,8 @@ export class Doppel {
   /** The repair notice asks for an index run; once one finished it has been acted on. */
   #reindexedSinceRepair = false;
   #closed = false;
+  /** Aborted by `close`: background work (the check after an index) stops between its steps. */
+  readonly #closing = new AbortController();
 
   private constructor(libraryDir: string, library: OpenedLibrary, model: LoadedModel, options: OpenOptions) {
     this.libraryDir = libraryDir;
@@ -171,12 +174,20 @@ export class Doppel {
   }
 
   /**
-   * Brings the near-duplicate pairs (a cache file of their own) up to date in a worker thread, so the
-   * next `duplicates` answers at once: the engine calls it after an index run.
+   * Brings the near-duplicate pairs (a cache file of their own) up to date in a worker thread and
+   * checks the candidates the review shows first (picture-checks.json), so the next `duplicates`
+   * answers at once: the engine calls it after an index run.
    */
   async prepareNearDuplicates(): Promise<void> {
     this.#read();
     await this.#s.near.prepare();
+    // The picture check of the candidates the review shows first, kept for every later review.
+    const signal = this.#closing.signal;
+    try {
+      await verifyNearCandidates(this.#s, signal);
+    } catch (error) {
+      if (!signal.aborted) throw error;
+    }
   }
 
   /** Stops the near-duplicate comparison with this id (see `onNearPairsProgress`); false when none runs with it. */
@@ -349,6 +360,7 @@ export class Doppel {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closing.abort();
     this.#s.near.close();
     await this.#s.similarity?.embedder.close();
     this.#library.backup?.close();

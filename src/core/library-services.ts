@@ -290,3 +290,18 @@ export async function reviewDuplicates(
   signal?.throwIfAborted();
   return withEvidence(report, verified, services.verifier, shots);
 }
+
+/**
+ * Checks the near candidates the review will show first — duplicates at the default setting and
+ * similar shots — so that their verdicts are kept (picture-checks.json) before anyone asks: the
+ * engine runs it after each index, beside the near-pair search, and the Duplicates view then opens
+ * without checking a pair. Pairs already checked cost nothing.
+ */
+export async function verifyNearCandidates(services: LibraryServices, signal?: AbortSignal): Promise<void> {
+  for (const threshold of [DEFAULT_NEAR_COSINE, SHOTS_COSINE]) {
+    signal?.throwIfAborted();
+    const candidates = await services.duplicates.list({ kind: 'near', threshold });
+    signal?.throwIfAborted();
+    await services.verifier.split(candidates, signal);
+  }
+}

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NearVerifier, PICTURE_CHECK_VERSION } from '../../src/core/duplicates/near/near-verifier';
+import { burstOf, NearVerifier, PICTURE_CHECK_VERSION } from '../../src/core/duplicates/near/near-verifier';
 import type { CopyDetails } from '../../src/core/store/duplicate.repository';
 import { PictureCheckStore } from '../../src/core/store/picture-check.store';
 import { drawScene, sharpOf } from '../fixtures/scene';
@@ -115,5 +115,21 @@ describe('NearVerifier with a store', () => {
     // Without the store, the same question without thumbnails cannot be checked: a similar shot.
     const unchecked = await new NearVerifier(sources).split([group]);
     expect(unchecked.duplicates).toEqual([]);
+  });
+});
+
+describe('burstOf', () => {
+  it('should call shots one camera took within seconds a burst, and say how long it took', () => {
+    const shot = (takenAt: string | null, camera: string | null = 'Pixel 8'): { camera: string | null; takenAt: string | null } => ({
+      camera,
+      takenAt,
+    });
+    expect(burstOf([shot('2024-05-01T10:11:12.10'), shot('2024-05-01T10:11:12.45'), shot('2024-05-01T10:11:13.90')])).toBe(
+      'burst: 3 shots within 2 s',
+    );
+    expect(burstOf([shot('2024-05-01T10:11:12.10'), shot('2024-05-01T10:11:12.40')])).toBe('burst: 2 shots within 0.3 s');
+    expect(burstOf([shot('2024-05-01T10:11:12'), shot('2024-05-01T10:12:12')])).toBeNull(); // a minute apart: retakes
+    expect(burstOf([shot('2024-05-01T10:11:12'), shot('2024-05-01T10:11:13', 'Other')])).toBeNull();
+    expect(burstOf([shot('2024-05-01T10:11:12'), shot(null)])).toBeNull();
   });
 });

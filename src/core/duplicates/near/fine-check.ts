@@ -116,13 +116,10 @@ export function fineCompare(a: GrayGrid, b: GrayGrid, skip: (fx: number, fy: num
 /** What is left of `soft` once explained by `sharp` (tone curve, blur, sub-pixel shift), fitted on the pixels `use` accepts. */
 function fittedResidual(sharp: Float32Array, soft: Float32Array, width: number, height: number, use: Uint8Array): Float32Array {
   const toned = toneMapped(sharp, soft, use);
-  const features = [
-    laplacian(toned, width, height),
-    laplacian(blurred(toned, width, height), width, height),
-    ...gradients(toned, width, height),
-  ];
+  const [gx, gy] = gradients(toned, width, height);
+  const features = [laplacian(toned, width, height), laplacian(blurred(toned, width, height), width, height), gx, gy] as const;
   const weights = leastSquares(features, soft, toned, width, height, use);
-  const [f0, f1, f2, f3] = features as [Float32Array, Float32Array, Float32Array, Float32Array];
+  const [f0, f1, f2, f3] = features;
   const [w0 = 0, w1 = 0, w2 = 0, w3 = 0] = weights;
   const residual = new Float32Array(width * height);
   for (let i = 0; i < residual.length; i++) {
@@ -279,32 +276,61 @@ function gradients(gray: Float32Array, width: number, height: number): [Float32A
 
 /** Weights w minimising Σ (target − base − Σ w·feature)² over the interior. */
 function leastSquares(
-  features: readonly Float32Array[],
+  features: readonly [Float32Array, Float32Array, Float32Array, Float32Array],
   target: Float32Array,
   base: Float32Array,
   width: number,
   height: number,
   use: Uint8Array,
 ): number[] {
-  const n = features.length;
-  const matrix = Array.from({ length: n }, () => new Float64Array(n));
-  const vector = new Float64Array(n);
-  const n4 = n;
+  // The 4 x 4 normal equations, their 10 distinct sums kept in locals: this loop runs over every pixel.
+  const [f0, f1, f2, f3] = features;
+  let s00 = 0;
+  let s01 = 0;
+  let s02 = 0;
+  let s03 = 0;
+  let s11 = 0;
+  let s12 = 0;
+  let s13 = 0;
+  let s22 = 0;
+  let s23 = 0;
+  let s33 = 0;
+  let v0 = 0;
+  let v1 = 0;
+  let v2 = 0;
+  let v3 = 0;
   for (let y = MARGIN; y < height - MARGIN; y++) {
     for (let x = MARGIN; x < width - MARGIN; x++) {
       const i = y * width + x;
       if (!use[i]) continue;
       const left = (target[i] ?? 0) - (base[i] ?? 0);
-      for (let p = 0; p < n4; p++) {
-        const fp = features[p]?.[i] ?? 0;
-        vector[p] = (vector[p] ?? 0) + fp * left;
-        const row = matrix[p] as Float64Array;
-        for (let q = p; q < n4; q++) row[q] = (row[q] ?? 0) + fp * (features[q]?.[i] ?? 0);
-      }
+      const a = f0[i] ?? 0;
+      const b = f1[i] ?? 0;
+      const c = f2[i] ?? 0;
+      const d = f3[i] ?? 0;
+      s00 += a * a;
+      s01 += a * b;
+      s02 += a * c;
+      s03 += a * d;
+      s11 += b * b;
+      s12 += b * c;
+      s13 += b * d;
+      s22 += c * c;
+      s23 += c * d;
+      s33 += d * d;
+      v0 += a * left;
+      v1 += b * left;
+      v2 += c * left;
+      v3 += d * left;
     }
   }
-  for (let p = 0; p < n; p++) for (let q = 0; q < p; q++) (matrix[p] as Float64Array)[q] = matrix[q]?.[p] ?? 0;
-  return solve(matrix, vector);
+  const matrix = [
+    Float64Array.of(s00, s01, s02, s03),
+    Float64Array.of(s01, s11, s12, s13),
+    Float64Array.of(s02, s12, s22, s23),
+    Float64Array.of(s03, s13, s23, s33),
+  ];
+  return solve(matrix, Float64Array.of(v0, v1, v2, v3));
 }
 
 /** Gaussian elimination with partial pivoting and a small ridge (a flat picture's features are all zero). */

@@ -19,7 +19,7 @@ import type { CandidateGroup } from '../file-groups';
 import type { CopyDetails } from '../../store/duplicate.repository';
 import type { PictureCheckStore, PictureChecks } from '../../store/picture-check.store';
 import type { ThumbnailStore } from '../../store/thumbnail.store';
-import type { DuplicateGroup, DuplicatesReport } from '../../../shared/types';
+import type { DuplicateCopy, DuplicateGroup, DuplicatesReport } from '../../../shared/types';
 import { comparePictures, layoutGridOf, type Alignment, type LayoutGrid, type PictureComparison } from './picture-check';
 
 /** What the verifier needs of a library. */
@@ -128,9 +128,10 @@ export class NearVerifier {
    * clustering matched the members to it) and splits the group: verified members stay, the others
    * form a similar-shots group with the centre. Exact and pixel groups pass unchanged. Pictures are
    * read group by group and forgotten after (a 256 px thumbnail is about 260 KB as the check holds
-   * it); verdicts and sharpness are kept, and saved for the next session.
+   * it); verdicts and sharpness are kept, and saved for the next session. With `signal`, it stops
+   * between groups once aborted, keeping what it checked.
    */
-  async split(candidates: readonly CandidateGroup[]): Promise<VerifiedCandidates> {
+  async split(candidates: readonly CandidateGroup[], signal?: AbortSignal): Promise<VerifiedCandidates> {
     const near = candidates.filter((group) => group.kind === 'near');
     const details = this.#sources.details(near.flatMap((group) => group.files));
     const contentOf = (file: string): CopyDetails | undefined => details.get(file);
@@ -142,6 +143,10 @@ export class NearVerifier {
     const shots: CandidateGroup[] = [];
     const evidence = new Map<string, PairEvidence>();
     for (const group of near) {
+      if (signal?.aborted) {
+        this.#save(); // what was checked is kept
+        signal.throwIfAborted();
+      }
       const pictures = await this.#pictureGraph(group.files, contentOf, evidence);
       // Each set of pictures the check joined is a duplicate group (one picture alone is the byte
       // or pixel group's business); when the check left more than one set, they are similar shots.
@@ -362,10 +367,31 @@ export async function withEvidence(
       files: copies.map((copy) => copy.path),
       copies,
       wasted_bytes: 0,
-      reason: `similar shots: ${pictures} pictures of one moment or layout; best shot: the sharpest of ${pictures}`,
+      reason: `${burstOf(copies) ?? `similar shots: ${pictures} pictures of one moment or layout`}; best shot: the sharpest of ${pictures}`,
     };
   });
   return { groups, wastedBytes: 0 };
+}
+
+/** A burst is at most this long, first shot to last (a phone's burst mode, a few shots in a row). */
+const BURST_SECONDS = 10;
+
+/** "burst: 5 shots within 2 s" when one camera took every shot within BURST_SECONDS; else null. */
+export function burstOf(copies: readonly Pick<DuplicateCopy, 'camera' | 'takenAt'>[]): string | null {
+  const camera = copies[0]?.camera ?? null;
+  const times: number[] = [];
+  for (const copy of copies) {
+    if (copy.camera === null || copy.camera !== camera || copy.takenAt === null) return null;
+    // EXIF local time with no zone: read as UTC, only differences matter.
+    const at = Date.parse(`${copy.takenAt}Z`);
+    if (Number.isNaN(at)) return null;
+    times.push(at);
+  }
+  if (times.length < 2) return null;
+  const span = (Math.max(...times) - Math.min(...times)) / 1000;
+  if (span > BURST_SECONDS) return null;
+  const within = span < 1 ? `${span.toFixed(1)} s` : `${Math.ceil(span)} s`;
+  return `burst: ${times.length} shots within ${within}`;
 }
 
 async function readPicture(thumbnail: string): Promise<ContentPicture | null> {
