@@ -297,11 +297,17 @@ export async function reviewDuplicates(
  * engine runs it after each index, beside the near-pair search, and the Duplicates view then opens
  * without checking a pair. Pairs already checked cost nothing.
  */
-export async function verifyNearCandidates(services: LibraryServices, signal?: AbortSignal): Promise<void> {
+export async function verifyNearCandidates(
+  services: LibraryServices,
+  signal?: AbortSignal,
+): Promise<{ readonly compared: number; readonly seconds: number }> {
+  const started = performance.now();
+  const before = services.verifier.compared;
   for (const threshold of [DEFAULT_NEAR_COSINE, SHOTS_COSINE]) {
     signal?.throwIfAborted();
     const candidates = await services.duplicates.list({ kind: 'near', threshold });
     signal?.throwIfAborted();
     await services.verifier.split(candidates, signal);
   }
+  return { compared: services.verifier.compared - before, seconds: (performance.now() - started) / 1000 };
 }
