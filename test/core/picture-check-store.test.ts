@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { burstOf, NearVerifier, PICTURE_CHECK_VERSION } from '../../src/core/duplicates/near/near-verifier';
+import { bestShotOrder, burstOf, NearVerifier, PICTURE_CHECK_VERSION } from '../../src/core/duplicates/near/near-verifier';
 import type { CopyDetails } from '../../src/core/store/duplicate.repository';
 import { PictureCheckStore } from '../../src/core/store/picture-check.store';
 import { drawScene, sharpOf } from '../fixtures/scene';
@@ -46,16 +46,18 @@ describe('PictureCheckStore', () => {
       ['a:b', { verdict: 'same' as const, reason: 'same picture, cropped', cropOf: 'b' as const }],
       ['a:c', { verdict: 'different' as const, reason: 'different picture: 40 % of its detail differs' }],
     ]);
-    expect(store.save({ verdicts, sharpness: new Map([['a', 12.5]]) })).toBe(true);
+    expect(store.save({ verdicts, sharpness: new Map([['a', 12.5]]), clipped: new Map([['a', 0.02]]) })).toBe(true);
     const loaded = new PictureCheckStore(dir, 'v1').load();
     expect([...loaded.verdicts]).toEqual([...verdicts]);
     expect(loaded.sharpness.get('a')).toBe(12.5);
+    expect(loaded.clipped.get('a')).toBe(0.02);
   });
 
   it('should ignore the checks of another version, and a damaged file, saying so', () => {
     new PictureCheckStore(dir, 'v1').save({
       verdicts: new Map([['a:b', { verdict: 'same', reason: 'same picture' }]]),
       sharpness: new Map(),
+      clipped: new Map(),
     });
     const lines: string[] = [];
     expect(new PictureCheckStore(dir, 'v2', (line) => lines.push(line)).load().verdicts.size).toBe(0);
@@ -68,7 +70,11 @@ describe('PictureCheckStore', () => {
     // A folder that is not there fails the write as a read-only one does (and root writes anywhere).
     const lines: string[] = [];
     const store = new PictureCheckStore(path.join(dir, 'gone'), 'v1', (line) => lines.push(line));
-    const checks = { verdicts: new Map([['a:b', { verdict: 'same' as const, reason: 'same picture' }]]), sharpness: new Map() };
+    const checks = {
+      verdicts: new Map([['a:b', { verdict: 'same' as const, reason: 'same picture' }]]),
+      sharpness: new Map(),
+      clipped: new Map(),
+    };
     expect(store.save(checks)).toBe(false);
     expect(store.save(checks)).toBe(false);
     expect(lines).toHaveLength(1);
@@ -131,5 +137,31 @@ describe('burstOf', () => {
     expect(burstOf([shot('2024-05-01T10:11:12'), shot('2024-05-01T10:12:12')])).toBeNull(); // a minute apart: retakes
     expect(burstOf([shot('2024-05-01T10:11:12'), shot('2024-05-01T10:11:13', 'Other')])).toBeNull();
     expect(burstOf([shot('2024-05-01T10:11:12'), shot(null)])).toBeNull();
+  });
+});
+
+describe('bestShotOrder', () => {
+  const shots = ['/a.jpg', '/b.jpg', '/c.jpg', '/d.jpg'].map((path) => ({ path }));
+
+  it('should suggest the sharpest shot, the others after it sharpest first, the unread last', () => {
+    const quality = new Map([
+      ['/a.jpg', { sharpness: 10, clipped: 0.01 }],
+      ['/b.jpg', { sharpness: 40, clipped: 0.02 }],
+      ['/c.jpg', { sharpness: 25, clipped: 0 }],
+    ]);
+    const { order, exposureMattered } = bestShotOrder(shots, (path) => quality.get(path) ?? null);
+    expect(order.map((shot) => shot.path)).toEqual(['/b.jpg', '/c.jpg', '/a.jpg', '/d.jpg']);
+    expect(exposureMattered).toBe(false);
+  });
+
+  it('should pass over a sharper shot with its highlights blown', () => {
+    const quality = new Map([
+      ['/a.jpg', { sharpness: 10, clipped: 0.01 }],
+      ['/b.jpg', { sharpness: 40, clipped: 0.3 }],
+      ['/c.jpg', { sharpness: 25, clipped: 0.02 }],
+    ]);
+    const { order, exposureMattered } = bestShotOrder(shots.slice(0, 3), (path) => quality.get(path) ?? null);
+    expect(order.map((shot) => shot.path)).toEqual(['/c.jpg', '/b.jpg', '/a.jpg']);
+    expect(exposureMattered).toBe(true);
   });
 });

@@ -29,12 +29,15 @@ export interface PictureChecks {
   /** By `contentA:contentB` (ordered: the reason says what b is of a). */
   readonly verdicts: Map<string, StoredVerdict>;
   readonly sharpness: Map<string, number>;
+  /** Share of each content's thumbnail clipped to black or white (its exposure, for the best shot). */
+  readonly clipped: Map<string, number>;
 }
 
 interface FileShape {
   readonly version: string;
   readonly verdicts: readonly (readonly [string, 's' | 'd', string, ('a' | 'b')?])[];
   readonly sharpness: readonly (readonly [string, number])[];
+  readonly clipped: readonly (readonly [string, number])[];
 }
 
 const FILE_NAME = 'picture-checks.json';
@@ -56,7 +59,7 @@ export class PictureCheckStore {
   }
 
   load(): PictureChecks {
-    const empty = (): PictureChecks => ({ verdicts: new Map(), sharpness: new Map() });
+    const empty = (): PictureChecks => ({ verdicts: new Map(), sharpness: new Map(), clipped: new Map() });
     let text: string;
     try {
       text = fs.readFileSync(this.#file, 'utf8');
@@ -64,10 +67,16 @@ export class PictureCheckStore {
       return empty();
     }
     try {
-      const parsed = JSON.parse(text) as { readonly version?: unknown; readonly verdicts?: unknown; readonly sharpness?: unknown };
+      const parsed = JSON.parse(text) as {
+        readonly version?: unknown;
+        readonly verdicts?: unknown;
+        readonly sharpness?: unknown;
+        readonly clipped?: unknown;
+      };
       const verdicts: unknown = parsed.verdicts;
       const sharpness: unknown = parsed.sharpness;
-      if (parsed.version !== this.#version || !Array.isArray(verdicts) || !Array.isArray(sharpness)) {
+      const clipped: unknown = parsed.clipped;
+      if (parsed.version !== this.#version || !Array.isArray(verdicts) || !Array.isArray(sharpness) || !Array.isArray(clipped)) {
         this.#log(`picture checks: ${FILE_NAME} is of another version of the check; pairs are checked again`);
         return empty();
       }
@@ -82,11 +91,15 @@ export class PictureCheckStore {
           ...(cropOf === 'a' || cropOf === 'b' ? { cropOf } : {}),
         });
       }
-      for (const entry of sharpness as unknown[]) {
-        if (!Array.isArray(entry)) continue;
-        const [hash, value] = entry as unknown[];
-        if (typeof hash === 'string' && typeof value === 'number' && Number.isFinite(value)) checks.sharpness.set(hash, value);
-      }
+      const numbers = (entries: unknown[], into: Map<string, number>): void => {
+        for (const entry of entries) {
+          if (!Array.isArray(entry)) continue;
+          const [hash, value] = entry as unknown[];
+          if (typeof hash === 'string' && typeof value === 'number' && Number.isFinite(value)) into.set(hash, value);
+        }
+      };
+      numbers(sharpness as unknown[], checks.sharpness);
+      numbers(clipped as unknown[], checks.clipped);
       return checks;
     } catch {
       this.#log(`picture checks: ${FILE_NAME} cannot be read; pairs are checked again`);
@@ -104,6 +117,7 @@ export class PictureCheckStore {
         cropOf ? [key, verdict === 'same' ? 's' : 'd', reason, cropOf] : [key, verdict === 'same' ? 's' : 'd', reason],
       ),
       sharpness: [...checks.sharpness],
+      clipped: [...checks.clipped],
     };
     // Named as orphan-temps.ts expects, so a temp a killed run left is removed at the next open.
     const temp = path.join(path.dirname(this.#file), `.${FILE_NAME}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);

@@ -42,6 +42,8 @@ interface ContentPicture {
   readonly grid: () => LayoutGrid;
   /** Variance of the Laplacian of the thumbnail: how sharp the picture is (the best shot of a burst). */
   readonly sharpness: number;
+  /** Share of the thumbnail's pixels at black or white. */
+  readonly clipped: number;
 }
 
 export interface VerifiedCandidates {
@@ -54,7 +56,7 @@ export interface VerifiedCandidates {
 }
 
 /** Names the check's rules: verdicts kept by another version are checked again (picture-check.store.ts). */
-export const PICTURE_CHECK_VERSION = 'grid128-fine256-1';
+export const PICTURE_CHECK_VERSION = 'grid128-fine256-2';
 
 const UNCHECKED: PairEvidence = { verdict: 'different', reason: 'not verified (no thumbnail to compare): reviewed as a similar shot' };
 /** A window this close to the whole frame is the whole frame (a resize, not a crop). */
@@ -111,7 +113,7 @@ export class NearVerifier {
 
   get #known(): PictureChecks {
     if (!this.#checks) {
-      this.#checks = this.#sources.store?.load() ?? { verdicts: new Map(), sharpness: new Map() };
+      this.#checks = this.#sources.store?.load() ?? { verdicts: new Map(), sharpness: new Map(), clipped: new Map() };
       for (const [key, found] of this.#checks.verdicts) this.#noteCrop(key, found.cropOf);
     }
     return this.#checks;
@@ -120,6 +122,13 @@ export class NearVerifier {
   /** Pairs compared picture by picture so far (the bench's count; verdicts kept from before cost none). */
   get compared(): number {
     return this.#compared;
+  }
+
+  /** How a file's picture measures for the best shot, or null when it was never read (see `split`). */
+  qualityOf(filePath: string): ShotQuality | null {
+    const content = this.#contentOfFile.get(filePath);
+    const sharpness = content === undefined ? undefined : this.#known.sharpness.get(content);
+    return content === undefined || sharpness === undefined ? null : { sharpness, clipped: this.#known.clipped.get(content) ?? 0 };
   }
 
   /** Sharpness of a file's picture, or null when it was never read (see `split`). */
@@ -260,6 +269,7 @@ export class NearVerifier {
       const picture = await readPicture(this.#sources.thumbnails.pathOf(hash));
       if (picture && this.#known.sharpness.get(hash) !== picture.sharpness) {
         this.#known.sharpness.set(hash, picture.sharpness);
+        this.#known.clipped.set(hash, picture.clipped);
         this.#dirty = true;
       }
       return picture;
@@ -362,15 +372,13 @@ export async function withEvidence(
     return { ...report, groups };
   }
   const groups = report.groups.map((group): DuplicateGroup => {
-    const sharpness = (path: string): number => verifier.sharpnessOf(path) ?? -1;
-    const copies = [...group.copies]
-      .sort((x, y) => sharpness(y.path) - sharpness(x.path))
-      .map((copy, index) => ({
-        ...copy,
-        match: index === 0 ? ('keeper' as const) : copy.match === 'keeper' ? ('near' as const) : copy.match,
-        reason:
-          index === 0 ? 'suggested best shot: the sharpest' : (verified.evidence.get(copy.path)?.reason ?? 'another shot of this moment'),
-      }));
+    const { order, exposureMattered } = bestShotOrder(group.copies, (path) => verifier.qualityOf(path));
+    const best = exposureMattered ? 'the sharpest of those well exposed' : 'the sharpest';
+    const copies = order.map((copy, index) => ({
+      ...copy,
+      match: index === 0 ? ('keeper' as const) : copy.match === 'keeper' ? ('near' as const) : copy.match,
+      reason: index === 0 ? `suggested best shot: ${best}` : (verified.evidence.get(copy.path)?.reason ?? 'another shot of this moment'),
+    }));
     const pictures = new Set(copies.map((copy) => verifier.sharpnessOf(copy.path))).size;
     return {
       ...group,
@@ -378,10 +386,44 @@ export async function withEvidence(
       files: copies.map((copy) => copy.path),
       copies,
       wasted_bytes: 0,
-      reason: `${burstOf(copies) ?? `similar shots: ${pictures} pictures of one moment or layout`}; best shot: the sharpest of ${pictures}`,
+      reason: `${burstOf(copies) ?? `similar shots: ${pictures} pictures of one moment or layout`}; best shot: ${best} of ${pictures}`,
     };
   });
   return { groups, wastedBytes: 0 };
+}
+
+/** How a shot measures for the best-shot suggestion (from its thumbnail). */
+export interface ShotQuality {
+  /** Variance of the Laplacian: sharper pictures of one scene score higher. */
+  readonly sharpness: number;
+  /** Share of pixels clipped to black or white: blown highlights, crushed shadows. */
+  readonly clipped: number;
+}
+
+/**
+ * A shot with this much more of its picture clipped than the best-exposed one of its group is
+ * badly exposed: a flash that blew the faces, a frame taken into the sun. 5 % of the pixels is a
+ * clearly visible blown sky or black patch; less is within what one scene's frames differ by.
+ */
+const EXPOSURE_SLACK = 0.05;
+
+/**
+ * Shots in the order to suggest them: the sharpest of those well exposed first, then the others
+ * sharpest first; and whether exposure passed over a sharper one. Unread shots go last.
+ */
+export function bestShotOrder<T extends { readonly path: string }>(
+  shots: readonly T[],
+  qualityOf: (path: string) => ShotQuality | null,
+): { order: T[]; exposureMattered: boolean } {
+  const measured = shots.map((shot) => ({ shot, quality: qualityOf(shot.path) }));
+  const sharpness = (entry: (typeof measured)[number]): number => entry.quality?.sharpness ?? -1;
+  const bySharpness = [...measured].sort((x, y) => sharpness(y) - sharpness(x));
+  const clippedLeast = Math.min(...measured.map((entry) => entry.quality?.clipped ?? 1));
+  const wellExposed = (entry: (typeof measured)[number]): boolean =>
+    entry.quality !== null && entry.quality.clipped <= clippedLeast + EXPOSURE_SLACK;
+  const best = bySharpness.find(wellExposed) ?? bySharpness[0];
+  const order = best ? [best, ...bySharpness.filter((entry) => entry !== best)] : bySharpness;
+  return { order: order.map((entry) => entry.shot), exposureMattered: best !== undefined && best !== bySharpness[0] };
 }
 
 /** A burst is at most this long, first shot to last (a phone's burst mode, a few shots in a row). */
@@ -419,10 +461,18 @@ async function readPicture(thumbnail: string): Promise<ContentPicture | null> {
     return {
       grid: () => (grid ??= layoutGridOf(pixels, info.width, info.height)),
       sharpness: laplacianVariance(pixels, info.width, info.height),
+      clipped: clippedShare(pixels),
     };
   } catch {
     return null;
   }
+}
+
+/** Share of pixels within 3 levels of black or white. */
+function clippedShare(pixels: Uint8Array): number {
+  let clipped = 0;
+  for (const value of pixels) if (value <= 3 || value >= 252) clipped += 1;
+  return pixels.length > 0 ? clipped / pixels.length : 0;
 }
 
 /** Variance of the 4-neighbour Laplacian: larger for sharper pictures of one scene. */
