@@ -44,8 +44,12 @@ export class SupersededError extends DoppelError {
   }
 }
 
-/** Lists kept at once: the last settings a user went back and forth between (each can hold 100k copies). */
-const KEPT_LISTS = 4;
+/**
+ * Lists kept at once: the last settings a user went back and forth between. A list's groups are
+ * mostly the review's own objects (a slider step reuses the groups it left as they were), so a kept
+ * list costs little more than its array.
+ */
+export const KEPT_LISTS = 6;
 
 interface ReviewedList {
   /** Changes with the groups: the query, and the library version it was reviewed at. */

@@ -23,9 +23,13 @@ const SCREENSHOTS = path.join(REPO_ROOT, 'test-results');
 const GROUPS = 2000;
 /** Elements the page may hold at most, whatever the length of the list (a few groups are drawn). */
 const ELEMENT_BOUND = 4000;
-/** The target for the worst interaction; a busy 2-core machine is allowed this much more. */
+/**
+ * The target for the worst interaction (printed with the figures). The assertion allows a busy
+ * 2-core machine running the suite's other files this many times more: it catches the multi-second
+ * blocks of a list drawn whole, not a loaded machine's noise.
+ */
 const LONG_TASK_TARGET_MS = 100;
-const LONG_TASK_SLACK = Number(process.env.DOPPEL_E2E_LONG_TASK_SLACK ?? 3);
+const LONG_TASK_SLACK = Number(process.env.DOPPEL_E2E_LONG_TASK_SLACK ?? 5);
 /** Each wait for the page to settle, on a machine running other work. */
 const SETTLE_MS = 60_000;
 

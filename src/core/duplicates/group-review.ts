@@ -6,6 +6,7 @@ import { isInside } from '../library-paths';
 import type { CopyDetails, DuplicateRepository } from '../store/duplicate.repository';
 import type { EmbeddingRepository } from '../store/embedding.repository';
 import { roundScore, type CandidateGroup } from './file-groups';
+import { FileNumbers } from './file-sets';
 import { QuantizedVectors } from './quantized-vectors';
 
 export interface ReviewOptions {
@@ -70,8 +71,8 @@ const GROUP_REASONS: Readonly<Record<CopyMatch, string>> = {
  * - the space to free counts each file (each inode) once.
  *
  * What it reads (each file's details, each content's vector, each copy's similarity to its keeper)
- * it keeps until the library changes (`invalidate`): moving a slider regroups the same files, and
- * its answer must not wait for 100k rows and their vectors to be read again. Vectors are kept as
+ * it keeps, the details until the library changes (`invalidate`): moving a slider regroups the same
+ * files, and its answer must not wait for 100k rows and their vectors to be read again. Vectors are kept as
  * int8 (1 KB a photo; cosine error ~1e-3, as the near-duplicate pair search scores pairs).
  */
 export class GroupReview {
@@ -89,18 +90,23 @@ export class GroupReview {
    */
   #answered = new Map<string, readonly DuplicateGroup[]>();
   #answeredContext = '';
+  /** The numbers of the files seen: the last answer's groups are found again by them. */
+  #numbers = new FileNumbers();
 
   constructor(deps: ReviewDeps) {
     this.#deps = deps;
   }
 
-  /** The library changed: what was read of it is read again when next needed. */
+  /**
+   * The library changed: the files' details are read again when next needed. A content's vector
+   * (and so the similarity of two contents) cannot change: a content is its bytes, and a library has
+   * one model. They are kept, so that the first answer after a clean-up or an index run reads only
+   * the rows of the files, not their 100k vectors again (a content that left keeps its 1 KB).
+   */
   invalidate(): void {
     this.#details.clear();
-    this.#vectors = null;
-    this.#slotOf.clear();
-    this.#similarities.clear();
     this.#answered = new Map();
+    this.#numbers = new FileNumbers();
   }
 
   review(candidates: readonly CandidateGroup[], options: ReviewOptions): DuplicatesReport {
@@ -129,7 +135,7 @@ export class GroupReview {
 
   /** The review, yielding between its steps (a batch of files read and reviewed, a run of groups reused). */
   *#steps(candidates: readonly CandidateGroup[], options: ReviewOptions): Generator<void, DuplicatesReport> {
-    const fileSets = options.kind === 'all' ? mergeOverlapping(candidates) : candidates.map((group) => group.files);
+    const fileSets = options.kind === 'all' ? this.#numbers.merged(candidates) : this.#numbers.sets(candidates);
     yield;
     const against = this.#deps.notDuplicatePairs();
     const folders = options.protectedFolders ?? [];
@@ -142,11 +148,11 @@ export class GroupReview {
     const answered = new Map<string, readonly DuplicateGroup[]>();
     const unseen: { key: string; files: readonly string[] }[] = [];
     for (let i = 0; i < fileSets.length; i++) {
-      const unique = [...(fileSets[i] ?? [])].sort().filter((file, j, sorted) => j === 0 || file !== sorted[j - 1]);
-      const key = unique.join('\n');
-      const known = previous.get(key);
-      if (known) answered.set(key, known);
-      else unseen.push({ key, files: unique });
+      const set = fileSets[i];
+      if (!set) continue;
+      const known = previous.get(set.key);
+      if (known) answered.set(set.key, known);
+      else unseen.push({ key: set.key, files: set.ids.map((id) => this.#numbers.pathOf(id)) });
       if (i % STEP_SETS === STEP_SETS - 1) yield;
     }
     for (const batch of batches(unseen, REVIEW_BATCH_FILES)) {
@@ -325,43 +331,8 @@ function matchOf(copy: CopyDetails, keeper: CopyDetails, index: number): CopyMat
 
 /** Groups that share a file become one (union-find over the files, numbered as first seen). */
 export function mergeOverlapping(groups: readonly CandidateGroup[]): string[][] {
-  const idOf = new Map<string, number>();
-  const files: string[] = [];
-  for (const group of groups) {
-    for (const file of group.files) {
-      if (idOf.has(file)) continue;
-      idOf.set(file, files.length);
-      files.push(file);
-    }
-  }
-  const parent = Int32Array.from({ length: files.length }, (_, id) => id);
-  const find = (id: number): number => {
-    let root = id;
-    while (parent[root] !== root) root = parent[root] ?? root;
-    for (let node = id; node !== root;) {
-      const next = parent[node] ?? root;
-      parent[node] = root;
-      node = next;
-    }
-    return root;
-  };
-  for (const group of groups) {
-    const first = group.files[0];
-    if (first === undefined) continue;
-    for (let i = 1; i < group.files.length; i++) {
-      const a = find(idOf.get(first) ?? 0);
-      const b = find(idOf.get(group.files[i] ?? first) ?? 0);
-      if (a !== b) parent[b] = a;
-    }
-  }
-  const components = new Map<number, string[]>();
-  files.forEach((file, id) => {
-    const root = find(id);
-    const component = components.get(root);
-    if (component) component.push(file);
-    else components.set(root, [file]);
-  });
-  return [...components.values()];
+  const numbers = new FileNumbers();
+  return numbers.merged(groups).map((set) => set.ids.map((id) => numbers.pathOf(id)));
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
- * The Duplicates review: the settings of the list (kind, keeper rule), the user's keeper and trash
- * choices per group, the groups selected for a bulk clean-up, the group in focus and the last
- * operation (for Undo). Module state, so the view keeps its filter, choices and place when the user
- * comes back to it. The list itself comes a page at a time (state/review-list.ts).
+ * The Duplicates review: the settings of the list (kind, keeper rule), the group in focus and the
+ * operations (clean-up, "not duplicates", undo, history). Module state, so the view keeps its filter
+ * and place when the user comes back to it. The list itself comes a page at a time
+ * (state/review-list.ts); the user's choices per group and the selection are in state/review-choices.ts.
  *
  * Similar shots (kind `shots`: different pictures of one moment) are reviewed one group at a time:
  * they can never be selected for a bulk clean-up, and are only moved group by group, as chosen.
@@ -10,7 +10,7 @@
  * After an action the list changes at once from what the operation did (the groups and copies it
  * touched leave, or come back on undo), then the engine's new list replaces it in the background.
  */
-import { computed, reactive, readonly } from 'vue';
+import { reactive, readonly } from 'vue';
 import { isAbsolutePath } from '../../../shared/paths.js';
 import type { Result } from '../../../shared/result.js';
 import type { CleanReport, DuplicateKindFilter, KeeperRule, OperationSummary, ReviewGroup, UndoReport } from '../../../shared/types.js';
@@ -18,13 +18,8 @@ import { api } from '../api/index.js';
 import { formatBytes, formatCount } from '../format.js';
 import { refreshStats } from './library-state.js';
 import { nearSensitivity } from './near-settings.js';
-import { dropCopies, groupAt, loadedGroups, refreshList, requestList, restoreGroups, reviewList, type ListQuery } from './review-list.js';
-
-/** What the user chose in one group: the copies to keep and the copies to move to the trash. */
-export interface GroupChoice {
-  readonly keep: readonly string[];
-  readonly trash: readonly string[];
-}
+import { choiceOf, clearChoices, filesOf, forgetChoices, inBulk, setSelectedAll } from './review-choices.js';
+import { dropCopies, groupAt, loadedGroups, requestList, restoreGroups, type ListQuery } from './review-list.js';
 
 type PlacedGroup = ReturnType<typeof loadedGroups>[number];
 
@@ -39,11 +34,6 @@ interface ReviewState {
   keepRule: KeeperRule;
   /** The folder of the `in-folder` rule: the one in force, or the last one used (offered again). */
   keepFolder: string;
-  /** Choices the user made, by group id; groups without an entry use the suggestion. */
-  choices: Record<string, GroupChoice>;
-  /** Group ids ticked for a bulk clean-up; with `allSelected`, the ids NOT ticked. */
-  selected: Set<string>;
-  allSelected: boolean;
   /** The group (index in the list, and id) and copy the keyboard acts on. */
   focusGroup: number;
   focusId: string | null;
@@ -59,9 +49,6 @@ const state = reactive<ReviewState>({
   kind: 'all',
   keepRule: 'highest-resolution',
   keepFolder: '',
-  choices: {},
-  selected: new Set(),
-  allSelected: false,
   focusGroup: 0,
   focusId: null,
   focusCopy: 0,
@@ -77,96 +64,13 @@ export const review = readonly(state);
 /** The groups each operation of this session took out of the list: undoing it puts them back at once. */
 const takenOut = new Map<string, PlacedGroup[]>();
 
-export const filesOf = (group: ReviewGroup): string[] => group.copies.map((copy) => copy.path);
-
-/** Keep this copy (and reference copies, which always stay), move every other. */
-function keepingOnly(group: ReviewGroup, filePath: string | undefined): GroupChoice {
-  const keep = group.copies.filter((copy) => copy.path === filePath || copy.protected).map((copy) => copy.path);
-  return { keep, trash: filesOf(group).filter((file) => !keep.includes(file)) };
-}
-
-export function choiceOf(group: ReviewGroup): GroupChoice {
-  const chosen = state.choices[group.id];
-  if (!chosen) return keepingOnly(group, group.copies[0]?.path); // the suggestion: the first copy
-  // A folder protected after the choice was made still wins: its copies always stay.
-  const kept = new Set([...chosen.keep, ...group.copies.filter((copy) => copy.protected).map((copy) => copy.path)]);
-  return { keep: filesOf(group).filter((file) => kept.has(file)), trash: chosen.trash.filter((file) => !kept.has(file)) };
-}
-
-/** How many copies would move for these groups, and the bytes they free (hard links aside). */
-export function trashPlan(...groups: readonly ReviewGroup[]): { count: number; bytes: number } {
-  let count = 0;
-  let bytes = 0;
-  for (const group of groups) {
-    const trash = new Set(choiceOf(group).trash);
-    count += trash.size;
-    bytes += group.copies.reduce((sum, copy) => sum + (trash.has(copy.path) ? copy.size : 0), 0);
-  }
-  return { count, bytes };
-}
-
-/** One click: keep this copy only (reference copies stay too), move the others. */
-export function keepOnly(group: ReviewGroup, filePath: string): void {
-  state.choices[group.id] = keepingOnly(group, filePath);
-}
-
-/** Toggles one copy between "keep" and "move to trash"; the last kept copy cannot be toggled away. */
-export function toggleCopy(group: ReviewGroup, filePath: string): void {
-  const choice = choiceOf(group);
-  const copy = group.copies.find((candidate) => candidate.path === filePath);
-  if (!copy || copy.protected) return;
-  if (choice.keep.includes(filePath)) {
-    if (choice.keep.length === 1) return; // never the last copy
-    state.choices[group.id] = { keep: choice.keep.filter((file) => file !== filePath), trash: [...choice.trash, filePath] };
-  } else {
-    state.choices[group.id] = { keep: [...choice.keep, filePath], trash: choice.trash.filter((file) => file !== filePath) };
-  }
-}
-
-/** Duplicates can be cleaned up many groups at once; similar shots are other pictures, chosen group by group. */
-export function inBulk(group: ReviewGroup): boolean {
-  return group.kind !== 'shots';
-}
-
-export function isSelected(group: ReviewGroup): boolean {
-  return inBulk(group) && state.selected.has(group.id) !== state.allSelected;
-}
-
-export function toggleSelected(group: ReviewGroup): void {
-  if (!inBulk(group)) return;
-  if (state.selected.has(group.id)) state.selected.delete(group.id);
-  else state.selected.add(group.id);
-}
-
-/** Ticks (or unticks) every group of the list a bulk clean-up may take, loaded or not. */
-export function setSelectedAll(selected: boolean): void {
-  state.allSelected = selected;
-  state.selected = new Set();
-}
-
-/** Groups of the list a bulk clean-up may take: every group but similar shots. */
-export const bulkCount = computed(() => {
-  const totals = reviewList.totals;
-  return totals ? totals.groups - totals.byKind.shots : 0;
-});
-
-/** How many groups are ticked, loaded or not. */
-export const selectedCount = computed(() => (state.allSelected ? bulkCount.value - state.selected.size : state.selected.size));
-
-/** The ticked groups among those loaded (all of them once `loadEveryGroup` ran). */
-export function selectedGroups(): ReviewGroup[] {
-  return loadedGroups()
-    .map(({ group }) => group)
-    .filter(isSelected);
-}
-
 export function setKind(kind: DuplicateKindFilter): void {
   state.kind = kind;
 }
 
 export function setKeepRule(rule: Exclude<KeeperRule, 'in-folder'>): void {
   state.keepRule = rule;
-  state.choices = {}; // a new rule replaces the suggestions the choices started from
+  clearChoices(); // a new rule replaces the suggestions the choices started from
 }
 
 /**
@@ -181,7 +85,7 @@ export function setKeepFolder(typed: string): string | null {
   if (state.keepRule === 'in-folder' && state.keepFolder === folder) return null;
   state.keepRule = 'in-folder';
   state.keepFolder = folder;
-  state.choices = {};
+  clearChoices();
   return null;
 }
 
@@ -244,9 +148,12 @@ export function showGroupOf(photoPath: string): void {
   requestList(listQuery(), { focus: { path: photoPath } });
 }
 
-/** The engine's list again, where the user is (after an action, or after the library changed). */
+/**
+ * The engine's list again, where the user is (after an action, or after the library changed), of
+ * the settings in force: a setting changed meanwhile is not undone by a refresh of the list shown.
+ */
 export function refreshGroups(): void {
-  refreshList(focusPlace());
+  requestList(listQuery(), focusPlace(), 0, { quiet: true });
 }
 
 export async function loadHistory(): Promise<void> {
@@ -300,9 +207,8 @@ export function trashGroups(groups: readonly ReviewGroup[]): Promise<CleanReport
         selection: selection.map((choice) => ({ keep: [...choice.keep], trash: [...choice.trash] })),
       }),
     (report) => {
-      for (const group of asked) Reflect.deleteProperty(state.choices, group.id);
-      state.selected = new Set();
-      state.allSelected = false;
+      forgetChoices(asked);
+      setSelectedAll(false);
       takeOut(report.operation, asked, new Set(report.trashed.map((copy) => copy.path)));
       if (!report.operation) {
         const [first] = report.skipped;

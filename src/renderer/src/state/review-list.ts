@@ -72,18 +72,14 @@ export function loadedGroups(): { readonly index: number; readonly group: Review
 
 /**
  * Asks for the list of `next` in `delayMs` (the newest call wins: a slider dragged a step at a time
- * asks once, when it rests), opening at `place`.
+ * asks once, when it rests), opening at `place`; `quiet`: the list shown again, in the background.
  */
-export function requestList(next: ListQuery, place: ListPlace, delayMs = 0): void {
+export function requestList(next: ListQuery, place: ListPlace, delayMs = 0, options: { readonly quiet?: boolean } = {}): void {
   clearTimeout(timer);
   const asked = ++serial;
-  state.loading = true;
+  // A refresh of the list shown (after an action) does not dim it: nothing the user asked for is on its way.
+  if (!options.quiet || state.query !== JSON.stringify(next)) state.loading = true;
   timer = setTimeout(() => void loadList(next, place, asked), delayMs);
-}
-
-/** The list shown again, at the same place (the library changed, or an action did). */
-export function refreshList(place: ListPlace): void {
-  if (query) requestList(query, place);
 }
 
 async function loadList(next: ListQuery, place: ListPlace, asked: number): Promise<void> {

@@ -6,7 +6,8 @@
  */
 import { onBeforeUnmount, onMounted, type Ref } from 'vue';
 import type { ReviewGroup } from '../../../../shared/types.js';
-import { keepOnly, markNotDuplicates, review, setFocus, toggleCopy } from '../../state/duplicate-review.js';
+import { markNotDuplicates, review, setFocus } from '../../state/duplicate-review.js';
+import { keepOnly, toggleCopy } from '../../state/review-choices.js';
 
 export interface ReviewKeyActions {
   /** The group the keys act on (the compared one while Compare is open), if its page came. */
