@@ -14,6 +14,7 @@
  * are read group by group and forgotten after: memory stays bounded by the largest group.
  */
 import fs from 'node:fs/promises';
+import { setImmediate } from 'node:timers/promises';
 import sharp from 'sharp';
 import type { CandidateGroup } from '../file-groups';
 import type { CopyDetails } from '../../store/duplicate.repository';
@@ -63,6 +64,8 @@ const UNCHECKED: PairEvidence = { verdict: 'different', reason: 'not verified (n
 const WHOLE_FRAME = 0.985;
 /** Members of one look-alike group checked pair by pair for copies among them (bursts are rarely longer). */
 const MAX_PAIRWISE = 60;
+/** The check lets the event loop run at least this often (ms). */
+const SLICE_MS = 20;
 /** Pictures read at once while checking (thumbnails decode on libuv threads). */
 const READ_CONCURRENCY = 4;
 
@@ -106,6 +109,8 @@ export class NearVerifier {
   readonly #detailsOfFile = new Map<string, CopyDetails>();
   /** Pairs this verifier compared picture by picture (not answered from what was kept). */
   #compared = 0;
+  /** When the check last let the event loop run (see `#pace`). */
+  #since = performance.now();
 
   constructor(sources: VerifierSources) {
     this.#sources = sources;
@@ -257,6 +262,16 @@ export class NearVerifier {
     return this.#evidence(a, b, this.#reader());
   }
 
+  /**
+   * A comparison takes 5–20 ms of this thread, and pictures already read resolve as microtasks: a
+   * group of 60 would hold the event loop for a second. Every SLICE_MS the loop gets a turn.
+   */
+  async #pace(): Promise<void> {
+    if (performance.now() - this.#since < SLICE_MS) return;
+    await setImmediate();
+    this.#since = performance.now();
+  }
+
   /** Verdicts found since the last save go to the store (when there is one). */
   #save(): void {
     if (!this.#dirty || !this.#sources.store) return;
@@ -292,6 +307,7 @@ export class NearVerifier {
     const [pictureA, pictureB] = await Promise.all([reader.get(a.contentHash), reader.get(b.contentHash)]);
     // Not kept: a thumbnail made later gets its check.
     if (!pictureA || !pictureB) return UNCHECKED;
+    await this.#pace();
     const found = decide(a, b, pictureA, pictureB);
     this.#compared += 1;
     const cropOf = found.crop ? (found.crop.direction === 'b-in-a' ? 'b' : 'a') : undefined;
