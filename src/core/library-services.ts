@@ -275,7 +275,7 @@ export async function reviewDuplicates(
     shots ? { ...options, kind: 'near', threshold: SHOTS_COSINE } : { ...options, kind: options.kind ?? 'all' },
   );
   signal?.throwIfAborted();
-  const verified = await services.verifier.split(candidates);
+  const verified = await services.verifier.split(candidates, { measureShots: shots });
   signal?.throwIfAborted();
   const report = await services.review.reviewInSteps(
     shots ? verified.shots : verified.duplicates,
@@ -307,7 +307,7 @@ export async function verifyNearCandidates(
     signal?.throwIfAborted();
     const candidates = await services.duplicates.list({ kind: 'near', threshold });
     signal?.throwIfAborted();
-    await services.verifier.split(candidates, signal);
+    await services.verifier.split(candidates, { signal, measureShots: false });
   }
   return { compared: services.verifier.compared - before, seconds: (performance.now() - started) / 1000 };
 }

@@ -151,9 +151,14 @@ export class NearVerifier {
    * form a similar-shots group with the centre. Exact and pixel groups pass unchanged. Pictures are
    * read group by group and forgotten after (a 256 px thumbnail is about 260 KB as the check holds
    * it); verdicts and sharpness are kept, and saved for the next session. With `signal`, it stops
-   * between groups once aborted, keeping what it checked.
+   * between groups once aborted, keeping what it checked; `measureShots: false` leaves the shots'
+   * sharpness unread (the check after an index wants the verdicts only).
    */
-  async split(candidates: readonly CandidateGroup[], signal?: AbortSignal): Promise<VerifiedCandidates> {
+  async split(
+    candidates: readonly CandidateGroup[],
+    options: { readonly signal?: AbortSignal; readonly measureShots?: boolean } = {},
+  ): Promise<VerifiedCandidates> {
+    const { signal, measureShots = true } = options;
     const near = candidates.filter((group) => group.kind === 'near');
     const details = this.#sources.details(near.flatMap((group) => group.files));
     const contentOf = (file: string): CopyDetails | undefined => details.get(file);
@@ -175,11 +180,14 @@ export class NearVerifier {
       for (const members of pictures) if (members.pictures > 1) duplicates.push({ kind: 'near', files: members.files });
       if (pictures.length > 1) shots.push({ kind: 'near', files: pictures.flatMap((members) => members.first) });
     }
-    // The best shot needs each shot's sharpness, also where the verdicts were known already.
-    const unmeasured = [...new Set(shots.flatMap((group) => group.files.flatMap((file) => contentOf(file)?.contentHash ?? [])))].filter(
-      (hash) => !this.#known.sharpness.has(hash),
-    );
-    await this.#reader().prefetch(unmeasured);
+    // The best shot needs each shot's sharpness, also where the verdicts were known already
+    // (about 5 ms a thumbnail: left to the listing of shots when only verdicts are wanted).
+    if (measureShots) {
+      const unmeasured = [...new Set(shots.flatMap((group) => group.files.flatMap((file) => contentOf(file)?.contentHash ?? [])))].filter(
+        (hash) => !this.#known.sharpness.has(hash),
+      );
+      await this.#reader().prefetch(unmeasured);
+    }
     this.#save();
     return { duplicates, shots, evidence };
   }
