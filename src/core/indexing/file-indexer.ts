@@ -118,6 +118,7 @@ export class FileIndexer {
         perceptualHash: decoded.perceptualHash,
         perceptualHashVariants: decoded.perceptualHashVariants,
         pixelSignature: decoded.pixelSignature,
+        quality: decoded.quality,
       };
       ok = true;
       return { kind: 'indexed', file: { ...record, status: 'ok', error: null }, content, modelInput: decoded.modelInput };

@@ -1,3 +1,4 @@
+import type { PictureQuality } from '../media/picture-quality';
 import type { SqliteDatabase } from './library.database';
 import { cameraName, type FileGroupRow, type GroupMember, type PictureRow } from './photo.repository';
 
@@ -10,6 +11,8 @@ export interface CopyDetails extends GroupMember {
   readonly format: string;
   readonly takenAt: string | null;
   readonly camera: string | null;
+  /** Sharpness and exposure measured when indexed; null for contents indexed before they were. */
+  readonly quality?: PictureQuality | null;
 }
 
 /** SQLite reads behind duplicate detection: byte and pixel groups, pictures for near-duplicate grouping. */
@@ -41,7 +44,7 @@ export class DuplicateRepository {
       // What the review shows and compares of readable library files, for a JSON array of paths: one read per review batch.
       copyDetailsOf: db.prepare<[string], CopyRow>(
         `SELECT f.path, f.size, f.mtime_ms, f.dev, f.ino, f.content_hash, c.pixel_hash, c.width, c.height, c.format, c.taken_at,
-                c.camera_make, c.camera_model
+                c.camera_make, c.camera_model, c.sharpness, c.clipped
          FROM files f JOIN contents c ON c.hash = f.content_hash WHERE f.path IN (SELECT value FROM json_each(?)) AND f.status = 'ok'`,
       ),
       fileDetails: db.prepare<[string], { path: string; size: number; mtime_ms: number; dev: number; ino: number }>(
@@ -133,6 +136,8 @@ interface CopyRow {
   taken_at: string | null;
   camera_make: string | null;
   camera_model: string | null;
+  sharpness: number | null;
+  clipped: number | null;
 }
 
 function toCopyDetails(row: CopyRow): CopyDetails {
@@ -148,6 +153,7 @@ function toCopyDetails(row: CopyRow): CopyDetails {
     format: row.format,
     takenAt: row.taken_at,
     camera: cameraName(row.camera_make, row.camera_model),
+    quality: row.sharpness === null ? null : { sharpness: row.sharpness, clipped: row.clipped ?? 0 },
   };
 }
 

@@ -285,4 +285,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE operation_files ADD COLUMN trashed_from TEXT;
     `,
   },
+  {
+    version: 7,
+    description: "each picture's sharpness and exposure, for the best shot among similar shots",
+    sql: `
+      -- Measured on the 256 px working copy when the content is indexed (picture-quality.ts): the
+      -- variance of its Laplacian and the share of its pixels clipped to black or white. NULL for
+      -- contents indexed before this version: the best-shot suggestion reads their thumbnail.
+      ALTER TABLE contents ADD COLUMN sharpness REAL;
+      ALTER TABLE contents ADD COLUMN clipped REAL;
+    `,
+  },
 ];

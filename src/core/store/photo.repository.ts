@@ -1,3 +1,4 @@
+import type { PictureQuality } from '../media/picture-quality';
 import { assertDefined } from '../assert';
 import { hashChunks } from '../media/perceptual-hash';
 import type { SqliteDatabase } from './library.database';
@@ -45,6 +46,8 @@ export interface ContentRecord {
   readonly perceptualHashVariants: readonly string[];
   /** Stored pixel signature (src/core/media/pixel-signature.ts); absent or null when there is none. */
   readonly pixelSignature?: Uint8Array | null;
+  /** Sharpness and exposure (src/core/media/picture-quality.ts); absent when not measured. */
+  readonly quality?: PictureQuality;
 }
 
 /** What the pixel-identity and near-duplicate phases need of every decoded content, in compact form. */
@@ -104,9 +107,9 @@ export class PhotoRepository {
       ),
       insertContent: db.prepare(
         `INSERT OR REPLACE INTO contents (hash, size, format, width, height, orientation, taken_at, camera_make, camera_model,
-           phash, ph0, ph1, ph2, ph3, phash_variants, pixel_hash, pixel_signature, decoded_at)
+           phash, ph0, ph1, ph2, ph3, phash_variants, pixel_hash, pixel_signature, decoded_at, sharpness, clipped)
          VALUES (@hash, @size, @format, @width, @height, @orientation, @takenAt, @cameraMake, @cameraModel,
-           @perceptualHash, @ph0, @ph1, @ph2, @ph3, @variants, NULL, @pixelSignature, @now)`,
+           @perceptualHash, @ph0, @ph1, @ph2, @ph3, @variants, NULL, @pixelSignature, @now, @sharpness, @clipped)`,
       ),
       deleteFile: db.prepare<[number]>('DELETE FROM files WHERE id = ?'),
       deleteFileByPath: db.prepare<[string]>('DELETE FROM files WHERE path = ?'),
@@ -201,6 +204,8 @@ export class PhotoRepository {
           variants: JSON.stringify(content.perceptualHashVariants),
           pixelSignature: asBlob(content.pixelSignature),
           now,
+          sharpness: content.quality?.sharpness ?? null,
+          clipped: content.quality?.clipped ?? null,
         });
       }
       for (const file of files) this.#statements.upsertFile.run({ ...file, now });

@@ -17,6 +17,7 @@ import fs from 'node:fs/promises';
 import { setImmediate } from 'node:timers/promises';
 import sharp from 'sharp';
 import type { CandidateGroup } from '../file-groups';
+import { pictureQuality, type PictureQuality } from '../../media/picture-quality';
 import type { CopyDetails } from '../../store/duplicate.repository';
 import type { PictureCheckStore, PictureChecks } from '../../store/picture-check.store';
 import type { ThumbnailStore } from '../../store/thumbnail.store';
@@ -131,15 +132,16 @@ export class NearVerifier {
 
   /** How a file's picture measures for the best shot, or null when it was never read (see `split`). */
   qualityOf(filePath: string): ShotQuality | null {
+    const measured = this.#detailsOfFile.get(filePath)?.quality;
+    if (measured) return measured;
     const content = this.#contentOfFile.get(filePath);
     const sharpness = content === undefined ? undefined : this.#known.sharpness.get(content);
     return content === undefined || sharpness === undefined ? null : { sharpness, clipped: this.#known.clipped.get(content) ?? 0 };
   }
 
-  /** Sharpness of a file's picture, or null when it was never read (see `split`). */
+  /** Sharpness of a file's picture, or null when it was never measured (see `split`). */
   sharpnessOf(filePath: string): number | null {
-    const content = this.#contentOfFile.get(filePath);
-    return content === undefined ? null : (this.#known.sharpness.get(content) ?? null);
+    return this.qualityOf(filePath)?.sharpness ?? null;
   }
 
   /** True when the check found content `derived` to be a crop of content `source` (the keeper rules keep the source). */
@@ -183,9 +185,12 @@ export class NearVerifier {
     // The best shot needs each shot's sharpness, also where the verdicts were known already
     // (about 5 ms a thumbnail: left to the listing of shots when only verdicts are wanted).
     if (measureShots) {
-      const unmeasured = [...new Set(shots.flatMap((group) => group.files.flatMap((file) => contentOf(file)?.contentHash ?? [])))].filter(
-        (hash) => !this.#known.sharpness.has(hash),
-      );
+      // Contents indexed since the quality is measured at indexing carry it; older ones are read.
+      const unmeasured = [
+        ...new Set(
+          shots.flatMap((group) => group.files.flatMap((file) => (contentOf(file)?.quality ? [] : (contentOf(file)?.contentHash ?? [])))),
+        ),
+      ].filter((hash) => !this.#known.sharpness.has(hash));
       await this.#reader().prefetch(unmeasured);
     }
     this.#save();
@@ -416,13 +421,8 @@ export async function withEvidence(
   return { groups, wastedBytes: 0 };
 }
 
-/** How a shot measures for the best-shot suggestion (from its thumbnail). */
-export interface ShotQuality {
-  /** Variance of the Laplacian: sharper pictures of one scene score higher. */
-  readonly sharpness: number;
-  /** Share of pixels clipped to black or white: blown highlights, crushed shadows. */
-  readonly clipped: number;
-}
+/** How a shot measures for the best-shot suggestion (src/core/media/picture-quality.ts). */
+export type ShotQuality = PictureQuality;
 
 /**
  * A shot with this much more of its picture clipped than the best-exposed one of its group is
@@ -484,37 +484,9 @@ async function readPicture(thumbnail: string): Promise<ContentPicture | null> {
     let grid: LayoutGrid | null = null;
     return {
       grid: () => (grid ??= layoutGridOf(pixels, info.width, info.height)),
-      sharpness: laplacianVariance(pixels, info.width, info.height),
-      clipped: clippedShare(pixels),
+      ...pictureQuality(pixels, info.width, info.height),
     };
   } catch {
     return null;
   }
-}
-
-/** Share of pixels within 3 levels of black or white. */
-function clippedShare(pixels: Uint8Array): number {
-  let clipped = 0;
-  for (const value of pixels) if (value <= 3 || value >= 252) clipped += 1;
-  return pixels.length > 0 ? clipped / pixels.length : 0;
-}
-
-/** Variance of the 4-neighbour Laplacian: larger for sharper pictures of one scene. */
-export function laplacianVariance(pixels: Uint8Array, width: number, height: number): number {
-  let sum = 0;
-  let squares = 0;
-  let count = 0;
-  for (let y = 1; y < height - 1; y++) {
-    for (let x = 1; x < width - 1; x++) {
-      const i = y * width + x;
-      const value =
-        4 * (pixels[i] ?? 0) - (pixels[i - 1] ?? 0) - (pixels[i + 1] ?? 0) - (pixels[i - width] ?? 0) - (pixels[i + width] ?? 0);
-      sum += value;
-      squares += value * value;
-      count += 1;
-    }
-  }
-  if (count === 0) return 0;
-  const mean = sum / count;
-  return squares / count - mean * mean;
 }
