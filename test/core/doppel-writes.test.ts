@@ -35,6 +35,7 @@ const WRITES: Record<string, Call> = {
 
 const READS: Record<string, Call> = {
   duplicates: (d) => d.duplicates(),
+  libraryVersion: (d) => d.libraryVersion(),
   prepareNearDuplicates: (d) => d.prepareNearDuplicates(),
   cancelNearDuplicates: (d) => d.cancelNearDuplicates('no-such-job'),
   history: (d) => d.history(),

@@ -64,7 +64,9 @@ beforeAll(async () => {
 afterAll(async () => {
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- afterAll runs even when beforeAll threw before assigning it
   port?.close();
-  await rm(tempDir, { recursive: true, force: true });
+  // The engine is never closed here (its process would exit): work it started after the last index
+  // (the picture check's verdicts) may still write into the library while it is removed.
+  await rm(tempDir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
 });
 
 describe('engine process', () => {
