@@ -9,6 +9,7 @@ import type { DuplicatesOptions } from './duplicates/duplicates.service';
 import type { ThumbnailRepairReport } from './indexing/thumbnail-repair.service';
 import type { LibraryChange } from './library-caches';
 import type { ModelOptions } from './library-services';
+import type { DatabaseCheckRun } from './store/database-check';
 import type { LibraryRepair } from './store/library-repair';
 import type { LibraryWrite } from './store/writer-lock';
 import type { TrashBin } from './trash/trash-bin';
@@ -24,6 +25,12 @@ export interface OpenOptions extends ModelOptions {
   readonly maxFileBytes?: number;
   /** How hard to check the database on open: `quick` (default, every open) or `full` (`doppel check`). */
   readonly check?: 'quick' | 'full';
+  /**
+   * The background database check (see `DatabaseCheck`): how it runs (default: SQLite's quick check
+   * in a worker thread), how long opening waits for it (0.5 s), and how long a write waits (120 s).
+   * For tests that need a slow or failing check without a big database.
+   */
+  readonly databaseCheck?: { readonly run?: DatabaseCheckRun; readonly openWaitMs?: number; readonly writeWaitMs?: number };
   /** Progress of the near-duplicate comparison (a worker thread) that listing near duplicates waits for. */
   readonly onNearPairsProgress?: (progress: NearPairsProgress) => void;
 }

@@ -16,7 +16,7 @@ import type {
   UndoReport,
 } from '../shared/types';
 import { limits } from '../shared/limits';
-import { ErrorCodes, InvalidArgumentError, LibraryUnavailableError, assertWithinLimit, hasErrorCode } from './errors';
+import { ErrorCodes, InvalidArgumentError, LibraryUnavailableError, assertWithinLimit, errorMessage, hasErrorCode } from './errors';
 import { ModelUnavailableError } from './embedding/embedding.errors';
 import type { IndexOptions } from './indexing/indexer.service';
 import { defaultLibraryDir, pathForms } from './library-paths';
@@ -50,8 +50,21 @@ import type { PhotoPageQuery } from './library/photo-listing.service';
 import type { OriginalFile } from './media/original-file';
 import { openCheckedLibrary, type LibraryRepair, type OpenedLibrary } from './store/library-repair';
 import { READ_ONLY_ADVICE } from './store/library.database';
-import { LibraryWriter } from './store/writer-lock';
+import { LibraryBusyError, LibraryWriter } from './store/writer-lock';
+import { damagedRefusal } from './store/database-check';
 import { systemTrashBin } from './trash/trash-bin';
+
+/**
+ * How long opening waits for the database check before answering: a small library's check ends
+ * well within it (its damage is then repaired before the first answer); a large one's goes on in the
+ * background (2 s at 100k photos, 13 s at 1M) while reads are answered.
+ */
+const OPEN_WAIT_MS = 500;
+/**
+ * How long a write waits for the check's verdict before it is refused as busy: well past the 13 s
+ * of a 1M-photo library on a laptop disk; past it, a clear refusal beats an app that seems stuck.
+ */
+const WRITE_WAIT_MS = 120_000;
 
 /**
  * The Doppel engine: one library folder, its index, and the questions users ask of it.
@@ -65,6 +78,9 @@ export class Doppel {
   readonly #model: LoadedModel;
   readonly #s: LibraryServices;
   readonly #writer: LibraryWriter;
+  readonly #writeWaitMs: number;
+  /** The opening writer's work, deferred until the check passed; writes that waited for it go after. */
+  #settling: Promise<void> | null = null;
   /** The repair notice asks for an index run; once one finished it has been acted on. */
   #reindexedSinceRepair = false;
   #closed = false;
@@ -77,6 +93,7 @@ export class Doppel {
     this.#library = library;
     this.#model = model;
     this.#writer = new LibraryWriter(libraryDir);
+    this.#writeWaitMs = options.databaseCheck?.writeWaitMs ?? WRITE_WAIT_MS;
     this.#s = wireServices(libraryDir, library, model, {
       log: options.log ?? (() => {}),
       trashBin: options.trashBin ?? systemTrashBin({ log: options.log }),
@@ -95,17 +112,45 @@ export class Doppel {
   static async open(options: OpenOptions = {}): Promise<Doppel> {
     const libraryDir = path.resolve(options.libraryDir ?? defaultLibraryDir());
     const log = options.log ?? (() => {});
-    const library = openCheckedLibrary(libraryDir, { check: options.check ?? 'quick', log });
+    const hooks = options.databaseCheck ?? {};
+    const checking = { check: options.check ?? 'quick', log, ...(hooks.run ? { runCheck: hooks.run } : {}) } as const;
+    let library = openCheckedLibrary(libraryDir, checking);
+    // A small library's check ends at once: damage found now is repaired before answering, as ever.
+    const early = await library.check.settled(hooks.openWaitMs ?? OPEN_WAIT_MS);
+    if (early.state === 'damaged' && !library.readOnly) {
+      library.backup?.close();
+      library.db.close();
+      library = openCheckedLibrary(libraryDir, checking); // the damage note makes this one repair
+    }
     const model = await loadModel(library, options, log).catch((error: unknown) => {
+      library.check.stop();
       library.db.close();
       throw error;
     });
     const doppel = new Doppel(libraryDir, library, model, options);
-    // A writer's job: while another process writes, the journal may hold its clean-up in progress.
-    await doppel.#mutateIfFree(WRITES.settle, () => settleInterrupted(doppel.#s, libraryDir, log));
-    // Changes reach decisions.log as made; a new library's first snapshot, a repaired one's new one.
-    library.backup?.save({ force: library.repair !== null });
+    if (library.check.verdict.state === 'sound') await doppel.#settle(log);
+    else doppel.#settling = library.check.settled(Infinity, doppel.#closing.signal).then(() => doppel.#settleInBackground(log));
     return doppel;
+  }
+
+  async #settleInBackground(log: (line: string) => void): Promise<void> {
+    try {
+      await this.#settle(log);
+    } catch (error) {
+      if (!this.#closed) log(`could not settle the library after its check: ${errorMessage(error)}`);
+    }
+  }
+
+  /** What a writer does on opening, once the database passed its check (at once, or in the background). */
+  async #settle(log: (line: string) => void): Promise<void> {
+    if (this.#closed || this.#library.check.verdict.state !== 'sound' || this.#library.readOnly) return;
+    // Remember the model: the next session uses the same vectors (switching re-embeds).
+    const modelId = this.#s.similarity?.embedder.modelId;
+    if (modelId && this.#s.settings.get('model') !== modelId) this.#s.settings.set('model', modelId);
+    // A writer's job: while another process writes, the journal may hold its clean-up in progress.
+    await this.#mutateIfFree(WRITES.settle, () => settleInterrupted(this.#s, this.libraryDir, log));
+    // Changes reach decisions.log as made; a new library's first snapshot, a repaired one's new one.
+    if (!this.#closing.signal.aborted) this.#library.backup?.save({ force: this.#library.repair !== null });
   }
 
   /**
@@ -365,6 +410,7 @@ export class Doppel {
     if (this.#closed) return;
     this.#closed = true;
     this.#closing.abort();
+    this.#library.check.stop();
     this.#s.near.close();
     await this.#s.similarity?.embedder.close();
     this.#library.backup?.close();
@@ -381,6 +427,7 @@ export class Doppel {
     this.#assertOpen();
     const { readOnly } = this.#library;
     if (readOnly) throw new LibraryUnavailableError(`${readOnly}: cannot ${write.refusal}. ${READ_ONLY_ADVICE}`);
+    await this.#checkedForWrites(write, options);
     return this.#writer.hold(write, options, async () => {
       this.#assertOpen(); // the folder may have gone while this waited
       this.#s.caches.refresh();
@@ -393,9 +440,35 @@ export class Doppel {
     });
   }
 
+  /**
+   * Nothing is written into a database before its check passed: a write waits for the verdict (up
+   * to a deadline, past which the library is "busy"), and a damaged one refuses every write.
+   */
+  async #checkedForWrites(write: Write, options: WriterOptions): Promise<void> {
+    const { check } = this.#library;
+    const started = check.verdict;
+    if (started.state === 'checking') {
+      options.onWaitForWriter?.('Waiting for the check of the library database to finish');
+      await check.settled(this.#writeWaitMs, this.#closing.signal);
+      this.#assertOpen();
+    }
+    const verdict = check.verdict;
+    if (verdict.state === 'checking') {
+      const seconds = Math.round((Date.now() - verdict.since) / 1000);
+      throw new LibraryBusyError(
+        `The library database at ${this.libraryDir} is still being checked for damage (for ${seconds} s): cannot ${write.refusal} yet, try again when the check finishes`,
+      );
+    }
+    if (verdict.state === 'damaged') throw new LibraryUnavailableError(damagedRefusal(verdict.damage, write.refusal));
+    if (write !== WRITES.settle && this.#settling) {
+      await this.#settling;
+      this.#assertOpen();
+    }
+  }
+
   /** `#mutate` for a write that may be skipped: done now if the library is free and writable, else not at all. */
   async #mutateIfFree(write: Write, work: () => void | Promise<void>): Promise<void> {
-    if (this.#library.readOnly) return;
+    if (this.#library.readOnly || this.#library.check.verdict.state !== 'sound') return;
     await this.#mutate(write, {}, work).catch((error: unknown) => {
       if (!hasErrorCode(error, ErrorCodes.jobRunning)) throw error;
     });

@@ -30,6 +30,7 @@ import { FindService } from './similar/find.service';
 import { SimilarService } from './similar/similar.service';
 import { DuplicateRepository } from './store/duplicate.repository';
 import { EmbeddingRepository } from './store/embedding.repository';
+import { DAMAGED_ADVICE, damagedMessage } from './store/database-check';
 import { repairNotice, type OpenedLibrary } from './store/library-repair';
 import { READ_ONLY_ADVICE, type SqliteDatabase } from './store/library.database';
 import { removeOrphanTemps } from './store/orphan-temps';
@@ -77,8 +78,7 @@ export async function loadModel(library: OpenedLibrary, options: ModelOptions, l
       executionProviders: options.executionProviders,
       log,
     });
-    // Remember the model: the next session uses the same vectors (switching re-embeds).
-    if (!library.readOnly) settings.set('model', embedder.modelId);
+    // Saved by the facade once the database passed its check: nothing is written before.
     return { embedder, error: null, providerNotes: embedder.providerNotes };
   } catch (error) {
     if (options.modelId && hasErrorCode(error, ErrorCodes.invalidInput)) {
@@ -235,8 +235,15 @@ export function libraryStats(
     executionProvider: similarity?.embedder.provider ?? null,
     modelError: model.error,
     vectors: similarity ? embeddings.positionCount(similarity.embedder.modelId) : 0,
-    notice: library.repair && repairPending ? repairNotice(library.repair, roots) : null,
+    notice: library.repair && repairPending ? repairNotice(library.repair, roots) : damageNotice(library),
   };
+}
+
+/** What the background check found wrong with the database, for the sidebar and About; null when nothing. */
+function damageNotice(library: OpenedLibrary): string | null {
+  const verdict = library.check.verdict;
+  if (verdict.state !== 'damaged') return null;
+  return `${damagedMessage(verdict.damage)}: no change can be saved. ${library.readOnly ? 'Doppel reads it as it is' : DAMAGED_ADVICE}.`;
 }
 
 /** What the About page says of a library: model, execution provider (and why), problems, SQLite's version. */
@@ -250,6 +257,7 @@ export function libraryAbout(libraryDir: string, services: LibraryServices, libr
     providerNotes: model.providerNotes,
     modelError: model.error,
     libraryProblems: [
+      ...[damageNotice(library)].filter((problem) => problem !== null),
       ...(readOnly ? [`${readOnly}: Doppel reads it as it is. ${READ_ONLY_ADVICE}`] : []),
       ...(decisionsProblem ? [decisionsProblem] : []),
     ],

@@ -14,6 +14,7 @@ import {
   type RestoredDecisions,
   type SavedDecisions,
 } from './decisions-backup';
+import { DatabaseCheck, clearDamageNote, hasDamageNote, noteDamage, problemsOnOneLine, type DatabaseCheckRun } from './database-check';
 import { LibraryPlace } from './library-place';
 import {
   DATABASE_FILE,
@@ -49,21 +50,60 @@ export interface OpenedLibrary {
   readonly readOnly: string | null;
   /** Where the library lies: every call checks it is still there. */
   readonly place: LibraryPlace;
+  /** SQLite's check of the file, in the background when it was not run before opening. */
+  readonly check: DatabaseCheck;
+}
+
+export interface CheckOptions {
+  /**
+   * `quick`: SQLite's quick check in the background while the library answers reads (before
+   * answering when the last one found damage); `full`: the integrity check, before answering.
+   */
+  readonly check: 'quick' | 'full';
+  readonly log: (line: string) => void;
+  /** Runs the background check (default: a worker thread); tests slow it down or fail it. */
+  readonly runCheck?: DatabaseCheckRun;
 }
 
 /**
- * Opens the library database after checking it (`quick` at every open, `full` for `doppel check`).
+ * Opens the library database after checking it: the cheap checks (the file is there, not emptied,
+ * its header and schema read) before answering, SQLite's own check in the background (see
+ * {@link DatabaseCheck}), or before answering for `full` (`doppel check`) and after a damaged verdict.
  * A damaged file — unreadable, failing the check, emptied, gone, or holding none of the decisions
  * decisions.json has — is never silently replaced: it is kept under `damaged/`, a new database gets
  * the saved decisions back (folders, "not duplicates", the clean-up journal, reference folders), and
  * the repair is returned for the caller to report. The photos rebuild the rest on the next index.
  * A library that cannot be written opens read-only, checked but never repaired.
  */
-export function openCheckedLibrary(libraryDir: string, options: { check: 'quick' | 'full'; log: (line: string) => void }): OpenedLibrary {
-  if (!isLibraryWritable(libraryDir)) return openReadOnlyLibrary(libraryDir, options.check);
+export function openCheckedLibrary(libraryDir: string, options: CheckOptions): OpenedLibrary {
+  if (!isLibraryWritable(libraryDir)) return openReadOnlyLibrary(libraryDir, options);
   prepareLibraryFolder(libraryDir);
-  const damage = findDamage(libraryDir, options.check);
-  if (damage === null) return withBackup(libraryDir, openLibraryDatabase(libraryDir), null, options.log);
+  // Checked before answering: for `doppel check`, after a damaged verdict, and before a migration
+  // writes into the file (once per upgrade).
+  const checkNow = options.check === 'full' || hasDamageNote(libraryDir) || migrationPending(libraryDir);
+  const damage = findDamage(libraryDir, checkNow ? options.check : null);
+  if (damage === null) {
+    if (checkNow) clearDamageNote(libraryDir);
+    const check = checkNow
+      ? DatabaseCheck.passed()
+      : DatabaseCheck.start(path.join(libraryDir, DATABASE_FILE), {
+          readOnly: false,
+          ...(options.runCheck ? { run: options.runCheck } : {}),
+          onDamaged: (found) => {
+            options.log(`library database damaged: ${found}`);
+            noteDamage(libraryDir, found);
+          },
+        });
+    try {
+      return withBackup(libraryDir, openLibraryDatabase(libraryDir), null, options.log, check);
+    } catch (error) {
+      check.stop();
+      // Pages the cheap checks did not read (the backup reads its settings): the full check decides.
+      if (checkNow || !isDamageError(error)) throw error;
+      noteDamage(libraryDir, `${DATABASE_FILE} cannot be read: ${errorMessage(error)}`);
+      return openCheckedLibrary(libraryDir, options);
+    }
+  }
 
   options.log(`library database damaged: ${damage}`);
   // Replacing the file under another process would pull it from under its feet.
@@ -81,30 +121,57 @@ export function openCheckedLibrary(libraryDir: string, options: { check: 'quick'
       const kept = keepBackupAside(libraryDir);
       if (kept.length > 0) options.log(`kept the decisions backup that could not be restored whole at ${kept.join(' and ')}`);
     }
-    return withBackup(libraryDir, openLibraryDatabase(libraryDir), { damage, keptAt, restored }, options.log);
+    const opened = withBackup(
+      libraryDir,
+      openLibraryDatabase(libraryDir),
+      { damage, keptAt, restored },
+      options.log,
+      DatabaseCheck.passed(),
+    );
+    clearDamageNote(libraryDir);
+    return opened;
   } finally {
     lock.release();
   }
 }
 
-function withBackup(libraryDir: string, db: SqliteDatabase, repair: LibraryRepair | null, log: (line: string) => void): OpenedLibrary {
+function withBackup(
+  libraryDir: string,
+  db: SqliteDatabase,
+  repair: LibraryRepair | null,
+  log: (line: string) => void,
+  check: DatabaseCheck,
+): OpenedLibrary {
   const place = new LibraryPlace(libraryDir);
   const backup = DecisionsBackup.attach(db, libraryDir, { log, guard: () => place.assertInPlace({ unlessCheckedWithinMs: 50 }) });
-  return { db, repair, backup, readOnly: null, place };
+  return { db, repair, backup, readOnly: null, place, check };
 }
 
-/** A library Doppel may not write: opened read-only and checked; damage is reported, not repaired. */
-function openReadOnlyLibrary(libraryDir: string, check: 'quick' | 'full'): OpenedLibrary {
+/**
+ * A library Doppel may not write: opened read-only and checked (in the background unless `full`);
+ * damage is reported, not repaired.
+ */
+function openReadOnlyLibrary(libraryDir: string, options: CheckOptions): OpenedLibrary {
   const readOnly = readOnlyMessage(libraryDir);
   const db = openLibraryDatabase(libraryDir, MIGRATIONS, { readOnly: true });
-  const problems = databaseProblems(db, check);
+  const place = new LibraryPlace(libraryDir);
+  if (options.check === 'quick') {
+    const file = path.join(libraryDir, DATABASE_FILE);
+    const check = DatabaseCheck.start(file, {
+      readOnly: true,
+      ...(options.runCheck ? { run: options.runCheck } : {}),
+      onDamaged: (found) => options.log(`library database damaged: ${found}`),
+    });
+    return { db, repair: null, backup: null, readOnly, place, check };
+  }
+  const problems = databaseProblems(db, options.check);
   if (problems.length > 0) {
     db.close();
     throw new LibraryUnavailableError(
-      `${readOnly} and its database failed SQLite's ${check === 'quick' ? 'quick' : 'integrity'} check (${oneLine(problems)}): it cannot be repaired here`,
+      `${readOnly} and its database failed SQLite's integrity check (${problemsOnOneLine(problems)}): it cannot be repaired here`,
     );
   }
-  return { db, repair: null, backup: null, readOnly, place: new LibraryPlace(libraryDir) };
+  return { db, repair: null, backup: null, readOnly, place, check: DatabaseCheck.passed() };
 }
 
 /**
@@ -137,8 +204,11 @@ function restoreInto(libraryDir: string, saved: SavedDecisions): RestoredDecisio
   return restored;
 }
 
-/** Why the database cannot be used as it is, or null when it is sound (or new). */
-function findDamage(libraryDir: string, check: 'quick' | 'full'): string | null {
+/**
+ * Why the database cannot be used as it is, or null when it is sound (or new). With `check` null,
+ * only what costs little whatever the size: SQLite's check is left to the background.
+ */
+function findDamage(libraryDir: string, check: 'quick' | 'full' | null): string | null {
   const file = path.join(libraryDir, DATABASE_FILE);
   const saved = hasDecisions(libraryDir);
   if (!fs.existsSync(file)) return saved ? `${DATABASE_FILE} is missing` : null;
@@ -147,9 +217,11 @@ function findDamage(libraryDir: string, check: 'quick' | 'full'): string | null 
   let db: SqliteDatabase | null = null;
   try {
     db = new Database(file, { fileMustExist: true, timeout: 5000 });
-    const problems = databaseProblems(db, check);
+    // The header and the schema: a file that is not a database, or whose first page is gone.
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    const problems = check ? databaseProblems(db, check) : [];
     if (problems.length > 0)
-      return `${DATABASE_FILE} failed SQLite's ${check === 'quick' ? 'quick' : 'integrity'} check: ${oneLine(problems)}`;
+      return `${DATABASE_FILE} failed SQLite's ${check === 'quick' ? 'quick' : 'integrity'} check: ${problemsOnOneLine(problems)}`;
     // A sound but empty database beside saved decisions is not a new library: a restore that failed
     // half-way (before restores went through a temp file) or a copy from elsewhere left it.
     if (saved && holdsNothing(db)) {
@@ -166,6 +238,30 @@ function findDamage(libraryDir: string, check: 'quick' | 'full'): string | null 
   }
 }
 
+/** True when a migration would write into the existing database on this open. */
+function migrationPending(libraryDir: string): boolean {
+  const file = path.join(libraryDir, DATABASE_FILE);
+  if (!fs.existsSync(file)) return false;
+  let db: SqliteDatabase | null = null;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    return (db.pragma('user_version', { simple: true }) as number) < (MIGRATIONS.at(-1)?.version ?? 0);
+  } catch {
+    return true; // unreadable: checked before answering, which says why
+  } finally {
+    db?.close();
+  }
+}
+
+/** SQLite's word for a file that is not a database or whose pages do not hold together, here or in a cause. */
+function isDamageError(error: unknown): boolean {
+  for (let cause = error; typeof cause === 'object' && cause !== null; cause = (cause as { cause?: unknown }).cause) {
+    const code = (cause as { code?: unknown }).code;
+    if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') return true;
+  }
+  return false;
+}
+
 /** True when the database holds no folder, clean-up or mark, and was not filled by a restore. */
 function holdsNothing(db: SqliteDatabase): boolean {
   try {
@@ -179,14 +275,6 @@ function holdsNothing(db: SqliteDatabase): boolean {
   } catch {
     return false; // an older schema without these tables: its own migrations come first
   }
-}
-
-/** SQLite's problems on one line (it lists a damaged tree over several), the first three. */
-function oneLine(problems: readonly string[]): string {
-  return problems
-    .slice(0, 3)
-    .map((problem) => problem.replace(/\s+/g, ' ').trim())
-    .join('; ');
 }
 
 /** Moves library.db and its WAL files to damaged/library-<time>.db; returns the kept path (null if none). */
