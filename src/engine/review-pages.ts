@@ -235,15 +235,21 @@ function idOf(list: ReviewedList, index: number, group: DuplicateGroup): string 
   return list.ids?.[index] ?? groupId(group);
 }
 
-/** The index of the group with the focused id, else of the group now holding the focused path; null when none. */
+/**
+ * The index of the group now holding the focused path (the same group when its files did not
+ * change, else the one its copy went to), else of the group with the focused id; null when none.
+ * The path is looked up first: it costs a scan of the copies, where ids must be worked out for
+ * every group of the list.
+ */
 function findFocus(list: ReviewedList, focus: NonNullable<PageRequest['focus']>): number | null {
-  if (focus.group !== undefined) {
-    list.ids ??= list.groups.map(groupId);
-    const index = list.ids.indexOf(focus.group);
+  const { path, group } = focus;
+  if (path !== undefined) {
+    const index = list.groups.findIndex((each) => each.files.includes(path));
     if (index >= 0) return index;
   }
-  if (focus.path !== undefined) {
-    const index = list.groups.findIndex((group) => group.files.includes(focus.path ?? ''));
+  if (group !== undefined) {
+    list.ids ??= list.groups.map(groupId);
+    const index = list.ids.indexOf(group);
     if (index >= 0) return index;
   }
   return null;

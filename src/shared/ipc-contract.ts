@@ -182,7 +182,7 @@ export const contract = {
         cursor: z.string().min(1).max(200).optional(),
         /** The page starting at this group index (a jump); past the end, the last page. */
         offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-        /** The page starting at this group (by `id`), or else at the group now holding `path`. */
+        /** The page starting at the group now holding `path` (the focused one, or where its copy went), else at group `id`. */
         focus: z
           .object({ group: z.string().min(1).max(64).optional(), path: absolutePath.optional() })
           .strict()

@@ -121,7 +121,7 @@ export interface DuplicatesPage {
   readonly totals: DuplicatesTotals;
   /** Cursor of the next page (give it as `cursor`); null after the last group. */
   readonly next: string | null;
-  /** With `focus`: the index of the group asked for (by id, else by a path), null when none holds it now. */
+  /** With `focus`: the index of the group asked for (the one holding its path, else by id), null when none. */
   readonly focusIndex?: number | null;
 }
 

@@ -103,7 +103,7 @@ describe('duplicates:list pages', () => {
     expect(other).toEqual(first);
   });
 
-  it('should open at the group in focus by id, else at the group now holding a path, and say when none holds it', async () => {
+  it('should open at the group now holding the focused path, else at the focused id, and say when none holds it', async () => {
     const pages = new ReviewPages(
       () => Promise.resolve(report(120)),
       () => 1,

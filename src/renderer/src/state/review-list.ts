@@ -51,6 +51,8 @@ let query: ListQuery | null = null;
 let timer: ReturnType<typeof setTimeout> | undefined;
 /** Bumped by each list request, so that an older answer is dropped. */
 let serial = 0;
+/** Bumped by each change made here (groups dropped or put back): a page asked before it is placed wrong. */
+let edits = 0;
 
 /** The group at `index` of the list shown, if its page came. */
 export function groupAt(index: number): ReviewGroup | undefined {
@@ -135,11 +137,13 @@ export async function loadEveryGroup(): Promise<boolean> {
 
 async function loadPage(offset: number, limit: number): Promise<void> {
   const asked = query;
+  const edit = edits;
   if (!asked) return;
   pending.add(offset);
   const result = await api.duplicates.list({ ...asked, offset, limit });
   pending.delete(offset);
-  if (asked !== query) return; // another list is shown now
+  // Another list is shown now, or groups moved since it was asked for (the new list is on its way).
+  if (asked !== query || edit !== edits) return;
   if (!result.ok) {
     state.error = result.error.message;
     return;
@@ -154,6 +158,7 @@ export function dropGroups(ids: ReadonlySet<string>): { readonly index: number; 
   const dropped = loadedGroups().filter(({ group }) => ids.has(group.id));
   if (dropped.length === 0) return dropped;
   slots = markRaw(slots.filter((group) => !group || !ids.has(group.id)));
+  edits += 1;
   if (state.totals)
     state.totals = withoutGroups(
       state.totals,
@@ -195,6 +200,7 @@ export function restoreGroups(groups: readonly { readonly index: number; readonl
   const next = [...slots];
   for (const { index, group } of missing) next.splice(Math.min(index, next.length), 0, group);
   slots = markRaw(next);
+  edits += 1;
   if (state.totals)
     state.totals = withoutGroups(
       state.totals,
