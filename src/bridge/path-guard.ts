@@ -60,6 +60,7 @@ const PATHS_OF: { readonly [C in Channel]: (input: ParsedInput<C>) => PathUse } 
   // Library photos answer from their stored vectors; any other file in a root is decoded.
   'similar:query': ({ paths }) => ({ inRoots: paths, read: paths }),
   'find:query': ({ path }) => ({ inRoots: [], read: [path] }),
+  'duplicates:plan': () => NONE,
   'duplicates:clean': ({ selection }) => ({ inRoots: (selection ?? []).flatMap((choice) => [...choice.keep, ...choice.trash]), read: [] }),
   'duplicates:markNotDuplicates': ({ paths, against }) => ({ inRoots: [...paths, ...(against ?? [])], read: [] }),
   'duplicates:notDuplicates': () => NONE,

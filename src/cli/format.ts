@@ -11,6 +11,8 @@ import type {
   UndoReport,
 } from '../shared/types';
 import type { CheckReport } from '../core/doppel';
+import { keptCopies, planGroup, planTotals, type KeepCount } from '../core/cleanup/clean-plan';
+import { planCsv, planJson } from '../shared/plan-export';
 
 import { formatBytes } from '../shared/format-bytes';
 
@@ -59,7 +61,8 @@ export function formatIndexReport(report: IndexReport): string {
   return lines.join('\n');
 }
 
-export function formatDuplicates(report: DuplicatesReport): string {
+/** With `perFolder`, every copy a clean-up keeps (one per folder) is marked `keep`, not only the first. */
+export function formatDuplicates(report: DuplicatesReport, keepCount: KeepCount = {}): string {
   const shots = report.groups.some((group) => group.kind === 'shots');
   if (report.groups.length === 0) return 'No duplicates found.';
   const count = `${report.groups.length} ${shots ? 'group' : 'duplicate group'}${report.groups.length === 1 ? '' : 's'}`;
@@ -72,9 +75,17 @@ export function formatDuplicates(report: DuplicatesReport): string {
     const size = group.kind === 'shots' ? '' : ` · ${formatBytes(group.wasted_bytes)} wasted`;
     lines.push('', `${group.kind} · ${group.files.length} files${size} · ${group.reason}`);
     const first = group.kind === 'shots' ? 'best' : 'keep';
-    for (const copy of group.copies) lines.push(`  ${copy.match === 'keeper' ? first : '    '} ${copy.path}  ${describeCopy(copy)}`);
+    const kept = keptCopies(group.files, keepCount);
+    for (const copy of group.copies) lines.push(`  ${kept.has(copy.path) ? first : '    '} ${copy.path}  ${describeCopy(copy)}`);
   }
   return lines.join('\n');
+}
+
+/** `duplicates --format csv|json`: the bulk assistant's export of every group, each copy with its decision. */
+export function formatPlan(report: DuplicatesReport, format: 'csv' | 'json', count: KeepCount = {}): string {
+  const groups = report.groups.map((group, index) => planGroup(group, index, count));
+  // `print` adds the last line end.
+  return (format === 'csv' ? planCsv(groups) : planJson(groups, planTotals(report.groups, count))).replace(/\r?\n$/, '');
 }
 
 /** `(same bytes)`, `(0.934 similar, same picture, cropped)`, and `protected` where it applies. */

@@ -15,6 +15,7 @@ import {
   formatHistory,
   formatIndexReport,
   formatNotDuplicates,
+  formatPlan,
   formatProgressLine,
   formatProtected,
   formatSimilar,
@@ -52,8 +53,10 @@ Options:
                          (similar shots: different pictures of one moment, best shot first); clean: exact | pixel | near | all (default exact)
   --keep RULE            clean, duplicates: which copy to keep: ${KEEPER_RULES.join(' | ')} (default highest-resolution)
   --keep-folder DIR      clean, duplicates: keep the copy under DIR (implies --keep in-folder)
+  --keep-per-folder      clean, duplicates: keep one copy in each folder holding copies of a group (--keep picks which)
   --protect DIR          clean, duplicates: never touch files under DIR, on top of the saved ones (repeatable)
   --dry-run              clean: list what would move; change nothing
+  --format F             duplicates: text | csv | json: one row per copy with its keep/trash decision (default text)
   --threshold T          duplicates: minimum similarity for near duplicates (${range('nearThreshold')})
   --hash-distance N      duplicates: maximum perceptual-hash distance in bits (${range('nearHashDistance')})
   --limit K              similar: results per image (${range('similarResults')})
@@ -76,6 +79,8 @@ const OPTIONS = {
   'max-file-mb': { type: 'string' },
   keep: { type: 'string' },
   'keep-folder': { type: 'string' },
+  'keep-per-folder': { type: 'boolean', default: false },
+  format: { type: 'string' },
   protect: { type: 'string', multiple: true },
   'dry-run': { type: 'boolean', default: false },
   list: { type: 'boolean', default: false },
@@ -158,9 +163,11 @@ async function run(command: string, args: string[], values: Values, printResult?
       const threshold = parseLimited(values.threshold, 'threshold', 'nearThreshold');
       const hashDistance = parseLimited(values['hash-distance'], 'hash-distance', 'nearHashDistance');
       const review = parseReview(values);
+      const format = parseFormat(values.format);
       return withLibrary(values, async (doppel) => {
         const report = await doppel.duplicates({ kind, threshold, hashDistance, ...review });
-        print(json ? JSON.stringify(report) : formatDuplicates(report));
+        if (format === 'text') print(json ? JSON.stringify(report) : formatDuplicates(report, { perFolder: review.perFolder }));
+        else print(formatPlan(report, format, { perFolder: review.perFolder }));
         return 0;
       });
     }
@@ -306,14 +313,16 @@ async function withLibrary(values: Values, body: (doppel: Doppel) => Promise<num
 }
 
 /** The keeper rule and reference folders shared by `duplicates` and `clean`. */
-function parseReview(values: { keep?: string; 'keep-folder'?: string; protect?: string[] }): {
+function parseReview(values: { keep?: string; 'keep-folder'?: string; 'keep-per-folder'?: boolean; protect?: string[] }): {
   keep: KeeperChoice;
+  perFolder: boolean;
   protectedFolders: string[];
 } {
   const keepFolder = values['keep-folder'] === undefined ? undefined : path.resolve(values['keep-folder']);
   const rule = parseKeeperRule(values.keep, keepFolder);
   return {
     keep: { rule, ...(keepFolder ? { folder: keepFolder } : {}) },
+    perFolder: values['keep-per-folder'] === true,
     protectedFolders: (values.protect ?? []).map((folder) => path.resolve(folder)),
   };
 }
@@ -324,6 +333,11 @@ function parseKeeperRule(value: string | undefined, keepFolder: string | undefin
   if (!rule) throw new UsageError(`--keep must be one of ${KEEPER_RULES.join(', ')} (got '${value}')`);
   if (rule === 'in-folder' && !keepFolder) throw new UsageError('--keep in-folder needs --keep-folder DIR');
   return rule;
+}
+
+function parseFormat(value: string | undefined): 'text' | 'csv' | 'json' {
+  if (value === undefined || value === 'text' || value === 'csv' || value === 'json') return value ?? 'text';
+  throw new UsageError(`--format must be text, csv or json (got '${value}')`);
 }
 
 function parseKind(value: string | undefined, fallback: DuplicateKindFilter = 'all'): DuplicateKindFilter {

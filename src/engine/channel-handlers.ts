@@ -55,7 +55,9 @@ export const channelHandlers: ChannelHandlers = {
   'duplicates:list': ({ reviews }, input) => reviews.page(input),
   'similar:query': ({ doppel }, { paths, limit }) => doppel.similar(paths, limit === undefined ? {} : { limit }),
   'find:query': ({ doppel }, { path }) => doppel.find(path),
-  'duplicates:clean': async ({ doppel, jobs }, input) => {
+  'duplicates:plan': ({ reviews }, input) => reviews.plan(input),
+  'duplicates:clean': async ({ doppel, jobs, reviews }, input) => {
+    if (input.list !== undefined) reviews.assertCurrentList(input.list, input);
     if (!input.dryRun) {
       await jobs.yieldWatchJob();
       jobs.assertIdle('move files to the trash');

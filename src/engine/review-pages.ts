@@ -6,7 +6,7 @@
  * Only the newest request of a view runs to the end: a request with the `view` of one still running
  * stops that one between its steps (the core's review checks its signal), which answers `superseded`.
  */
-import { DoppelError } from '../core/errors.js';
+import { DoppelError, InvalidArgumentError } from '../core/errors.js';
 import { ErrorCodes } from '../shared/errors.js';
 import type { ParsedInput } from '../shared/ipc-contract.js';
 import { limits } from '../shared/limits.js';
@@ -17,10 +17,12 @@ import type {
   DuplicatesPage,
   DuplicatesReport,
   DuplicatesTotals,
+  CleanPlanPage,
   KeeperRule,
   ReviewGroup,
 } from '../shared/types.js';
 import { groupId, hash53, toReviewGroup } from './review-group.js';
+import { planPage } from './review-plan.js';
 
 /** What decides the groups of a list: everything in the input but where the page starts and who asks. */
 export interface ReviewQuery {
@@ -35,6 +37,9 @@ export interface ReviewQuery {
 export type Reviewer = (query: ReviewQuery, signal: AbortSignal) => Promise<DuplicatesReport>;
 
 export type PageRequest = NonNullable<ParsedInput<'duplicates:list'>>;
+export type PlanRequest = ParsedInput<'duplicates:plan'>;
+/** The part of a request that decides its groups. */
+type QueryRequest = Pick<PageRequest, 'kind' | 'threshold' | 'hashDistance' | 'keep' | 'protectedFolders'>;
 
 /** A newer request of the same view replaced this one: its answer would be thrown away. */
 export class SupersededError extends DoppelError {
@@ -103,6 +108,28 @@ export class ReviewPages {
     }
   }
 
+  /**
+   * A page of the clean-up by rule of the whole list `request` names (see `duplicates:plan`). Not
+   * tied to a view: the assistant's preview runs beside the list the view shows, and shares it.
+   */
+  async plan(request: PlanRequest): Promise<CleanPlanPage> {
+    const list = await this.#list(queryOf(request), new AbortController().signal);
+    return planPage(list.id, list.groups, request);
+  }
+
+  /**
+   * Refuses a clean-up confirmed on a plan of another list than the one `request` names now (the
+   * library or the decisions changed since the preview): what moves must be what the preview showed.
+   */
+  assertCurrentList(listIdAsked: string, request: QueryRequest): void {
+    const now = listId(`${this.#version()}\n${JSON.stringify(queryOf(request))}`);
+    if (now !== listIdAsked) {
+      throw new InvalidArgumentError(
+        'Moving the copies of the preview stopped: the library or its decisions changed since the preview was made (preview again)',
+      );
+    }
+  }
+
   /** The reviewed list of `query` at the library's current version: kept, shared with a request running it, or reviewed now. */
   async #list(query: ReviewQuery, signal: AbortSignal): Promise<ReviewedList> {
     const version = this.#version();
@@ -161,7 +188,7 @@ export class ReviewPages {
 }
 
 /** The part of a request that decides its groups, with the core's defaults filled in so equal lists share one key. */
-function queryOf(request: PageRequest): ReviewQuery {
+function queryOf(request: QueryRequest): ReviewQuery {
   const kind = request.kind ?? 'all';
   // Byte and pixel copies do not depend on the near-duplicate settings.
   const near = kind === 'all' || kind === 'near' || kind === 'shots';

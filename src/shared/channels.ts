@@ -17,6 +17,7 @@ export const CHANNELS = [
   'duplicates:list',
   'similar:query',
   'find:query',
+  'duplicates:plan',
   'duplicates:clean',
   'duplicates:markNotDuplicates',
   'duplicates:notDuplicates',

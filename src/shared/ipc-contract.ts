@@ -14,6 +14,7 @@ import {
   PHOTO_SHOWS,
   PHOTO_SORTS,
   type AboutInfo,
+  type CleanPlanPage,
   type CleanReport,
   type DuplicatesPage,
   type FindReport,
@@ -204,6 +205,28 @@ export const contract = {
   },
   /** "Is this photo already in my library?" for any file on disk. */
   'find:query': { input: z.object({ path: absolutePath }).strict(), output: returns<FindReport>() },
+  /**
+   * The bulk assistant's preview: what a clean-up by rule (`duplicates:clean` with the same input and
+   * no selection) keeps and moves over the WHOLE reviewed list, decided from the list alone (nothing
+   * on disk is read): totals, and the groups from `offset` with each copy's decision. Similar shots
+   * are never planned (kind `shots` is refused; `all` leaves them out).
+   */
+  'duplicates:plan': {
+    input: z
+      .object({
+        kind: z.enum(['exact', 'pixel', 'near', 'all']).default('all'),
+        threshold: limited('nearThreshold').optional(),
+        hashDistance: limited('nearHashDistance').optional(),
+        keep: keeperChoice.optional(),
+        /** Keep one copy in each folder that holds copies of a group (the keeper rule picks which there). */
+        perFolder: z.boolean().default(false),
+        protectedFolders: z.array(absolutePath).max(limits.indexRoots.max).optional(),
+        offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+        limit: limited('planPageSize').default(limits.planPageSize.default),
+      })
+      .strict(),
+    output: returns<CleanPlanPage>(),
+  },
   /** Moves every copy but the one to keep of each group to the trash (journaled, undoable); `dryRun` only lists. */
   'duplicates:clean': {
     input: z
@@ -233,6 +256,13 @@ export const contract = {
           .optional(),
         dryRun: z.boolean().default(false),
         protectedFolders: z.array(absolutePath).max(limits.indexRoots.max).optional(),
+        /** Without a selection: keep one copy in each folder that holds copies of a group (see `duplicates:plan`). */
+        perFolder: z.boolean().default(false),
+        /**
+         * The `list` of the `duplicates:plan` page the user confirmed: refused (`invalid_input`) when
+         * the reviewed list is no longer that one, so exactly what the preview showed moves.
+         */
+        list: z.string().min(1).max(64).optional(),
       })
       .strict(),
     output: returns<CleanReport>(),

@@ -44,6 +44,11 @@ export const limits = {
    * groups), and a group can hold hundreds of copies, so a page stays well under a megabyte.
    */
   duplicatePageSize: { min: 1, max: 200, step: 1, integer: true, default: 50, label: 'page size' },
+  /**
+   * Groups in one page of a bulk clean-up plan (`duplicates:plan`): the preview shows the first page,
+   * an export reads every page; a planned copy is ~200 bytes, so a page stays a few hundred KB.
+   */
+  planPageSize: { min: 1, max: 1000, step: 1, integer: true, default: 100, label: 'page size' },
   /** Folders in one index request. */
   indexRoots: { min: 1, max: 256, step: 1, integer: true, default: 1, label: 'number of folders' },
   /** Copies named in one group of a clean-up or a "not duplicates" mark (a burst rarely has 100). */

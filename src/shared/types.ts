@@ -371,6 +371,58 @@ export interface WatchedFolder {
 export const KEEPER_RULES = ['highest-resolution', 'largest', 'smallest', 'oldest', 'newest', 'shortest-path', 'in-folder'] as const;
 export type KeeperRule = (typeof KEEPER_RULES)[number];
 
+/** What the bulk assistant decides for one copy: it stays, or it goes to the trash. */
+export type CleanDecision = 'keep' | 'trash';
+
+/** One copy of a planned bulk clean-up (`duplicates:plan`), with what the clean-up will do with it. */
+export interface PlannedCopy {
+  readonly path: string;
+  readonly size: number;
+  readonly width: number;
+  readonly height: number;
+  /** EXIF capture time (`2024-07-14T10:11:12`), else the file's modification time (ISO, UTC). */
+  readonly date: string;
+  readonly match: CopyMatch;
+  /** Why it is in its group, in words (the review's `reason`). */
+  readonly reason: string;
+  readonly protected: boolean;
+  readonly decision: CleanDecision;
+}
+
+/** One group of a planned bulk clean-up: a reviewed group with each copy's decision. */
+export interface PlannedGroup {
+  /** The review's stable group id (a hash of the sorted paths, as on `duplicates:list` pages). */
+  readonly id: string;
+  readonly index: number;
+  readonly kind: DuplicateKind;
+  readonly reason: string;
+  readonly copies: readonly PlannedCopy[];
+}
+
+/** What a planned bulk clean-up does over the WHOLE list, whichever page is asked for. */
+export interface CleanPlanTotals {
+  readonly groups: number;
+  /** Groups in which at least one copy moves. */
+  readonly groupsTouched: number;
+  readonly keep: number;
+  readonly trash: number;
+  /** Bytes of the copies that move. */
+  readonly trashBytes: number;
+  /** Copies that stay because they are in a reference (protected) folder. */
+  readonly protectedKept: number;
+}
+
+/** A page of a planned bulk clean-up (`duplicates:plan`): nothing moves until `duplicates:clean` is called with `list`. */
+export interface CleanPlanPage {
+  /** The reviewed list the plan is made of: `duplicates:clean` with it refuses when the list changed since. */
+  readonly list: string;
+  readonly offset: number;
+  readonly groups: readonly PlannedGroup[];
+  readonly totals: CleanPlanTotals;
+  /** Offset of the next page, or null at the end. */
+  readonly next: number | null;
+}
+
 /** One copy moved to the trash (or, in a dry run, that would be). */
 export interface TrashedCopy {
   readonly path: string;

@@ -23,6 +23,7 @@ const CONTRACT_FIELDS: readonly { limit: LimitName; channel: Channel; input: (va
   { limit: 'similarResults', channel: 'similar:query', input: (limit) => ({ paths: ['/p/a.jpg'], limit }) },
   { limit: 'photoPageSize', channel: 'library:photos', input: (limit) => ({ sort: 'name', limit }) },
   { limit: 'duplicatePageSize', channel: 'duplicates:list', input: (limit) => ({ kind: 'exact', limit }) },
+  { limit: 'planPageSize', channel: 'duplicates:plan', input: (limit) => ({ kind: 'exact', limit }) },
   {
     limit: 'similarQueries',
     channel: 'similar:query',

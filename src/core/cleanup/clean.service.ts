@@ -8,6 +8,7 @@ import type { TrashedFile } from '../trash/trash-bin';
 import { hashFile } from '../media/content-hash';
 import { type FileOnDisk, Protection, changedFrom, isInsideRoot, keeperProblem, locate, sameFile } from './file-checks';
 import { assertDefined } from '../assert';
+import { keptCopies } from './clean-plan';
 
 /** The user's own choice in one group: which copies stay, which go (copies named in neither stay). */
 export interface CleanSelection {
@@ -22,6 +23,8 @@ export interface CleanOptions {
   readonly dryRun?: boolean;
   /** Folders whose files are never touched (reference copies). */
   readonly protectedFolders?: readonly string[];
+  /** Without a selection: keep the first copy of each folder of a group, not of the group (see `keptCopies`). */
+  readonly perFolder?: boolean;
 }
 
 /**
@@ -50,7 +53,7 @@ export class CleanService {
   async clean(groups: readonly DuplicateGroup[], options: CleanOptions = {}): Promise<CleanReport> {
     const run = new CleanRun(this.#deps.journal, options.dryRun === true);
     const protection = await Protection.of(options.protectedFolders ?? []);
-    for (const plan of this.#plans(groups, options.selection, run)) {
+    for (const plan of this.#plans(groups, options, run)) {
       const { keepers, others } = plan;
       // Each copy as it is on disk right now: protection, "one file" and the move all go by it.
       const onDisk = new Map(await Promise.all([...keepers, ...others].map(async (copy) => [copy, await locate(copy.path)] as const)));
@@ -92,12 +95,21 @@ export class CleanService {
   }
 
   /** Which copies stay and which go, group by group (the review puts each file in one group only). */
-  #plans(groups: readonly DuplicateGroup[], selection: readonly CleanSelection[] | undefined, run: CleanRun): Plan[] {
+  #plans(groups: readonly DuplicateGroup[], options: CleanOptions, run: CleanRun): Plan[] {
     const copyOf = (file: string): IndexedCopy | null => this.#deps.copies.copy(file);
+    const selection = options.selection;
     if (!selection) {
       return groups.flatMap((group) => {
-        const [keeper, ...others] = group.files.flatMap((file) => copyOf(file) ?? []);
-        return keeper && others.length > 0 ? [{ keepers: [keeper], others }] : [];
+        // Shots are other pictures: never moved by a rule (Doppel.clean refuses them; this holds for kind 'all' too).
+        if (group.kind === 'shots') return [];
+        const copies = group.files.flatMap((file) => copyOf(file) ?? []);
+        const kept = keptCopies(
+          copies.map((copy) => copy.path),
+          { perFolder: options.perFolder === true },
+        );
+        const keepers = copies.filter((copy) => kept.has(copy.path));
+        const others = copies.filter((copy) => !kept.has(copy.path));
+        return keepers.length > 0 && others.length > 0 ? [{ keepers, others }] : [];
       });
     }
     const plans: Plan[] = [];
