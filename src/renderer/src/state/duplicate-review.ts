@@ -12,6 +12,7 @@
  */
 import { reactive, readonly } from 'vue';
 import { isAbsolutePath } from '../../../shared/paths.js';
+import type { ChannelInput } from '../../../shared/ipc-contract.js';
 import type { Result } from '../../../shared/result.js';
 import type { CleanReport, DuplicateKindFilter, KeeperRule, OperationSummary, ReviewGroup, UndoReport } from '../../../shared/types.js';
 import { api } from '../api/index.js';
@@ -210,19 +211,39 @@ export function trashGroups(groups: readonly ReviewGroup[]): Promise<CleanReport
       forgetChoices(asked);
       setSelectedAll(false);
       takeOut(report.operation, asked, new Set(report.trashed.map((copy) => copy.path)));
-      if (!report.operation) {
-        const [first] = report.skipped;
-        if (first)
-          state.actionError = `Nothing was moved: ${formatCount(report.skipped.length, 'copy', 'copies')} left in place (${first.reason}).`;
-        return null;
-      }
-      const left = report.skipped.length > 0 ? `; ${report.skipped.length} left in place` : '';
-      return {
-        id: report.operation,
-        message: `Moved ${formatCount(report.trashed.length, 'copy', 'copies')} to the trash (${formatBytes(report.freedBytes)} freed)${left}.`,
-      };
+      return cleanedOperation(report);
     },
   );
+}
+
+/**
+ * Moves what the bulk assistant's preview showed (state/bulk-plan.ts): a clean-up by rule of every
+ * group, refused by the engine when its list changed since the preview. The engine's new list then
+ * replaces the one shown; its undo brings the copies back the same way.
+ */
+export function cleanByRule(input: ChannelInput<'duplicates:clean'>): Promise<CleanReport | null> {
+  return act(
+    () => api.duplicates.clean(input),
+    (report) => {
+      clearChoices();
+      return cleanedOperation(report);
+    },
+  );
+}
+
+/** The toast of a clean-up, or null (and the reason in the error line) when nothing moved. */
+function cleanedOperation(report: CleanReport): DoneOperation | null {
+  if (!report.operation) {
+    const [first] = report.skipped;
+    if (first)
+      state.actionError = `Nothing was moved: ${formatCount(report.skipped.length, 'copy', 'copies')} left in place (${first.reason}).`;
+    return null;
+  }
+  const left = report.skipped.length > 0 ? `; ${report.skipped.length} left in place` : '';
+  return {
+    id: report.operation,
+    message: `Moved ${formatCount(report.trashed.length, 'copy', 'copies')} to the trash (${formatBytes(report.freedBytes)} freed)${left}.`,
+  };
 }
 
 /** Marks the whole group, or one copy against the rest, as not duplicates (for similar shots: keep them all). */
