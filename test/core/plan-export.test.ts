@@ -1,35 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvField, planCsv, planJson, PLAN_COLUMNS } from '../../src/shared/plan-export';
 import type { PlannedGroup } from '../../src/shared/types';
-
-/** RFC 4180 read back: quoted fields may hold commas, doubled quotes and line breaks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text.charAt(i);
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      row.push(field);
-      field = '';
-    } else if (char === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += char;
-  }
-  return rows;
-}
+import { parseCsv } from '../helpers/csv';
 
 const awkward = '/photos/Trip, "best" of\nJuly/IMG 1.jpg';
 const plan: PlannedGroup[] = [

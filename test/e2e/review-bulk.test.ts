@@ -15,6 +15,7 @@ import { startBridge, type Bridge } from '../../src/bridge/index.js';
 import { Doppel } from '../../src/core/doppel.js';
 import { PLAN_COLUMNS } from '../../src/shared/plan-export.js';
 import { DARKNET_DATA_DIR } from '../fixtures/real-photos.js';
+import { parseCsv } from '../helpers/csv.js';
 import { chromiumAvailable, launchChromium, openAppPage } from './support/browser.js';
 import { REPO_ROOT, ensureRendererBuilt } from './support/renderer-build.js';
 
@@ -43,34 +44,6 @@ function byteGroups(): string[][] {
   const byDigest = new Map<string, string[]>();
   for (const file of listFiles(photos)) byDigest.set(sha256(file), [...(byDigest.get(sha256(file)) ?? []), file]);
   return [...byDigest.values()].filter((files) => files.length >= 2);
-}
-
-/** RFC 4180 read back. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text.charAt(i);
-    if (quoted) {
-      if (char === '"' && text.charAt(i + 1) === '"') {
-        field += '"';
-        i++;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      row.push(field);
-      field = '';
-    } else if (char === '\r' && text.charAt(i + 1) === '\n') {
-      rows.push([...row, field]);
-      row = [];
-      field = '';
-      i++;
-    } else field += char;
-  }
-  return rows;
 }
 
 const assistant = () => page.getByTestId('bulk-assistant');
