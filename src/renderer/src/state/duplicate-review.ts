@@ -279,12 +279,16 @@ export function undoOperation(operation?: string): Promise<UndoReport | null> {
       takenOut.delete(report.operation);
       // A copy that could not be put back stays out of its group.
       const failed = new Set(report.failed.map((file) => file.path));
-      if (groups)
-        restoreGroups(
-          groups
-            .map(({ index, group }) => ({ index, group: withoutCopies(group, failed) }))
-            .filter(({ group }) => group.copies.length >= 2),
-        );
+      const restored = (groups ?? [])
+        .map(({ index, group }) => ({ index, group: withoutCopies(group, failed) }))
+        .filter(({ group }) => group.copies.length >= 2);
+      restoreGroups(restored);
+      // The keyboard goes to what came back (focus mode shows it again), not the group that took its place.
+      const first = restored.reduce<PlacedGroup | null>(
+        (earliest, placed) => (earliest && earliest.index <= placed.index ? earliest : placed),
+        null,
+      );
+      if (first) setFocus(first.index, 0);
       if (report.failed.length > 0) state.actionError = report.failed.map((file) => `${file.path}: ${file.reason}`).join('\n');
       return null;
     },
