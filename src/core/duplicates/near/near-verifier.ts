@@ -22,7 +22,7 @@ import type { CopyDetails } from '../../store/duplicate.repository';
 import type { PictureCheckStore, PictureChecks } from '../../store/picture-check.store';
 import type { ThumbnailStore } from '../../store/thumbnail.store';
 import type { DuplicateCopy, DuplicateGroup, DuplicatesReport } from '../../../shared/types';
-import { comparePictures, layoutGridOf, type Alignment, type LayoutGrid, type PictureComparison } from './picture-check';
+import { WHOLE_FRAME_SCALE, comparePictures, layoutGridOf, type Alignment, type LayoutGrid, type PictureComparison } from './picture-check';
 
 /** What the verifier needs of a library. */
 export interface VerifierSources {
@@ -58,11 +58,9 @@ export interface VerifiedCandidates {
 }
 
 /** Names the check's rules: verdicts kept by another version are checked again (picture-check.store.ts). */
-export const PICTURE_CHECK_VERSION = 'grid128-fine256-2';
+export const PICTURE_CHECK_VERSION = 'grid128-fine256-3';
 
 const UNCHECKED: PairEvidence = { verdict: 'different', reason: 'not verified (no thumbnail to compare): reviewed as a similar shot' };
-/** A window this close to the whole frame is the whole frame (a resize, not a crop). */
-const WHOLE_FRAME = 0.985;
 /** Members of one look-alike group checked pair by pair for copies among them (bursts are rarely longer). */
 const MAX_PAIRWISE = 60;
 /** The check lets the event loop run at least this often (ms). */
@@ -354,7 +352,9 @@ function decide(
 ): { evidence: PairEvidence; crop?: Alignment } {
   const comparison = comparePictures(pictureA.grid(), pictureB.grid());
   const evidence = evidenceOf(comparison, a, b);
-  return evidence.verdict === 'same' && comparison.alignment.scale < WHOLE_FRAME ? { evidence, crop: comparison.alignment } : { evidence };
+  return evidence.verdict === 'same' && comparison.alignment.scale < WHOLE_FRAME_SCALE
+    ? { evidence, crop: comparison.alignment }
+    : { evidence };
 }
 
 function evidenceOf(comparison: PictureComparison, a: CopyDetails, b: CopyDetails): PairEvidence {
@@ -362,7 +362,7 @@ function evidenceOf(comparison: PictureComparison, a: CopyDetails, b: CopyDetail
   const parts = [comparison.reason];
   const { alignment } = comparison;
   // Whole-frame copies at another size: say how much (a crop's size says little).
-  if (alignment.scale >= WHOLE_FRAME && alignment.turn % 2 === 0) {
+  if (alignment.scale >= WHOLE_FRAME_SCALE && alignment.turn % 2 === 0) {
     const side = Math.sqrt((b.width * b.height) / Math.max(1, a.width * a.height));
     if (side < 0.97 || side > 1.03) parts.push(`resized to ${Math.round(side * 100)} %`);
   }

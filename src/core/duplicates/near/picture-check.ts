@@ -82,6 +82,14 @@ const MID_LONG_SIDE = 64;
 const COARSE_LONG_SIDE = 16;
 /** A copy cropped keeps at least this share of each side (the eval's crops keep 70–95 %; Copydays 70–90 %). */
 const MIN_CROP_SCALE = 0.6;
+/**
+ * A crop's window correlates at least this much with it: crops of both halves of the eval (70–95 %
+ * of each side, photos and documents) measure ≥ 0.89, resampling and re-compression being all that
+ * differs; a letter lining up with part of another (I in L) measures 0.67.
+ */
+const MIN_CROP_CORRELATION = 0.85;
+/** A window this close to the whole frame is the whole frame (a resize, not a crop). */
+export const WHOLE_FRAME_SCALE = 0.985;
 /** The same picture correlates at least this much as a whole outside its overlay, once aligned (see `judge`). */
 const MIN_SAME_CORRELATION = 0.75;
 /** An overlay covers at most this share of the picture. */
@@ -133,7 +141,7 @@ export function layoutGridOf(pixels: Uint8Array, width: number, height: number):
 export function comparePictures(a: LayoutGrid, b: LayoutGrid): PictureComparison {
   const alignment = align(a, b);
   const found = judge(a, b, alignment);
-  if (found.verdict === 'same' || alignment.scale >= 0.985) return found;
+  if (found.verdict === 'same' || alignment.scale >= WHOLE_FRAME_SCALE) return found;
   // A window that leaves a caption out can correlate better than the whole frame that has it:
   // the whole frame is judged too, when both pictures have its shape.
   const plain = fullFrameCorrelation(a, b);
@@ -158,6 +166,10 @@ function judge(a: LayoutGrid, b: LayoutGrid, alignment: Alignment): PictureCompa
   // that lines up is a detail two pictures share (a window's title bar, a logo), not a copy.
   if (alignment.scale < MIN_CROP_SCALE) {
     return { ...result, verdict: 'different', reason: `different picture: only ${Math.round(alignment.scale * 100)} % of it lines up` };
+  }
+  // A crop is the same pixels as its window: it correlates there almost as well as a resized copy.
+  if (alignment.scale < WHOLE_FRAME_SCALE && alignment.correlation < MIN_CROP_CORRELATION) {
+    return { ...result, verdict: 'different', reason: `different picture: a part lines up, ${alignment.correlation.toFixed(2)} only` };
   }
   // Cells can match one by one (flat paper, empty chart space, lines of text at one spacing) while
   // the pictures do not: the same picture also correlates as a whole, outside its overlay. Edited
@@ -271,7 +283,11 @@ function decide(alignment: Alignment, stats: CellStats): PictureComparison {
   const base = { alignment, differingCells: differing, cells, overlayCells: overlay };
   const how = describeAlignment(alignment);
   if (differing === 0) return { ...base, verdict: 'same', reason: how };
-  const explained = unexplainedCells(state, columns, rows) === 0;
+  // A turned or mirrored match must hold everywhere: a symmetric subject (a face, a facade, a
+  // rendered object seen from mirrored viewpoints) matches its own mirror but where the symmetry
+  // breaks, and that reads like an overlay; an editor's mirrored copy with an overlay added is rare.
+  const turned = alignment.turn !== 0 || alignment.mirror;
+  const explained = !turned && unexplainedCells(state, columns, rows) === 0;
   if (explained && differing <= cells * MAX_OVERLAY_SHARE) return { ...base, verdict: 'same', reason: `${how}, with an overlay` };
   return { ...base, verdict: 'different', reason: `different picture: ${differing} of ${cells} areas differ` };
 }
@@ -304,7 +320,7 @@ function describeAlignment(alignment: Alignment): string {
   // `turn` is what brings the second picture back to the first: the second was turned the other way.
   if (alignment.turn !== 0) parts.push(`turned ${((4 - alignment.turn) % 4) * 90}°`);
   if (alignment.mirror) parts.push('mirrored');
-  if (alignment.scale < 0.985) parts.push('cropped');
+  if (alignment.scale < WHOLE_FRAME_SCALE) parts.push('cropped');
   return parts.join(', ');
 }
 
