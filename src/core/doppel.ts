@@ -86,6 +86,8 @@ export class Doppel {
   #closed = false;
   /** Aborted by `close`: background work (the check after an index) stops between its steps. */
   readonly #closing = new AbortController();
+  /** Background work in flight (`prepareNearDuplicates`), awaited by `close`. */
+  readonly #background = new Set<Promise<unknown>>();
 
   private constructor(libraryDir: string, library: OpenedLibrary, model: LoadedModel, options: OpenOptions) {
     this.libraryDir = libraryDir;
@@ -225,6 +227,16 @@ export class Doppel {
    */
   async prepareNearDuplicates(): Promise<{ readonly pairsSeconds: number; readonly compared: number; readonly checkSeconds: number }> {
     this.#read();
+    const work = this.#prepare();
+    this.#background.add(work);
+    try {
+      return await work;
+    } finally {
+      this.#background.delete(work);
+    }
+  }
+
+  async #prepare(): Promise<{ readonly pairsSeconds: number; readonly compared: number; readonly checkSeconds: number }> {
     const started = performance.now();
     await this.#s.near.prepare();
     const pairsSeconds = (performance.now() - started) / 1000;
@@ -412,6 +424,9 @@ export class Doppel {
     this.#closing.abort();
     this.#library.check.stop();
     this.#s.near.close();
+    // Work started in the background (the check after an index) ends once aborted, its verdicts
+    // saved: nothing writes into the library folder once close has returned.
+    await Promise.allSettled(this.#background);
     await this.#s.similarity?.embedder.close();
     this.#library.backup?.close();
     this.#s.db.close();

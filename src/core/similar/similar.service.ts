@@ -122,7 +122,9 @@ export class SimilarService implements NearMatchFinder {
         if (!exclude.has(filePath)) results.push({ path: filePath, score: roundScore(hit.cosine) });
       }
     }
-    return results;
+    // Equal scores (two files of one picture, a PNG export of a JPEG) by path: the vector index
+    // returns them in the order they were added, which differs between two builds of one library.
+    return results.sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
   #storedVector(filePath: string): Float32Array | null {
