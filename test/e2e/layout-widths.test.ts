@@ -17,6 +17,7 @@ import { Doppel } from '../../src/core/doppel.js';
 import { DARKNET_DATA_DIR } from '../fixtures/real-photos.js';
 import { chromiumAvailable, launchChromium, openAppPage } from './support/browser.js';
 import { layoutFaults } from './support/layout-faults.js';
+import type { PageElement } from './support/page-checks.js';
 import { REPO_ROOT, ensureRendererBuilt } from './support/renderer-build.js';
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'test-results');
@@ -90,6 +91,14 @@ describe.skipIf(!chromiumAvailable())('layout from 900 to 2560 px', () => {
       await page.getByTestId('keep-rule').selectOption('in-folder');
       await page.waitForTimeout(300);
       await shoot(width, 'duplicates');
+      // Folders are shortened in the middle: each still ends with its own last folder, in full on hover.
+      const folderLines = horses.locator('.photo-folder');
+      const shown = await folderLines.allTextContents();
+      const full = await folderLines.evaluateAll((nodes) =>
+        nodes.map((node) => (node as unknown as PageElement).getAttribute('title') ?? ''),
+      );
+      expect(shown.length).toBeGreaterThan(1);
+      shown.forEach((text, index) => expect(text.endsWith(path.basename(full[index] ?? '/'))).toBe(true));
       expect(await layoutFaults(page, { containers: CONTAINERS, parts: REVIEW_PARTS })).toEqual([]);
       await page.getByTestId('keep-rule').selectOption('highest-resolution');
       await kind('All').click();
@@ -117,6 +126,11 @@ describe.skipIf(!chromiumAvailable())('layout from 900 to 2560 px', () => {
       const history = page.getByTestId('history-panel');
       await history.getByText('≠').first().waitFor();
       await shoot(width, 'history');
+      // Two copies of one name: each side shows the folders that tell them apart, not "eagle.jpg ≠ eagle.jpg".
+      const pair = await history.locator('.pair-list li .path-text').allTextContents();
+      expect(pair).toHaveLength(2);
+      expect(pair[0]).not.toBe(pair[1]);
+      expect(pair.every((side) => side.endsWith('eagle.jpg'))).toBe(true);
       expect(await layoutFaults(page, { containers: ['[data-testid="history-panel"]'], parts: ['[data-testid="history-panel"]'] })).toEqual(
         [],
       );
