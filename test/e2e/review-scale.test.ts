@@ -1,8 +1,9 @@
 /**
  * The Duplicates view on a library of 2,000 groups (2,000 small generated pictures, each with a
  * byte copy) in real Chromium against the bridge: the page's elements stay bounded while the list
- * is scrolled to its end (the list is virtualized and loads its pages as it scrolls), and no
- * interaction (open, switch kind, slider step, scroll) blocks the main thread long. Long tasks are
+ * is scrolled to its end (the list is virtualized and loads its pages as it scrolls) and while the
+ * keyboard's roving focus goes from the first group to the last, and no interaction (open, switch
+ * kind, slider step, scroll, keys, focus mode) blocks the main thread long. Long tasks are
  * read from a PerformanceObserver ('longtask': each task over 50 ms); the figures are printed.
  * Screenshots go to test-results/.
  */
@@ -217,6 +218,39 @@ describe.skipIf(!chromiumAvailable())(`the Duplicates view with ${GROUPS} groups
     console.log(`review at ${GROUPS} groups: at most ${most} elements in the page while scrolling to the end (bound ${ELEMENT_BOUND})`);
     expect(most).toBeLessThan(ELEMENT_BOUND);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'review-2000-groups-end.png') });
+  });
+
+  it('should carry real focus from end to end of the list and into focus mode without a long block', async () => {
+    /** The review's element that holds the page's focus (roving focus), by its `data-focus-key`. */
+    const focusKey = (): Promise<string | null> =>
+      page.evaluate<string | null>("document.activeElement?.getAttribute('data-focus-key') ?? null");
+    const focusReaches = (key: string) => async () => {
+      await expect.poll(focusKey, { timeout: SETTLE_MS }).toBe(key);
+      await listSettled();
+    };
+    // The slider kept the focus: the review's keys do not act in a field.
+    await page.evaluate('document.activeElement?.blur()');
+    await measure('keyboard', () => page.keyboard.press('Home'), focusReaches('g:0'));
+    for (const index of [1, 2, 3]) await measure('keyboard', () => page.keyboard.press('ArrowDown'), focusReaches(`g:${index}`));
+    let most = await elementCount();
+    await measure('keyboard', () => page.keyboard.press('End'), focusReaches(`g:${GROUPS - 1}`));
+    most = Math.max(most, await elementCount());
+    await measure('keyboard', () => page.keyboard.press('Home'), focusReaches('g:0'));
+    most = Math.max(most, await elementCount());
+    await measure(
+      'focus mode',
+      () => page.keyboard.press('f'),
+      () => expect.poll(focusKey, { timeout: SETTLE_MS }).toBe('f:0'),
+    );
+    await measure(
+      'focus mode',
+      () => page.keyboard.press('ArrowRight'),
+      () => page.locator('#focus-title', { hasText: 'Group 2 of' }).waitFor({ timeout: SETTLE_MS }),
+    );
+    await measure('focus mode', () => page.keyboard.press('Escape'), focusReaches('g:1'));
+    most = Math.max(most, await elementCount());
+    console.log(`review at ${GROUPS} groups: at most ${most} elements in the page while the keyboard went end to end`);
+    expect(most).toBeLessThan(ELEMENT_BOUND);
   });
 
   it('should not block the main thread long in any of them', () => {
