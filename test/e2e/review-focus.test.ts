@@ -312,6 +312,16 @@ describe.skipIf(!chromiumAvailable())('focus mode and keyboard-only review in th
       await expect.poll(() => help.count()).toBe(0);
     });
 
+    it('should open the same Keys dialog from the bulk bar, which lists no keys of its own', async () => {
+      expect(await page.locator('.bulk-bar').textContent()).not.toContain('Keys:');
+      await page.getByTestId('bulk-keys').click();
+      const help = page.getByTestId('keys-help');
+      await help.waitFor();
+      expect(await help.textContent()).toContain('Focus mode: one group at a time');
+      await page.keyboard.press('Escape');
+      await expect.poll(() => help.count()).toBe(0);
+    });
+
     it('should ignore single-key shortcuts once Settings switch them off, and remember it', async () => {
       await nav('Settings');
       const setting = page.getByTestId('single-key-shortcuts');
