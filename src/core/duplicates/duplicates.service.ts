@@ -12,6 +12,11 @@ export interface NearDuplicateOptions {
   readonly threshold?: number;
   /** Maximum perceptual-hash Hamming distance. */
   readonly hashDistance?: number;
+  /**
+   * The plain star cover, each picture left in the first star that took it (default false: moved
+   * to the star of its best match, see near-grouping.ts). Tests compare it with the search from scratch.
+   */
+  readonly starsOnly?: boolean;
 }
 
 export interface DuplicatesOptions extends NearDuplicateOptions {

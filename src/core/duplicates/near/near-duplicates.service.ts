@@ -83,12 +83,13 @@ export class NearDuplicatesService implements NearDuplicateFinder {
     const threshold = options.threshold ?? DEFAULT_NEAR_COSINE;
     const hashDistance = options.hashDistance ?? DEFAULT_NEAR_HASH_DISTANCE;
     await this.prepare();
-    const key = `${threshold}|${hashDistance}`;
+    const starsOnly = options.starsOnly ?? false;
+    const key = `${threshold}|${hashDistance}|${starsOnly}`;
     if (this.#cache?.key === key) return this.#cache.groups;
     const grouping = this.#grouping;
     if (!grouping) throw new DoppelError(ErrorCodes.internal, 'Near-duplicate pairs are missing after their search finished');
     const started = performance.now();
-    const groups = grouping.groups(threshold, hashDistance);
+    const groups = grouping.groups(threshold, hashDistance, { starsOnly });
     this.#log(
       `near duplicates: ${groups.length} groups at similarity ${threshold}, hash distance ${hashDistance} in ${(performance.now() - started).toFixed(0)} ms`,
     );

@@ -1,6 +1,6 @@
 import type { DuplicateRepository } from '../../store/duplicate.repository';
 import type { CandidateGroup } from '../file-groups';
-import { StarClustering } from './near-duplicate-clusters';
+import { StarClustering, type NodePairs, type StarCluster } from './near-duplicate-clusters';
 import { MAX_TRANSFORM_DISTANCE, NO_DISTANCE, hashSimilarity, type PairColumns } from './near-pairs';
 
 /**
@@ -126,7 +126,7 @@ export class PairGrouping {
     this.#pairs = pairs;
   }
 
-  groups(threshold: number, hashDistance: number): CandidateGroup[] {
+  groups(threshold: number, hashDistance: number, options: { readonly starsOnly?: boolean } = {}): CandidateGroup[] {
     const turnedLimit = Math.min(hashDistance, MAX_TRANSFORM_DISTANCE);
     const { count: total } = this.#pairs;
     const matched = (this.#matched ??= { count: 0, a: new Int32Array(total), b: new Int32Array(total), score: new Float32Array(total) });
@@ -149,7 +149,8 @@ export class PairGrouping {
     matched.count = count;
     const view = this.#view;
     const groups: CandidateGroup[] = [];
-    for (const cluster of this.#clustering.clusters(matched)) {
+    const stars = this.#clustering.clusters(matched);
+    for (const cluster of options.starsOnly ? stars : withBestMatches(stars, matched, view.pictureCount)) {
       const files: string[] = [];
       const add = (picture: number): void => {
         for (let c = view.pictureStart[picture] ?? 0; c < (view.pictureStart[picture + 1] ?? 0); c++) {
@@ -225,4 +226,90 @@ export function groupingPairs(pairs: PairColumns, view: GroupingView): GroupingP
 
 export function groupingPairsBuffers(pairs: GroupingPairs): ArrayBuffer[] {
   return [pairs.a, pairs.b, pairs.knn, pairs.hashScore, pairs.direct, pairs.turned].map((array) => array.buffer as ArrayBuffer);
+}
+
+/**
+ * Stars, each picture then moved to the star of the picture it resembles most. Greedy stars hand a
+ * picture to the first centre it is near, often another frame of its burst or another page of its
+ * template, while its own original sits in another star: the check (near-verifier.ts) compares
+ * only within a group, so the copy would never meet its original. Here a member whose best match
+ * lies in another star, closer than its own centre, joins that star; a picture no star took (its
+ * neighbours all were taken when its turn came) joins its best match's star. Members of a star
+ * may then be under the threshold from its centre: the check decides each pair anyway.
+ */
+export function withBestMatches(clusters: readonly StarCluster[], pairs: NodePairs, nodeCount: number): StarCluster[] {
+  const best = new Int32Array(nodeCount).fill(-1);
+  const bestScore = new Float32Array(nodeCount).fill(-1);
+  for (let i = 0; i < pairs.count; i++) {
+    const a = pairs.a[i] ?? 0;
+    const b = pairs.b[i] ?? 0;
+    const score = steps(pairs.score[i] ?? 0);
+    if (a === b) continue;
+    // Ties to the lower node, so that the answer does not depend on the pairs' order.
+    if (score > (bestScore[a] ?? -1) || (score === bestScore[a] && b < (best[a] ?? 0))) {
+      bestScore[a] = score;
+      best[a] = b;
+    }
+    if (score > (bestScore[b] ?? -1) || (score === bestScore[b] && a < (best[b] ?? 0))) {
+      bestScore[b] = score;
+      best[b] = a;
+    }
+  }
+  const starOf = new Int32Array(nodeCount).fill(-1);
+  const toCentre = new Float32Array(nodeCount);
+  const isCentre = new Uint8Array(nodeCount);
+  clusters.forEach((cluster, k) => {
+    starOf[cluster.centre] = k;
+    isCentre[cluster.centre] = 1; // a centre stays while its star has members: the star is built around it
+    for (const member of cluster.members) {
+      starOf[member.node] = k;
+      toCentre[member.node] = member.score;
+    }
+  });
+  // One pass, each move seen by the next: a copy and its original's other copy, each in the
+  // other's star, would otherwise swap places and never meet.
+  const joined = new Uint8Array(nodeCount);
+  for (let node = 0; node < nodeCount; node++) {
+    const match = best[node] ?? -1;
+    if (match < 0 || isCentre[node]) continue;
+    const own = starOf[node] ?? -1;
+    const theirs = starOf[match] ?? -1;
+    if (theirs < 0 || theirs === own) continue;
+    const score = bestScore[node] ?? 0;
+    if (own >= 0 && score <= steps(toCentre[node] ?? 0)) continue;
+    starOf[node] = theirs;
+    toCentre[node] = score;
+    joined[node] = 1;
+  }
+  const size = new Int32Array(clusters.length);
+  for (let node = 0; node < nodeCount; node++) {
+    const k = starOf[node] ?? -1;
+    if (!isCentre[node] && k >= 0) size[k] = (size[k] ?? 0) + 1;
+  }
+  // A centre all of whose members left follows its best match (there is one: it had members).
+  clusters.forEach((cluster, k) => {
+    if ((size[k] ?? 0) > 0) return;
+    const theirs = starOf[best[cluster.centre] ?? -1] ?? -1;
+    if (theirs < 0 || theirs === k) return;
+    starOf[cluster.centre] = theirs;
+    toCentre[cluster.centre] = bestScore[cluster.centre] ?? 0;
+    isCentre[cluster.centre] = 0;
+    joined[cluster.centre] = 1;
+  });
+  const joiners: { node: number; score: number }[][] = clusters.map(() => []);
+  for (let node = 0; node < nodeCount; node++) if (joined[node]) joiners[starOf[node] ?? 0]?.push({ node, score: toCentre[node] ?? 0 });
+  return clusters.flatMap((cluster, k) => {
+    if (starOf[cluster.centre] !== k) return [];
+    const members = [...cluster.members.filter((member) => starOf[member.node] === k && !joined[member.node]), ...(joiners[k] ?? [])];
+    return members.length > 0 ? [{ centre: cluster.centre, members }] : [];
+  });
+}
+
+/**
+ * A score in steps of 1e-4: cosines computed two ways (FAISS in float32, a dot product in double)
+ * differ in their last bits, and the best match of a picture with two equally close neighbours
+ * (copies of one picture) must not depend on that. Equal steps go to the lower node.
+ */
+function steps(score: number): number {
+  return Math.round(score * 10_000) / 10_000;
 }

@@ -1,0 +1,89 @@
+/**
+ * The pass after the star cover (near-grouping.ts): each picture goes to the star of the picture it
+ * resembles most, so that a copy meets its original even when a burst's star took it first.
+ */
+import { describe, expect, it } from 'vitest';
+import { StarClustering, type StarCluster } from '../../src/core/duplicates/near/near-duplicate-clusters';
+import { withBestMatches } from '../../src/core/duplicates/near/near-grouping';
+
+function pairsOf(list: readonly [number, number, number][]): { count: number; a: Int32Array; b: Int32Array; score: Float32Array } {
+  return {
+    count: list.length,
+    a: Int32Array.from(list, ([a]) => a),
+    b: Int32Array.from(list, ([, b]) => b),
+    score: Float32Array.from(list, ([, , score]) => score),
+  };
+}
+
+/** Each star as its sorted nodes, centre included. */
+function asSets(clusters: readonly StarCluster[]): number[][] {
+  return clusters.map((cluster) => [cluster.centre, ...cluster.members.map((member) => member.node)].sort((x, y) => x - y));
+}
+
+function grouped(
+  nodeCount: number,
+  order: readonly number[],
+  list: readonly [number, number, number][],
+): { stars: number[][]; regrouped: number[][] } {
+  const pairs = pairsOf(list);
+  const stars = new StarClustering(nodeCount, Int32Array.from(order)).clusters(pairs);
+  return { stars: asSets(stars), regrouped: asSets(withBestMatches(stars, pairs, nodeCount)) };
+}
+
+describe('withBestMatches', () => {
+  it("should bring a copy that a burst frame's star took to its original and the original's other copy", () => {
+    // 0: a frame with three neighbouring frames (1-3) and a copy J (4) of another picture L (5),
+    // whose other copy S (6) is in L's star. J and S would each move to the other's star.
+    const [frame, J, L, S] = [0, 4, 5, 6];
+    const { stars, regrouped } = grouped(
+      7,
+      [0, 1, 2, 3, 5, 6, 4],
+      [
+        [frame, 1, 0.99],
+        [frame, 2, 0.9],
+        [frame, 3, 0.85],
+        [frame, J, 0.8],
+        [L, S, 0.998],
+        [J, S, 0.9995],
+        [L, J, 0.9983],
+      ],
+    );
+    expect(stars).toEqual([
+      [0, 1, 2, 3, 4],
+      [5, 6],
+    ]);
+    expect(regrouped).toEqual([
+      [0, 1, 2, 3],
+      [J, L, S],
+    ]);
+  });
+
+  it('should give a picture no star took to the star of its best match', () => {
+    // 0 takes 1 and 2 first; 3 is near 1 only, so no star is left for it.
+    const { stars, regrouped } = grouped(
+      4,
+      [0, 1, 2, 3],
+      [
+        [0, 1, 0.9],
+        [0, 2, 0.85],
+        [1, 3, 0.95],
+      ],
+    );
+    expect(stars).toEqual([[0, 1, 2]]);
+    expect(regrouped).toEqual([[0, 1, 2, 3]]);
+  });
+
+  it('should leave a member whose best match is its own centre where it is', () => {
+    const { stars, regrouped } = grouped(
+      5,
+      [0, 3, 1, 2, 4],
+      [
+        [0, 1, 0.95],
+        [0, 2, 0.9],
+        [3, 4, 0.92],
+        [1, 3, 0.85],
+      ],
+    );
+    expect(regrouped).toEqual(stars);
+  });
+});
