@@ -53,7 +53,7 @@ export function readNearPairs(file: string, log: (line: string) => void = () => 
 export function writeNearPairs(file: string, set: NearPairSet, log: (line: string) => void = () => {}): boolean {
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    fs.writeFileSync(temp, encode(set), { flag: 'wx' });
+    writeParts(temp, encode(set));
     fs.renameSync(temp, file);
     return true;
   } catch (error) {
@@ -63,7 +63,12 @@ export function writeNearPairs(file: string, set: NearPairSet, log: (line: strin
   }
 }
 
-function encode(set: NearPairSet): Buffer {
+/**
+ * The file's parts in order, the checksum last. The pair columns are views of the set's own arrays:
+ * at 1M photos they are ~230 MB, which joining them into one buffer, then again with the checksum,
+ * held twice more at the end of the search.
+ */
+function encode(set: NearPairSet): Buffer[] {
   const contents = Buffer.from(set.contents.join('\n'), 'utf8');
   const header = Buffer.from(
     JSON.stringify({
@@ -88,10 +93,21 @@ function encode(set: NearPairSet): Buffer {
       Buffer.from(array.buffer, array.byteOffset, array.byteLength),
     ),
   ];
-  const body = Buffer.concat(parts);
   const checksum = Buffer.alloc(4);
-  checksum.writeUInt32LE(crc32(body));
-  return Buffer.concat([body, checksum]);
+  checksum.writeUInt32LE(parts.reduce((crc, part) => crc32(part, crc), 0));
+  return [...parts, checksum];
+}
+
+/** Writes `parts` one after the other into a new file (`wx`: never over another writer's temp file). */
+function writeParts(file: string, parts: readonly Buffer[]): void {
+  const fd = fs.openSync(file, 'wx');
+  try {
+    for (const part of parts) {
+      for (let written = 0; written < part.length;) written += fs.writeSync(fd, part, written, part.length - written);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function decode(bytes: Buffer): NearPairSet {
