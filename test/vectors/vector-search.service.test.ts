@@ -145,6 +145,25 @@ describe('VectorSearchService', () => {
     expect(reopened.search(probe, 1)[0]?.[0]?.contentHash).toBe(contentHashOf(10));
   });
 
+  it('should free a saved index for another thread, load it from its file at the next search, and keep it while an update runs', async () => {
+    library = createSyntheticLibrary({ clusters: 40 });
+    library.add(0, 3000);
+    const { libraryDir, embeddings } = library;
+    const lines: string[] = [];
+    const service = openService(libraryDir, lines);
+    const probe = defined(embeddings.embeddingsOf([contentHashOf(10)], MODEL).get(contentHashOf(10)), 'a vector');
+    const before = service.search(probe, 5);
+    expect(service.releaseIndex()).toBe(true);
+    expect(service.releaseIndex()).toBe(false); // nothing loaded: nothing to free
+    expect(service.search(probe, 5)).toEqual(before);
+    expect(lines).toEqual([]); // loaded as saved, not rebuilt
+    library.add(3000, 100);
+    const update = service.updateAsync();
+    expect(service.releaseIndex()).toBe(false);
+    await update;
+    expect(service.size).toBe(embeddings.liveEmbeddingCount(MODEL));
+  });
+
   it('should stop a paced rebuild that a reload interrupts, and rebuild at the next use', async () => {
     library = createSyntheticLibrary({ clusters: 40 });
     library.add(0, 3000);

@@ -22,6 +22,30 @@ export class QuantizedVectors {
     return this.#size;
   }
 
+  /**
+   * Vectors quantized earlier and kept elsewhere (see `slots`): `data` holds their int8 values,
+   * `scales` one scale each, slot order. Takes the arrays, does not copy them.
+   */
+  static fromSlots(dim: number, data: Int8Array, scales: Float64Array): QuantizedVectors {
+    if (data.length !== scales.length * dim)
+      throw new RangeError(`${data.length} quantized values are not ${scales.length} vectors of ${dim}`);
+    const vectors = new QuantizedVectors(dim, 1);
+    vectors.#data = data;
+    vectors.#scales = scales;
+    vectors.#size = scales.length;
+    return vectors;
+  }
+
+  /** The int8 values and scales of the slots filled so far: views of this store's own arrays. */
+  slots(): { readonly data: Int8Array; readonly scales: Float64Array } {
+    return { data: this.#data.subarray(0, this.#size * this.#dim), scales: this.#scales.subarray(0, this.#size) };
+  }
+
+  /** Forgets every vector, keeping the room made for them (a page filled again and again). */
+  clear(): void {
+    this.#size = 0;
+  }
+
   /** Stores a vector; returns its slot. */
   add(vector: Float32Array): number {
     const slot = this.#size;

@@ -64,6 +64,8 @@ export class VectorSearchService {
   #empty: VectorIndex | null = null;
   /** The last `updateAsync`, which the next one waits for. */
   #pacedUpdate: Promise<void> = Promise.resolve();
+  /** `updateAsync` calls not settled yet: the index is being written to. */
+  #updating = 0;
 
   constructor(deps: { embeddings: EmbeddingRepository; modelId: string; dim: number; libraryDir: string; log: (line: string) => void }) {
     this.#embeddings = deps.embeddings;
@@ -105,9 +107,26 @@ export class VectorSearchService {
    * million for minutes). Meanwhile searches see the vectors added so far. One runs at a time.
    */
   updateAsync(): Promise<void> {
-    const run = this.#pacedUpdate.then(() => runPaced(this.#updateSteps(), this.#dim));
+    this.#updating += 1;
+    const run = this.#pacedUpdate
+      .then(() => runPaced(this.#updateSteps(), this.#dim))
+      .finally(() => {
+        this.#updating -= 1;
+      });
     this.#pacedUpdate = run.catch(() => {}); // the caller sees the failure; the next update still runs
     return run;
+  }
+
+  /**
+   * Frees the loaded index until the next search loads it again from its file, while another thread
+   * searches the library with an index of its own (the near-pair worker): at 1M photos each copy is
+   * most of a gigabyte. Keeps the index, returning false, while an update or rebuild writes to it
+   * or when it was rebuilt in memory only (loading it again would mean rebuilding it).
+   */
+  releaseIndex(): boolean {
+    if (!this.#index || this.#building || this.#updating > 0 || !this.#matchesStore) return false;
+    this.reload();
+    return true;
   }
 
   *#updateSteps(): Steps<void> {

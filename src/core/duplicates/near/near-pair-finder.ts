@@ -6,8 +6,16 @@ import type { VectorSearchService } from '../../vectors/vector-search.service';
 import { KnnProposals } from '../knn-proposals';
 import { HashPairSearch } from './near-pair-hashes';
 import { scoreFromStore, scorePairs, withoutUseless } from './near-pair-scores';
-import { LOOSEST_COSINE, LOOSEST_HASH_DISTANCE, MAX_TRANSFORM_DISTANCE, PairBuilder, carryPairs, type NearPairSet } from './near-pairs';
-import { QuantizedVectors } from '../quantized-vectors';
+import {
+  LOOSEST_COSINE,
+  LOOSEST_HASH_DISTANCE,
+  MAX_TRANSFORM_DISTANCE,
+  PairBuilder,
+  carryPairs,
+  type NearPairSet,
+  type PairColumns,
+} from './near-pairs';
+import { quantizedSink, type QuantizedSink } from './quantized-spill';
 import { NEAR_NEIGHBOURS } from '../thresholds';
 
 /** Queries per FAISS batch search: bounds memory, keeps OpenMP busy. */
@@ -30,6 +38,17 @@ export interface NearPairSources {
   readonly vectors: VectorSearchService | null;
   readonly modelId: string | null;
   readonly log?: (line: string) => void;
+  /**
+   * True where `vectors` is the search's own (the worker thread's): its index, most of a gigabyte
+   * at 1M photos, is freed as soon as the k-NN is done instead of staying loaded while the pairs
+   * are built, scored and saved.
+   */
+  readonly freeIndexWhenSearched?: boolean;
+  /**
+   * A folder for the search's temporary file (the library folder): the quantized vectors of every
+   * photo wait there while the index is loaded. Without one they wait in memory.
+   */
+  readonly scratchDir?: string;
 }
 
 export interface FindPairsOptions {
@@ -60,12 +79,13 @@ export function pairBasis(modelId: string | null): string {
 export function findNearPairs(sources: NearPairSources, previous: NearPairSet | null, options: FindPairsOptions = {}): NearPairSet {
   const log = sources.log ?? (() => {});
   const basis = pairBasis(sources.modelId);
-  const pictures = sources.groups.pictures();
+  // In a box, so that a search of every photo can let go of the rows once it has their hashes.
+  const read: { pictures: readonly PictureRow[] } = { pictures: sources.groups.pictures() };
   const withVector = sources.modelId ? sources.groups.contentsWithVector(sources.modelId) : new Set<string>();
   const usable = previous?.basis === basis ? previous : null;
   if (previous && !usable) log(`near-duplicate pairs were found with other settings (${previous.basis}): searching again`);
   if (usable) {
-    const plan = planUpdate(usable, pictures, withVector);
+    const plan = planUpdate(usable, read.pictures, withVector);
     if (plan.searched.length === 0 && plan.dropped === 0) return usable;
     const vectors = sources.modelId === null ? null : sources.vectors;
     const searchesVectors = vectors !== null && plan.searched.some((p) => withVector.has(p.hash));
@@ -73,11 +93,11 @@ export function findNearPairs(sources: NearPairSources, previous: NearPairSet | 
     // A set found through another kind of index (the library outgrew the last one) is searched again.
     const sameIndex = usable.indexKind === '' || indexKind === usable.indexKind;
     if (!sameIndex) log(`the vector index changed kind (${usable.indexKind} to ${indexKind}): searching every photo again`);
-    if (sameIndex && plan.searched.length <= Math.max(1000, pictures.length * MAX_UPDATE_SHARE)) {
+    if (sameIndex && plan.searched.length <= Math.max(1000, read.pictures.length * MAX_UPDATE_SHARE)) {
       return updatePairs(sources, usable, plan, { withVector, indexKind }, options);
     }
   }
-  return allPairs(sources, basis, pictures, withVector, options);
+  return allPairs(sources, basis, read, withVector, options);
 }
 
 interface UpdatePlan {
@@ -124,55 +144,72 @@ function planUpdate(previous: NearPairSet, pictures: readonly PictureRow[], with
   return { contents, renumber, searched, searchedPositions, dropped };
 }
 
-/** Searches every content: the same pairs, at the loosest setting, as grouping from scratch found. */
+/**
+ * Searches every content: the same pairs, at the loosest setting, as grouping from scratch found.
+ * Empties `read`: past the hash join only the content hashes are kept (each picture's row, with
+ * its rotations' and mirror's hashes, took ~0.5 GB at 1M photos through the whole search).
+ */
 function allPairs(
   sources: NearPairSources,
   basis: string,
-  pictures: readonly PictureRow[],
+  read: { pictures: readonly PictureRow[] },
   withVector: ReadonlySet<string>,
   options: FindPairsOptions,
 ): NearPairSet {
   const lap = lapTimer(sources.log);
   const vectorCount = sources.vectors && sources.modelId ? sources.embeddings.liveEmbeddingCount(sources.modelId) : 0;
-  const total = pictures.length + vectorCount;
+  const contents = read.pictures.map((picture) => picture.hash);
+  const total = contents.length + vectorCount;
   const progress = (done: number): void => options.onProgress?.(done, total, 'full');
   progress(0);
   const builder = new PairBuilder();
-  const hashes = new HashPairSearch(pictures);
+  const hashes = new HashPairSearch(read.pictures);
+  read.pictures = [];
   hashes.allPairs(builder, (fraction) => {
     options.signal?.throwIfAborted();
-    progress(Math.round(pictures.length * fraction));
+    progress(Math.round(contents.length * fraction));
   });
-  lap(`hash pairs of ${pictures.length} pictures (${builder.size} found)`);
-  const position = new Map(pictures.map((picture, p) => [picture.hash, p]));
-  const store: { quantized: QuantizedVectors | null } = { quantized: null };
-  const slotOf = new Int32Array(pictures.length).fill(-1);
-  if (sources.vectors && sources.modelId && vectorCount > 0) {
-    searchAllNeighbours(sources.vectors, sources.embeddings, sources.modelId, {
-      position,
-      onVector: (p, vector) => {
-        store.quantized ??= new QuantizedVectors(vector.length, vectorCount);
-        slotOf[p] = store.quantized.add(vector);
-      },
-      onNeighbour: (x, y, approximate) => builder.neighbour(x, y, approximate),
-      onPage: (done) => progress(pictures.length + done),
-      signal: options.signal,
-    });
-    lap(`nearest neighbours of ${vectorCount} vectors`);
+  lap(`hash pairs of ${contents.length} pictures (${builder.size} found)`);
+  const position = new Map(contents.map((hash, p) => [hash, p]));
+  const { vectors, modelId } = sources;
+  const searchesVectors = vectors !== null && modelId !== null && vectorCount > 0;
+  const indexKind = searchesVectors ? vectors.kind : '';
+  const slotOf = new Int32Array(contents.length).fill(-1);
+  const store: { sink: QuantizedSink | null } = { sink: null };
+  try {
+    if (searchesVectors) {
+      searchAllNeighbours(vectors, sources.embeddings, modelId, {
+        position,
+        onVector: (p, vector) => {
+          store.sink ??= quantizedSink(sources.scratchDir, vector.length, vectorCount, sources.log ?? (() => {}));
+          slotOf[p] = store.sink.add(vector);
+        },
+        onNeighbour: (x, y, approximate) => builder.neighbour(x, y, approximate),
+        onPage: (done) => progress(contents.length + done),
+        signal: options.signal,
+      });
+      if (sources.freeIndexWhenSearched) vectors.reload();
+      lap(`nearest neighbours of ${vectorCount} vectors`);
+    }
+    position.clear();
+    let columns: PairColumns | null = builder.build((a, b) => hashes.distance(a, b));
+    // Read back once the index is freed: the quantized vectors and the index are never in memory together.
+    let quantized = store.sink?.finish() ?? null;
+    if (quantized) scorePairs(columns, quantized, (p) => slotOf[p] ?? -1, 0, columns.count);
+    quantized = null;
+    const kept = withoutUseless(columns);
+    columns = null; // the unfiltered columns go before the caller builds anything more
+    lap(`${kept.count} candidate pairs`);
+    return {
+      basis,
+      indexKind,
+      contents,
+      withVector: Uint8Array.from(contents, (hash) => (withVector.has(hash) ? 1 : 0)),
+      ...kept,
+    };
+  } finally {
+    store.sink?.discard();
   }
-  const columns = builder.build((a, b) => hashes.distance(a, b));
-  // Every vector streamed past as a query: cosines come from the quantized copies.
-  const { quantized } = store;
-  if (quantized) scorePairs(columns, quantized, (p) => slotOf[p] ?? -1, 0, columns.count);
-  const kept = withoutUseless(columns);
-  lap(`${kept.count} candidate pairs`);
-  return {
-    basis,
-    indexKind: sources.vectors && vectorCount > 0 ? sources.vectors.kind : '',
-    contents: pictures.map((picture) => picture.hash),
-    withVector: Uint8Array.from(pictures, (picture) => (withVector.has(picture.hash) ? 1 : 0)),
-    ...kept,
-  };
 }
 
 /**
@@ -274,6 +311,7 @@ function updatePairs(
       });
       progress(plan.searched.length + end);
     }
+    if (sources.freeIndexWhenSearched) vectors.reload();
     lap(`nearest neighbours of ${searchedVectors.length} new vectors`);
   }
   const added = builder.build((a, b) => hashes.distance(a, b));
@@ -293,7 +331,10 @@ function lapTimer(log: ((line: string) => void) | undefined): (what: string) => 
   let started = performance.now();
   return (what) => {
     const now = performance.now();
-    log?.(`near duplicates: ${what} in ${((now - started) / 1000).toFixed(2)} s`);
+    // Resident memory of the whole process (this thread shares it): where a search's peak comes from.
+    log?.(
+      `near duplicates: ${what} in ${((now - started) / 1000).toFixed(2)} s (process memory ${Math.round(process.memoryUsage.rss() / 2 ** 20)} MiB)`,
+    );
     started = now;
   };
 }

@@ -8,7 +8,7 @@ import { LOOSEST_HASH_DISTANCE, MAX_TRANSFORM_DISTANCE, type PairBuilder } from 
  * other's hash).
  */
 export class HashPairSearch {
-  readonly #pictures: readonly PictureRow[];
+  #pictures: readonly PictureRow[];
   readonly #direct: HashColumn;
 
   constructor(pictures: readonly PictureRow[]) {
@@ -16,13 +16,17 @@ export class HashPairSearch {
     this.#direct = hashColumn(pictures.map((picture) => picture.perceptualHash));
   }
 
-  /** Every pair of the library; `step` is told the share done. */
+  /**
+   * Every pair of the library; `step` is told the share done. The search then lets go of the
+   * pictures (their hash variants are ~0.4 GB at 1M photos): only `distance` answers after it.
+   */
   allPairs(builder: PairBuilder, step: (fraction: number) => void): void {
     step(0);
     selfJoin(this.#direct, LOOSEST_HASH_DISTANCE, (x, y, distance) => builder.direct(x, y, distance));
     step(0.5);
     const turned = turnedHashes(this.#pictures, null);
     crossJoin(turned.column, this.#direct, MAX_TRANSFORM_DISTANCE, (t, y, distance) => builder.turned(turned.owner[t] ?? y, y, distance));
+    this.#pictures = [];
     step(1);
   }
 
@@ -52,21 +56,34 @@ export class HashPairSearch {
 /**
  * The hashes of the rotations and the mirror of the pictures at `positions` (all when null) that
  * differ from the picture's own hash (a symmetric picture's mirror hashes alike), with the position
- * each belongs to.
+ * each belongs to. Parsed straight into the column (as `hashColumn` parses): at 1M photos a list of
+ * ~7M hash strings on the way held some 300 MB.
  */
 function turnedHashes(pictures: readonly PictureRow[], positions: readonly number[] | null): { column: HashColumn; owner: Uint32Array } {
-  const hashes: string[] = [];
-  const owners: number[] = [];
-  const add = (p: number): void => {
-    const picture = pictures[p];
-    if (!picture) return;
-    for (const variant of picture.perceptualHashVariants) {
-      if (variant === picture.perceptualHash) continue;
-      hashes.push(variant);
-      owners.push(p);
-    }
+  const each = (visit: (p: number, variant: string) => void): void => {
+    const add = (p: number): void => {
+      const picture = pictures[p];
+      if (!picture) return;
+      for (const variant of picture.perceptualHashVariants) {
+        if (variant !== picture.perceptualHash) visit(p, variant);
+      }
+    };
+    if (positions) positions.forEach(add);
+    else for (let p = 0; p < pictures.length; p++) add(p);
   };
-  if (positions) positions.forEach(add);
-  else for (let p = 0; p < pictures.length; p++) add(p);
-  return { column: hashColumn(hashes), owner: Uint32Array.from(owners) };
+  let count = 0;
+  each(() => {
+    count += 1;
+  });
+  const high = new Uint32Array(count);
+  const low = new Uint32Array(count);
+  const owner = new Uint32Array(count);
+  let i = 0;
+  each((p, variant) => {
+    high[i] = parseInt(variant.slice(0, 8), 16) >>> 0;
+    low[i] = parseInt(variant.slice(8, 16), 16) >>> 0;
+    owner[i] = p;
+    i += 1;
+  });
+  return { column: { high, low }, owner };
 }

@@ -39,7 +39,7 @@ export function runNearPairJob(sources: NearPairSources, job: NearPairJob, optio
   const log = sources.log ?? (() => {});
   const file = nearPairsFile(job.libraryDir, job.modelId);
   const previous = job.previous ? unpackPairSet(job.previous) : readNearPairs(file, log);
-  const pairs = findNearPairs(sources, previous, options);
+  const pairs = findNearPairs({ scratchDir: job.libraryDir, ...sources }, previous, options);
   // Unchanged pairs read from the file are saved already; pairs handed in may not be.
   const saved = (pairs === previous && !job.previous) || writeNearPairs(file, pairs, log);
   const view = loadGroupingView(sources.groups, pairs.contents);

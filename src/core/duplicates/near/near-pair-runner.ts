@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { isErrorCode } from '../../../shared/errors';
 import { DoppelError, ErrorCodes, errorMessage } from '../../errors';
 import { faiss } from '../../vectors/faiss-binding';
+import type { VectorSearchService } from '../../vectors/vector-search.service';
 import type { NearPairSources } from './near-pair-finder';
 import {
   inlineNearPairRunner,
@@ -64,10 +65,19 @@ export function nearPairRunner(inline: NearPairSources, log: (line: string) => v
     log('near duplicates: no built worker entry beside this module: pairs are searched on this thread');
     return inlineNearPairRunner(inline);
   }
-  return workerNearPairRunner(workerFile, log);
+  return workerNearPairRunner(workerFile, log, inline.vectors);
 }
 
-export function workerNearPairRunner(workerFile: string, log: (line: string) => void): NearPairRunner {
+/**
+ * `mainVectors`: this thread's vector index, freed when the worker starts a search of every photo
+ * (it loads its own copy: at 1M photos each is ~0.8 GB, of the 5 GB a first grouping took).
+ * A similar-photos query meanwhile loads it again.
+ */
+export function workerNearPairRunner(
+  workerFile: string,
+  log: (line: string) => void,
+  mainVectors: VectorSearchService | null = null,
+): NearPairRunner {
   return (job: NearPairJob, options) =>
     new Promise<NearPairResult>((resolve, reject) => {
       const { signal } = options;
@@ -91,6 +101,9 @@ export function workerNearPairRunner(workerFile: string, log: (line: string) => 
       worker.on('message', (message: NearPairWorkerMessage) => {
         switch (message.type) {
           case 'progress':
+            if (message.mode === 'full' && message.done === 0 && mainVectors?.releaseIndex()) {
+              log('near duplicates: this thread freed its vector index while the worker searches every photo');
+            }
             options.onProgress?.(message.done, message.total, message.mode);
             return;
           case 'log':

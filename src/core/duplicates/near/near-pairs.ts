@@ -105,6 +105,8 @@ export class PairBuilder {
   /**
    * One entry per pair, ends ordered (a < b): distances keep their least, scores their highest;
    * `direct` of a pair no hash search reported comes from `directDistance`. Cosines are left NaN.
+   * Empties the builder: its entries (17 bytes each, tens of millions at 1M photos) are freed
+   * before the caller goes on.
    */
   build(directDistance: (a: number, b: number) => number): PairColumns {
     const order = this.#sorted();
@@ -139,6 +141,11 @@ export class PairBuilder {
         }
       }
     }
+    this.#a = new Uint32Array(0);
+    this.#b = new Uint32Array(0);
+    this.#what = new Uint8Array(0);
+    this.#value = new Float64Array(0);
+    this.#size = 0;
     for (let i = 0; i < unique; i++) {
       if (columns.direct[i] === NO_DISTANCE) columns.direct[i] = directDistance(columns.a[i] ?? 0, columns.b[i] ?? 0);
     }
@@ -168,7 +175,7 @@ export class PairBuilder {
   }
 
   #grow(): void {
-    const length = this.#a.length * 2;
+    const length = Math.max(1024, this.#a.length * 2);
     const a = new Uint32Array(length);
     const b = new Uint32Array(length);
     const what = new Uint8Array(length);

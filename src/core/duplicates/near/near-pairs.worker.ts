@@ -35,7 +35,8 @@ try {
         ? new VectorSearchService({ embeddings, modelId: job.modelId, dim: job.dim, libraryDir: job.libraryDir, log })
         : null;
     let lastPost = 0;
-    const result = runNearPairJob({ groups: new DuplicateRepository(db), embeddings, vectors, modelId: job.modelId, log }, job, {
+    const sources = { groups: new DuplicateRepository(db), embeddings, vectors, modelId: job.modelId, log, freeIndexWhenSearched: true };
+    const result = runNearPairJob(sources, job, {
       onProgress: (done, total, mode) => {
         const now = Date.now();
         if (done !== 0 && done !== total && now - lastPost < PROGRESS_INTERVAL_MS) return;
