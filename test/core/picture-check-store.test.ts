@@ -82,28 +82,43 @@ describe('PictureCheckStore', () => {
   });
 });
 
+/** Thumbnails of a picture (`orig`), a smaller copy of it (`small`) and another picture (`other`). */
+async function threePictures(): Promise<{ thumbnails: string; sources: ConstructorParameters<typeof NearVerifier>[0] }> {
+  const thumbnails = path.join(dir, 'thumbnails');
+  fs.mkdirSync(thumbnails);
+  const pathOf = (hash: string): string => path.join(thumbnails, `${hash}.webp`);
+  const scene = sharpOf(await drawScene(5, 1024, 768));
+  const original = await scene.clone().resize(256).webp().toBuffer();
+  fs.writeFileSync(pathOf('orig'), original);
+  fs.writeFileSync(pathOf('small'), await sharp(original).resize(128).webp({ quality: 60 }).toBuffer());
+  fs.writeFileSync(
+    pathOf('other'),
+    await sharpOf(await drawScene(9, 1024, 768))
+      .resize(256)
+      .webp()
+      .toBuffer(),
+  );
+  const copies = new Map([
+    ['/photos/orig.jpg', details('orig.jpg', 'orig', 1024)],
+    ['/photos/small.jpg', details('small.jpg', 'small', 512)],
+    ['/photos/other.jpg', details('other.jpg', 'other', 1024)],
+  ]);
+  return { thumbnails, sources: { details: () => copies, thumbnails: { pathOf } } };
+}
+
+describe('NearVerifier shots', () => {
+  it('should list a picture that has a copy among similar shots by its original, whichever came first', async () => {
+    const { sources } = await threePictures();
+    const group = { kind: 'near' as const, files: ['/photos/other.jpg', '/photos/small.jpg', '/photos/orig.jpg'] };
+    const { duplicates, shots } = await new NearVerifier(sources).split([group]);
+    expect(duplicates).toEqual([{ kind: 'near', files: ['/photos/small.jpg', '/photos/orig.jpg'] }]);
+    expect(shots).toEqual([{ kind: 'near', files: ['/photos/other.jpg', '/photos/orig.jpg'] }]);
+  });
+});
+
 describe('NearVerifier with a store', () => {
   it('should check a pair once: the next session answers from the store, without the thumbnails', async () => {
-    const thumbnails = path.join(dir, 'thumbnails');
-    fs.mkdirSync(thumbnails);
-    const pathOf = (hash: string): string => path.join(thumbnails, `${hash}.webp`);
-    const scene = sharpOf(await drawScene(5, 1024, 768));
-    const original = await scene.clone().resize(256).webp().toBuffer();
-    fs.writeFileSync(pathOf('orig'), original);
-    fs.writeFileSync(pathOf('small'), await sharp(original).resize(128).webp({ quality: 60 }).toBuffer());
-    fs.writeFileSync(
-      pathOf('other'),
-      await sharpOf(await drawScene(9, 1024, 768))
-        .resize(256)
-        .webp()
-        .toBuffer(),
-    );
-    const copies = new Map([
-      ['/photos/orig.jpg', details('orig.jpg', 'orig', 1024)],
-      ['/photos/small.jpg', details('small.jpg', 'small', 512)],
-      ['/photos/other.jpg', details('other.jpg', 'other', 1024)],
-    ]);
-    const sources = { details: () => copies, thumbnails: { pathOf } };
+    const { thumbnails, sources } = await threePictures();
     const group = { kind: 'near' as const, files: ['/photos/orig.jpg', '/photos/small.jpg', '/photos/other.jpg'] };
 
     const first = await new NearVerifier({ ...sources, store: new PictureCheckStore(dir, PICTURE_CHECK_VERSION) }).split([group]);

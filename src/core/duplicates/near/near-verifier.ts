@@ -199,7 +199,8 @@ export class NearVerifier {
    * The pictures of a near group joined where the check finds them one picture: each member
    * against the centre (star clustering matched it to the centre), then those left against each
    * joined one and against each other (a copy made of another member, an edit of an edit), among
-   * the first MAX_PAIRWISE pictures. Sets in the group's order, each with its files and its first picture's.
+   * the first MAX_PAIRWISE pictures. Sets in the group's order, each with its files and those of the
+   * picture that stands for it among similar shots (`standsBefore`).
    */
   async #pictureGraph(
     files: readonly string[],
@@ -251,11 +252,16 @@ export class NearVerifier {
         if (root(i) !== root(j)) await check(i, j);
       }
     }
-    const sets = new Map<number, { files: string[]; first: string[]; pictures: number }>();
+    const sets = new Map<number, { files: string[]; first: string[]; pictures: number; best: CopyDetails }>();
     entries.forEach((entry, i) => {
-      const set = sets.get(root(i)) ?? { files: [], first: entry.files, pictures: 0 };
+      const set = sets.get(root(i)) ?? { files: [], first: entry.files, pictures: 0, best: entry.copy };
       set.files.push(...entry.files);
       set.pictures += 1;
+      // A set stands in similar shots for its original, as the keeper rules would pick it.
+      if (standsBefore(entry.copy, set.best)) {
+        set.best = entry.copy;
+        set.first = entry.files;
+      }
       sets.set(root(i), set);
     });
     return [...sets.values()];
@@ -327,6 +333,19 @@ export class NearVerifier {
     this.#dirty = true;
     return found.evidence;
   }
+}
+
+/**
+ * Which of two copies of one picture stands for it among similar shots: the larger, then the one
+ * with a capture time, then a camera's format over an export, then the larger file (the less
+ * compressed). The keeper rules (keeper-rules.ts) decide what is kept; this only names the shot.
+ */
+function standsBefore(a: CopyDetails, b: CopyDetails): boolean {
+  const camera = (copy: CopyDetails): number => (/^(jpeg|jpg|heif|heic)$/i.test(copy.format) ? 1 : 0);
+  const keys = (copy: CopyDetails): number[] => [copy.width * copy.height, copy.takenAt === null ? 0 : 1, camera(copy), copy.size];
+  const [x, y] = [keys(a), keys(b)];
+  for (let i = 0; i < x.length; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) > (y[i] ?? 0);
+  return false;
 }
 
 function pairKey(a: CopyDetails, b: CopyDetails): string {
