@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bestShotOrder, burstOf, NearVerifier, PICTURE_CHECK_VERSION } from '../../src/core/duplicates/near/near-verifier';
 import type { CopyDetails } from '../../src/core/store/duplicate.repository';
 import { PictureCheckStore } from '../../src/core/store/picture-check.store';
+import { glyphGroups } from '../../src/eval/hard-negative-pictures';
 import { drawScene, sharpOf } from '../fixtures/scene';
 
 let dir: string;
@@ -113,6 +114,31 @@ describe('NearVerifier shots', () => {
     const { duplicates, shots } = await new NearVerifier(sources).split([group]);
     expect(duplicates).toEqual([{ kind: 'near', files: ['/photos/small.jpg', '/photos/orig.jpg'] }]);
     expect(shots).toEqual([{ kind: 'near', files: ['/photos/other.jpg', '/photos/orig.jpg'] }]);
+  });
+});
+
+describe('NearVerifier on a crop listed before its original', () => {
+  it('should find the crop a copy, comparing the larger picture first', async () => {
+    // The eval's serif J and its centred 95 % crop: compared crop first, it lined up at the whole frame only.
+    const glyph = glyphGroups()
+      .flatMap((group) => group.items)
+      .find((item) => item.id === 'J-serif');
+    if (!glyph) throw new Error('no J-serif glyph');
+    const full = await glyph.render();
+    const crop = await sharp(full).extract({ left: 8, top: 8, width: 304, height: 304 }).png().toBuffer();
+    const thumbnails = path.join(dir, 'thumbnails');
+    fs.mkdirSync(thumbnails);
+    const pathOf = (hash: string): string => path.join(thumbnails, `${hash}.webp`);
+    fs.writeFileSync(pathOf('full'), await sharp(full).resize(256).webp().toBuffer());
+    fs.writeFileSync(pathOf('crop'), await sharp(crop).resize(256).webp().toBuffer());
+    const copies = new Map([
+      ['/photos/crop.png', { ...details('crop.png', 'crop', 304), height: 304, format: 'png' }],
+      ['/photos/full.png', { ...details('full.png', 'full', 320), height: 320, format: 'png' }],
+    ]);
+    const verifier = new NearVerifier({ details: () => copies, thumbnails: { pathOf } });
+    const { duplicates, evidence } = await verifier.split([{ kind: 'near', files: ['/photos/crop.png', '/photos/full.png'] }]);
+    expect(duplicates).toEqual([{ kind: 'near', files: ['/photos/crop.png', '/photos/full.png'] }]);
+    expect(evidence.get('/photos/full.png')?.reason).toMatch(/^same picture, cropped/);
   });
 });
 

@@ -7,7 +7,7 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fineCompare, FINE_DIFFERING_SHARE, type GrayGrid } from '../../src/core/duplicates/near/fine-check';
-import { comparePictures, layoutGridOf, type LayoutGrid } from '../../src/core/duplicates/near/picture-check';
+import { comparePictures, layoutGridOf, reversed, type LayoutGrid } from '../../src/core/duplicates/near/picture-check';
 import { glyphGroups } from '../../src/eval/hard-negative-pictures';
 import { drawScene, sharpOf } from '../fixtures/scene';
 
@@ -70,6 +70,14 @@ describe('comparePictures on edited copies', () => {
   it('should say how a turned copy was turned, as it was turned', async () => {
     const turned = await gridOf(sharp(await sharp(original).rotate(90).toBuffer()));
     expect(comparePictures(grid, turned).reason).toBe('same picture, turned 90°');
+  });
+
+  it('should say of a pair seen from the other side what the copy is of it, reversed', async () => {
+    const turned = await gridOf(sharp(await sharp(original).rotate(90).toBuffer()));
+    expect(reversed(comparePictures(grid, turned)).reason).toBe('same picture, turned 270°');
+    const crop = await gridOf(sharp(original).extract({ left: 102, top: 77, width: 819, height: 614 }));
+    const back = reversed(comparePictures(grid, crop));
+    expect(back).toMatchObject({ verdict: 'same', reason: 'same picture, cropped', alignment: { direction: 'a-in-b' } });
   });
 
   it('should say a crop is a crop, and which picture is the window', async () => {

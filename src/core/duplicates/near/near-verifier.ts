@@ -22,7 +22,15 @@ import type { CopyDetails } from '../../store/duplicate.repository';
 import type { PictureCheckStore, PictureChecks } from '../../store/picture-check.store';
 import type { ThumbnailStore } from '../../store/thumbnail.store';
 import type { DuplicateCopy, DuplicateGroup, DuplicatesReport } from '../../../shared/types';
-import { WHOLE_FRAME_SCALE, comparePictures, layoutGridOf, type Alignment, type LayoutGrid, type PictureComparison } from './picture-check';
+import {
+  WHOLE_FRAME_SCALE,
+  comparePictures,
+  layoutGridOf,
+  reversed,
+  type Alignment,
+  type LayoutGrid,
+  type PictureComparison,
+} from './picture-check';
 
 /** What the verifier needs of a library. */
 export interface VerifierSources {
@@ -58,7 +66,7 @@ export interface VerifiedCandidates {
 }
 
 /** Names the check's rules: verdicts kept by another version are checked again (picture-check.store.ts). */
-export const PICTURE_CHECK_VERSION = 'grid128-fine256-3';
+export const PICTURE_CHECK_VERSION = 'grid128-fine256-4';
 
 const UNCHECKED: PairEvidence = { verdict: 'different', reason: 'not verified (no thumbnail to compare): reviewed as a similar shot' };
 /** Members of one look-alike group checked pair by pair for copies among them (bursts are rarely longer). */
@@ -348,6 +356,10 @@ function standsBefore(a: CopyDetails, b: CopyDetails): boolean {
   return false;
 }
 
+function area(copy: CopyDetails): number {
+  return copy.width * copy.height;
+}
+
 function pairKey(a: CopyDetails, b: CopyDetails): string {
   return `${a.contentHash}:${b.contentHash}`;
 }
@@ -369,7 +381,10 @@ function decide(
   pictureA: ContentPicture,
   pictureB: ContentPicture,
 ): { evidence: PairEvidence; crop?: Alignment } {
-  const comparison = comparePictures(pictureA.grid(), pictureB.grid());
+  // The larger picture first: the alignment searches windows of the second in the first well, the
+  // reverse less so (a 95 % crop compared first against its original lined up at the whole frame only).
+  const comparison =
+    area(a) >= area(b) ? comparePictures(pictureA.grid(), pictureB.grid()) : reversed(comparePictures(pictureB.grid(), pictureA.grid()));
   const evidence = evidenceOf(comparison, a, b);
   return evidence.verdict === 'same' && comparison.alignment.scale < WHOLE_FRAME_SCALE
     ? { evidence, crop: comparison.alignment }

@@ -157,6 +157,20 @@ export function comparePictures(a: LayoutGrid, b: LayoutGrid): PictureComparison
   return whole.verdict === 'same' ? whole : found;
 }
 
+/**
+ * The comparison of `b` with `a` from one of `a` with `b`: the same alignment seen from the other
+ * picture (the window stays in the same outer picture; a turn undoes the other way, a turn and a
+ * mirror undo as they are), its words said again.
+ */
+export function reversed(comparison: PictureComparison): PictureComparison {
+  const { alignment } = comparison;
+  const turn = (alignment.mirror ? alignment.turn : (4 - alignment.turn) % 4) as Alignment['turn'];
+  const back: Alignment = { ...alignment, turn, direction: alignment.direction === 'b-in-a' ? 'a-in-b' : 'b-in-a' };
+  const said = describeAlignment(alignment);
+  const reason = comparison.reason.startsWith(said) ? describeAlignment(back) + comparison.reason.slice(said.length) : comparison.reason;
+  return { ...comparison, alignment: back, reason };
+}
+
 function judge(a: LayoutGrid, b: LayoutGrid, alignment: Alignment): PictureComparison {
   const { big, small } = alignedPair(a, b, alignment);
   const cells = compareCells(big, small);
