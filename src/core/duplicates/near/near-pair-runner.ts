@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { isErrorCode } from '../../../shared/errors';
 import { DoppelError, ErrorCodes, errorMessage } from '../../errors';
 import { faiss } from '../../vectors/faiss-binding';
+import { nearPairsFile } from '../../store/near-pair.store';
 import type { VectorSearchService } from '../../vectors/vector-search.service';
 import type { NearPairSources } from './near-pair-finder';
 import {
@@ -86,6 +87,12 @@ export function workerNearPairRunner(
         return;
       }
       if (job.modelId) keepFaissLoaded(log);
+      const freeIndex = (): void => {
+        if (mainVectors?.releaseIndex()) log('near duplicates: this thread freed its vector index while the worker searches every photo');
+      };
+      // No pairs to start from: the worker searches every photo, and reads every picture before it
+      // says so (at 1M photos ~0.5 GB, on top of both indexes if this one waited for that).
+      if (job.previous === null && !fs.existsSync(nearPairsFile(job.libraryDir, job.modelId))) freeIndex();
       const worker = new Worker(workerFile, { workerData: job });
       log(`near duplicates: pairs brought up to date in worker thread ${worker.threadId} (${path.basename(workerFile)})`);
       let settled = false;
@@ -101,9 +108,7 @@ export function workerNearPairRunner(
       worker.on('message', (message: NearPairWorkerMessage) => {
         switch (message.type) {
           case 'progress':
-            if (message.mode === 'full' && message.done === 0 && mainVectors?.releaseIndex()) {
-              log('near duplicates: this thread freed its vector index while the worker searches every photo');
-            }
+            if (message.mode === 'full' && message.done === 0) freeIndex();
             options.onProgress?.(message.done, message.total, message.mode);
             return;
           case 'log':
