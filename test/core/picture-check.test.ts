@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fineCompare, FINE_DIFFERING_SHARE, type GrayGrid } from '../../src/core/duplicates/near/fine-check';
 import { comparePictures, layoutGridOf, reversed, type LayoutGrid } from '../../src/core/duplicates/near/picture-check';
-import { glyphGroups } from '../../src/eval/hard-negative-pictures';
+import { glyphGroups, slideGroups } from '../../src/eval/hard-negative-pictures';
 import { drawScene, sharpOf } from '../fixtures/scene';
 
 /** The grid of a picture as the verifier reads it: through a 256 px WebP thumbnail. */
@@ -164,6 +164,21 @@ describe('comparePictures on documents', () => {
     const result = comparePictures(await gridOf(sharp(l)), await gridOf(crop));
     expect(result.verdict, result.reason).toBe('different');
     expect(result.reason).toMatch(/^different picture: a part lines up/);
+  });
+
+  it('should find a 95 % crop of a slide, whose lines line up at several scales when coarse', async () => {
+    const slides = slideGroups(4, 7).flatMap((group) => group.items);
+    let found = 0;
+    for (const slide of slides.slice(0, 8)) {
+      const full = await slide.render();
+      const { width, height } = await sharp(full).metadata();
+      const w = Math.round(width * 0.95);
+      const h = Math.round(height * 0.95);
+      const crop = sharp(full).extract({ left: Math.round((width - w) / 2), top: Math.round((height - h) / 2), width: w, height: h });
+      const result = comparePictures(await gridOf(sharp(full)), await gridOf(crop));
+      if (result.verdict === 'same') found += 1;
+    }
+    expect(found).toBe(8);
   });
 
   it('should not call a small window of a picture that lines up with another a crop of it', async () => {

@@ -66,7 +66,7 @@ export interface VerifiedCandidates {
 }
 
 /** Names the check's rules: verdicts kept by another version are checked again (picture-check.store.ts). */
-export const PICTURE_CHECK_VERSION = 'grid128-fine256-4';
+export const PICTURE_CHECK_VERSION = 'grid128-fine256-5';
 
 const UNCHECKED: PairEvidence = { verdict: 'different', reason: 'not verified (no thumbnail to compare): reviewed as a similar shot' };
 /** Members of one look-alike group checked pair by pair for copies among them (bursts are rarely longer). */

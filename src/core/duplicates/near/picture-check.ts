@@ -107,6 +107,8 @@ const DESCENT_MOVES: readonly (readonly [number, number, number])[] = [
   [0, 0, 1],
   [0, 0, -1],
 ];
+/** Coarse candidates refined at most: the best one, then (for a crop only) the next ones. */
+const REFINED_CANDIDATES = 3;
 /** Below this coarse correlation the turns and mirrors of the whole frame are searched too. */
 const TURN_SEARCH_BELOW = 0.9;
 /** A whole-frame alignment above this needs no crop search (resizes, re-compression, colour edits measure ≥ 0.97). */
@@ -139,22 +141,32 @@ export function layoutGridOf(pixels: Uint8Array, width: number, height: number):
 
 /** Compares two pictures given as grids: the same picture (maybe turned, cropped, edited), or another one. */
 export function comparePictures(a: LayoutGrid, b: LayoutGrid): PictureComparison {
-  const alignment = align(a, b);
+  const tries = alignments(a, b);
+  const alignment = tries.next().value ?? fullFrame(a, b);
   const found = judge(a, b, alignment);
-  if (found.verdict === 'same' || alignment.scale >= WHOLE_FRAME_SCALE) return found;
+  if (found.verdict === 'same') return found;
+  // At 16 px the lines of a page or a slide blur into bands that line up at several scales: a 95 %
+  // crop of one was refined from a window of 85 %. The next best coarse windows are refined too,
+  // and taken only as a crop that matches in every cell (a whole frame that did not match the
+  // first time is not one now; one slide lined up with part of another, its title as an overlay).
+  for (const other of tries) {
+    if (other.scale >= WHOLE_FRAME_SCALE) continue;
+    const cropped = judge(a, b, other);
+    if (cropped.verdict === 'same' && cropped.differingCells === 0) return cropped;
+  }
+  if (alignment.scale >= WHOLE_FRAME_SCALE) return found;
   // A window that leaves a caption out can correlate better than the whole frame that has it:
   // the whole frame is judged too, when both pictures have its shape.
-  const plain = fullFrameCorrelation(a, b);
-  if (plain < 0) return found;
-  const whole = judge(a, b, {
-    turn: 0,
-    mirror: false,
-    direction: 'b-in-a',
-    scale: 1,
-    correlation: plain,
-    window: { x: 0, y: 0, w: a.width, h: a.height },
-  });
-  return whole.verdict === 'same' ? whole : found;
+  const whole = fullFrame(a, b);
+  if (whole.correlation < 0) return found;
+  const judged = judge(a, b, whole);
+  return judged.verdict === 'same' ? judged : found;
+}
+
+/** The alignment of the whole frames, as they are (correlation -1 when their shapes differ). */
+function fullFrame(a: LayoutGrid, b: LayoutGrid): Alignment {
+  const correlation = fullFrameCorrelation(a, b);
+  return { turn: 0, mirror: false, direction: 'b-in-a', scale: 1, correlation, window: { x: 0, y: 0, w: a.width, h: a.height } };
 }
 
 /**
@@ -360,21 +372,18 @@ interface Window {
 }
 
 /**
- * Searches for the best alignment of `b` with `a`: the whole frame first (most edited copies stop
+ * The alignments of `b` with `a`, best first: the whole frame first (most edited copies stop
  * there), then crop windows as found, then the turns and mirrors of the whole frame; the best
- * coarse candidate is refined on the full grids.
+ * coarse candidate is refined on the full grids, the next REFINED_CANDIDATES - 1 only when the
+ * caller asks for them (a generator: a pair that matches costs one refinement).
  */
-function align(a: LayoutGrid, b: LayoutGrid): Alignment {
-  const plain = fullFrameCorrelation(a, b);
-  const whole: Alignment = {
-    turn: 0,
-    mirror: false,
-    direction: 'b-in-a',
-    scale: 1,
-    correlation: plain,
-    window: { x: 0, y: 0, w: a.width, h: a.height },
-  };
-  if (plain >= FULL_FRAME_ENOUGH) return whole;
+function* alignments(a: LayoutGrid, b: LayoutGrid): Generator<Alignment, void, undefined> {
+  const whole = fullFrame(a, b);
+  const plain = whole.correlation;
+  if (plain >= FULL_FRAME_ENOUGH) {
+    yield whole;
+    return;
+  }
   const levels = (grid: LayoutGrid): { fine: LayoutGrid; mid: LayoutGrid; coarse: LayoutGrid } => ({
     fine: grid,
     mid: grid.mid ?? shrink(grid, grid.width / MID_LONG_SIDE),
@@ -389,35 +398,35 @@ function align(a: LayoutGrid, b: LayoutGrid): Alignment {
     readonly scale: number;
     readonly window: Window;
   }
-  let best: Candidate | null = null;
+  const candidates: Candidate[] = [];
   const search = (turn: 0 | 1 | 2 | 3, mirror: boolean, scales: readonly number[]): void => {
     const coarseB = orient(levelsB.coarse, turn, mirror);
     for (const direction of ['b-in-a', 'a-in-b'] as const) {
       const [outer, inner] = direction === 'b-in-a' ? [levelsA.coarse, coarseB] : [coarseB, levelsA.coarse];
-      for (const scale of scales) {
-        const window = bestWindow(outer, inner, scale, 1);
-        if (!best || window.correlation > best.window.correlation) best = { turn, mirror, direction, scale, window };
-      }
+      for (const scale of scales) candidates.push({ turn, mirror, direction, scale, window: bestWindow(outer, inner, scale, 1) });
     }
   };
   search(0, false, COARSE_SCALES);
-  const found = (): number => best?.window.correlation ?? -1;
+  const found = (): number => Math.max(-1, ...candidates.map((candidate) => candidate.window.correlation));
   if (found() < TURN_SEARCH_BELOW) {
     for (const turn of [0, 1, 2, 3] as const) for (const mirror of [false, true]) if (turn !== 0 || mirror) search(turn, mirror, [1]);
   }
-  const chosen = best as Candidate | null;
-  if (!chosen) return whole;
-  const { turn, mirror, direction } = chosen;
-  const pick = <T>(x: T, y: T): [T, T] => (direction === 'b-in-a' ? [x, y] : [y, x]);
-  const [outerMid, innerMid] = pick(levelsA.mid, orient(levelsB.mid, turn, mirror));
-  const [outerCoarse] = pick(levelsA.coarse, orient(levelsB.coarse, turn, mirror));
-  const mid = refine(outerMid, innerMid, chosen.window, chosen.scale, outerMid.width / outerCoarse.width);
-  const [outer, inner] = pick(a, orient(b, turn, mirror));
-  const factor = outer.width / outerMid.width;
-  const start = { x: mid.x * factor, y: mid.y * factor, w: mid.w * factor, h: mid.h * factor, scale: mid.scale, correlation: -1 };
-  const fine = descend(outer, inner, { ...start, correlation: windowCorrelation(outer, inner, start) }, 0.5);
-  if (fine.correlation <= plain) return whole;
-  return { turn, mirror, direction, scale: fine.scale, correlation: fine.correlation, window: fine };
+  // Best coarse candidate first (ties: the first found); the others only when asked for.
+  const ranked = candidates.map((candidate, i) => ({ candidate, i }));
+  ranked.sort((p, q) => q.candidate.window.correlation - p.candidate.window.correlation || p.i - q.i);
+  if (ranked.length === 0) yield whole;
+  for (const { candidate } of ranked.slice(0, REFINED_CANDIDATES)) {
+    const { turn, mirror, direction } = candidate;
+    const pick = <T>(x: T, y: T): [T, T] => (direction === 'b-in-a' ? [x, y] : [y, x]);
+    const [outerMid, innerMid] = pick(levelsA.mid, orient(levelsB.mid, turn, mirror));
+    const [outerCoarse] = pick(levelsA.coarse, orient(levelsB.coarse, turn, mirror));
+    const mid = refine(outerMid, innerMid, candidate.window, candidate.scale, outerMid.width / outerCoarse.width);
+    const [outer, inner] = pick(a, orient(b, turn, mirror));
+    const factor = outer.width / outerMid.width;
+    const start = { x: mid.x * factor, y: mid.y * factor, w: mid.w * factor, h: mid.h * factor, scale: mid.scale, correlation: -1 };
+    const fine = descend(outer, inner, { ...start, correlation: windowCorrelation(outer, inner, start) }, 0.5);
+    yield fine.correlation <= plain ? whole : { turn, mirror, direction, scale: fine.scale, correlation: fine.correlation, window: fine };
+  }
 }
 
 function fullFrameCorrelation(a: LayoutGrid, b: LayoutGrid): number {
