@@ -346,6 +346,14 @@ describe.skipIf(!chromiumAvailable())('focus mode and keyboard-only review in th
       expect(await state()).toBe(stateBefore);
       expect(await summary()).toContain(`${GROUPS} groups`);
       expect(await focusMode().count()).toBe(0);
+      // Focus mode's footer names only the keys that still work.
+      await page.getByRole('button', { name: 'Focus mode', exact: true }).click();
+      const hint = page.getByTestId('focus-hint');
+      await hint.waitFor();
+      expect(await hint.textContent()).toContain('Esc leave');
+      expect(await hint.textContent()).not.toContain('keep this one');
+      await page.keyboard.press('Escape');
+      await expect.poll(() => focusMode().count()).toBe(0);
 
       await nav('Settings');
       await page.getByTestId('single-key-shortcuts').check();
