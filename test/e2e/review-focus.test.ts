@@ -352,6 +352,7 @@ describe.skipIf(!chromiumAvailable())('focus mode and keyboard-only review in th
       await hint.waitFor();
       expect(await hint.textContent()).toContain('Esc leave');
       expect(await hint.textContent()).not.toContain('keep this one');
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'focus-mode-keys-off.png') });
       await page.keyboard.press('Escape');
       await expect.poll(() => focusMode().count()).toBe(0);
 
