@@ -14,10 +14,10 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBridge, type Bridge } from '../../src/bridge/index.js';
-import { Doppel } from '../../src/core/doppel.js';
+import type { Bridge } from '../../src/bridge/index.js';
 import { DARKNET_DATA_DIR } from '../fixtures/real-photos.js';
-import { chromiumAvailable, launchChromium, openAppPage } from './support/browser.js';
+import { chromiumAvailable } from './support/browser.js';
+import { openIndexedApp } from './support/indexed-app.js';
 import type { PageElement } from './support/page-checks.js';
 import { REPO_ROOT, ensureRendererBuilt } from './support/renderer-build.js';
 
@@ -100,14 +100,8 @@ describe.skipIf(!chromiumAvailable())('focus mode and keyboard-only review in th
         .toFile(path.join(photos, 'Exports', `${name}-small.jpg`));
     }
     const libraryDir = path.join(tempDir, 'library');
-    const doppel = await Doppel.open({ libraryDir });
-    await doppel.index([photos]);
-    await doppel.close();
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    bridge = await startBridge({ libraryDir, port: 0, host: '127.0.0.1', rendererDir });
-    browser = await launchChromium();
-    page = await openAppPage(browser, bridge.url, pageErrors);
-    await page.setViewportSize({ width: 1440, height: 900 });
+    ({ bridge, browser, page } = await openIndexedApp({ photos, libraryDir, rendererDir, pageErrors }));
     await nav('Duplicates');
     await allGroupsShown();
   });

@@ -12,10 +12,10 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBridge, type Bridge } from '../../src/bridge/index.js';
-import { Doppel } from '../../src/core/doppel.js';
+import type { Bridge } from '../../src/bridge/index.js';
 import { DARKNET_DATA_DIR } from '../fixtures/real-photos.js';
-import { chromiumAvailable, launchChromium, openAppPage } from './support/browser.js';
+import { chromiumAvailable } from './support/browser.js';
+import { openIndexedApp } from './support/indexed-app.js';
 import type { PageElement } from './support/page-checks.js';
 import { REPO_ROOT, ensureRendererBuilt } from './support/renderer-build.js';
 
@@ -121,14 +121,8 @@ describe.skipIf(!chromiumAvailable())('duplicates and similar shots in the brows
     }
     burst = await writeBurst(path.join(photos, 'Burst'));
     const libraryDir = path.join(tempDir, 'library');
-    const doppel = await Doppel.open({ libraryDir });
-    await doppel.index([photos]);
-    await doppel.close();
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    bridge = await startBridge({ libraryDir, port: 0, host: '127.0.0.1', rendererDir });
-    browser = await launchChromium();
-    page = await openAppPage(browser, bridge.url, pageErrors);
-    await page.setViewportSize({ width: 1440, height: 900 });
+    ({ bridge, browser, page } = await openIndexedApp({ photos, libraryDir, rendererDir, pageErrors }));
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Duplicates', exact: true }).click();
     await groupOf(horses).waitFor();
   });
