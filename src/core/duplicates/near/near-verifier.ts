@@ -17,6 +17,7 @@ import fs from 'node:fs/promises';
 import { setImmediate } from 'node:timers/promises';
 import sharp from 'sharp';
 import type { CandidateGroup } from '../file-groups';
+import { orderByKeeperRule } from '../../cleanup/keeper-rules';
 import { pictureQuality, type PictureQuality } from '../../media/picture-quality';
 import type { CopyDetails } from '../../store/duplicate.repository';
 import type { PictureCheckStore, PictureChecks } from '../../store/picture-check.store';
@@ -208,7 +209,7 @@ export class NearVerifier {
    * against the centre (star clustering matched it to the centre), then those left against each
    * joined one and against each other (a copy made of another member, an edit of an edit), among
    * the first MAX_PAIRWISE pictures. Sets in the group's order, each with its files and those of the
-   * picture that stands for it among similar shots (`standsBefore`).
+   * picture that stands for it among similar shots (the one the keeper rules would keep).
    */
   async #pictureGraph(
     files: readonly string[],
@@ -260,19 +261,23 @@ export class NearVerifier {
         if (root(i) !== root(j)) await check(i, j);
       }
     }
-    const sets = new Map<number, { files: string[]; first: string[]; pictures: number; best: CopyDetails }>();
+    const sets = new Map<number, { files: string[]; pictures: (typeof entries)[number][] }>();
     entries.forEach((entry, i) => {
-      const set = sets.get(root(i)) ?? { files: [], first: entry.files, pictures: 0, best: entry.copy };
+      const set = sets.get(root(i)) ?? { files: [], pictures: [] };
       set.files.push(...entry.files);
-      set.pictures += 1;
-      // A set stands in similar shots for its original, as the keeper rules would pick it.
-      if (standsBefore(entry.copy, set.best)) {
-        set.best = entry.copy;
-        set.first = entry.files;
-      }
+      set.pictures.push(entry);
       sets.set(root(i), set);
     });
-    return [...sets.values()];
+    // A set stands in similar shots for its original: the picture the keeper rules would keep.
+    return [...sets.values()].map(({ files, pictures }) => {
+      const [original] = orderByKeeperRule(
+        pictures.map((entry) => entry.copy),
+        undefined,
+        { derivedFrom: this.derivedFrom },
+      );
+      const first = pictures.find((entry) => entry.copy === original)?.files ?? pictures[0]?.files ?? [];
+      return { files, first, pictures: pictures.length };
+    });
   }
 
   /**
@@ -341,19 +346,6 @@ export class NearVerifier {
     this.#dirty = true;
     return found.evidence;
   }
-}
-
-/**
- * Which of two copies of one picture stands for it among similar shots: the larger, then the one
- * with a capture time, then a camera's format over an export, then the larger file (the less
- * compressed). The keeper rules (keeper-rules.ts) decide what is kept; this only names the shot.
- */
-function standsBefore(a: CopyDetails, b: CopyDetails): boolean {
-  const camera = (copy: CopyDetails): number => (/^(jpeg|jpg|heif|heic)$/i.test(copy.format) ? 1 : 0);
-  const keys = (copy: CopyDetails): number[] => [copy.width * copy.height, copy.takenAt === null ? 0 : 1, camera(copy), copy.size];
-  const [x, y] = [keys(a), keys(b)];
-  for (let i = 0; i < x.length; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) > (y[i] ?? 0);
-  return false;
 }
 
 function area(copy: CopyDetails): number {
