@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { StarClustering, type StarCluster } from '../../src/core/duplicates/near/near-duplicate-clusters';
-import { withBestMatches } from '../../src/core/duplicates/near/near-grouping';
+import { CLOSEST_PARTNERS, ClosestPartners, withBestMatches } from '../../src/core/duplicates/near/near-grouping';
 
 function pairsOf(list: readonly [number, number, number][]): { count: number; a: Int32Array; b: Int32Array; score: Float32Array } {
   return {
@@ -85,5 +85,42 @@ describe('withBestMatches', () => {
       ],
     );
     expect(regrouped).toEqual(stars);
+  });
+});
+
+describe('ClosestPartners', () => {
+  // Group 0: centre 0 with members 1 … K + 3; group 1: centre 100 with member 101.
+  const K = CLOSEST_PARTNERS;
+  const members = Array.from({ length: K + 3 }, (_, i) => i + 1);
+  const clusters: StarCluster[] = [
+    { centre: 0, members: members.map((node) => ({ node, score: 0.9 })) },
+    { centre: 100, members: [{ node: 101, score: 0.9 }] },
+  ];
+
+  it("should rank each picture's closest fellow members, closest first, and only those", () => {
+    // Picture 1 matches every other member, the higher numbered the closer; and 101, closest of all.
+    const list: [number, number, number][] = members.slice(1).map((node) => [1, node, 0.8 + node / 1000]);
+    list.push([1, 101, 0.999], [K + 3, 1, 0.8 + (K + 3) / 1000]); // another group's picture; a pair listed twice
+    const partners = new ClosestPartners(102).find(clusters, pairsOf(list));
+    expect(partners.of(1)).toEqual(members.slice(-K).reverse());
+    expect(partners.of(K + 3)).toEqual([1]);
+    expect(partners.of(101)).toEqual([]);
+  });
+
+  it('should break ties toward the lower picture, whatever the order of the pairs', () => {
+    const pairs: [number, number, number][] = [
+      [2, 3, 0.9],
+      [2, 1, 0.9],
+    ];
+    expect(new ClosestPartners(102).find(clusters, pairsOf(pairs)).of(2)).toEqual([1, 3]);
+    expect(new ClosestPartners(102).find(clusters, pairsOf([...pairs].reverse())).of(2)).toEqual([1, 3]);
+  });
+
+  it("should forget the last step's partners at the next", () => {
+    const partners = new ClosestPartners(102);
+    partners.find(clusters, pairsOf([[1, 3, 0.97]]));
+    partners.find([{ centre: 0, members: [{ node: 1, score: 0.9 }] }], pairsOf([[0, 1, 0.9]]));
+    expect(partners.of(1)).toEqual([0]);
+    expect(partners.of(3)).toEqual([]);
   });
 });

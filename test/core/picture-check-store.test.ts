@@ -110,10 +110,28 @@ async function threePictures(): Promise<{ thumbnails: string; sources: Construct
 describe('NearVerifier shots', () => {
   it('should list a picture that has a copy among similar shots by its original, whichever came first', async () => {
     const { sources } = await threePictures();
-    const group = { kind: 'near' as const, files: ['/photos/other.jpg', '/photos/small.jpg', '/photos/orig.jpg'] };
-    const { duplicates, shots } = await new NearVerifier(sources).split([group]);
+    const group = {
+      kind: 'near' as const,
+      files: ['/photos/other.jpg', '/photos/small.jpg', '/photos/orig.jpg'],
+      closest: [['/photos/small.jpg', '/photos/orig.jpg'] as const],
+    };
+    const verifier = new NearVerifier(sources);
+    const { duplicates, shots } = await verifier.split([group]);
     expect(duplicates).toEqual([{ kind: 'near', files: ['/photos/small.jpg', '/photos/orig.jpg'] }]);
     expect(shots).toEqual([{ kind: 'near', files: ['/photos/other.jpg', '/photos/orig.jpg'] }]);
+    // Two against the centre, one along the closest pair.
+    expect(verifier.compared).toBe(3);
+  });
+
+  it('should look for copies among the members only along the pairs the group ranks closest', async () => {
+    // Checking every pair of a group costs its square (a burst of 36 look-alikes: 630 checks).
+    const { sources } = await threePictures();
+    const group = { kind: 'near' as const, files: ['/photos/other.jpg', '/photos/small.jpg', '/photos/orig.jpg'], closest: [] };
+    const verifier = new NearVerifier(sources);
+    const { duplicates, shots } = await verifier.split([group]);
+    expect(duplicates).toEqual([]);
+    expect(shots).toEqual([{ kind: 'near', files: ['/photos/other.jpg', '/photos/small.jpg', '/photos/orig.jpg'] }]);
+    expect(verifier.compared).toBe(2);
   });
 });
 

@@ -8,6 +8,12 @@ import type { DuplicateKind } from '../../shared/types';
 export interface CandidateGroup {
   readonly kind: DuplicateKind;
   readonly files: readonly string[];
+  /**
+   * Near groups: pairs of member pictures (each named by its first file) that the candidate
+   * finders rank among each other's CLOSEST_PARTNERS closest within the group; the picture check
+   * looks for copies among the members along these pairs only (near-verifier.ts). Absent: none.
+   */
+  readonly closest?: readonly (readonly [string, string])[];
 }
 
 export function roundScore(score: number): number {

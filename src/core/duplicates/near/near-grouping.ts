@@ -119,6 +119,7 @@ export class PairGrouping {
   readonly #pairs: GroupingPairs;
   #clustering: StarClustering | null = null;
   #matched: NodePairsBuffer | null = null;
+  #partners: ClosestPartners | null = null;
 
   /** Cheap: the buffers are made by the first `groups` call, not on the thread's way to receiving a search result. */
   constructor(pairs: GroupingPairs, view: GroupingView) {
@@ -148,23 +149,125 @@ export class PairGrouping {
     }
     matched.count = count;
     const view = this.#view;
-    const groups: CandidateGroup[] = [];
     const stars = this.#clustering.clusters(matched);
-    for (const cluster of options.starsOnly ? stars : withBestMatches(stars, matched, view.pictureCount)) {
+    const clusters = options.starsOnly ? stars : withBestMatches(stars, matched, view.pictureCount);
+    const partners = (this.#partners ??= new ClosestPartners(view.pictureCount)).find(clusters, matched);
+    const groups: CandidateGroup[] = [];
+    for (const cluster of clusters) {
       const files: string[] = [];
+      const firstFile = new Map<number, string>();
       const add = (picture: number): void => {
         for (let c = view.pictureStart[picture] ?? 0; c < (view.pictureStart[picture + 1] ?? 0); c++) {
           const content = view.contentsOfPicture[c] ?? 0;
           for (let f = view.fileStart[content] ?? 0; f < (view.fileStart[content + 1] ?? 0); f++) {
-            files.push(view.paths.slice(f > 0 ? (view.pathEnd[f - 1] ?? 0) : 0, view.pathEnd[f] ?? 0));
+            const file = view.paths.slice(f > 0 ? (view.pathEnd[f - 1] ?? 0) : 0, view.pathEnd[f] ?? 0);
+            if (!firstFile.has(picture)) firstFile.set(picture, file);
+            files.push(file);
           }
         }
       };
       add(cluster.centre);
       for (const member of cluster.members) add(member.node);
-      if (files.length >= 2) groups.push({ kind: 'near', files });
+      if (files.length < 2) continue;
+      const closest: (readonly [string, string])[] = [];
+      for (const member of cluster.members) {
+        for (const partner of partners.of(member.node)) {
+          // Each pair once (from its lower picture, or from the one whose partner list has it); none with the centre: every member is checked against it anyway.
+          if (partner === cluster.centre || (member.node > partner && partners.of(partner).includes(member.node))) continue;
+          const [x, y] = [firstFile.get(member.node), firstFile.get(partner)];
+          if (x !== undefined && y !== undefined) closest.push([x, y]);
+        }
+      }
+      groups.push({ kind: 'near', files, closest });
     }
     return groups;
+  }
+}
+
+/**
+ * How many of a member's closest fellow members the picture check compares it with, besides the
+ * centre: a copy of a burst frame, an edit of an edited copy, is one of its source's closest
+ * matches by the embedding or the hash. Not always the closest: pages of one template are as
+ * close to each other as a page to its 95 % crop. On the eval's tuning half, copies found among
+ * members were 86, 88, 89 and 90 of 91 with 2, 3, 4 and 8 partners (90 checking every pair); 8
+ * costs as much as every pair in a group of 16 and grows with the group, not its square: a group
+ * of 36 look-alikes took 630 checks (15 s) checked pair by pair.
+ */
+export const CLOSEST_PARTNERS = 8;
+
+/**
+ * Each grouped picture's CLOSEST_PARTNERS best-scoring matched pictures within its own group, in
+ * buffers kept from one slider step to the next (one pass over the matched pairs).
+ */
+export class ClosestPartners {
+  readonly #groupOf: Int32Array;
+  readonly #partner: Int32Array;
+  readonly #score: Float32Array;
+  readonly #touched: number[] = [];
+
+  constructor(nodeCount: number) {
+    this.#groupOf = new Int32Array(nodeCount).fill(-1);
+    this.#partner = new Int32Array(nodeCount * CLOSEST_PARTNERS).fill(-1);
+    this.#score = new Float32Array(nodeCount * CLOSEST_PARTNERS);
+  }
+
+  find(clusters: readonly StarCluster[], pairs: NodePairs): this {
+    const groupOf = this.#groupOf;
+    // Only what the last call set is reset: a slider step costs the grouped pictures, not the library.
+    for (const node of this.#touched) {
+      groupOf[node] = -1;
+      this.#partner.fill(-1, node * CLOSEST_PARTNERS, (node + 1) * CLOSEST_PARTNERS);
+    }
+    this.#touched.length = 0;
+    clusters.forEach((cluster, k) => {
+      groupOf[cluster.centre] = k;
+      this.#touched.push(cluster.centre);
+      for (const member of cluster.members) {
+        groupOf[member.node] = k;
+        this.#touched.push(member.node);
+      }
+    });
+    for (let i = 0; i < pairs.count; i++) {
+      const a = pairs.a[i] ?? 0;
+      const b = pairs.b[i] ?? 0;
+      const group = groupOf[a] ?? -1;
+      if (a === b || group < 0 || groupOf[b] !== group) continue;
+      const score = Math.fround(steps(pairs.score[i] ?? 0)); // as the buffer holds it, so that ties compare equal
+      this.#offer(a, b, score);
+      this.#offer(b, a, score);
+    }
+    return this;
+  }
+
+  /** The partners of `node` found by the last `find`, closest first. */
+  of(node: number): number[] {
+    const found: number[] = [];
+    for (let k = 0; k < CLOSEST_PARTNERS; k++) {
+      const partner = this.#partner[node * CLOSEST_PARTNERS + k] ?? -1;
+      if (partner >= 0) found.push(partner);
+    }
+    return found;
+  }
+
+  /** Keeps `partner` among `node`'s closest when it scores higher (ties: the lower node, whatever the pairs' order). */
+  #offer(node: number, partner: number, score: number): void {
+    const base = node * CLOSEST_PARTNERS;
+    // A pair listed twice (the pairs hold one row per content pair) counts once.
+    for (let k = 0; k < CLOSEST_PARTNERS; k++) if (this.#partner[base + k] === partner) return;
+    let at = CLOSEST_PARTNERS;
+    for (let k = CLOSEST_PARTNERS - 1; k >= 0; k--) {
+      const held = this.#partner[base + k] ?? -1;
+      const heldScore = this.#score[base + k] ?? 0;
+      if (held < 0 || score > heldScore || (score === heldScore && partner < held)) at = k;
+      else break;
+    }
+    if (at >= CLOSEST_PARTNERS) return;
+    for (let k = CLOSEST_PARTNERS - 1; k > at; k--) {
+      this.#partner[base + k] = this.#partner[base + k - 1] ?? -1;
+      this.#score[base + k] = this.#score[base + k - 1] ?? 0;
+    }
+    this.#partner[base + at] = partner;
+    this.#score[base + at] = score;
   }
 }
 

@@ -70,8 +70,6 @@ export interface VerifiedCandidates {
 export const PICTURE_CHECK_VERSION = 'grid128-fine256-5';
 
 const UNCHECKED: PairEvidence = { verdict: 'different', reason: 'not verified (no thumbnail to compare): reviewed as a similar shot' };
-/** Members of one look-alike group checked pair by pair for copies among them (bursts are rarely longer). */
-const MAX_PAIRWISE = 60;
 /** The check lets the event loop run at least this often (ms). */
 const SLICE_MS = 20;
 /** Pictures read at once while checking (thumbnails decode on libuv threads). */
@@ -179,11 +177,14 @@ export class NearVerifier {
     const shots: CandidateGroup[] = [];
     const evidence = new Map<string, PairEvidence>();
     for (const group of near) {
-      if (signal?.aborted) {
+      let pictures;
+      try {
+        signal?.throwIfAborted();
+        pictures = await this.#pictureGraph(group, contentOf, evidence, signal);
+      } catch (error) {
         this.#save(); // what was checked is kept
-        signal.throwIfAborted();
+        throw error;
       }
-      const pictures = await this.#pictureGraph(group.files, contentOf, evidence);
       // Each set of pictures the check joined is a duplicate group (one picture alone is the byte
       // or pixel group's business); when the check left more than one set, they are similar shots.
       for (const members of pictures) if (members.pictures > 1) duplicates.push({ kind: 'near', files: members.files });
@@ -206,15 +207,16 @@ export class NearVerifier {
 
   /**
    * The pictures of a near group joined where the check finds them one picture: each member
-   * against the centre (star clustering matched it to the centre), then those left against each
-   * joined one and against each other (a copy made of another member, an edit of an edit), among
-   * the first MAX_PAIRWISE pictures. Sets in the group's order, each with its files and those of the
+   * against the centre (star clustering matched it to the centre), then those left along the
+   * group's closest pairs (a copy made of another member, an edit of an edit). Stops between two
+   * checks once `signal` is aborted. Sets in the group's order, each with its files and those of the
    * picture that stands for it among similar shots (the one the keeper rules would keep).
    */
   async #pictureGraph(
-    files: readonly string[],
+    { files, closest = [] }: CandidateGroup,
     contentOf: (file: string) => CopyDetails | undefined,
     evidence: Map<string, PairEvidence>,
+    signal: AbortSignal | undefined,
   ): Promise<{ files: string[]; first: string[]; pictures: number }[]> {
     const byPicture = new Map<string, { copy: CopyDetails; files: string[] }>();
     for (const file of files) {
@@ -245,21 +247,25 @@ export class NearVerifier {
       parent[root(j)] = root(i);
       return true;
     };
-    for (let j = 1; j < entries.length; j++) await check(0, j);
-    // Those left: against the centre's verified pictures (an edit of an edit), then among
-    // themselves (a copy of another member); only among the first MAX_PAIRWISE pictures, since a
-    // long burst or a big template set would cost its square in checks.
-    const limit = Math.min(entries.length, MAX_PAIRWISE);
-    const joined = entries.map((_, i) => i).filter((i) => i > 0 && i < limit && root(i) === root(0));
-    const left = entries.map((_, i) => i).filter((i) => i > 0 && i < limit && root(i) !== root(0));
-    for (const j of left) for (const i of joined) if (root(j) !== root(0)) await check(i, j);
-    const still = left.filter((j) => root(j) !== root(0));
-    for (let x = 0; x < still.length; x++) {
-      for (let y = x + 1; y < still.length; y++) {
-        const i = still[x] ?? 0;
-        const j = still[y] ?? 0;
-        if (root(i) !== root(j)) await check(i, j);
-      }
+    for (let j = 1; j < entries.length; j++) {
+      signal?.throwIfAborted();
+      await check(0, j);
+    }
+    // Those left, along the pairs the candidate finders rank closest within the group (an edit of
+    // an edit, a copy of another member): not every pair, which would cost a long burst or a big
+    // template set its square in checks (near-grouping.ts, CLOSEST_PARTNERS).
+    const entryOf = new Map<string, number>();
+    entries.forEach((entry, i) => entryOf.set(entry.files[0] ?? '', i));
+    const pairs: [number, number][] = [];
+    for (const [x, y] of closest) {
+      const i = entryOf.get(x);
+      const j = entryOf.get(y);
+      if (i !== undefined && j !== undefined) pairs.push([Math.min(i, j), Math.max(i, j)]);
+    }
+    for (const [i, j] of pairs) {
+      if (root(i) === root(j)) continue;
+      signal?.throwIfAborted();
+      await check(i, j);
     }
     const sets = new Map<number, { files: string[]; pictures: (typeof entries)[number][] }>();
     entries.forEach((entry, i) => {

@@ -371,6 +371,53 @@ interface Window {
   readonly correlation: number;
 }
 
+interface Levels {
+  readonly fine: LayoutGrid;
+  readonly mid: LayoutGrid;
+  readonly coarse: LayoutGrid;
+}
+
+function levelsOf(grid: LayoutGrid): Levels {
+  return {
+    fine: grid,
+    mid: grid.mid ?? shrink(grid, grid.width / MID_LONG_SIDE),
+    coarse: grid.coarse ?? shrink(grid, grid.width / COARSE_LONG_SIDE),
+  };
+}
+
+/** A window of one picture's 16 px grid where the other lines up, as the coarse search found it. */
+interface CoarseCandidate {
+  readonly turn: 0 | 1 | 2 | 3;
+  readonly mirror: boolean;
+  readonly direction: 'b-in-a' | 'a-in-b';
+  readonly scale: number;
+  readonly window: Window;
+}
+
+/**
+ * The coarse search: every window of `b` in `a` and of `a` in `b` at COARSE_SCALES on the 16 px
+ * grids, and the turns and mirrors of the whole frame when nothing lines up well. Best first (ties:
+ * the first found).
+ */
+function coarseCandidates(a: Levels, b: Levels): CoarseCandidate[] {
+  const candidates: CoarseCandidate[] = [];
+  const search = (turn: 0 | 1 | 2 | 3, mirror: boolean, scales: readonly number[]): void => {
+    const coarseB = orient(b.coarse, turn, mirror);
+    for (const direction of ['b-in-a', 'a-in-b'] as const) {
+      const [outer, inner] = direction === 'b-in-a' ? [a.coarse, coarseB] : [coarseB, a.coarse];
+      for (const scale of scales) candidates.push({ turn, mirror, direction, scale, window: bestWindow(outer, inner, scale, 1) });
+    }
+  };
+  search(0, false, COARSE_SCALES);
+  const found = (): number => Math.max(-1, ...candidates.map((candidate) => candidate.window.correlation));
+  if (found() < TURN_SEARCH_BELOW) {
+    for (const turn of [0, 1, 2, 3] as const) for (const mirror of [false, true]) if (turn !== 0 || mirror) search(turn, mirror, [1]);
+  }
+  const ranked = candidates.map((candidate, i) => ({ candidate, i }));
+  ranked.sort((p, q) => q.candidate.window.correlation - p.candidate.window.correlation || p.i - q.i);
+  return ranked.map(({ candidate }) => candidate);
+}
+
 /**
  * The alignments of `b` with `a`, best first: the whole frame first (most edited copies stop
  * there), then crop windows as found, then the turns and mirrors of the whole frame; the best
@@ -384,38 +431,11 @@ function* alignments(a: LayoutGrid, b: LayoutGrid): Generator<Alignment, void, u
     yield whole;
     return;
   }
-  const levels = (grid: LayoutGrid): { fine: LayoutGrid; mid: LayoutGrid; coarse: LayoutGrid } => ({
-    fine: grid,
-    mid: grid.mid ?? shrink(grid, grid.width / MID_LONG_SIDE),
-    coarse: grid.coarse ?? shrink(grid, grid.width / COARSE_LONG_SIDE),
-  });
-  const levelsA = levels(a);
-  const levelsB = levels(b);
-  interface Candidate {
-    readonly turn: 0 | 1 | 2 | 3;
-    readonly mirror: boolean;
-    readonly direction: 'b-in-a' | 'a-in-b';
-    readonly scale: number;
-    readonly window: Window;
-  }
-  const candidates: Candidate[] = [];
-  const search = (turn: 0 | 1 | 2 | 3, mirror: boolean, scales: readonly number[]): void => {
-    const coarseB = orient(levelsB.coarse, turn, mirror);
-    for (const direction of ['b-in-a', 'a-in-b'] as const) {
-      const [outer, inner] = direction === 'b-in-a' ? [levelsA.coarse, coarseB] : [coarseB, levelsA.coarse];
-      for (const scale of scales) candidates.push({ turn, mirror, direction, scale, window: bestWindow(outer, inner, scale, 1) });
-    }
-  };
-  search(0, false, COARSE_SCALES);
-  const found = (): number => Math.max(-1, ...candidates.map((candidate) => candidate.window.correlation));
-  if (found() < TURN_SEARCH_BELOW) {
-    for (const turn of [0, 1, 2, 3] as const) for (const mirror of [false, true]) if (turn !== 0 || mirror) search(turn, mirror, [1]);
-  }
-  // Best coarse candidate first (ties: the first found); the others only when asked for.
-  const ranked = candidates.map((candidate, i) => ({ candidate, i }));
-  ranked.sort((p, q) => q.candidate.window.correlation - p.candidate.window.correlation || p.i - q.i);
+  const levelsA = levelsOf(a);
+  const levelsB = levelsOf(b);
+  const ranked = coarseCandidates(levelsA, levelsB);
   if (ranked.length === 0) yield whole;
-  for (const { candidate } of ranked.slice(0, REFINED_CANDIDATES)) {
+  for (const candidate of ranked.slice(0, REFINED_CANDIDATES)) {
     const { turn, mirror, direction } = candidate;
     const pick = <T>(x: T, y: T): [T, T] => (direction === 'b-in-a' ? [x, y] : [y, x]);
     const [outerMid, innerMid] = pick(levelsA.mid, orient(levelsB.mid, turn, mirror));
