@@ -116,6 +116,23 @@ describe('ClosestPartners', () => {
     expect(new ClosestPartners(102).find(clusters, pairsOf([...pairs].reverse())).of(2)).toEqual([1, 3]);
   });
 
+  it("should list a group's pairs once each, none with the centre, by where each picture's files start", () => {
+    const partners = new ClosestPartners(102).find(
+      clusters,
+      pairsOf([
+        [0, 1, 0.99],
+        [1, 2, 0.9],
+        [2, 1, 0.9],
+        [2, 3, 0.8],
+      ]),
+    );
+    // Picture n's files start at 10 n in this listing.
+    for (const node of [0, ...members]) partners.placeAt(node, 10 * node);
+    const [group] = clusters;
+    if (!group) throw new Error('no group');
+    expect(partners.pairsOf(group)).toEqual([10, 20, 20, 30]);
+  });
+
   it("should forget the last step's partners at the next", () => {
     const partners = new ClosestPartners(102);
     partners.find(clusters, pairsOf([[1, 3, 0.97]]));

@@ -113,7 +113,7 @@ describe('NearVerifier shots', () => {
     const group = {
       kind: 'near' as const,
       files: ['/photos/other.jpg', '/photos/small.jpg', '/photos/orig.jpg'],
-      closest: [['/photos/small.jpg', '/photos/orig.jpg'] as const],
+      closest: [1, 2], // small.jpg and orig.jpg
     };
     const verifier = new NearVerifier(sources);
     const { duplicates, shots } = await verifier.split([group]);

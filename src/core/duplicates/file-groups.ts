@@ -9,11 +9,12 @@ export interface CandidateGroup {
   readonly kind: DuplicateKind;
   readonly files: readonly string[];
   /**
-   * Near groups: pairs of member pictures (each named by its first file) that the candidate
-   * finders rank among each other's CLOSEST_PARTNERS closest within the group; the picture check
-   * looks for copies among the members along these pairs only (near-verifier.ts). Absent: none.
+   * Near groups: pairs of member pictures that the candidate finders rank among each other's
+   * CLOSEST_PARTNERS closest within the group, flat (`[a0, b0, a1, b1, …]`), each picture by the
+   * index of its first file in `files`; the picture check looks for copies among the members along
+   * these pairs only (near-verifier.ts). Absent: none.
    */
-  readonly closest?: readonly (readonly [string, string])[];
+  readonly closest?: readonly number[];
 }
 
 export function roundScore(score: number): number {

@@ -155,29 +155,20 @@ export class PairGrouping {
     const groups: CandidateGroup[] = [];
     for (const cluster of clusters) {
       const files: string[] = [];
-      const firstFile = new Map<number, string>();
       const add = (picture: number): void => {
+        partners.placeAt(picture, files.length);
         for (let c = view.pictureStart[picture] ?? 0; c < (view.pictureStart[picture + 1] ?? 0); c++) {
           const content = view.contentsOfPicture[c] ?? 0;
           for (let f = view.fileStart[content] ?? 0; f < (view.fileStart[content + 1] ?? 0); f++) {
-            const file = view.paths.slice(f > 0 ? (view.pathEnd[f - 1] ?? 0) : 0, view.pathEnd[f] ?? 0);
-            if (!firstFile.has(picture)) firstFile.set(picture, file);
-            files.push(file);
+            files.push(view.paths.slice(f > 0 ? (view.pathEnd[f - 1] ?? 0) : 0, view.pathEnd[f] ?? 0));
           }
         }
       };
       add(cluster.centre);
       for (const member of cluster.members) add(member.node);
       if (files.length < 2) continue;
-      const closest: (readonly [string, string])[] = [];
-      for (const member of cluster.members) {
-        for (const partner of partners.of(member.node)) {
-          // Each pair once (from its lower picture, or from the one whose partner list has it); none with the centre: every member is checked against it anyway.
-          if (partner === cluster.centre || (member.node > partner && partners.of(partner).includes(member.node))) continue;
-          const [x, y] = [firstFile.get(member.node), firstFile.get(partner)];
-          if (x !== undefined && y !== undefined) closest.push([x, y]);
-        }
-      }
+      // With two pictures, the one pair is the centre's: checked anyway.
+      const closest = cluster.members.length >= 2 ? partners.pairsOf(cluster) : [];
       groups.push({ kind: 'near', files, closest });
     }
     return groups;
@@ -197,63 +188,112 @@ export const CLOSEST_PARTNERS = 8;
 
 /**
  * Each grouped picture's CLOSEST_PARTNERS best-scoring matched pictures within its own group, in
- * buffers kept from one slider step to the next (one pass over the matched pairs).
+ * buffers kept from one slider step to the next (one pass over the matched pairs), sized by the
+ * grouped pictures: 72 bytes each, 4 a picture besides.
  */
 export class ClosestPartners {
-  readonly #groupOf: Int32Array;
-  readonly #partner: Int32Array;
-  readonly #score: Float32Array;
+  /** Each grouped picture's slot in the arrays below, -1 for the others (the only array as long as the library). */
+  readonly #slotOf: Int32Array;
+  /** The pictures given slots by the last `find`, in slot order. */
   readonly #touched: number[] = [];
+  // By slot: the picture's group, where its first file is in the group's files, its partners (pictures) and their scores.
+  #group = new Int32Array(0);
+  #fileAt = new Int32Array(0);
+  #partner = new Int32Array(0);
+  /** Scores in steps of 1e-4 (see `steps`), as integers: compared exactly, cheaply. */
+  #score = new Int32Array(0);
 
   constructor(nodeCount: number) {
-    this.#groupOf = new Int32Array(nodeCount).fill(-1);
-    this.#partner = new Int32Array(nodeCount * CLOSEST_PARTNERS).fill(-1);
-    this.#score = new Float32Array(nodeCount * CLOSEST_PARTNERS);
+    this.#slotOf = new Int32Array(nodeCount).fill(-1);
   }
 
   find(clusters: readonly StarCluster[], pairs: NodePairs): this {
-    const groupOf = this.#groupOf;
+    const slotOf = this.#slotOf;
     // Only what the last call set is reset: a slider step costs the grouped pictures, not the library.
-    for (const node of this.#touched) {
-      groupOf[node] = -1;
-      this.#partner.fill(-1, node * CLOSEST_PARTNERS, (node + 1) * CLOSEST_PARTNERS);
-    }
+    for (const node of this.#touched) slotOf[node] = -1;
     this.#touched.length = 0;
+    const grouped = clusters.reduce((sum, cluster) => sum + 1 + cluster.members.length, 0);
+    if (this.#group.length < grouped) {
+      this.#group = new Int32Array(grouped);
+      this.#fileAt = new Int32Array(grouped);
+      this.#partner = new Int32Array(grouped * CLOSEST_PARTNERS);
+      this.#score = new Int32Array(grouped * CLOSEST_PARTNERS);
+    }
+    this.#partner.fill(-1, 0, grouped * CLOSEST_PARTNERS);
+    const place = (node: number, k: number): void => {
+      slotOf[node] = this.#touched.length;
+      this.#group[this.#touched.length] = k;
+      this.#touched.push(node);
+    };
     clusters.forEach((cluster, k) => {
-      groupOf[cluster.centre] = k;
-      this.#touched.push(cluster.centre);
-      for (const member of cluster.members) {
-        groupOf[member.node] = k;
-        this.#touched.push(member.node);
-      }
+      place(cluster.centre, k);
+      for (const member of cluster.members) place(member.node, k);
     });
+    const group = this.#group;
+    const { a: pairA, b: pairB, score: pairScore } = pairs;
     for (let i = 0; i < pairs.count; i++) {
-      const a = pairs.a[i] ?? 0;
-      const b = pairs.b[i] ?? 0;
-      const group = groupOf[a] ?? -1;
-      if (a === b || group < 0 || groupOf[b] !== group) continue;
-      const score = Math.fround(steps(pairs.score[i] ?? 0)); // as the buffer holds it, so that ties compare equal
-      this.#offer(a, b, score);
-      this.#offer(b, a, score);
+      const nodeA = pairA[i] ?? 0;
+      const nodeB = pairB[i] ?? 0;
+      const a = slotOf[nodeA] ?? -1;
+      const b = slotOf[nodeB] ?? -1;
+      if (a < 0 || b < 0 || a === b || group[a] !== group[b]) continue;
+      const score = Math.round((pairScore[i] ?? 0) * 10_000);
+      this.#offer(a, nodeB, score);
+      this.#offer(b, nodeA, score);
     }
     return this;
   }
 
+  /** Notes where `node`'s first file is in the files of the group being listed. */
+  placeAt(node: number, fileIndex: number): void {
+    const slot = this.#slotOf[node] ?? -1;
+    if (slot >= 0) this.#fileAt[slot] = fileIndex;
+  }
+
+  /**
+   * The group's pairs of members each among the other's closest or one of them (not the centre),
+   * each once, as flat pairs of indexes into its files (see `placeAt`).
+   */
+  pairsOf(cluster: StarCluster): number[] {
+    const pairs: number[] = [];
+    for (const { node } of cluster.members) {
+      for (const other of this.of(node)) {
+        // From the lower picture when each lists the other; none with the centre: every member is checked against it anyway.
+        if (other === cluster.centre || (node > other && this.#holds(this.#slotOf[other] ?? -1, node))) continue;
+        pairs.push(this.#fileAt[this.#slotOf[node] ?? 0] ?? 0, this.#fileAt[this.#slotOf[other] ?? 0] ?? 0);
+      }
+    }
+    return pairs;
+  }
+
   /** The partners of `node` found by the last `find`, closest first. */
   of(node: number): number[] {
+    const slot = this.#slotOf[node] ?? -1;
     const found: number[] = [];
-    for (let k = 0; k < CLOSEST_PARTNERS; k++) {
-      const partner = this.#partner[node * CLOSEST_PARTNERS + k] ?? -1;
-      if (partner >= 0) found.push(partner);
+    for (let k = 0; slot >= 0 && k < CLOSEST_PARTNERS; k++) {
+      const partner = this.#partner[slot * CLOSEST_PARTNERS + k] ?? -1;
+      if (partner < 0) break;
+      found.push(partner);
     }
     return found;
   }
 
-  /** Keeps `partner` among `node`'s closest when it scores higher (ties: the lower node, whatever the pairs' order). */
-  #offer(node: number, partner: number, score: number): void {
-    const base = node * CLOSEST_PARTNERS;
-    // A pair listed twice (the pairs hold one row per content pair) counts once.
-    for (let k = 0; k < CLOSEST_PARTNERS; k++) if (this.#partner[base + k] === partner) return;
+  #holds(slot: number, partner: number): boolean {
+    for (let k = 0; slot >= 0 && k < CLOSEST_PARTNERS; k++) if (this.#partner[slot * CLOSEST_PARTNERS + k] === partner) return true;
+    return false;
+  }
+
+  /**
+   * Keeps `partner` among the closest of the picture in `slot` when it scores higher (`score` in
+   * steps of 1e-4; ties: the lower picture, whatever the pairs' order).
+   */
+  #offer(slot: number, partner: number, score: number): void {
+    const base = slot * CLOSEST_PARTNERS;
+    // Most offers lose to a full list: one comparison with its last before anything else.
+    const last = this.#partner[base + CLOSEST_PARTNERS - 1] ?? -1;
+    const lastScore = this.#score[base + CLOSEST_PARTNERS - 1] ?? 0;
+    if (last >= 0 && (score < lastScore || (score === lastScore && partner > last))) return;
+    if (this.#holds(slot, partner)) return; // a pair listed twice (the pairs hold one row per content pair) counts once
     let at = CLOSEST_PARTNERS;
     for (let k = CLOSEST_PARTNERS - 1; k >= 0; k--) {
       const held = this.#partner[base + k] ?? -1;

@@ -257,9 +257,9 @@ export class NearVerifier {
     const entryOf = new Map<string, number>();
     entries.forEach((entry, i) => entryOf.set(entry.files[0] ?? '', i));
     const pairs: [number, number][] = [];
-    for (const [x, y] of closest) {
-      const i = entryOf.get(x);
-      const j = entryOf.get(y);
+    for (let k = 0; k + 1 < closest.length; k += 2) {
+      const i = entryOf.get(files[closest[k] ?? -1] ?? '');
+      const j = entryOf.get(files[closest[k + 1] ?? -1] ?? '');
       if (i !== undefined && j !== undefined) pairs.push([Math.min(i, j), Math.max(i, j)]);
     }
     for (const [i, j] of pairs) {
