@@ -253,7 +253,7 @@ function reviewOf(
       photos.removeFilesByPath(files);
       vectors.update();
       near.invalidate();
-      review.invalidate();
+      review.forget(files); // as the app's clean-up does (LibraryCaches.changed with the files it moved)
     },
   };
 }

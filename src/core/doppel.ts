@@ -272,12 +272,17 @@ export class Doppel {
         'Similar shots are reviewed one group at a time: choose what to keep in each group, nothing is moved in bulk',
       );
     }
-    return options.dryRun ? clean() : this.#mutate(WRITES.clean, options, clean);
+    return options.dryRun ? clean() : this.#mutate(WRITES.clean, options, clean, (report) => report.trashed.map((copy) => copy.path));
   }
 
   /** Puts back what an operation moved (default: the last one), or forgets its "not duplicates" marks. */
   async undo(operationId?: string, options: WriterOptions = {}): Promise<UndoReport> {
-    return this.#mutate(WRITES.undo, options, () => this.#s.cleanup.undo(operationId));
+    return this.#mutate(
+      WRITES.undo,
+      options,
+      () => this.#s.cleanup.undo(operationId),
+      (report) => report.restored.map((file) => file.path),
+    );
   }
 
   history(): OperationSummary[] {
@@ -438,7 +443,12 @@ export class Doppel {
    * processes' commits first and dropped after, by what the write changes; the decisions backup
    * folds its log when due. test/core/doppel-writes.test.ts checks that every write comes here.
    */
-  async #mutate<T>(write: Write, options: WriterOptions & { readonly signal?: AbortSignal }, work: () => T | Promise<T>): Promise<T> {
+  async #mutate<T>(
+    write: Write,
+    options: WriterOptions & { readonly signal?: AbortSignal },
+    work: () => T | Promise<T>,
+    touched?: (result: T) => readonly string[],
+  ): Promise<T> {
     this.#assertOpen();
     const { readOnly } = this.#library;
     if (readOnly) throw new LibraryUnavailableError(`${readOnly}: cannot ${write.refusal}. ${READ_ONLY_ADVICE}`);
@@ -446,10 +456,14 @@ export class Doppel {
     return this.#writer.hold(write, options, async () => {
       this.#assertOpen(); // the folder may have gone while this waited
       this.#s.caches.refresh();
+      // The files the write says it touched (all of them, when it failed half way).
+      let files: readonly string[] | undefined;
       try {
-        return await work();
+        const result = await work();
+        files = touched?.(result);
+        return result;
       } finally {
-        this.#s.caches.changed(write.changes);
+        this.#s.caches.changed(write.changes, files);
         if (this.#library.place.isInPlace()) this.#library.backup?.save();
       }
     });

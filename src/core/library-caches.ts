@@ -9,6 +9,8 @@ export type LibraryChange = 'files' | 'folders' | 'decisions' | 'nothing';
 
 interface Invalidated {
   invalidate(): void;
+  /** Only these files changed: a cache that keeps something per file drops theirs only. */
+  forget?(filePaths: readonly string[]): void;
 }
 
 /**
@@ -44,9 +46,15 @@ export class LibraryCaches {
     return this.#version;
   }
 
-  changed(change: LibraryChange): void {
+  /** `files`: the files a `files` change touched, when the write knows them (a clean-up, an undo). */
+  changed(change: LibraryChange, files?: readonly string[]): void {
     this.#version += 1;
-    if (change === 'files' || change === 'folders') for (const cache of this.#groups) cache.invalidate();
+    if (change === 'files' || change === 'folders') {
+      for (const cache of this.#groups) {
+        if (change === 'files' && files && cache.forget) cache.forget(files);
+        else cache.invalidate();
+      }
+    }
     if (change === 'folders') this.#vectors?.reload();
   }
 }

@@ -160,6 +160,33 @@ describe('GroupReview', () => {
     expect(reads).toHaveLength(3);
   });
 
+  it('should read again only the files a clean-up or an undo touched', () => {
+    const reads: string[][] = [];
+    let sizeOfD = 400;
+    const review = new GroupReview({
+      copyDetailsOf: (paths) => {
+        reads.push([...paths]);
+        return pick(paths, (path) => {
+          const details = files.get(path);
+          return details && path === '/p/d.jpg' ? { ...details, size: sizeOfD } : details;
+        });
+      },
+      notDuplicatePairs: () => new Set(),
+      embeddingsOf: (hashes) => pick(hashes, (hash) => embeddings[hash]),
+    });
+    const sizeOf = (path: string): number | undefined =>
+      review
+        .review(candidates, { kind: 'all', threshold: 0.3 })
+        .groups.flatMap((group) => group.copies)
+        .find((copy) => copy.path === path)?.size;
+    expect(sizeOf('/p/d.jpg')).toBe(400);
+    reads.length = 0;
+    sizeOfD = 900;
+    review.forget(['/p/d.jpg']);
+    expect(sizeOf('/p/d.jpg')).toBe(900);
+    expect(reads).toEqual([['/p/d.jpg']]);
+  });
+
   it('should answer each choice afresh when the same groups come again', () => {
     let against: [string, string][] = [];
     const review = new GroupReview({

@@ -109,6 +109,17 @@ export class GroupReview {
     this.#numbers = new FileNumbers();
   }
 
+  /**
+   * Only these files changed (a clean-up moved them, an undo put them back): their details are read
+   * again, the others' are kept. At 100k grouped photos that is the difference between reading
+   * 100k rows before the first answer after a clean-up and reading the few that moved.
+   */
+  forget(filePaths: readonly string[]): void {
+    for (const filePath of filePaths) this.#details.delete(filePath);
+    this.#answered = new Map();
+    this.#numbers = new FileNumbers();
+  }
+
   review(candidates: readonly CandidateGroup[], options: ReviewOptions): DuplicatesReport {
     const steps = this.#steps(candidates, options);
     for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
