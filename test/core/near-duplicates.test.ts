@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CandidateGroup } from '../../src/core/duplicates/file-groups';
 import { inlineNearPairRunner, type NearPairRunner } from '../../src/core/duplicates/near/near-pair-job';
 import { NearDuplicatesCancelledError, NearDuplicatesService } from '../../src/core/duplicates/near/near-duplicates.service';
@@ -104,6 +104,32 @@ describe('near-duplicate groups from stored pairs', () => {
     expect(events.filter((event) => event.state !== 'running')).toEqual([
       expect.objectContaining({ state: 'done', mode: 'update', total: 194 }),
     ]);
+  });
+
+  it("should drop the photos a clean-up took away without reading every picture's row, and match grouping from scratch", async () => {
+    const lib = open(40);
+    lib.add(0, 300);
+    const events: NearPairsProgress[] = [];
+    const near = service(lib, events);
+    await near.nearDuplicateGroups();
+    const pictureRows = vi.spyOn(lib.groups, 'pictures');
+    lib.remove([10, 11, 12, 150]);
+    near.invalidate();
+    events.length = 0;
+    for (const [threshold, hashDistance] of SETTINGS) {
+      const groups = await near.nearDuplicateGroups({ threshold, hashDistance, starsOnly: true });
+      expect(asSet(groups), `similarity ${threshold}, hash distance ${hashDistance}`).toEqual(
+        asSet(fromScratch(lib, threshold, hashDistance)),
+      );
+    }
+    // From scratch reads them (the reference); the update did not, and searched nothing.
+    expect(pictureRows.mock.calls.length).toBe(SETTINGS.length);
+    expect(events).toEqual([]);
+    // A photo added after it is searched as before.
+    lib.add(300, 5);
+    near.invalidate();
+    await near.nearDuplicateGroups();
+    expect(events.at(-1)).toMatchObject({ state: 'done', mode: 'update' });
   });
 
   it('should start a new session from the saved pairs instead of searching every photo again', async () => {

@@ -61,6 +61,11 @@ export class DuplicateRepository {
           `SELECT content_hash, path FROM files WHERE status = 'ok' AND content_hash IS NOT NULL ORDER BY path`,
         )
         .raw(),
+      liveContents: db
+        .prepare<[], string>(
+          `SELECT c.hash FROM contents c WHERE EXISTS (SELECT 1 FROM files f WHERE f.content_hash = c.hash AND f.status = 'ok')`,
+        )
+        .pluck(),
       contentsWithVector: db.prepare<[string], string>('SELECT content_hash FROM embeddings WHERE model_id = ?').pluck(),
     };
   }
@@ -98,6 +103,11 @@ export class DuplicateRepository {
   /** [content hash, path] of every readable file, path order: the files of all groups in one read. */
   liveFilePaths(): [contentHash: string, path: string][] {
     return this.#statements.liveFilePaths.all();
+  }
+
+  /** The hashes of the contents `pictures` lists (those with a readable file), without their rows. */
+  liveContents(): string[] {
+    return this.#statements.liveContents.all();
   }
 
   /** Contents that have a stored vector of this model (readable or not). */
