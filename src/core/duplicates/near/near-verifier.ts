@@ -251,9 +251,19 @@ export class NearVerifier {
       signal?.throwIfAborted();
       await check(0, j);
     }
-    // Those left, along the pairs the candidate finders rank closest within the group (an edit of
-    // an edit, a copy of another member): not every pair, which would cost a long burst or a big
-    // template set its square in checks (near-grouping.ts, CLOSEST_PARTNERS).
+    // Those left, against each picture joined so far (an edit of an edit: the centre, the best
+    // connected picture, is often an edit itself, and a heavier edit can fail against it and pass
+    // against the original or another edit). Few are joined in a burst, few are left among copies.
+    for (let j = 1; j < entries.length; j++) {
+      for (let i = 1; i < entries.length && root(j) !== root(0); i++) {
+        if (i === j || root(i) !== root(0)) continue;
+        signal?.throwIfAborted();
+        await check(Math.min(i, j), Math.max(i, j));
+      }
+    }
+    // Those still left, among themselves along the pairs the candidate finders rank closest within
+    // the group (a copy of another burst frame): not every pair, which would cost a long burst or a
+    // big template set its square in checks (near-grouping.ts, CLOSEST_PARTNERS).
     const entryOf = new Map<string, number>();
     entries.forEach((entry, i) => entryOf.set(entry.files[0] ?? '', i));
     const pairs: [number, number][] = [];
