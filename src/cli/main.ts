@@ -22,7 +22,7 @@ import {
   formatUndo,
 } from './format';
 
-/** `0.7-0.99, default 0.8`: a limit as the help text shows it. */
+/** `0.7-0.99, default 0.72`: a limit as the help text shows it. */
 function range(name: LimitName): string {
   const limit = limits[name];
   return `${limit.min}-${limit.max}, default ${limit.default}`;

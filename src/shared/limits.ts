@@ -21,18 +21,19 @@ export interface Limit {
 
 export const limits = {
   /**
-   * Minimum cosine similarity of embeddings for two photos to be near duplicates. The default is
-   * chosen by `npm run eval` (see src/core/duplicates/thresholds.ts). Below 0.70 unrelated photos
-   * flood the groups (the eval saw them creep in just below 0.80); above 0.99 only re-encodes are
-   * left, which pixel and exact groups already cover.
+   * Minimum cosine similarity of embeddings for two photos to be near-duplicate candidates (the
+   * picture check decides each). The default is chosen by `npm run eval` (see
+   * src/core/duplicates/thresholds.ts). Below 0.70 the candidates are mostly other pictures, each
+   * costing a check (and 0.70 is where similar shots are looked for); above 0.99 only re-encodes
+   * are left, which pixel and exact groups already cover.
    */
-  nearThreshold: { min: 0.7, max: 0.99, step: 0.01, integer: false, default: 0.8, label: 'similarity threshold' },
+  nearThreshold: { min: 0.7, max: 0.99, step: 0.01, integer: false, default: 0.72, label: 'similarity threshold' },
   /**
    * Maximum perceptual-hash distance (bits of 64) for two photos to be near duplicates. The eval's
    * best was 10; beyond it chance matches between unrelated photos grow fast, and the Hamming index
    * (src/core/duplicates/hamming-index.ts) probes up to 11 bits only.
    */
-  nearHashDistance: { min: 0, max: 10, step: 1, integer: true, default: 8, label: 'hash distance' },
+  nearHashDistance: { min: 0, max: 10, step: 1, integer: true, default: 4, label: 'hash distance' },
   /** Similar photos returned per query image. */
   similarResults: { min: 1, max: 500, step: 1, integer: true, default: 10, label: 'result count' },
   /** Query images in one similar-photos call. */

@@ -3,6 +3,7 @@ import type { CandidateGroup } from '../../src/core/duplicates/file-groups';
 import { inlineNearPairRunner, type NearPairRunner } from '../../src/core/duplicates/near/near-pair-job';
 import { NearDuplicatesCancelledError, NearDuplicatesService } from '../../src/core/duplicates/near/near-duplicates.service';
 import { nearPairsFile } from '../../src/core/store/near-pair.store';
+import { limits } from '../../src/shared/limits';
 import type { NearPairsProgress } from '../../src/shared/types';
 import { FromScratchNearDuplicates } from './support/from-scratch-near-groups';
 import { DIM, MODEL, createSyntheticLibrary, type SyntheticLibrary } from './support/synthetic-library';
@@ -192,7 +193,7 @@ describe('near-duplicate groups from stored pairs', () => {
     const after = near.nearDuplicateGroups({ starsOnly: true });
     await Promise.all([before, after]);
     expect(runs).toBe(2);
-    expect(asSet(await after)).toEqual(asSet(fromScratch(lib, 0.8, 8)));
+    expect(asSet(await after)).toEqual(asSet(fromScratch(lib, limits.nearThreshold.default, limits.nearHashDistance.default)));
   });
 
   it('should fail the waiting callers when the search is cancelled, and report it', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hasErrorCode } from '../../src/shared/errors.js';
+import { limits } from '../../src/shared/limits.js';
 import { parseChannelInput } from '../../src/shared/ipc-contract.js';
 import type { DuplicateGroup, DuplicatesReport } from '../../src/shared/types.js';
 import { groupId } from '../../src/engine/review-group.js';
@@ -127,15 +128,16 @@ describe('duplicates:list pages', () => {
       },
       () => version,
     );
-    const first = await pages.page(request({ kind: 'all', threshold: 0.8 }));
-    await pages.page(request({ kind: 'all', threshold: 0.8, offset: 50 }));
-    await pages.page(request({ kind: 'all' })); // the default threshold is 0.8: the same list
+    const threshold = limits.nearThreshold.default;
+    const first = await pages.page(request({ kind: 'all', threshold }));
+    await pages.page(request({ kind: 'all', threshold, offset: 50 }));
+    await pages.page(request({ kind: 'all' })); // the default threshold: the same list
     expect(asked).toHaveLength(1);
     await pages.page(request({ kind: 'all', threshold: 0.9 }));
-    await pages.page(request({ kind: 'all', threshold: 0.8 })); // still kept
+    await pages.page(request({ kind: 'all', threshold })); // still kept
     expect(asked).toHaveLength(2);
     version = 2;
-    const after = await pages.page(request({ kind: 'all', threshold: 0.8 }));
+    const after = await pages.page(request({ kind: 'all', threshold }));
     expect(asked).toHaveLength(3);
     expect(after.list).not.toBe(first.list);
   });
