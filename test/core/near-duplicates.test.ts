@@ -54,16 +54,22 @@ function asSet(groups: readonly CandidateGroup[]): string[] {
   return groups.map((group) => [...group.files].sort().join(' ')).sort();
 }
 
+/** The stored pairs' groups at every setting equal grouping from scratch (plain stars on both sides). */
+async function expectGroupsFromScratch(near: NearDuplicatesService, lib: SyntheticLibrary): Promise<void> {
+  for (const [threshold, hashDistance] of SETTINGS) {
+    const groups = await near.nearDuplicateGroups({ threshold, hashDistance, starsOnly: true });
+    expect(asSet(groups), `similarity ${threshold}, hash distance ${hashDistance}`).toEqual(
+      asSet(fromScratch(lib, threshold, hashDistance)),
+    );
+  }
+}
+
 describe('near-duplicate groups from stored pairs', () => {
   it('should give the same groups as grouping from scratch at every setting', async () => {
     const lib = open(40);
     lib.add(0, 400);
     const near = service(lib);
-    for (const [threshold, hashDistance] of SETTINGS) {
-      const expected = fromScratch(lib, threshold, hashDistance);
-      const groups = await near.nearDuplicateGroups({ threshold, hashDistance, starsOnly: true });
-      expect(asSet(groups), `similarity ${threshold}, hash distance ${hashDistance}`).toEqual(asSet(expected));
-    }
+    await expectGroupsFromScratch(near, lib);
     // The settings must tell apart: many photos grouped at the loosest, few at the strictest.
     const grouped = (threshold: number, hashDistance: number): number =>
       fromScratch(lib, threshold, hashDistance).reduce((sum, group) => sum + group.files.length, 0);
@@ -75,12 +81,7 @@ describe('near-duplicate groups from stored pairs', () => {
     const lib = open(6);
     lib.add(0, 500);
     const near = service(lib);
-    for (const [threshold, hashDistance] of SETTINGS) {
-      const groups = await near.nearDuplicateGroups({ threshold, hashDistance, starsOnly: true });
-      expect(asSet(groups), `similarity ${threshold}, hash distance ${hashDistance}`).toEqual(
-        asSet(fromScratch(lib, threshold, hashDistance)),
-      );
-    }
+    await expectGroupsFromScratch(near, lib);
   });
 
   it('should search only the added photos after an index run, and match grouping from scratch', async () => {
@@ -95,12 +96,7 @@ describe('near-duplicate groups from stored pairs', () => {
     lib.remove([10, 11, 12, 150]);
     near.invalidate();
     events.length = 0;
-    for (const [threshold, hashDistance] of SETTINGS) {
-      const groups = await near.nearDuplicateGroups({ threshold, hashDistance, starsOnly: true });
-      expect(asSet(groups), `similarity ${threshold}, hash distance ${hashDistance}`).toEqual(
-        asSet(fromScratch(lib, threshold, hashDistance)),
-      );
-    }
+    await expectGroupsFromScratch(near, lib);
     // 100 new photos, 94 of them with a vector: searched once, whatever the settings asked since.
     expect(events.filter((event) => event.state !== 'running')).toEqual([
       expect.objectContaining({ state: 'done', mode: 'update', total: 194 }),
@@ -117,12 +113,7 @@ describe('near-duplicate groups from stored pairs', () => {
     lib.remove([10, 11, 12, 150]);
     near.invalidate();
     events.length = 0;
-    for (const [threshold, hashDistance] of SETTINGS) {
-      const groups = await near.nearDuplicateGroups({ threshold, hashDistance, starsOnly: true });
-      expect(asSet(groups), `similarity ${threshold}, hash distance ${hashDistance}`).toEqual(
-        asSet(fromScratch(lib, threshold, hashDistance)),
-      );
-    }
+    await expectGroupsFromScratch(near, lib);
     // From scratch reads them (the reference); the update did not, and searched nothing.
     expect(pictureRows.mock.calls.length).toBe(SETTINGS.length);
     expect(events).toEqual([]);
