@@ -43,3 +43,26 @@ export const REVIEW_KEYS: readonly ReviewKey[] = [
   { keys: ['Ctrl', 'Z'], inList: 'Undo the last action', inFocus: 'Undo the last action', character: false },
   { keys: ['?'], inList: 'This list of keys', inFocus: 'This list of keys', character: true },
 ];
+
+/** The keys focus mode's footer names (each one of REVIEW_KEYS), with a word or two each. */
+const FOCUS_FOOTER: readonly { readonly key: string; readonly label: string; readonly shotsLabel?: string }[] = [
+  { key: 'K', label: 'keep this one' },
+  { key: 'T', label: 'keep/trash' },
+  { key: 'Enter', label: 'trash the others' },
+  { key: 'N', label: 'not duplicates', shotsLabel: 'keep all' },
+  { key: '→', label: 'next' },
+  { key: 'Z', label: 'zoom' },
+  { key: 'Esc', label: 'leave' },
+];
+
+/**
+ * Focus mode's footer: the keys that work there now, from REVIEW_KEYS (a single-key shortcut only
+ * while they are on, Settings › Keyboard), so the footer and the keys cannot disagree.
+ */
+export function focusFooterKeys(singleKeys: boolean, shots: boolean): { key: string; label: string }[] {
+  return FOCUS_FOOTER.flatMap(({ key, label, shotsLabel }) => {
+    const entry = REVIEW_KEYS.find((reviewKey) => reviewKey.keys.includes(key));
+    if ((entry?.inFocus ?? null) === null || (entry?.character === true && !singleKeys)) return [];
+    return [{ key, label: shots && shotsLabel ? shotsLabel : label }];
+  });
+}
