@@ -105,8 +105,7 @@ export class GroupReview {
    */
   invalidate(): void {
     this.#details.clear();
-    this.#answered = new Map();
-    this.#numbers = new FileNumbers();
+    this.#dropAnswers();
   }
 
   /**
@@ -116,6 +115,11 @@ export class GroupReview {
    */
   forget(filePaths: readonly string[]): void {
     for (const filePath of filePaths) this.#details.delete(filePath);
+    this.#dropAnswers();
+  }
+
+  /** The last answer's groups were made of what changed: the next answer is reviewed afresh. */
+  #dropAnswers(): void {
     this.#answered = new Map();
     this.#numbers = new FileNumbers();
   }

@@ -237,7 +237,7 @@ export class ClosestPartners {
       const a = slotOf[nodeA] ?? -1;
       const b = slotOf[nodeB] ?? -1;
       if (a < 0 || b < 0 || a === b || group[a] !== group[b]) continue;
-      const score = Math.round((pairScore[i] ?? 0) * 10_000);
+      const score = stepCount(pairScore[i] ?? 0);
       this.#offer(a, nodeB, score);
       this.#offer(b, nodeA, score);
     }
@@ -454,5 +454,10 @@ export function withBestMatches(clusters: readonly StarCluster[], pairs: NodePai
  * (copies of one picture) must not depend on that. Equal steps go to the lower node.
  */
 function steps(score: number): number {
-  return Math.round(score * 10_000) / 10_000;
+  return stepCount(score) / 10_000;
+}
+
+/** A score as its whole number of 1e-4 steps (see `steps`): what `ClosestPartners` keeps, as an integer. */
+function stepCount(score: number): number {
+  return Math.round(score * 10_000);
 }

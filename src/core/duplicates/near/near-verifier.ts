@@ -207,9 +207,10 @@ export class NearVerifier {
 
   /**
    * The pictures of a near group joined where the check finds them one picture: each member
-   * against the centre (star clustering matched it to the centre), then those left along the
-   * group's closest pairs (a copy made of another member, an edit of an edit). Stops between two
-   * checks once `signal` is aborted. Sets in the group's order, each with its files and those of the
+   * against the centre (star clustering matched it to the centre), then those left against each
+   * picture joined so far (an edit of an edit), then those still left among themselves along the
+   * group's closest pairs (a copy of another member). Stops between two checks once `signal` is
+   * aborted. Sets in the group's order, each with its files and those of the
    * picture that stands for it among similar shots (the one the keeper rules would keep).
    */
   async #pictureGraph(
@@ -266,16 +267,12 @@ export class NearVerifier {
     // big template set its square in checks (near-grouping.ts, CLOSEST_PARTNERS).
     const entryOf = new Map<string, number>();
     entries.forEach((entry, i) => entryOf.set(entry.files[0] ?? '', i));
-    const pairs: [number, number][] = [];
     for (let k = 0; k + 1 < closest.length; k += 2) {
-      const i = entryOf.get(files[closest[k] ?? -1] ?? '');
-      const j = entryOf.get(files[closest[k + 1] ?? -1] ?? '');
-      if (i !== undefined && j !== undefined) pairs.push([Math.min(i, j), Math.max(i, j)]);
-    }
-    for (const [i, j] of pairs) {
-      if (root(i) === root(j)) continue;
+      const x = entryOf.get(files[closest[k] ?? -1] ?? '');
+      const y = entryOf.get(files[closest[k + 1] ?? -1] ?? '');
+      if (x === undefined || y === undefined || root(x) === root(y)) continue;
       signal?.throwIfAborted();
-      await check(i, j);
+      await check(Math.min(x, y), Math.max(x, y));
     }
     const sets = new Map<number, { files: string[]; pictures: (typeof entries)[number][] }>();
     entries.forEach((entry, i) => {
