@@ -346,6 +346,8 @@ describe.skipIf(!chromiumAvailable())('focus mode and keyboard-only review in th
       await hint.waitFor();
       expect(await hint.textContent()).toContain('Esc leave');
       expect(await hint.textContent()).not.toContain('keep this one');
+      // Nor do the copies' buttons offer the letters.
+      expect(await focusMode().locator('.compare-actions kbd').count()).toBe(0);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'focus-mode-keys-off.png') });
       await page.keyboard.press('Escape');
       await expect.poll(() => focusMode().count()).toBe(0);
