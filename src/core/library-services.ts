@@ -286,7 +286,7 @@ export async function reviewDuplicates(
   const verified = await services.verifier.split(candidates, { measureShots: shots });
   signal?.throwIfAborted();
   const report = await services.review.reviewInSteps(
-    shots ? verified.shots : verified.duplicates,
+    shots ? services.duplicates.regroupShots(verified.shots, { ...options, threshold: SHOTS_COSINE }) : verified.duplicates,
     {
       kind: shots ? 'all' : (options.kind ?? 'all'),
       threshold: shots ? SHOTS_COSINE : (options.threshold ?? DEFAULT_NEAR_COSINE),

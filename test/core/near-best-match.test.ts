@@ -4,7 +4,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { StarClustering, type StarCluster } from '../../src/core/duplicates/near/near-duplicate-clusters';
-import { CLOSEST_PARTNERS, ClosestPartners, withBestMatches } from '../../src/core/duplicates/near/near-grouping';
+import type { ShotGroup } from '../../src/core/duplicates/file-groups';
+import {
+  CLOSEST_PARTNERS,
+  ClosestPartners,
+  MAX_SHOT_GROUP,
+  PairGrouping,
+  withBestMatches,
+  type GroupingView,
+} from '../../src/core/duplicates/near/near-grouping';
+import { NO_DISTANCE } from '../../src/core/duplicates/near/near-pairs';
 
 function pairsOf(list: readonly [number, number, number][]): { count: number; a: Int32Array; b: Int32Array; score: Float32Array } {
   return {
@@ -139,5 +148,99 @@ describe('ClosestPartners', () => {
     partners.find([{ centre: 0, members: [{ node: 1, score: 0.9 }] }], pairsOf([[0, 1, 0.9]]));
     expect(partners.of(1)).toEqual([0]);
     expect(partners.of(3)).toEqual([]);
+  });
+});
+
+/** A grouping over `count` pictures, one file `p<n>` each, whose pairs match by cosine only. */
+function pictureGrouping(count: number, list: readonly [number, number, number][]): PairGrouping {
+  const ids = Int32Array.from({ length: count }, (_, p) => p);
+  const paths = Array.from({ length: count }, (_, p) => `p${p}`);
+  let end = 0;
+  const view: GroupingView = {
+    pictureOf: ids,
+    pictureCount: count,
+    byTieBreak: ids,
+    pictureStart: Uint32Array.from({ length: count + 1 }, (_, p) => p),
+    contentsOfPicture: Uint32Array.from(ids),
+    fileStart: Uint32Array.from({ length: count + 1 }, (_, p) => p),
+    paths: paths.join(''),
+    pathEnd: Uint32Array.from(paths, (path) => (end += path.length)),
+  };
+  return new PairGrouping(
+    {
+      count: list.length,
+      a: Int32Array.from(list, ([a]) => a),
+      b: Int32Array.from(list, ([, b]) => b),
+      knn: Float64Array.from(list, ([, , score]) => score),
+      hashScore: new Float32Array(list.length),
+      direct: new Uint8Array(list.length).fill(NO_DISTANCE),
+      turned: new Uint8Array(list.length).fill(NO_DISTANCE),
+    },
+    view,
+  );
+}
+
+/** Shot groups as the check leaves them: each set its pictures, the centre's set first. */
+function shotGroups(grouping: PairGrouping, groups: readonly (readonly (readonly number[])[])[]): ShotGroup[] {
+  return groups.map((sets) => ({ grouping, sets: sets.map((pictures) => ({ files: [`p${pictures[0] ?? 0}`], pictures })) }));
+}
+
+/** Regrouped shots as the sorted first pictures of their sets. */
+function regroup(grouping: PairGrouping, shots: readonly ShotGroup[]): number[][] {
+  return grouping
+    .regroupShots(shots, 0.7, 0)
+    .map((refs) => refs.map(([g, s]) => shots[g]?.sets[s]?.pictures[0] ?? -1).sort((x, y) => x - y))
+    .sort((x, y) => (x[0] ?? 0) - (y[0] ?? 0));
+}
+
+describe('PairGrouping.regroupShots', () => {
+  // The stereo chessboard of the hard negatives: the left view of pose 7 (1, with its copy 2) is
+  // in the left camera's group (centre 0); its right view (3) in the right camera's (centre 4).
+  const [leftCentre, left7, left7Copy, right7, rightCentre, left8] = [0, 1, 2, 3, 4, 5];
+  const pairs: [number, number, number][] = [
+    [left7, left7Copy, 0.999],
+    [left7, leftCentre, 0.8],
+    [left8, leftCentre, 0.78],
+    [left7, right7, 0.84],
+    [right7, rightCentre, 0.85],
+  ];
+  const stereo = [
+    [[leftCentre], [left7, left7Copy], [left8]],
+    [[rightCentre], [right7]],
+  ];
+
+  it("should join the groups of a shot and the shot it resembles most, beyond the shot's own copy", () => {
+    const grouping = pictureGrouping(6, pairs);
+    expect(regroup(grouping, shotGroups(grouping, stereo))).toEqual([[leftCentre, left7, right7, rightCentre, left8]]);
+  });
+
+  it('should leave groups apart when each shot is closer to its own centre than to any shot outside', () => {
+    const grouping = pictureGrouping(
+      6,
+      pairs.map(([a, b, score]): [number, number, number] => [a, b, a === left7 && b === right7 ? 0.79 : score]),
+    );
+    expect(regroup(grouping, shotGroups(grouping, stereo))).toEqual([
+      [leftCentre, left7, left8],
+      [right7, rightCentre],
+    ]);
+  });
+
+  it('should not join two groups past MAX_SHOT_GROUP shots', () => {
+    const size = MAX_SHOT_GROUP / 2 + 1;
+    const list: [number, number, number][] = [];
+    for (let k = 1; k < size; k++) list.push([0, k, 0.8], [size, size + k, 0.8]);
+    list.push([1, size + 1, 0.95]);
+    const grouping = pictureGrouping(2 * size, list);
+    const groups = [0, size].map((first) => Array.from({ length: size }, (_, k) => [first + k]));
+    expect(regroup(grouping, shotGroups(grouping, groups)).map((group) => group.length)).toEqual([size, size]);
+  });
+
+  it('should leave shots numbered by another grouping (the library changed since) as the check left them', () => {
+    const grouping = pictureGrouping(6, pairs);
+    const stale = shotGroups(pictureGrouping(6, pairs), stereo);
+    expect(regroup(grouping, stale)).toEqual([
+      [leftCentre, left7, left8],
+      [right7, rightCentre],
+    ]);
   });
 });

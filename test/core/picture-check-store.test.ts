@@ -108,17 +108,24 @@ async function threePictures(): Promise<{ thumbnails: string; sources: Construct
 }
 
 describe('NearVerifier shots', () => {
+  const grouping = {};
   it('should list a picture that has a copy among similar shots by its original, whichever came first', async () => {
     const { sources } = await threePictures();
     const group = {
       kind: 'near' as const,
       files: ['/photos/other.jpg', '/photos/small.jpg', '/photos/orig.jpg'],
       closest: [1, 2], // small.jpg and orig.jpg
+      pictures: { grouping, numbers: [7, 8, 9] },
     };
     const verifier = new NearVerifier(sources);
     const { duplicates, shots } = await verifier.split([group]);
     expect(duplicates).toEqual([{ kind: 'near', files: ['/photos/small.jpg', '/photos/orig.jpg'] }]);
-    expect(shots).toEqual([{ kind: 'near', files: ['/photos/other.jpg', '/photos/orig.jpg'] }]);
+    expect(shots).toEqual([expect.objectContaining({ kind: 'near', files: ['/photos/other.jpg', '/photos/orig.jpg'], grouping })]);
+    // One set per picture: the original stands for its copy, and the set holds both pictures (regroupShots weighs them).
+    expect(shots[0]?.sets).toEqual([
+      { files: ['/photos/other.jpg'], pictures: [7] },
+      { files: ['/photos/orig.jpg'], pictures: [8, 9] },
+    ]);
     // Two against the centre, one along the closest pair.
     expect(verifier.compared).toBe(3);
   });
@@ -130,7 +137,9 @@ describe('NearVerifier shots', () => {
     const verifier = new NearVerifier(sources);
     const { duplicates, shots } = await verifier.split([group]);
     expect(duplicates).toEqual([]);
-    expect(shots).toEqual([{ kind: 'near', files: ['/photos/other.jpg', '/photos/small.jpg', '/photos/orig.jpg'] }]);
+    expect(shots).toEqual([
+      expect.objectContaining({ kind: 'near', files: ['/photos/other.jpg', '/photos/small.jpg', '/photos/orig.jpg'] }),
+    ]);
     expect(verifier.compared).toBe(2);
   });
 });
@@ -167,7 +176,7 @@ describe('NearVerifier with a store', () => {
 
     const first = await new NearVerifier({ ...sources, store: new PictureCheckStore(dir, PICTURE_CHECK_VERSION) }).split([group]);
     expect(first.duplicates).toEqual([{ kind: 'near', files: ['/photos/orig.jpg', '/photos/small.jpg'] }]);
-    expect(first.shots).toEqual([{ kind: 'near', files: ['/photos/orig.jpg', '/photos/other.jpg'] }]);
+    expect(first.shots).toEqual([expect.objectContaining({ kind: 'near', files: ['/photos/orig.jpg', '/photos/other.jpg'] })]);
 
     fs.rmSync(thumbnails, { recursive: true });
     const next = new NearVerifier({ ...sources, store: new PictureCheckStore(dir, PICTURE_CHECK_VERSION) });

@@ -1,10 +1,12 @@
 import type { DuplicateKindFilter } from '../../shared/types';
 import type { DuplicateRepository } from '../store/duplicate.repository';
-import type { CandidateGroup } from './file-groups';
+import type { CandidateGroup, ShotGroup } from './file-groups';
 
 /** Near-duplicate grouping, provided by the similarity layer when a model is available. */
 export interface NearDuplicateFinder {
   nearDuplicateGroups(options: NearDuplicateOptions): Promise<CandidateGroup[]>;
+  /** Similar shots regrouped across groups at a setting (see `PairGrouping.regroupShots`). */
+  regroupShots(shots: readonly (CandidateGroup & ShotGroup)[], options: NearDuplicateOptions): CandidateGroup[];
 }
 
 export interface NearDuplicateOptions {
@@ -61,5 +63,13 @@ export class DuplicatesService {
       groups.push(...(await this.#near.nearDuplicateGroups(options)));
     }
     return groups;
+  }
+
+  /**
+   * Similar shots as the check left them (one set per picture), each moved to the group of the
+   * shot it resembles most; groups as lists of the sets' files. Without near duplicates, as given.
+   */
+  regroupShots(shots: readonly (CandidateGroup & ShotGroup)[], options: NearDuplicateOptions = {}): CandidateGroup[] {
+    return this.#near ? this.#near.regroupShots(shots, options) : [...shots];
   }
 }

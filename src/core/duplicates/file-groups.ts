@@ -15,6 +15,35 @@ export interface CandidateGroup {
    * these pairs only (near-verifier.ts). Absent: none.
    */
   readonly closest?: readonly number[];
+  /** Near groups: each file's picture as the grouping that found the group numbers them. */
+  readonly pictures?: GroupedPictures;
+}
+
+/**
+ * The grouping's number of each file's picture (pixel-identity class), parallel to a group's
+ * files: what `regroupShots` needs to weigh a similar shot against the shots of other groups.
+ * Numbers hold for that grouping only (the library's pairs at one time), named by `grouping`.
+ */
+export interface GroupedPictures {
+  readonly grouping: object;
+  readonly numbers: readonly number[];
+}
+
+/**
+ * A similar-shots group as the picture check left it: one set per picture (a picture and the
+ * copies the check joined to it), the set holding the group's centre first.
+ */
+export interface ShotGroup {
+  readonly sets: readonly ShotSet[];
+  /** The grouping that numbered the sets' pictures (`GroupedPictures.grouping`); none: not known. */
+  readonly grouping?: object;
+}
+
+export interface ShotSet {
+  /** The files that stand for the set among similar shots (its keeper's). */
+  readonly files: readonly string[];
+  /** The pictures of every file of the set, as `ShotGroup.grouping` numbers them; empty when unknown. */
+  readonly pictures: readonly number[];
 }
 
 export function roundScore(score: number): number {

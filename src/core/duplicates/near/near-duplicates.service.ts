@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NearPairsProgress } from '../../../shared/types';
 import { DoppelError, ErrorCodes, errorMessage } from '../../errors';
 import type { NearDuplicateFinder, NearDuplicateOptions } from '../duplicates.service';
-import type { CandidateGroup } from '../file-groups';
+import type { CandidateGroup, ShotGroup } from '../file-groups';
 import type { NearPairRunner } from './near-pair-job';
 import { PairGrouping } from './near-grouping';
 import type { PackedPairSet } from './near-pairs';
@@ -94,6 +94,23 @@ export class NearDuplicatesService implements NearDuplicateFinder {
       `near duplicates: ${groups.length} groups at similarity ${threshold}, hash distance ${hashDistance} in ${(performance.now() - started).toFixed(0)} ms`,
     );
     this.#cache = { key, groups };
+    return groups;
+  }
+
+  /**
+   * Similar shots regrouped across groups (see `PairGrouping.regroupShots`), as lists of the sets'
+   * files. Shots numbered by an older grouping (the library changed meanwhile) stay as they are.
+   */
+  regroupShots(shots: readonly (CandidateGroup & ShotGroup)[], options: NearDuplicateOptions = {}): CandidateGroup[] {
+    const grouping = this.#grouping;
+    if (!grouping) return [...shots];
+    const started = performance.now();
+    const groups = grouping
+      .regroupShots(shots, options.threshold ?? DEFAULT_NEAR_COSINE, options.hashDistance ?? DEFAULT_NEAR_HASH_DISTANCE)
+      .map((sets): CandidateGroup => ({ kind: 'near', files: sets.flatMap(([g, s]) => shots[g]?.sets[s]?.files ?? []) }));
+    this.#log(
+      `near duplicates: ${shots.length} groups of similar shots regrouped into ${groups.length} in ${(performance.now() - started).toFixed(0)} ms`,
+    );
     return groups;
   }
 

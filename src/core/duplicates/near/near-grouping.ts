@@ -1,5 +1,5 @@
 import type { DuplicateRepository } from '../../store/duplicate.repository';
-import type { CandidateGroup } from '../file-groups';
+import type { CandidateGroup, ShotGroup } from '../file-groups';
 import { StarClustering, type NodePairs, type StarCluster } from './near-duplicate-clusters';
 import { MAX_TRANSFORM_DISTANCE, NO_DISTANCE, hashSimilarity, type PairColumns } from './near-pairs';
 
@@ -128,10 +128,121 @@ export class PairGrouping {
   }
 
   groups(threshold: number, hashDistance: number, options: { readonly starsOnly?: boolean } = {}): CandidateGroup[] {
+    const matched = this.#match(threshold, hashDistance);
+    this.#clustering ??= new StarClustering(this.#view.pictureCount, this.#view.byTieBreak);
+    const view = this.#view;
+    const stars = this.#clustering.clusters(matched);
+    const clusters = options.starsOnly ? stars : withBestMatches(stars, matched, view.pictureCount);
+    const partners = (this.#partners ??= new ClosestPartners(view.pictureCount)).find(clusters, matched);
+    const groups: CandidateGroup[] = [];
+    for (const cluster of clusters) {
+      const files: string[] = [];
+      const pictures: number[] = [];
+      const add = (picture: number): void => {
+        partners.placeAt(picture, files.length);
+        for (let c = view.pictureStart[picture] ?? 0; c < (view.pictureStart[picture + 1] ?? 0); c++) {
+          const content = view.contentsOfPicture[c] ?? 0;
+          for (let f = view.fileStart[content] ?? 0; f < (view.fileStart[content + 1] ?? 0); f++) {
+            files.push(view.paths.slice(f > 0 ? (view.pathEnd[f - 1] ?? 0) : 0, view.pathEnd[f] ?? 0));
+            pictures.push(picture);
+          }
+        }
+      };
+      add(cluster.centre);
+      for (const member of cluster.members) add(member.node);
+      if (files.length < 2) continue;
+      // With two pictures, the one pair is the centre's: checked anyway.
+      const closest = cluster.members.length >= 2 ? partners.pairsOf(cluster) : [];
+      groups.push({ kind: 'near', files, closest, pictures: { grouping: this, numbers: pictures } });
+    }
+    return groups;
+  }
+
+  /**
+   * Similar shots joined across the check's groups along each shot's best match. Grouping moved
+   * each picture to its best match, but a burst frame's best match is often its own copy, one set
+   * with it after the check, and its next best (the other frame of its burst, the other camera of a
+   * stereo pair) may sit in another star. Here a set's best match is a picture outside the set;
+   * when it lies in another group and scores above the set's match with its own group's centre,
+   * the two groups become one: a shot then stays with the one it resembles most without leaving
+   * the ones it was grouped with (moving it instead split as many bursts as it joined on the
+   * eval's tuning half). Strongest links first; two groups join only while the result holds at
+   * most MAX_SHOT_GROUP sets, so that look-alikes do not chain into one endless group. Scores are
+   * those of `groups` at the same setting. Returns the groups as lists of [group, set] positions
+   * into `shots`; groups numbered by another grouping (the library changed since) stay as they were.
+   */
+  regroupShots(shots: readonly ShotGroup[], threshold: number, hashDistance: number): [number, number][][] {
+    const setOf = new Int32Array(this.#view.pictureCount).fill(-1);
+    let numbered = 0;
+    const refs: [number, number][] = [];
+    const groupOf: number[] = [];
+    const centreOf: number[] = [];
+    shots.forEach((group, g) => {
+      const first = refs.length;
+      group.sets.forEach((set, s) => {
+        // Numbered by another grouping: the sets keep their group, with no pairs to weigh.
+        if (group.grouping === this) {
+          for (const picture of set.pictures) setOf[picture] = refs.length;
+          numbered += set.pictures.length;
+        }
+        refs.push([g, s]);
+        groupOf.push(g);
+        centreOf.push(first);
+      });
+    });
+    const best = new Int32Array(refs.length).fill(-1);
+    const bestScore = new Int32Array(refs.length).fill(-1);
+    const toCentre = new Int32Array(refs.length).fill(-1);
+    if (numbered > 0) {
+      const matched = this.#match(threshold, hashDistance);
+      const offer = (x: number, y: number, score: number): void => {
+        if (centreOf[x] === y) toCentre[x] = Math.max(toCentre[x] ?? -1, score);
+        // Ties to the lower set, so that the answer does not depend on the pairs' order.
+        if (score > (bestScore[x] ?? -1) || (score === bestScore[x] && y < (best[x] ?? 0))) {
+          bestScore[x] = score;
+          best[x] = y;
+        }
+      };
+      for (let i = 0; i < matched.count; i++) {
+        const x = setOf[matched.a[i] ?? 0] ?? -1;
+        const y = setOf[matched.b[i] ?? 0] ?? -1;
+        if (x < 0 || y < 0 || x === y) continue;
+        const score = stepCount(matched.score[i] ?? 0);
+        offer(x, y, score);
+        offer(y, x, score);
+      }
+    }
+    const links: number[] = [];
+    for (let x = 0; x < refs.length; x++) {
+      const y = best[x] ?? -1;
+      if (y >= 0 && groupOf[x] !== groupOf[y] && (bestScore[x] ?? -1) > (toCentre[x] ?? -1)) links.push(x);
+    }
+    links.sort((x, y) => (bestScore[y] ?? 0) - (bestScore[x] ?? 0) || x - y);
+    const parent = shots.map((_, g) => g);
+    const size = shots.map((group) => group.sets.length);
+    const root = (g: number): number => (parent[g] === g ? g : (parent[g] = root(parent[g] ?? g)));
+    for (const x of links) {
+      const a = root(groupOf[x] ?? 0);
+      const b = root(groupOf[best[x] ?? 0] ?? 0);
+      if (a === b || (size[a] ?? 0) + (size[b] ?? 0) > MAX_SHOT_GROUP) continue;
+      parent[Math.max(a, b)] = Math.min(a, b);
+      size[Math.min(a, b)] = (size[a] ?? 0) + (size[b] ?? 0);
+    }
+    const joined = new Map<number, [number, number][]>();
+    refs.forEach((ref, x) => {
+      const g = root(groupOf[x] ?? 0);
+      const list = joined.get(g) ?? [];
+      list.push(ref);
+      joined.set(g, list);
+    });
+    return [...joined.values()];
+  }
+
+  /** The pairs that match at a setting, each with its score (see `groups`), in a buffer reused from call to call. */
+  #match(threshold: number, hashDistance: number): NodePairsBuffer {
     const turnedLimit = Math.min(hashDistance, MAX_TRANSFORM_DISTANCE);
     const { count: total } = this.#pairs;
     const matched = (this.#matched ??= { count: 0, a: new Int32Array(total), b: new Int32Array(total), score: new Float32Array(total) });
-    this.#clustering ??= new StarClustering(this.#view.pictureCount, this.#view.byTieBreak);
     const { count: pairCount, a, b, knn, hashScore, direct: directs, turned: turneds } = this.#pairs;
     let count = 0;
     for (let i = 0; i < pairCount; i++) {
@@ -148,30 +259,7 @@ export class PairGrouping {
       count += 1;
     }
     matched.count = count;
-    const view = this.#view;
-    const stars = this.#clustering.clusters(matched);
-    const clusters = options.starsOnly ? stars : withBestMatches(stars, matched, view.pictureCount);
-    const partners = (this.#partners ??= new ClosestPartners(view.pictureCount)).find(clusters, matched);
-    const groups: CandidateGroup[] = [];
-    for (const cluster of clusters) {
-      const files: string[] = [];
-      const add = (picture: number): void => {
-        partners.placeAt(picture, files.length);
-        for (let c = view.pictureStart[picture] ?? 0; c < (view.pictureStart[picture + 1] ?? 0); c++) {
-          const content = view.contentsOfPicture[c] ?? 0;
-          for (let f = view.fileStart[content] ?? 0; f < (view.fileStart[content + 1] ?? 0); f++) {
-            files.push(view.paths.slice(f > 0 ? (view.pathEnd[f - 1] ?? 0) : 0, view.pathEnd[f] ?? 0));
-          }
-        }
-      };
-      add(cluster.centre);
-      for (const member of cluster.members) add(member.node);
-      if (files.length < 2) continue;
-      // With two pictures, the one pair is the centre's: checked anyway.
-      const closest = cluster.members.length >= 2 ? partners.pairsOf(cluster) : [];
-      groups.push({ kind: 'near', files, closest });
-    }
-    return groups;
+    return matched;
   }
 }
 
@@ -185,6 +273,14 @@ export class PairGrouping {
  * of 36 look-alikes took 630 checks (15 s) checked pair by pair.
  */
 export const CLOSEST_PARTNERS = 8;
+
+/**
+ * The most pictures `regroupShots` puts in one similar-shots group by joining groups: twice the
+ * NEAR_NEIGHBOURS (16) a star is built from, a few seconds of a phone's burst mode. Past it, look-
+ * alikes that are not one moment (a font's letters, one template's slides) would chain into one
+ * group of hundreds, reviewed one at a time. A group the check left bigger is not split.
+ */
+export const MAX_SHOT_GROUP = 32;
 
 /**
  * Each grouped picture's CLOSEST_PARTNERS best-scoring matched pictures within its own group, in

@@ -16,7 +16,7 @@
 import fs from 'node:fs/promises';
 import { setImmediate } from 'node:timers/promises';
 import sharp from 'sharp';
-import type { CandidateGroup } from '../file-groups';
+import type { CandidateGroup, ShotGroup } from '../file-groups';
 import { orderByKeeperRule } from '../../cleanup/keeper-rules';
 import { pictureQuality, type PictureQuality } from '../../media/picture-quality';
 import type { CopyDetails } from '../../store/duplicate.repository';
@@ -60,8 +60,8 @@ interface ContentPicture {
 export interface VerifiedCandidates {
   /** Exact and pixel groups as they were; near groups holding only verified members. */
   readonly duplicates: CandidateGroup[];
-  /** Centre and members of near groups that are other pictures: similar shots. */
-  readonly shots: CandidateGroup[];
+  /** Centre and members of near groups that are other pictures: similar shots, one file set per picture. */
+  readonly shots: (CandidateGroup & ShotGroup)[];
   /** Evidence of each near member against its group's centre, by file path. */
   readonly evidence: ReadonlyMap<string, PairEvidence>;
 }
@@ -174,7 +174,7 @@ export class NearVerifier {
       this.#detailsOfFile.set(file, copy);
     }
     const duplicates: CandidateGroup[] = candidates.filter((group) => group.kind !== 'near');
-    const shots: CandidateGroup[] = [];
+    const shots: (CandidateGroup & ShotGroup)[] = [];
     const evidence = new Map<string, PairEvidence>();
     for (const group of near) {
       let pictures;
@@ -188,7 +188,11 @@ export class NearVerifier {
       // Each set of pictures the check joined is a duplicate group (one picture alone is the byte
       // or pixel group's business); when the check left more than one set, they are similar shots.
       for (const members of pictures) if (members.pictures > 1) duplicates.push({ kind: 'near', files: members.files });
-      if (pictures.length > 1) shots.push({ kind: 'near', files: pictures.flatMap((members) => members.first) });
+      if (pictures.length > 1) {
+        const sets = pictures.map((members) => ({ files: members.first, pictures: members.nodes }));
+        const grouping = group.pictures?.grouping;
+        shots.push({ kind: 'near', files: sets.flatMap((set) => set.files), sets, ...(grouping ? { grouping } : {}) });
+      }
     }
     // The best shot needs each shot's sharpness, also where the verdicts were known already
     // (about 5 ms a thumbnail: left to the listing of shots when only verdicts are wanted).
@@ -210,15 +214,16 @@ export class NearVerifier {
    * against the centre (star clustering matched it to the centre), then those left against each
    * picture joined so far (an edit of an edit), then those still left among themselves along the
    * group's closest pairs (a copy of another member). Stops between two checks once `signal` is
-   * aborted. Sets in the group's order, each with its files and those of the
-   * picture that stands for it among similar shots (the one the keeper rules would keep).
+   * aborted. Sets in the group's order, each with its files, those of the picture that stands for
+   * it among similar shots (the one the keeper rules would keep) and its pictures as the grouping
+   * numbered them (`nodes`, empty when the group came without numbers).
    */
   async #pictureGraph(
-    { files, closest = [] }: CandidateGroup,
+    { files, closest = [], pictures: numbered }: CandidateGroup,
     contentOf: (file: string) => CopyDetails | undefined,
     evidence: Map<string, PairEvidence>,
     signal: AbortSignal | undefined,
-  ): Promise<{ files: string[]; first: string[]; pictures: number }[]> {
+  ): Promise<{ files: string[]; first: string[]; pictures: number; nodes: number[] }[]> {
     const byPicture = new Map<string, { copy: CopyDetails; files: string[] }>();
     for (const file of files) {
       const copy = contentOf(file);
@@ -282,6 +287,8 @@ export class NearVerifier {
       sets.set(root(i), set);
     });
     // A set stands in similar shots for its original: the picture the keeper rules would keep.
+    const nodeOf = new Map<string, number>();
+    numbered?.numbers.forEach((node, i) => nodeOf.set(files[i] ?? '', node));
     return [...sets.values()].map(({ files, pictures }) => {
       const [original] = orderByKeeperRule(
         pictures.map((entry) => entry.copy),
@@ -289,7 +296,8 @@ export class NearVerifier {
         { derivedFrom: this.derivedFrom },
       );
       const first = pictures.find((entry) => entry.copy === original)?.files ?? pictures[0]?.files ?? [];
-      return { files, first, pictures: pictures.length };
+      const grouped = pictures.flatMap((entry) => nodeOf.get(entry.files[0] ?? '') ?? []);
+      return { files, first, pictures: pictures.length, nodes: grouped };
     });
   }
 
