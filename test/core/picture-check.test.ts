@@ -7,9 +7,16 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fineCompare, FINE_DIFFERING_SHARE, type GrayGrid } from '../../src/core/duplicates/near/fine-check';
-import { comparePictures, layoutGridOf, reversed, type LayoutGrid } from '../../src/core/duplicates/near/picture-check';
+import { comparePictures, layoutGridOf, reversed, unexplainedCells, type LayoutGrid } from '../../src/core/duplicates/near/picture-check';
+import { EDITS } from '../../src/eval/edits';
 import { glyphGroups, slideGroups } from '../../src/eval/hard-negative-pictures';
 import { drawScene, sharpOf } from '../fixtures/scene';
+
+/** A picture decoded as the eval's edits take it. */
+async function decodePhoto(bytes: Buffer): Promise<{ data: Buffer; width: number; height: number }> {
+  const { data, info } = await sharp(bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
 
 /** The grid of a picture as the verifier reads it: through a 256 px WebP thumbnail. */
 async function gridOf(image: sharp.Sharp): Promise<LayoutGrid> {
@@ -66,6 +73,25 @@ describe('comparePictures on edited copies', () => {
       expect(result.reason).toMatch(/^same picture/);
     });
   }
+
+  it("should call a dark landscape photo with the eval's caption band and corner logo the same picture", async () => {
+    // A night sky: dark, smooth, lit along the bottom, where a logo differs from every cell it touches.
+    const sky = Buffer.from(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="960" height="640"><defs><linearGradient id="g" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#0b1a3a"/><stop offset="0.8" stop-color="#2a3f6e"/><stop offset="1" stop-color="#f0c060"/></linearGradient></defs><rect width="960" height="640" fill="url(#g)"/>` +
+        Array.from(
+          { length: 9 },
+          (_, i) => `<rect x="${60 + i * 100}" y="${220 + (i % 3) * 60}" width="14" height="${420 - (i % 3) * 60}" fill="#8090a0"/>`,
+        ).join('') +
+        `</svg>`,
+    );
+    const landscape = await sharp(sky).png().toBuffer();
+    const overlay = EDITS.find((edit) => edit.id === 'overlay');
+    if (!overlay) throw new Error('the eval has no overlay edit');
+    const copy = await overlay.apply(await decodePhoto(landscape));
+    const result = comparePictures(await gridOf(sharp(landscape)), await gridOf(sharp(copy)));
+    expect(result.verdict, result.reason).toBe('same');
+    expect(result.reason).toBe('same picture, with an overlay');
+  });
 
   it('should say how a turned copy was turned, as it was turned', async () => {
     const turned = await gridOf(sharp(await sharp(original).rotate(90).toBuffer()));
@@ -212,5 +238,44 @@ describe('fineCompare, the second look at 256 px', () => {
     const [first, second] = await Promise.all([sheet(1), sheet(2)]);
     const result = fineCompare(await thumbnailOf(sharp(first)), await thumbnailOf(sharp(second)), () => true);
     expect(result.cells).toBe(0);
+  });
+});
+
+describe('unexplainedCells', () => {
+  /** A grid of `columns` x `rows` cells, the listed [row, column] ones differing. */
+  const grid = (columns: number, rows: number, differing: readonly [number, number][]): Uint8Array => {
+    const state = new Uint8Array(columns * rows);
+    for (const [r, c] of differing) state[r * columns + c] = 1;
+    return state;
+  };
+  // A 3:2 photo at 128 px: 8 x 5 cells, corner boxes of one cell.
+  const band: [number, number][] = Array.from({ length: 7 }, (_, c) => [4, c]);
+
+  it('should explain a caption band along the bottom and a logo in a corner cell', () => {
+    expect(unexplainedCells(grid(8, 5, [...band, [0, 7]]), 8, 5, true)).toBe(0);
+  });
+
+  it("should explain, on the coarse grid, a corner logo that reaches over the corner box's edge", () => {
+    expect(unexplainedCells(grid(8, 5, [...band, [0, 6], [0, 7]]), 8, 5, true)).toBe(0);
+    expect(unexplainedCells(grid(8, 5, [...band, [0, 6], [0, 7]]), 8, 5, false)).toBe(1);
+  });
+
+  it('should not explain a cell next to the corner box when the corner cell itself matches', () => {
+    expect(unexplainedCells(grid(8, 5, [...band, [0, 6]]), 8, 5, true)).toBe(1);
+  });
+
+  it('should not explain cells two away from the corner box', () => {
+    expect(
+      unexplainedCells(
+        grid(8, 5, [
+          [0, 5],
+          [0, 6],
+          [0, 7],
+        ]),
+        8,
+        5,
+        true,
+      ),
+    ).toBe(1);
   });
 });

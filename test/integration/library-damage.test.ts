@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Doppel } from '../../src/core/doppel';
 import { LibraryWriteError } from '../../src/core/errors';
+import { hammingDistance } from '../../src/core/media/perceptual-hash';
 import { writeScene } from '../fixtures';
 import { ensureCliBuilt, runCli, tempDir } from '../helpers/cli';
 
@@ -164,6 +165,41 @@ describe('a damaged library database', () => {
     const report = await Doppel.check({ libraryDir: library });
     expect(report.database).toBe('repaired');
     expect(report.repair?.damage).toMatch(/failed SQLite's integrity check: .*files_by_content/);
+  });
+});
+
+describe("an upgraded library's middles' hashes", () => {
+  it('should hash the middles of pictures indexed before the library kept them, from their thumbnails, and search the near pairs again', async () => {
+    await withLibrary((doppel) => doppel.index([photos]));
+    const read = (): Map<string, string | null> => {
+      const db = new Database(path.join(library, 'library.db'), { readonly: true });
+      try {
+        const rows = db.prepare('SELECT hash, phash_centre FROM contents').all() as { hash: string; phash_centre: string | null }[];
+        return new Map(rows.map((row) => [row.hash, row.phash_centre]));
+      } finally {
+        db.close();
+      }
+    };
+    const indexed = read();
+    expect(indexed.size).toBe(3);
+    for (const hash of indexed.values()) expect(hash).toMatch(/^[0-9a-f]{16}$/);
+    // As a library indexed before version 8 has them: no middles, pairs found without them.
+    const db = new Database(path.join(library, 'library.db'));
+    db.prepare('UPDATE contents SET phash_centre = NULL').run();
+    db.close();
+    const pairs = path.join(library, 'vectors-none.near-pairs');
+    fs.writeFileSync(pairs, 'pairs found before the middles were hashed');
+
+    await withLibrary(async (doppel) => {
+      const report = await doppel.index([photos]);
+      expect(report).toMatchObject({ unchanged: 6, errors: [] });
+    });
+    const filled = read();
+    for (const [content, hash] of indexed) {
+      // From the 256 px WebP thumbnail, not the decode's own copy: within a bit or two of it.
+      expect(hammingDistance(filled.get(content) ?? '', hash ?? ''), content).toBeLessThanOrEqual(2);
+    }
+    expect(fs.existsSync(pairs) ? fs.readFileSync(pairs, 'utf8') : null).not.toBe('pairs found before the middles were hashed');
   });
 });
 

@@ -117,6 +117,7 @@ export class FileIndexer {
         cameraModel: decoded.metadata.cameraModel,
         perceptualHash: decoded.perceptualHash,
         perceptualHashVariants: decoded.perceptualHashVariants,
+        centreHash: decoded.centreHash,
         pixelSignature: decoded.pixelSignature,
         quality: decoded.quality,
       };

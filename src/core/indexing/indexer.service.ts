@@ -14,6 +14,8 @@ import { IndexRun } from './index-run';
 import { PixelIdentityService } from './pixel-identity.service';
 import { ProgressReporter } from './progress-reporter';
 import { ThumbnailRepairService } from './thumbnail-repair.service';
+import { fillCentreHashes } from './centre-hash-backfill';
+import { forgetNearPairs } from '../store/near-pair.store';
 import { LibraryWriteError, isDiskFull } from '../errors';
 
 export type { DecodedContentConsumer } from './decoded-content-consumer';
@@ -168,6 +170,16 @@ export class IndexerService {
         maxFileBytes: this.#maxFileBytes,
       });
       await thumbnails.repairAll({ signal, onProgress: (done, total) => reportPhase(progress, 'thumbnails', done, total) });
+      // Pictures indexed before the library kept their middles' hashes get them from their thumbnails,
+      // once; the saved near pairs were found without them, so the next search finds every pair.
+      const filled = await fillCentreHashes({
+        photos: this.#photos,
+        thumbnails: this.#thumbnails,
+        log: this.#log,
+        signal,
+        onProgress: (done, total) => reportPhase(progress, 'thumbnails', done, total),
+      });
+      if (filled > 0) forgetNearPairs(this.#libraryDir, this.#log);
     }
     // Owed by this run or by an earlier one that stopped early. A cancelled run leaves it owed.
     if (!run.cancelled && this.#settings.get(PIXEL_HASHES_PENDING) === '1') {

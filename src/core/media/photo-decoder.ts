@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { decodeWorkingCopy } from './working-copy';
 import { readPhotoMetadata, type PhotoMetadata } from './exif';
 import { openImage } from './image-source';
-import { PHASH_INPUT_SIZE, perceptualHash, perceptualHashVariants } from './perceptual-hash';
+import { PHASH_INPUT_SIZE, centreHash, perceptualHash, perceptualHashVariants } from './perceptual-hash';
 import { encodePixelSignature } from './pixel-signature';
 import { resizeArea, resizeBilinearRgb, rgbToGray } from './pixel-resize';
 
@@ -18,6 +18,8 @@ export interface DecodedPhoto {
   readonly perceptualHash: string;
   /** Hashes of the 90/180/270-degree rotations and of the mirror image. */
   readonly perceptualHashVariants: readonly string[];
+  /** Hash of the picture's middle, without its edges (see `centreHash`). */
+  readonly centreHash: string;
   readonly thumbnailWebp: Buffer;
   /** RGB, HWC, `modelInputSize` squared, or null when no model input was asked for. */
   readonly modelInput: Uint8Array | null;
@@ -59,6 +61,7 @@ export async function decodePhoto(filePath: string, bytes: Uint8Array, options: 
     metadata,
     perceptualHash: perceptualHash(gray),
     perceptualHashVariants: perceptualHashVariants(gray),
+    centreHash: centreHash(workingGray, width, height),
     thumbnailWebp,
     modelInput,
     pixelSignature: signature ? encodePixelSignature(signature) : null,

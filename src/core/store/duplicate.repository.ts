@@ -36,9 +36,17 @@ export class DuplicateRepository {
       ),
       pictures: db.prepare<
         [],
-        { hash: string; width: number; height: number; phash: string; phash_variants: string; pixel_hash: string | null }
+        {
+          hash: string;
+          width: number;
+          height: number;
+          phash: string;
+          phash_variants: string;
+          phash_centre: string | null;
+          pixel_hash: string | null;
+        }
       >(
-        `SELECT c.hash, c.width, c.height, c.phash, c.phash_variants, c.pixel_hash FROM contents c
+        `SELECT c.hash, c.width, c.height, c.phash, c.phash_variants, c.phash_centre, c.pixel_hash FROM contents c
          WHERE EXISTS (SELECT 1 FROM files f WHERE f.content_hash = c.hash AND f.status = 'ok') ORDER BY c.hash`,
       ),
       // What the review shows and compares of readable library files, for a JSON array of paths: one read per review batch.
@@ -88,6 +96,7 @@ export class DuplicateRepository {
       height: row.height,
       perceptualHash: row.phash,
       perceptualHashVariants: JSON.parse(row.phash_variants) as string[],
+      centreHash: row.phash_centre,
       pixelHash: row.pixel_hash,
     }));
   }

@@ -296,4 +296,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE contents ADD COLUMN clipped REAL;
     `,
   },
+  {
+    version: 8,
+    description: "perceptual hash of each picture's middle, to find copies with a caption or a logo at their edges",
+    sql: `
+      -- pHash of the middle 60 % x 60 % of the working copy (perceptual-hash.ts, centreHash), 16 hex
+      -- digits. NULL for contents indexed before this version (and pictures too small to have a
+      -- middle): the index run that follows the upgrade fills it in from their thumbnails.
+      ALTER TABLE contents ADD COLUMN phash_centre TEXT;
+    `,
+  },
 ];

@@ -33,6 +33,27 @@ export function nearPairsFile(libraryDir: string, modelId: string | null): strin
   return path.join(libraryDir, `vectors-${modelId ?? 'none'}.near-pairs`);
 }
 
+/**
+ * Removes the saved pair sets of every model: the next search finds every pair again. For a change
+ * the sets cannot see (their contents are the same, what is known of them is not).
+ */
+export function forgetNearPairs(libraryDir: string, log: (line: string) => void = () => {}): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(libraryDir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!/^vectors-.*\.near-pairs$/.test(name)) continue;
+    try {
+      fs.rmSync(path.join(libraryDir, name), { force: true });
+    } catch (error) {
+      log(`cannot remove the saved near-duplicate pairs ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
 /** The saved pair set, or null when there is none or it cannot be used (`log` says why). */
 export function readNearPairs(file: string, log: (line: string) => void = () => {}): NearPairSet | null {
   let bytes: Buffer;

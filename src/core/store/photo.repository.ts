@@ -44,6 +44,8 @@ export interface ContentRecord {
   readonly cameraModel: string | null;
   readonly perceptualHash: string;
   readonly perceptualHashVariants: readonly string[];
+  /** Hash of the picture's middle (src/core/media/perceptual-hash.ts, `centreHash`); absent or null when there is none. */
+  readonly centreHash?: string | null;
   /** Stored pixel signature (src/core/media/pixel-signature.ts); absent or null when there is none. */
   readonly pixelSignature?: Uint8Array | null;
   /** Sharpness and exposure (src/core/media/picture-quality.ts); absent when not measured. */
@@ -61,6 +63,8 @@ export interface ContentSignature {
 
 export interface PictureRow extends ContentSignature {
   readonly perceptualHashVariants: readonly string[];
+  /** Hash of the picture's middle; null for contents indexed before it was kept (until the next index run fills it in). */
+  readonly centreHash: string | null;
 }
 
 export interface GroupMember {
@@ -107,13 +111,20 @@ export class PhotoRepository {
       ),
       insertContent: db.prepare(
         `INSERT OR REPLACE INTO contents (hash, size, format, width, height, orientation, taken_at, camera_make, camera_model,
-           phash, ph0, ph1, ph2, ph3, phash_variants, pixel_hash, pixel_signature, decoded_at, sharpness, clipped)
+           phash, ph0, ph1, ph2, ph3, phash_variants, phash_centre, pixel_hash, pixel_signature, decoded_at, sharpness, clipped)
          VALUES (@hash, @size, @format, @width, @height, @orientation, @takenAt, @cameraMake, @cameraModel,
-           @perceptualHash, @ph0, @ph1, @ph2, @ph3, @variants, NULL, @pixelSignature, @now, @sharpness, @clipped)`,
+           @perceptualHash, @ph0, @ph1, @ph2, @ph3, @variants, @centreHash, NULL, @pixelSignature, @now, @sharpness, @clipped)`,
       ),
       deleteFile: db.prepare<[number]>('DELETE FROM files WHERE id = ?'),
       deleteFileByPath: db.prepare<[string]>('DELETE FROM files WHERE path = ?'),
       setPixelHash: db.prepare<[string, string]>('UPDATE contents SET pixel_hash = ? WHERE hash = ?'),
+      withoutCentreHash: db
+        .prepare<[], string>(
+          `SELECT c.hash FROM contents c
+           WHERE c.phash_centre IS NULL AND EXISTS (SELECT 1 FROM files f WHERE f.content_hash = c.hash AND f.status = 'ok')`,
+        )
+        .pluck(),
+      setCentreHash: db.prepare<[string, string]>('UPDATE contents SET phash_centre = ? WHERE hash = ?'),
       pixelSignatures: db.prepare<[string], { hash: string; pixel_signature: Uint8Array | null }>(
         'SELECT hash, pixel_signature FROM contents WHERE hash IN (SELECT value FROM json_each(?))',
       ),
@@ -202,6 +213,7 @@ export class PhotoRepository {
           ph2,
           ph3,
           variants: JSON.stringify(content.perceptualHashVariants),
+          centreHash: content.centreHash ?? null,
           pixelSignature: asBlob(content.pixelSignature),
           now,
           sharpness: content.quality?.sharpness ?? null,
@@ -253,6 +265,17 @@ export class PhotoRepository {
       for (const row of this.#statements.pixelSignatures.iterate(chunk)) found.set(row.hash, row.pixel_signature);
     }
     return found;
+  }
+
+  /** Readable contents whose middle was never hashed (indexed before the library kept it). */
+  contentsWithoutCentreHash(): string[] {
+    return this.#statements.withoutCentreHash.all();
+  }
+
+  setCentreHashes(entries: readonly (readonly [contentHash: string, centreHash: string])[]): void {
+    this.#db.transaction(() => {
+      for (const [contentHash, centre] of entries) this.#statements.setCentreHash.run(centre, contentHash);
+    })();
   }
 
   setPixelHashes(entries: readonly (readonly [contentHash: string, pixelHash: string])[]): void {

@@ -24,7 +24,7 @@ const QUERY_PAGE = 2048;
 /** HNSW search breadth while grouping (the vector bench measured recall@10 >= 0.95 with 32 at 100k). */
 const GROUPING_CANDIDATES = 32;
 /** Bumped when what a pair set holds changes meaning: older sets are recomputed. */
-const FORMAT = 1;
+const FORMAT = 2; // 2: `direct` counts the hashes of the pictures' middles
 /**
  * Past this share of the library new (or newly embedded), searching every photo again costs little
  * more than searching the new ones, and gives the pairs a from-scratch search gives.

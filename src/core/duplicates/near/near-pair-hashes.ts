@@ -1,19 +1,36 @@
 import type { PictureRow } from '../../store/photo.repository';
 import { crossJoin, hashColumn, hashDistance, selfJoin, type HashColumn } from '../hash-join';
-import { LOOSEST_HASH_DISTANCE, MAX_TRANSFORM_DISTANCE, type PairBuilder } from './near-pairs';
+import { LOOSEST_HASH_DISTANCE, MAX_CENTRE_DISTANCE, MAX_TRANSFORM_DISTANCE, type PairBuilder } from './near-pairs';
 
 /**
- * Perceptual-hash pairs of contents by position: direct (hash to hash, up to the loosest distance)
- * and through a rotation or the mirror (a turned hash of one within MAX_TRANSFORM_DISTANCE of the
- * other's hash).
+ * Perceptual-hash pairs of contents by position: direct (hash to hash, up to the loosest distance,
+ * or the hashes of the two pictures' middles within MAX_CENTRE_DISTANCE: a copy with a caption or a
+ * logo at its edges) and through a rotation or the mirror (a turned hash of one within
+ * MAX_TRANSFORM_DISTANCE of the other's hash).
  */
 export class HashPairSearch {
   #pictures: readonly PictureRow[];
   readonly #direct: HashColumn;
+  /** The middles' hashes of the pictures that have one, and the position of each. */
+  readonly #centre: HashColumn;
+  readonly #centreOwner: Uint32Array;
+  /** Where each position's middle hash is in `#centre`, -1 for none. */
+  readonly #centreAt: Int32Array;
 
   constructor(pictures: readonly PictureRow[]) {
     this.#pictures = pictures;
     this.#direct = hashColumn(pictures.map((picture) => picture.perceptualHash));
+    const owners: number[] = [];
+    const hashes: string[] = [];
+    this.#centreAt = new Int32Array(pictures.length).fill(-1);
+    pictures.forEach((picture, p) => {
+      if (picture.centreHash === null) return;
+      this.#centreAt[p] = owners.length;
+      owners.push(p);
+      hashes.push(picture.centreHash);
+    });
+    this.#centre = hashColumn(hashes);
+    this.#centreOwner = Uint32Array.from(owners);
   }
 
   /**
@@ -23,6 +40,8 @@ export class HashPairSearch {
   allPairs(builder: PairBuilder, step: (fraction: number) => void): void {
     step(0);
     selfJoin(this.#direct, LOOSEST_HASH_DISTANCE, (x, y, distance) => builder.direct(x, y, distance));
+    const owner = this.#centreOwner;
+    selfJoin(this.#centre, MAX_CENTRE_DISTANCE, (x, y, distance) => builder.direct(owner[x] ?? 0, owner[y] ?? 0, distance));
     step(0.5);
     const turned = turnedHashes(this.#pictures, null);
     crossJoin(turned.column, this.#direct, MAX_TRANSFORM_DISTANCE, (t, y, distance) => builder.turned(turned.owner[t] ?? y, y, distance));
@@ -36,6 +55,12 @@ export class HashPairSearch {
     const searched = hashColumn(positions.map((p) => this.#pictures[p]?.perceptualHash ?? ''));
     const ownerOf = (q: number): number => positions[q] ?? -1;
     crossJoin(searched, this.#direct, LOOSEST_HASH_DISTANCE, (q, y, distance) => builder.direct(ownerOf(q), y, distance));
+    const withCentre = positions.filter((p) => (this.#centreAt[p] ?? -1) >= 0);
+    const searchedCentres = hashColumn(withCentre.map((p) => this.#pictures[p]?.centreHash ?? ''));
+    const owner = this.#centreOwner;
+    crossJoin(searchedCentres, this.#centre, MAX_CENTRE_DISTANCE, (q, y, distance) =>
+      builder.direct(withCentre[q] ?? 0, owner[y] ?? 0, distance),
+    );
     step(1 / 3);
     // Their turned hashes near anyone's hash, and anyone's turned hashes near theirs.
     const theirs = turnedHashes(this.#pictures, positions);
@@ -48,8 +73,14 @@ export class HashPairSearch {
     step(1);
   }
 
+  /** The pair's `direct` distance: of the hashes, or of the middles' hashes where within MAX_CENTRE_DISTANCE and closer. */
   distance(a: number, b: number): number {
-    return hashDistance(this.#direct, a, this.#direct, b);
+    const whole = hashDistance(this.#direct, a, this.#direct, b);
+    const x = this.#centreAt[a] ?? -1;
+    const y = this.#centreAt[b] ?? -1;
+    if (x < 0 || y < 0) return whole;
+    const centre = hashDistance(this.#centre, x, this.#centre, y);
+    return centre <= MAX_CENTRE_DISTANCE ? Math.min(whole, centre) : whole;
   }
 }
 

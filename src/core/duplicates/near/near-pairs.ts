@@ -30,7 +30,10 @@ export interface NearPairSet {
   readonly knn: Float64Array;
   /** Cosine of the two contents' vectors (scores a hash match), NaN when either has none. */
   readonly cosine: Float32Array;
-  /** Hamming distance of the two perceptual hashes (pairs within it are hash matches). */
+  /**
+   * Hamming distance of the two perceptual hashes, or of their middles' hashes where those are
+   * within MAX_CENTRE_DISTANCE and closer (pairs within it are hash matches).
+   */
   readonly direct: Uint8Array;
   /** Least distance through a rotation or the mirror of one of them, NO_DISTANCE when none is within reach. */
   readonly turned: Uint8Array;
@@ -44,6 +47,14 @@ export const LOOSEST_COSINE = limits.nearThreshold.min;
 export const LOOSEST_HASH_DISTANCE = limits.nearHashDistance.max;
 /** Largest hash distance for matches through a rotation or the mirror (keeps multi-index probing at radius 1). */
 export const MAX_TRANSFORM_DISTANCE = 7;
+
+/**
+ * Largest distance between the hashes of two pictures' middles (perceptual-hash.ts, `centreHash`)
+ * that makes them a hash match. Copies with a caption band and a logo measured 0 to 2 bits on the
+ * eval's photos, two different photos 20 or more; 4 (the default hash distance) leaves room for a
+ * heavier re-encode and keeps the join of the middles cheap (multi-index at radius 1 or less).
+ */
+export const MAX_CENTRE_DISTANCE = 4;
 
 /** Similarity shown for a pair found by perceptual hash: 1 at distance 0, 0.5 at 32 bits. */
 export function hashSimilarity(distance: number): number {

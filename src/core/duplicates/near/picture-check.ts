@@ -313,7 +313,7 @@ function decide(alignment: Alignment, stats: CellStats): PictureComparison {
   // rendered object seen from mirrored viewpoints) matches its own mirror but where the symmetry
   // breaks, and that reads like an overlay; an editor's mirrored copy with an overlay added is rare.
   const turned = alignment.turn !== 0 || alignment.mirror;
-  const explained = !turned && unexplainedCells(state, columns, rows) === 0;
+  const explained = !turned && unexplainedCells(state, columns, rows, true) === 0;
   if (explained && differing <= cells * MAX_OVERLAY_SHARE) return { ...base, verdict: 'same', reason: `${how}, with an overlay` };
   return { ...base, verdict: 'different', reason: `different picture: ${differing} of ${cells} areas differ` };
 }
@@ -324,7 +324,7 @@ function decide(alignment: Alignment, stats: CellStats): PictureComparison {
  * a small box in a corner. A moving subject, other text or another page differs inside the frame,
  * along the top (where documents and windows put their text), or in a narrow patch along an edge.
  */
-function unexplainedCells(state: Uint8Array, columns: number, rows: number): number {
+export function unexplainedCells(state: Uint8Array, columns: number, rows: number, logoSpill = false): number {
   const bandRows = Math.max(1, Math.floor(rows / 4));
   const corner = Math.max(1, Math.floor(Math.min(rows, columns) / 3));
   const wideRow = (r: number): boolean => {
@@ -332,7 +332,20 @@ function unexplainedCells(state: Uint8Array, columns: number, rows: number): num
     for (let c = 0; c < columns; c++) if (state[r * columns + c]) count += 1;
     return count * 2 >= columns;
   };
-  const inCorner = (r: number, c: number): boolean => (r < corner || r >= rows - corner) && (c < corner || c >= columns - corner);
+  const inBox = (r: number, c: number, size: number): boolean =>
+    r >= 0 && c >= 0 && r < rows && c < columns && (r < size || r >= rows - size) && (c < size || c >= columns - size);
+  const differsInCorner = (r: number, c: number): boolean => inBox(r, c, corner) && state[r * columns + c] !== 0;
+  // With `logoSpill` (the coarse grid, where a cell is a fifth of a landscape photo's height): a
+  // logo is one box, wherever it sits, and one that straddles the corner box's edge differs in the
+  // cells just outside it too, next to the ones inside (a 12 % logo, two columns of eight at 128
+  // px, where the box is one). Only next to a differing corner cell: a glyph or a line of text
+  // that differs near a corner, and not in it, is not a logo. The fine look has its own spill
+  // (fine-check.ts, around the coarse cells that differ) and a box within a cell of a third.
+  const inCorner = (r: number, c: number): boolean =>
+    inBox(r, c, corner) ||
+    (logoSpill &&
+      inBox(r, c, corner + 1) &&
+      (differsInCorner(r - 1, c) || differsInCorner(r + 1, c) || differsInCorner(r, c - 1) || differsInCorner(r, c + 1)));
   let unexplained = 0;
   for (let r = 0; r < rows; r++) {
     const band = r >= rows - bandRows && wideRow(r);
