@@ -5,6 +5,7 @@
  *   node dist/eval.mjs [--model <id>] [--compare-models] [--dir <folder>] [--distractors <n>]
  *                      [--sweep] [--tune-precision 0.995] [--strict]
  *                      [--only edits|hard-negatives] [--threshold <cosine>] [--hash-distance <n>]
+ *                      [--without-metadata]
  *
  * The sets are built in `--dir`, `$DOPPEL_EVAL_DIR` or a temporary folder (removed afterwards); in a
  * kept folder the hard-negatives set is built once and reused while its version is the same.
@@ -13,7 +14,8 @@
  * `--strict` exits 1 when a target of the edits set is missed. `--only` (or `$DOPPEL_EVAL_ONLY`) runs
  * one part: `npm run eval -- --only hard-negatives --dir /tmp/doppel-eval` takes about a minute
  * once built. `--threshold`/`--hash-distance` score the hard negatives at that near-duplicate setting
- * instead of the core defaults. Progress goes to stderr, results to stdout.
+ * instead of the core defaults. `--without-metadata` scores the hard negatives a second time as
+ * copies without EXIF come (bare-copies.ts). Progress goes to stderr, results to stdout.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,6 +25,7 @@ import { buildEvalSet } from './eval-set';
 import { EDITS } from './edits';
 import { evaluateModel } from './evaluate-model';
 import { evaluateHardNegatives, type HardNegativeResult } from './hard-negative-eval';
+import { bareCopyOf } from './bare-copies';
 import { buildHardNegatives } from './hard-negatives';
 import { findSourcePhotos } from './photo-sources';
 import {
@@ -110,8 +113,8 @@ async function runEdits(
 async function runHardNegatives(
   root: string,
   models: readonly (string | undefined)[],
-  options: { threshold?: string; hashDistance?: string; log: (line: string) => void },
-): Promise<HardNegativeResult[]> {
+  options: { threshold?: string; hashDistance?: string; withoutMetadata: boolean; log: (line: string) => void },
+): Promise<{ results: HardNegativeResult[]; bare: HardNegativeResult[] }> {
   const set = await buildHardNegatives(join(root, 'hard-negatives'), { reuse: true, log: options.log });
   const setting = {
     ...(options.threshold === undefined ? {} : { threshold: Number(options.threshold) }),
@@ -123,7 +126,16 @@ async function runHardNegatives(
     results.push(result);
     console.log(`\n${formatHardNegatives(result)}`);
   }
-  return results;
+  const bare: HardNegativeResult[] = [];
+  if (options.withoutMetadata) {
+    const bareSet = await bareCopyOf(set, join(root, 'hard-negatives-bare'));
+    for (const model of models) {
+      const result = await evaluateHardNegatives(bareSet, model, { setting, log: options.log });
+      bare.push(result);
+      console.log(`\nthe same files without capture metadata (EXIF and XMP left out of every JPEG):\n${formatHardNegatives(result)}`);
+    }
+  }
+  return { results, bare };
 }
 
 async function main(): Promise<number> {
@@ -139,6 +151,7 @@ async function main(): Promise<number> {
       only: { type: 'string', default: process.env.DOPPEL_EVAL_ONLY },
       threshold: { type: 'string' },
       'hash-distance': { type: 'string' },
+      'without-metadata': { type: 'boolean', default: false },
     },
   });
   const only = values.only === undefined || values.only === '' ? null : values.only;
@@ -159,14 +172,22 @@ async function main(): Promise<number> {
         })
       : null;
     const hardNegatives = runs('hard-negatives')
-      ? await runHardNegatives(root, models, { threshold: values.threshold, hashDistance: values['hash-distance'], log })
+      ? await runHardNegatives(root, models, {
+          threshold: values.threshold,
+          hashDistance: values['hash-distance'],
+          withoutMetadata: values['without-metadata'],
+          log,
+        })
       : null;
     console.log(
       JSON.stringify({
         eval: 'doppel-near-duplicates',
         seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
         ...(edits?.summary ?? {}),
-        ...(hardNegatives === null ? {} : { hardNegatives: hardNegatives.map(hardNegativesSummary) }),
+        ...(hardNegatives === null ? {} : { hardNegatives: hardNegatives.results.map(hardNegativesSummary) }),
+        ...(hardNegatives === null || hardNegatives.bare.length === 0
+          ? {}
+          : { hardNegativesWithoutMetadata: hardNegatives.bare.map(hardNegativesSummary) }),
       }),
     );
     const allMet = (edits?.results ?? []).every((result) => Object.values(targetsMet(result)).every(Boolean));
