@@ -46,6 +46,7 @@ export function syntheticPhotoWriter(
   });
   const random = mulberry32(11);
   const hashOfShot = new Map<number, string>();
+  const centreOfShot = new Map<number, string>();
   const pathOf = (item: number): string => `/bench/${item}.jpg`;
   /** A kept near-duplicate pair of the realistic share: its two photos keep the generator's vectors. */
   const inKeptPair = (item: number): boolean => {
@@ -80,9 +81,16 @@ export function syntheticPhotoWriter(
         const lone = realistic && !inKeptPair(item);
         const shot = lone ? item : generator.shotOf(item);
         const perceptualHash = shot === item ? randomHash(random) : flipBits(hashOfShot.get(shot) ?? randomHash(random), random, 3);
+        // The middle's hash (what a real index keeps), as close within a near-duplicate pair.
+        const centreHash = shot === item ? randomHash(random) : flipBits(centreOfShot.get(shot) ?? randomHash(random), random, 2);
         // Only the first of a near-duplicate pair is looked up again (by the second, its neighbour).
-        if (shot === item) hashOfShot.set(item, perceptualHash);
-        else hashOfShot.delete(shot);
+        if (shot === item) {
+          hashOfShot.set(item, perceptualHash);
+          centreOfShot.set(item, centreHash);
+        } else {
+          hashOfShot.delete(shot);
+          centreOfShot.delete(shot);
+        }
         contents.push({
           hash,
           size: 3_000_000,
@@ -95,6 +103,7 @@ export function syntheticPhotoWriter(
           cameraModel: null,
           perceptualHash,
           perceptualHashVariants: [randomHash(random), randomHash(random), randomHash(random), randomHash(random)],
+          centreHash,
         });
         const file = { rootId, size: 3_000_000, mtimeMs: 0, dev: 1, contentHash: hash, status: 'ok' as const, error: null };
         files.push({ ...file, path: pathOf(item), ino: 2 * item + 1 });
