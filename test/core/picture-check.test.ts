@@ -139,6 +139,26 @@ describe('comparePictures on look-alikes', () => {
     expect(result.alignment.mirror).toBe(true);
   });
 
+  it('should call two frames where the leaves in a quarter of the scene moved different pictures', async () => {
+    // Foliage as fine noise over a region two fifths wide and seven tenths high, other noise in each
+    // frame: at 128 px it averages out and lines up, at 256 px it differs in about a quarter of the cells.
+    const leaves = (): Promise<Buffer> =>
+      sharp({ create: { width: 420, height: 540, channels: 3, background: '#507040', noise: { type: 'gaussian', mean: 110, sigma: 40 } } })
+        .png()
+        .toBuffer();
+    const frame = async (): Promise<Buffer> =>
+      sharp(original)
+        .composite([{ input: await leaves(), left: 180, top: 120 }])
+        .png()
+        .toBuffer();
+    const [first, second] = await Promise.all([frame(), frame()]);
+    const result = comparePictures(await gridOf(sharp(first)), await gridOf(sharp(second)));
+    expect(result.verdict, result.reason).toBe('different');
+    // …while a re-compressed copy of one frame is the same picture.
+    const copy = comparePictures(await gridOf(sharp(first)), await gridOf(sharp(await sharp(first).jpeg({ quality: 60 }).toBuffer())));
+    expect(copy.verdict, copy.reason).toBe('same');
+  });
+
   it('should call two different scenes different pictures', async () => {
     const other = await gridOf(sharpOf(await drawScene(11, 1024, 768)));
     expect(comparePictures(grid, other).verdict).toBe('different');

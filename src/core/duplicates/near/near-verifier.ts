@@ -67,7 +67,7 @@ export interface VerifiedCandidates {
 }
 
 /** Names the check's rules: verdicts kept by another version are checked again (picture-check.store.ts). */
-export const PICTURE_CHECK_VERSION = 'grid128-fine256-6';
+export const PICTURE_CHECK_VERSION = 'grid128-fine256-7';
 
 const UNCHECKED: PairEvidence = { verdict: 'different', reason: 'not verified (no thumbnail to compare): reviewed as a similar shot' };
 /** The check lets the event loop run at least this often (ms). */
