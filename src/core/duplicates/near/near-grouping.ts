@@ -119,6 +119,8 @@ export class PairGrouping {
   readonly #pairs: GroupingPairs;
   #clustering: StarClustering | null = null;
   #matched: NodePairsBuffer | null = null;
+  /** The setting `#matched` holds the pairs of (`threshold|hashDistance`), null before the first. */
+  #matchedAt: string | null = null;
   #partners: ClosestPartners | null = null;
 
   /** Cheap: the buffers are made by the first `groups` call, not on the thread's way to receiving a search result. */
@@ -238,11 +240,17 @@ export class PairGrouping {
     return [...joined.values()];
   }
 
-  /** The pairs that match at a setting, each with its score (see `groups`), in a buffer reused from call to call. */
+  /**
+   * The pairs that match at a setting, each with its score (see `groups`), in a buffer reused from
+   * call to call; the same setting asked again (the similar shots' regrouping after their groups)
+   * is answered from the buffer.
+   */
   #match(threshold: number, hashDistance: number): NodePairsBuffer {
     const turnedLimit = Math.min(hashDistance, MAX_TRANSFORM_DISTANCE);
     const { count: total } = this.#pairs;
     const matched = (this.#matched ??= { count: 0, a: new Int32Array(total), b: new Int32Array(total), score: new Float32Array(total) });
+    const setting = `${threshold}|${hashDistance}`;
+    if (this.#matchedAt === setting) return matched;
     const { count: pairCount, a, b, knn, hashScore, direct: directs, turned: turneds } = this.#pairs;
     let count = 0;
     for (let i = 0; i < pairCount; i++) {
@@ -259,6 +267,7 @@ export class PairGrouping {
       count += 1;
     }
     matched.count = count;
+    this.#matchedAt = setting;
     return matched;
   }
 }
