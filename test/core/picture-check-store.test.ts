@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bestShotOrder, burstOf, NearVerifier, PICTURE_CHECK_VERSION } from '../../src/core/duplicates/near/near-verifier';
 import type { CopyDetails } from '../../src/core/store/duplicate.repository';
-import { PictureCheckStore } from '../../src/core/store/picture-check.store';
+import { PictureCheckStore, type StoredVerdict } from '../../src/core/store/picture-check.store';
 import { glyphGroups } from '../../src/eval/hard-negative-pictures';
 import { drawScene, sharpOf } from '../fixtures/scene';
 
@@ -41,11 +41,14 @@ function details(name: string, contentHash: string, width: number): CopyDetails 
 }
 
 describe('PictureCheckStore', () => {
-  it('should read back what it saved, crops and sharpness included', () => {
+  it('should read back what it saved, crops, closeness, moments and sharpness included', () => {
     const store = new PictureCheckStore(dir, 'v1');
-    const verdicts = new Map([
-      ['a:b', { verdict: 'same' as const, reason: 'same picture, cropped', cropOf: 'b' as const }],
-      ['a:c', { verdict: 'different' as const, reason: 'different picture: 40 % of its detail differs' }],
+    const verdicts = new Map<string, StoredVerdict>([
+      ['a:b', { verdict: 'same', reason: 'same picture, cropped', cropOf: 'b', closeness: 0.9961 }],
+      ['a:d', { verdict: 'same', reason: 'same picture', closeness: 0.9997 }],
+      ['a:e', { verdict: 'same', reason: 'same picture' }],
+      ['a:c', { verdict: 'different', reason: 'different picture: 40 % of its detail differs' }],
+      ['b:c', { verdict: 'different', reason: 'another moment: 5 areas moved', moment: true }],
     ]);
     expect(store.save({ verdicts, sharpness: new Map([['a', 12.5]]), clipped: new Map([['a', 0.02]]) })).toBe(true);
     const loaded = new PictureCheckStore(dir, 'v1').load();
@@ -141,6 +144,41 @@ describe('NearVerifier shots', () => {
       expect.objectContaining({ kind: 'near', files: ['/photos/other.jpg', '/photos/small.jpg', '/photos/orig.jpg'] }),
     ]);
     expect(verifier.compared).toBe(2);
+  });
+});
+
+describe('NearVerifier on two moments and a copy that matches both', () => {
+  it('should keep two shots one camera took at different instants apart, joining the copy to one of them', async () => {
+    // Two frames of a still scene, a second apart, and a downscaled copy without metadata of the
+    // first: the copy passes for a copy of either frame, and would chain the two into one picture.
+    const thumbnails = path.join(dir, 'thumbnails');
+    fs.mkdirSync(thumbnails);
+    const pathOf = (hash: string): string => path.join(thumbnails, `${hash}.webp`);
+    const scene = sharpOf(await drawScene(5, 1024, 768));
+    fs.writeFileSync(pathOf('first'), await scene.clone().resize(256).webp({ quality: 90 }).toBuffer());
+    fs.writeFileSync(pathOf('second'), await scene.clone().resize(256).webp({ quality: 85 }).toBuffer());
+    fs.writeFileSync(pathOf('copy'), await scene.clone().resize(128).webp({ quality: 60 }).toBuffer());
+    const shot = (name: string, takenAt: string): CopyDetails => ({
+      ...details(name, name.split('.')[0] ?? '', 1024),
+      camera: 'Pixel 8',
+      takenAt,
+    });
+    const copies = new Map([
+      ['/photos/copy.jpg', details('copy.jpg', 'copy', 512)],
+      ['/photos/first.jpg', shot('first.jpg', '2024-05-01T10:11:12')],
+      ['/photos/second.jpg', shot('second.jpg', '2024-05-01T10:11:13')],
+    ]);
+    const verifier = new NearVerifier({ details: () => copies, thumbnails: { pathOf } });
+    // The copy first: star clustering made it the centre, and both frames pass against it.
+    const { duplicates, shots } = await verifier.split([
+      { kind: 'near', files: ['/photos/copy.jpg', '/photos/first.jpg', '/photos/second.jpg'] },
+    ]);
+    expect(duplicates).toHaveLength(1);
+    const joined = duplicates[0]?.files ?? [];
+    expect(joined).toContain('/photos/copy.jpg');
+    expect(joined.filter((file) => file !== '/photos/copy.jpg')).toHaveLength(1);
+    expect(shots).toHaveLength(1);
+    expect(shots[0]?.sets).toHaveLength(2);
   });
 });
 

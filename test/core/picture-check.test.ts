@@ -159,6 +159,32 @@ describe('comparePictures on look-alikes', () => {
     expect(copy.verdict, copy.reason).toBe('same');
   });
 
+  it('should call two frames where a textured subject moved a pixel against the rest another moment', async () => {
+    // A face that turned a little between two frames of a fixed camera: too few cells differ for
+    // the share of detail to tell, but what differs there is a shift, and a copy has none.
+    const blotches = await sharp({
+      create: { width: 10, height: 12, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 120, sigma: 60 } },
+    })
+      .png()
+      .toBuffer();
+    const subject = await sharp(blotches).resize(200, 240, { kernel: 'cubic' }).png().toBuffer();
+    const frame = (dx: number): Promise<Buffer> =>
+      sharp(original)
+        .composite([{ input: subject, left: 420 + dx, top: 260 }])
+        .png()
+        .toBuffer();
+    const [first, second] = await Promise.all([frame(0), frame(4)]);
+    const result = comparePictures(await gridOf(sharp(first)), await gridOf(sharp(second)));
+    expect(result.verdict, result.reason).toBe('different');
+    expect(result.moment).toBe(true);
+    expect(result.reason).toMatch(/^another moment: \d+ areas moved$/);
+    // …while a downscaled, re-compressed copy of one frame is the same picture.
+    const copy = await sharp(first).resize(512).jpeg({ quality: 50 }).toBuffer();
+    const same = comparePictures(await gridOf(sharp(first)), await gridOf(sharp(copy)));
+    expect(same.verdict, same.reason).toBe('same');
+    expect(same.moment).toBeUndefined();
+  });
+
   it('should call two different scenes different pictures', async () => {
     const other = await gridOf(sharpOf(await drawScene(11, 1024, 768)));
     expect(comparePictures(grid, other).verdict).toBe('different');

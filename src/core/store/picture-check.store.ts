@@ -21,8 +21,12 @@ import path from 'node:path';
 export interface StoredVerdict {
   readonly verdict: 'same' | 'different';
   readonly reason: string;
+  /** Different, and two moments: a part moved, or one camera's capture times differ (near-verifier.ts). */
+  readonly moment?: true;
   /** `a` or `b`: that content is a crop of the other. */
   readonly cropOf?: 'a' | 'b';
+  /** How closely the two line up (0..1, for `same`): the closest match joins first (near-verifier.ts). */
+  readonly closeness?: number;
 }
 
 export interface PictureChecks {
@@ -35,10 +39,15 @@ export interface PictureChecks {
 
 interface FileShape {
   readonly version: string;
-  readonly verdicts: readonly (readonly [string, 's' | 'd', string, ('a' | 'b')?])[];
+  readonly verdicts: readonly (readonly [string, Letter, string, ('a' | 'b' | '')?, number?])[];
   readonly sharpness: readonly (readonly [string, number])[];
   readonly clipped: readonly (readonly [string, number])[];
 }
+
+/** A verdict in the file: same, different, or different moments. */
+type Letter = 's' | 'd' | 'm';
+
+const letterOf = ({ verdict, moment }: StoredVerdict): Letter => (verdict === 'same' ? 's' : moment ? 'm' : 'd');
 
 const FILE_NAME = 'picture-checks.json';
 /** Verdicts kept at most (about 100 MB of file); the oldest go first. */
@@ -83,12 +92,14 @@ export class PictureCheckStore {
       const checks = empty();
       for (const entry of verdicts as unknown[]) {
         if (!Array.isArray(entry)) continue;
-        const [key, verdict, reason, cropOf] = entry as unknown[];
-        if (typeof key !== 'string' || typeof reason !== 'string' || (verdict !== 's' && verdict !== 'd')) continue;
+        const [key, verdict, reason, cropOf, closeness] = entry as unknown[];
+        if (typeof key !== 'string' || typeof reason !== 'string' || (verdict !== 's' && verdict !== 'd' && verdict !== 'm')) continue;
         checks.verdicts.set(key, {
           verdict: verdict === 's' ? 'same' : 'different',
           reason,
+          ...(verdict === 'm' ? { moment: true as const } : {}),
           ...(cropOf === 'a' || cropOf === 'b' ? { cropOf } : {}),
+          ...(typeof closeness === 'number' ? { closeness } : {}),
         });
       }
       const numbers = (entries: unknown[], into: Map<string, number>): void => {
@@ -113,9 +124,10 @@ export class PictureCheckStore {
     const verdicts = [...checks.verdicts].slice(-MAX_VERDICTS);
     const shape: FileShape = {
       version: this.#version,
-      verdicts: verdicts.map(([key, { verdict, reason, cropOf }]) =>
-        cropOf ? [key, verdict === 'same' ? 's' : 'd', reason, cropOf] : [key, verdict === 'same' ? 's' : 'd', reason],
-      ),
+      verdicts: verdicts.map(([key, found]) => {
+        if (found.closeness !== undefined) return [key, letterOf(found), found.reason, found.cropOf ?? '', found.closeness];
+        return found.cropOf ? [key, letterOf(found), found.reason, found.cropOf] : [key, letterOf(found), found.reason];
+      }),
       sharpness: [...checks.sharpness],
       clipped: [...checks.clipped],
     };

@@ -23,9 +23,14 @@
  * frames 0.5 s apart 5–30 %, other screenshots and slides of one template 45 % and more. Cells the
  * 128 px check already called an overlay are left out.
  *
- * What it cannot tell: a camera that barely moved between two frames, two people standing still, a
- * walker a few pixels wide at 256 px (1–2 % of the cells). Those are told apart by their capture
- * times when the camera wrote them (near-verifier.ts); without them they pass as one picture.
+ * A copy has no motion of its own either: each cell shifts as the whole does (what the alignment
+ * left). Where a part of the picture shifted against the rest — a face that turned, a shoulder that
+ * rose, a near thing past a far one as the camera moved — two frames are another moment even when
+ * too little differs for the share above (`movedCells`).
+ *
+ * What it cannot tell: two people standing still, a walker a few pixels wide at 256 px (1–2 % of
+ * the cells), leaves that flutter less than a pixel. Those are told apart by their capture times
+ * when the camera wrote them (near-verifier.ts); without them they pass as one picture.
  */
 
 /** A gray picture, row-major, values 0..255. */
@@ -52,6 +57,19 @@ const EXCESS = 1.4;
  * most without (106 to 20; 0.15 left 31).
  */
 export const FINE_DIFFERING_SHARE = 0.1;
+/** A cell moved when a shift over this many pixels… */
+const MOVED_SHIFT = 0.5;
+/** …explains over this share of what is left there… */
+const MOVED_EXPLAINED = 0.5;
+/** …measured where the gradient is at least 2 gray levels a pixel in every direction (4, squared). */
+const MOVED_TEXTURE = 4;
+/**
+ * Another moment: at least this many cells moved against the rest of the picture. Measured at the
+ * thumbnails on the non-geometric copies of both eval halves and the hard negatives' copies (379
+ * pairs): at most 1 cell (a brightened copy whose highlights clipped), 0 in all but 3. Frames of
+ * the moving-camera burst that passed as copies without capture times: 2 to 25.
+ */
+export const FINE_MOVED_CELLS = 2;
 /** Levels of the tone curve. */
 const TONE_BINS = 32;
 /** A tone level needs this many pixels to count (fewer: noise). */
@@ -66,6 +84,8 @@ export interface FineComparison {
   readonly state: Uint8Array;
   /** Cells compared (not skipped). */
   readonly cells: number;
+  /** Per cell: 1 where part of the picture moved against the rest (see `localMotion`). */
+  readonly moved: Uint8Array;
 }
 
 /**
@@ -78,7 +98,8 @@ export function fineCompare(a: GrayGrid, b: GrayGrid, skip: (fx: number, fy: num
   const columns = Math.max(1, Math.round(width / FINE_CELL));
   const rows = Math.max(1, Math.round(height / FINE_CELL));
   const state = new Uint8Array(columns * rows);
-  if (b.width !== width || b.height !== height || width < 4 * MARGIN || height < 4 * MARGIN) return { columns, rows, state, cells: 0 };
+  if (b.width !== width || b.height !== height || width < 4 * MARGIN || height < 4 * MARGIN)
+    return { columns, rows, state, cells: 0, moved: new Uint8Array(columns * rows) };
   // The blurrier picture is explained by the sharper one (a blur can be fitted, detail cannot).
   const [sharp, soft] = detailEnergy(a) >= detailEnergy(b) ? [a, b] : [b, a];
   const cellOfPixel = new Int32Array(width * height);
@@ -103,12 +124,14 @@ export function fineCompare(a: GrayGrid, b: GrayGrid, skip: (fx: number, fy: num
   // Fitted twice: the second time without the cells the first fit left too much in (a caption
   // band darkens its part of the picture, which would bend the tone curve everywhere else).
   let left = new Uint8Array(columns * rows);
+  let fit: Fit | null = null;
   for (let pass = 0; pass < 2; pass++) {
     const excluded = new Uint8Array(columns * rows);
     for (let cell = 0; cell < excluded.length; cell++) excluded[cell] = skipped[cell] || left[cell] ? 1 : 0;
     const use = new Uint8Array(width * height);
     for (let i = 0; i < use.length; i++) use[i] = excluded[cellOfPixel[i] ?? 0] ? 0 : 1;
-    const residual = fittedResidual(sharp.gray, soft.gray, width, height, use);
+    fit = fittedResidual(sharp.gray, soft.gray, width, height, use);
+    const { residual } = fit;
     left = new Uint8Array(columns * rows);
     bounds.forEach(({ x0, y0, x1, y1 }, cell) => {
       if (!skipped[cell] && rms(residual, width, x0, y0, x1, y1) > (noise[cell] ?? 0)) left[cell] = 1;
@@ -120,14 +143,32 @@ export function fineCompare(a: GrayGrid, b: GrayGrid, skip: (fx: number, fy: num
     cells += 1;
     state[cell] = left[cell] ?? 0;
   }
-  return { columns, rows, state, cells };
+  const final = fit;
+  const moved = final
+    ? movedCells(
+        bounds.map((box) => localShift(final, width, height, box)),
+        columns,
+        rows,
+        skipped,
+      )
+    : new Uint8Array(columns * rows);
+  return { columns, rows, state, cells, moved };
+}
+
+/** What is left of `soft` once explained by `sharp`, and the explanation's detail (for the local shifts). */
+interface Fit {
+  readonly residual: Float32Array;
+  readonly lap: Float32Array;
+  readonly gx: Float32Array;
+  readonly gy: Float32Array;
 }
 
 /** What is left of `soft` once explained by `sharp` (tone curve, blur, sub-pixel shift), fitted on the pixels `use` accepts. */
-function fittedResidual(sharp: Float32Array, soft: Float32Array, width: number, height: number, use: Uint8Array): Float32Array {
+function fittedResidual(sharp: Float32Array, soft: Float32Array, width: number, height: number, use: Uint8Array): Fit {
   const toned = toneMapped(sharp, soft, use);
   const [gx, gy] = gradients(toned, width, height);
-  const features = [laplacian(toned, width, height), laplacian(blurred(toned, width, height), width, height), gx, gy] as const;
+  const lap = laplacian(toned, width, height);
+  const features = [lap, laplacian(blurred(toned, width, height), width, height), gx, gy] as const;
   const weights = leastSquares(features, soft, toned, width, height, use);
   const [f0, f1, f2, f3] = features;
   const [w0 = 0, w1 = 0, w2 = 0, w3 = 0] = weights;
@@ -136,7 +177,140 @@ function fittedResidual(sharp: Float32Array, soft: Float32Array, width: number, 
     const model = (toned[i] ?? 0) + w0 * (f0[i] ?? 0) + w1 * (f1[i] ?? 0) + w2 * (f2[i] ?? 0) + w3 * (f3[i] ?? 0);
     residual[i] = (soft[i] ?? 0) - model;
   }
-  return residual;
+  return { residual, lap, gx, gy };
+}
+
+/** What is left in a cell once a shift of its own is fitted there too. */
+interface CellShift {
+  readonly dx: number;
+  readonly dy: number;
+  /** Share of what is left (after a level and a blur of the cell's own) that the shift explains. */
+  readonly explained: number;
+  /** What is left before the shift, RMS gray levels. */
+  readonly left: number;
+}
+
+/**
+ * The shift of one cell against the fitted picture (Lucas–Kanade, with a level and a blur of the
+ * cell's own beside it), or null where the cell lacks texture in some direction to measure it by
+ * (MOVED_TEXTURE: its gradient's weaker eigenvalue, per pixel).
+ */
+function localShift(fit: Fit, width: number, height: number, box: { x0: number; y0: number; x1: number; y1: number }): CellShift | null {
+  const { residual, lap, gx, gy } = fit;
+  // Sums for the 4 x 4 normal equations of r ≈ c + w·lap + dx·gx + dy·gy, kept in locals: this
+  // loop runs over every pixel.
+  let n = 0;
+  let sl = 0;
+  let sx = 0;
+  let sy = 0;
+  let ll = 0;
+  let lx = 0;
+  let ly = 0;
+  let xx0 = 0;
+  let xy0 = 0;
+  let yy0 = 0;
+  let r1 = 0;
+  let rl = 0;
+  let rx = 0;
+  let ry = 0;
+  let squares = 0;
+  for (let y = Math.max(box.y0, MARGIN); y < Math.min(box.y1, height - MARGIN); y++) {
+    for (let x = Math.max(box.x0, MARGIN); x < Math.min(box.x1, width - MARGIN); x++) {
+      const i = y * width + x;
+      const r = residual[i] ?? 0;
+      const l = lap[i] ?? 0;
+      const u = gx[i] ?? 0;
+      const v = gy[i] ?? 0;
+      n += 1;
+      sl += l;
+      sx += u;
+      sy += v;
+      ll += l * l;
+      lx += l * u;
+      ly += l * v;
+      xx0 += u * u;
+      xy0 += u * v;
+      yy0 += v * v;
+      r1 += r;
+      rl += r * l;
+      rx += r * u;
+      ry += r * v;
+      squares += r * r;
+    }
+  }
+  const products = Float64Array.of(n, sl, sx, sy, sl, ll, lx, ly, sx, lx, xx0, xy0, sy, ly, xy0, yy0);
+  const vector = Float64Array.of(r1, rl, rx, ry);
+  if (n === 0) return null;
+  const xx = (products[10] ?? 0) / n;
+  const xy = (products[11] ?? 0) / n;
+  const yy = (products[15] ?? 0) / n;
+  const weakest = (xx + yy) / 2 - Math.sqrt(Math.max(0, ((xx - yy) / 2) ** 2 + xy * xy));
+  if (weakest < MOVED_TEXTURE) return null;
+  const matrix = (size: number): Float64Array[] =>
+    Array.from({ length: size }, (_, k) => Float64Array.from({ length: size }, (_, l) => products[k * 4 + l] ?? 0));
+  // What is left with the level and the blur only, then with the shift too (Σ r² − wᵀv at the optimum).
+  const without = solve(matrix(2), vector.slice(0, 2));
+  const full = solve(matrix(4), vector);
+  const leftWithout = squares - (without[0] ?? 0) * (vector[0] ?? 0) - (without[1] ?? 0) * (vector[1] ?? 0);
+  const leftWith = squares - full.reduce((sum, w, k) => sum + w * (vector[k] ?? 0), 0);
+  return {
+    dx: full[2] ?? 0,
+    dy: full[3] ?? 0,
+    explained: leftWithout > 0 ? Math.max(0, (leftWithout - leftWith) / leftWithout) : 0,
+    left: Math.sqrt(Math.max(0, leftWithout) / n),
+  };
+}
+
+/**
+ * Cells that moved against the rest of the picture. A copy's cells all shift alike: by what the
+ * alignment left, a translation the fit took out and a scale or a turn of well under a pixel at
+ * the edges (a crop's window found on the 128 px grid), an affine field over the picture. That
+ * field is fitted to the cells' shifts, twice (the second time without the cells that left it:
+ * a subject that moved pulls the first fit its way). A cell moved where its shift leaves the field
+ * by over MOVED_SHIFT px, explains over MOVED_EXPLAINED of what is left there, and what is left is
+ * over the noise floor (NOISE_FLOOR, EXCESS; not the share of contrast: a shift in strong texture
+ * stays under it).
+ */
+function movedCells(shifts: readonly (CellShift | null)[], columns: number, rows: number, skipped: Uint8Array): Uint8Array {
+  const at = (cell: number): [number, number] => [
+    ((cell % columns) + 0.5) / columns - 0.5,
+    (Math.floor(cell / columns) + 0.5) / rows - 0.5,
+  ];
+  let off = new Uint8Array(shifts.length);
+  let field = (_cell: number): [number, number] => [0, 0];
+  for (let pass = 0; pass < 2; pass++) {
+    const products = new Float64Array(9);
+    const alongX = new Float64Array(3);
+    const alongY = new Float64Array(3);
+    shifts.forEach((shift, cell) => {
+      if (!shift || skipped[cell] || off[cell]) return;
+      const [u, v] = at(cell);
+      const basis = [1, u, v];
+      for (let k = 0; k < 3; k++) {
+        alongX[k] = (alongX[k] ?? 0) + (basis[k] ?? 0) * shift.dx;
+        alongY[k] = (alongY[k] ?? 0) + (basis[k] ?? 0) * shift.dy;
+        for (let l = 0; l < 3; l++) products[k * 3 + l] = (products[k * 3 + l] ?? 0) + (basis[k] ?? 0) * (basis[l] ?? 0);
+      }
+    });
+    const matrix = (): Float64Array[] => [0, 1, 2].map((k) => products.slice(k * 3, k * 3 + 3));
+    const fx = solve(matrix(), alongX);
+    const fy = solve(matrix(), alongY);
+    field = (cell) => {
+      const [u, v] = at(cell);
+      return [(fx[0] ?? 0) + (fx[1] ?? 0) * u + (fx[2] ?? 0) * v, (fy[0] ?? 0) + (fy[1] ?? 0) * u + (fy[2] ?? 0) * v];
+    };
+    off = new Uint8Array(shifts.length);
+    shifts.forEach((shift, cell) => {
+      if (!shift || skipped[cell]) return;
+      const [ex, ey] = field(cell);
+      if (Math.hypot(shift.dx - ex, shift.dy - ey) > MOVED_SHIFT) off[cell] = 1;
+    });
+  }
+  const moved = new Uint8Array(shifts.length);
+  shifts.forEach((shift, cell) => {
+    if (off[cell] && shift && shift.explained > MOVED_EXPLAINED && shift.left > NOISE_FLOOR * EXCESS) moved[cell] = 1;
+  });
+  return moved;
 }
 
 /** Mean squared Laplacian: how much fine detail a picture holds. */
