@@ -283,10 +283,14 @@ export async function reviewDuplicates(
     shots ? { ...options, kind: 'near', threshold: SHOTS_COSINE } : { ...options, kind: options.kind ?? 'all' },
   );
   signal?.throwIfAborted();
-  const verified = await services.verifier.split(candidates, { measureShots: shots });
+  const setting = shots ? { ...options, threshold: SHOTS_COSINE } : options;
+  const verified = await services.verifier.split(candidates, {
+    measureShots: shots,
+    links: (groups) => services.duplicates.crossLinks(groups, setting),
+  });
   signal?.throwIfAborted();
   const report = await services.review.reviewInSteps(
-    shots ? services.duplicates.regroupShots(verified.shots, { ...options, threshold: SHOTS_COSINE }) : verified.duplicates,
+    shots ? services.duplicates.regroupShots(verified.shots, setting) : verified.duplicates,
     {
       kind: shots ? 'all' : (options.kind ?? 'all'),
       threshold: shots ? SHOTS_COSINE : (options.threshold ?? DEFAULT_NEAR_COSINE),
@@ -315,7 +319,11 @@ export async function verifyNearCandidates(
     signal?.throwIfAborted();
     const candidates = await services.duplicates.list({ kind: 'near', threshold });
     signal?.throwIfAborted();
-    await services.verifier.split(candidates, { signal, measureShots: false });
+    await services.verifier.split(candidates, {
+      signal,
+      measureShots: false,
+      links: (groups) => services.duplicates.crossLinks(groups, { threshold }),
+    });
   }
   return { compared: services.verifier.compared - before, seconds: (performance.now() - started) / 1000 };
 }

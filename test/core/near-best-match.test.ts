@@ -244,3 +244,39 @@ describe('PairGrouping.regroupShots', () => {
     ]);
   });
 });
+
+describe('PairGrouping.crossLinks', () => {
+  // A photo (0) with its small copy (1) in one group, two crops of it (2, 3) in a star of their own,
+  // and an unrelated picture (4) that looks a little like the first crop.
+  const [photo, small, crop80, crop70, other] = [0, 1, 2, 3, 4];
+  const pairs: [number, number, number][] = [
+    [photo, small, 0.97],
+    [crop80, crop70, 0.95],
+    [crop80, photo, 0.9],
+    [crop70, small, 0.85],
+    [crop80, other, 0.75],
+  ];
+
+  it('should link each set to its best match in another group, strongest first, never within its own', () => {
+    const grouping = pictureGrouping(5, pairs);
+    const groups = [
+      { grouping, sets: [{ pictures: [photo, small] }] },
+      { grouping, sets: [{ pictures: [crop80, crop70] }] },
+      { grouping, sets: [{ pictures: [other] }] },
+    ];
+    expect(grouping.crossLinks(groups, 0.7, 0)).toEqual([
+      [0, 0, 1, 0],
+      [1, 0, 0, 0],
+      [2, 0, 1, 0],
+    ]);
+  });
+
+  it('should link nothing for sets numbered by another grouping', () => {
+    const grouping = pictureGrouping(5, pairs);
+    const stale = [
+      { grouping: pictureGrouping(5, pairs), sets: [{ pictures: [photo, small] }] },
+      { grouping: pictureGrouping(5, pairs), sets: [{ pictures: [crop80, crop70] }] },
+    ];
+    expect(grouping.crossLinks(stale, 0.7, 0)).toEqual([]);
+  });
+});

@@ -182,6 +182,62 @@ describe('NearVerifier on two moments and a copy that matches both', () => {
   });
 });
 
+describe('NearVerifier across groups', () => {
+  it('should join two crops grouped apart from their photo to it along a link, with one check', async () => {
+    // Two crops that match each other through their middles formed a star of their own.
+    const thumbnails = path.join(dir, 'thumbnails');
+    fs.mkdirSync(thumbnails);
+    const pathOf = (hash: string): string => path.join(thumbnails, `${hash}.webp`);
+    const photo = await sharpOf(await drawScene(5, 1024, 768))
+      .png()
+      .toBuffer();
+    const crop = (side: number): Promise<Buffer> =>
+      sharp(photo)
+        .extract({ left: Math.round((1024 - side) / 2), top: Math.round((768 - (side * 3) / 4) / 2), width: side, height: (side * 3) / 4 })
+        .resize(256)
+        .webp()
+        .toBuffer();
+    fs.writeFileSync(pathOf('photo'), await sharp(photo).resize(256).webp().toBuffer());
+    fs.writeFileSync(pathOf('small'), await sharp(photo).resize(128).webp({ quality: 60 }).toBuffer());
+    fs.writeFileSync(pathOf('crop80'), await crop(816));
+    fs.writeFileSync(pathOf('crop70'), await crop(716));
+    const copies = new Map([
+      ['/photos/photo.jpg', details('photo.jpg', 'photo', 1024)],
+      ['/photos/small.jpg', details('small.jpg', 'small', 512)],
+      ['/photos/crop80.jpg', details('crop80.jpg', 'crop80', 816)],
+      ['/photos/crop70.jpg', details('crop70.jpg', 'crop70', 716)],
+    ]);
+    const groups = [
+      { kind: 'near' as const, files: ['/photos/photo.jpg', '/photos/small.jpg'] },
+      { kind: 'near' as const, files: ['/photos/crop80.jpg', '/photos/crop70.jpg'] },
+    ];
+    const apart = await new NearVerifier({ details: () => copies, thumbnails: { pathOf } }).split(groups);
+    expect(apart.duplicates.map((group) => group.files)).toEqual([
+      ['/photos/photo.jpg', '/photos/small.jpg'],
+      ['/photos/crop80.jpg', '/photos/crop70.jpg'],
+    ]);
+    const verifier = new NearVerifier({ details: () => copies, thumbnails: { pathOf } });
+    const seen: number[][][][] = [];
+    const { duplicates, shots } = await verifier.split(groups, {
+      links: (sets) => {
+        seen.push(sets.map((group) => group.sets.map((set) => [...set.pictures])));
+        return [[1, 0, 0, 0]];
+      },
+    });
+    expect(duplicates).toHaveLength(1);
+    expect([...(duplicates[0]?.files ?? [])].sort()).toEqual([
+      '/photos/crop70.jpg',
+      '/photos/crop80.jpg',
+      '/photos/photo.jpg',
+      '/photos/small.jpg',
+    ]);
+    expect(shots).toEqual([]);
+    // One set a group, numbered as the groups came (here without numbers); one check within each group, one for the link.
+    expect(seen).toEqual([[[[]], [[]]]]);
+    expect(verifier.compared).toBe(3);
+  });
+});
+
 describe('NearVerifier on a crop listed before its original', () => {
   it('should find the crop a copy, comparing the larger picture first', async () => {
     // The eval's serif J and its centred 95 % crop: compared crop first, it lined up at the whole frame only.

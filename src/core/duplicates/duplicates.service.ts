@@ -1,12 +1,14 @@
 import type { DuplicateKindFilter } from '../../shared/types';
 import type { DuplicateRepository } from '../store/duplicate.repository';
-import type { CandidateGroup, ShotGroup } from './file-groups';
+import type { CandidateGroup, NumberedSets, ShotGroup } from './file-groups';
 
 /** Near-duplicate grouping, provided by the similarity layer when a model is available. */
 export interface NearDuplicateFinder {
   nearDuplicateGroups(options: NearDuplicateOptions): Promise<CandidateGroup[]>;
   /** Similar shots regrouped across groups at a setting (see `PairGrouping.regroupShots`). */
   regroupShots(shots: readonly (CandidateGroup & ShotGroup)[], options: NearDuplicateOptions): CandidateGroup[];
+  /** Links between the check's sets of different near groups (see `PairGrouping.crossLinks`). */
+  crossLinks(groups: readonly NumberedSets[], options: NearDuplicateOptions): [number, number, number, number][];
 }
 
 export interface NearDuplicateOptions {
@@ -71,5 +73,10 @@ export class DuplicatesService {
    */
   regroupShots(shots: readonly (CandidateGroup & ShotGroup)[], options: NearDuplicateOptions = {}): CandidateGroup[] {
     return this.#near ? this.#near.regroupShots(shots, options) : [...shots];
+  }
+
+  /** Links between the check's sets of different near groups (see `PairGrouping.crossLinks`); none without near duplicates. */
+  crossLinks(groups: readonly NumberedSets[], options: NearDuplicateOptions = {}): [number, number, number, number][] {
+    return this.#near ? this.#near.crossLinks(groups, options) : [];
   }
 }

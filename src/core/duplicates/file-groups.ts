@@ -39,6 +39,13 @@ export interface ShotGroup {
   readonly grouping?: object;
 }
 
+/** Sets of pictures as a grouping numbered them: what the grouping needs to weigh sets against each other. */
+export interface NumberedSets {
+  /** The grouping that numbered the sets' pictures; none: not known. */
+  readonly grouping?: object;
+  readonly sets: readonly { readonly pictures: readonly number[] }[];
+}
+
 export interface ShotSet {
   /** The files that stand for the set among similar shots (its keeper's). */
   readonly files: readonly string[];

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NearPairsProgress } from '../../../shared/types';
 import { DoppelError, ErrorCodes, errorMessage } from '../../errors';
 import type { NearDuplicateFinder, NearDuplicateOptions } from '../duplicates.service';
-import type { CandidateGroup, ShotGroup } from '../file-groups';
+import type { CandidateGroup, NumberedSets, ShotGroup } from '../file-groups';
 import type { NearPairRunner } from './near-pair-job';
 import { PairGrouping } from './near-grouping';
 import type { PackedPairSet } from './near-pairs';
@@ -112,6 +112,16 @@ export class NearDuplicatesService implements NearDuplicateFinder {
       `near duplicates: ${shots.length} groups of similar shots regrouped into ${groups.length} in ${(performance.now() - started).toFixed(0)} ms`,
     );
     return groups;
+  }
+
+  /**
+   * Links between the sets the picture check made of near groups, for it to join copies across
+   * groups (see `PairGrouping.crossLinks`); none where the groups came from an older grouping.
+   */
+  crossLinks(groups: readonly NumberedSets[], options: NearDuplicateOptions = {}): [number, number, number, number][] {
+    return (
+      this.#grouping?.crossLinks(groups, options.threshold ?? DEFAULT_NEAR_COSINE, options.hashDistance ?? DEFAULT_NEAR_HASH_DISTANCE) ?? []
+    );
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { DuplicateRepository } from '../../store/duplicate.repository';
-import type { CandidateGroup, ShotGroup } from '../file-groups';
+import type { CandidateGroup, NumberedSets, ShotGroup } from '../file-groups';
 import { StarClustering, type NodePairs, type StarCluster } from './near-duplicate-clusters';
 import { MAX_TRANSFORM_DISTANCE, NO_DISTANCE, hashSimilarity, type PairColumns } from './near-pairs';
 
@@ -174,12 +174,50 @@ export class PairGrouping {
    * into `shots`; groups numbered by another grouping (the library changed since) stay as they were.
    */
   regroupShots(shots: readonly ShotGroup[], threshold: number, hashDistance: number): [number, number][][] {
+    const { refs, groupOf, best, bestScore, toCentre } = this.#bestMatches(shots, threshold, hashDistance, false);
+    const links: number[] = [];
+    for (let x = 0; x < refs.length; x++) {
+      const y = best[x] ?? -1;
+      if (y >= 0 && groupOf[x] !== groupOf[y] && (bestScore[x] ?? -1) > (toCentre[x] ?? -1)) links.push(x);
+    }
+    links.sort((x, y) => (bestScore[y] ?? 0) - (bestScore[x] ?? 0) || x - y);
+    const parent = shots.map((_, g) => g);
+    const size = shots.map((group) => group.sets.length);
+    const root = (g: number): number => (parent[g] === g ? g : (parent[g] = root(parent[g] ?? g)));
+    for (const x of links) {
+      const a = root(groupOf[x] ?? 0);
+      const b = root(groupOf[best[x] ?? 0] ?? 0);
+      if (a === b || (size[a] ?? 0) + (size[b] ?? 0) > MAX_SHOT_GROUP) continue;
+      parent[Math.max(a, b)] = Math.min(a, b);
+      size[Math.min(a, b)] = (size[a] ?? 0) + (size[b] ?? 0);
+    }
+    const joined = new Map<number, [number, number][]>();
+    refs.forEach((ref, x) => {
+      const g = root(groupOf[x] ?? 0);
+      const list = joined.get(g) ?? [];
+      list.push(ref);
+      joined.set(g, list);
+    });
+    return [...joined.values()];
+  }
+
+  /**
+   * The check's groups matched against each other at a setting, as `regroupShots` and `crossLinks`
+   * weigh them: each set's best-scoring match among the other sets (`outsideGroup`: only those of
+   * other groups), its score in steps, and its best match with its own group's centre set.
+   */
+  #bestMatches(
+    groups: readonly NumberedSets[],
+    threshold: number,
+    hashDistance: number,
+    outsideGroup: boolean,
+  ): { refs: [number, number][]; groupOf: number[]; best: Int32Array; bestScore: Int32Array; toCentre: Int32Array } {
     const setOf = new Int32Array(this.#view.pictureCount).fill(-1);
     let numbered = 0;
     const refs: [number, number][] = [];
     const groupOf: number[] = [];
     const centreOf: number[] = [];
-    shots.forEach((group, g) => {
+    groups.forEach((group, g) => {
       const first = refs.length;
       group.sets.forEach((set, s) => {
         // Numbered by another grouping: the sets keep their group, with no pairs to weigh.
@@ -208,36 +246,30 @@ export class PairGrouping {
       for (let i = 0; i < matched.count; i++) {
         const x = setOf[matched.a[i] ?? 0] ?? -1;
         const y = setOf[matched.b[i] ?? 0] ?? -1;
-        if (x < 0 || y < 0 || x === y) continue;
+        if (x < 0 || y < 0 || x === y || (outsideGroup && groupOf[x] === groupOf[y])) continue;
         const score = stepCount(matched.score[i] ?? 0);
         offer(x, y, score);
         offer(y, x, score);
       }
     }
-    const links: number[] = [];
-    for (let x = 0; x < refs.length; x++) {
-      const y = best[x] ?? -1;
-      if (y >= 0 && groupOf[x] !== groupOf[y] && (bestScore[x] ?? -1) > (toCentre[x] ?? -1)) links.push(x);
-    }
-    links.sort((x, y) => (bestScore[y] ?? 0) - (bestScore[x] ?? 0) || x - y);
-    const parent = shots.map((_, g) => g);
-    const size = shots.map((group) => group.sets.length);
-    const root = (g: number): number => (parent[g] === g ? g : (parent[g] = root(parent[g] ?? g)));
-    for (const x of links) {
-      const a = root(groupOf[x] ?? 0);
-      const b = root(groupOf[best[x] ?? 0] ?? 0);
-      if (a === b || (size[a] ?? 0) + (size[b] ?? 0) > MAX_SHOT_GROUP) continue;
-      parent[Math.max(a, b)] = Math.min(a, b);
-      size[Math.min(a, b)] = (size[a] ?? 0) + (size[b] ?? 0);
-    }
-    const joined = new Map<number, [number, number][]>();
-    refs.forEach((ref, x) => {
-      const g = root(groupOf[x] ?? 0);
-      const list = joined.get(g) ?? [];
-      list.push(ref);
-      joined.set(g, list);
+    return { refs, groupOf, best, bestScore, toCentre };
+  }
+
+  /**
+   * For the sets the check made of its groups, each set's best match in another group, as
+   * `[group, set, other group, other set]`, strongest first (ties by position): the links
+   * NearVerifier weighs to join copies that star clustering put in different groups.
+   */
+  crossLinks(groups: readonly NumberedSets[], threshold: number, hashDistance: number): [number, number, number, number][] {
+    const { refs, best, bestScore } = this.#bestMatches(groups, threshold, hashDistance, true);
+    const linked: number[] = [];
+    for (let x = 0; x < refs.length; x++) if ((best[x] ?? -1) >= 0) linked.push(x);
+    linked.sort((x, y) => (bestScore[y] ?? 0) - (bestScore[x] ?? 0) || x - y);
+    return linked.map((x) => {
+      const [g = 0, s = 0] = refs[x] ?? [];
+      const [h = 0, t = 0] = refs[best[x] ?? 0] ?? [];
+      return [g, s, h, t];
     });
-    return [...joined.values()];
   }
 
   /**

@@ -16,7 +16,7 @@
 import fs from 'node:fs/promises';
 import { setImmediate } from 'node:timers/promises';
 import sharp from 'sharp';
-import type { CandidateGroup, ShotGroup } from '../file-groups';
+import type { CandidateGroup, NumberedSets, ShotGroup } from '../file-groups';
 import { orderByKeeperRule } from '../../cleanup/keeper-rules';
 import { pictureQuality, type PictureQuality } from '../../media/picture-quality';
 import type { CopyDetails } from '../../store/duplicate.repository';
@@ -71,6 +71,25 @@ export interface VerifiedCandidates {
   readonly shots: (CandidateGroup & ShotGroup)[];
   /** Evidence of each near member against its group's centre, by file path. */
   readonly evidence: ReadonlyMap<string, PairEvidence>;
+}
+
+/**
+ * For the sets the check made of each near group (as their pictures, numbered by the group's
+ * grouping), the links to weigh across groups: `[group, set, other group, other set]`, strongest
+ * first (see `PairGrouping.crossLinks`).
+ */
+export type CrossLinks = (groups: readonly NumberedSets[]) => readonly (readonly [number, number, number, number])[];
+
+/** Pictures the check found one picture: within a near group, or joined across groups (`#joinAcross`). */
+interface PictureSet {
+  readonly files: string[];
+  /** The files that stand for it among similar shots: the picture the keeper rules would keep. */
+  readonly first: string[];
+  readonly pictures: { readonly copy: CopyDetails; readonly files: string[] }[];
+  /** Its pictures as the group's grouping numbered them (empty when the group came without numbers). */
+  readonly nodes: number[];
+  /** Listed already among duplicates (a set joined across groups sits in each of them). */
+  listed: boolean;
 }
 
 /** Names the check's rules: verdicts kept by another version are checked again (picture-check.store.ts). */
@@ -170,7 +189,7 @@ export class NearVerifier {
    */
   async split(
     candidates: readonly CandidateGroup[],
-    options: { readonly signal?: AbortSignal; readonly measureShots?: boolean } = {},
+    options: { readonly signal?: AbortSignal; readonly measureShots?: boolean; readonly links?: CrossLinks } = {},
   ): Promise<VerifiedCandidates> {
     const { signal, measureShots = true } = options;
     const near = candidates.filter((group) => group.kind === 'near');
@@ -183,24 +202,33 @@ export class NearVerifier {
     const duplicates: CandidateGroup[] = candidates.filter((group) => group.kind !== 'near');
     const shots: (CandidateGroup & ShotGroup)[] = [];
     const evidence = new Map<string, PairEvidence>();
-    for (const group of near) {
-      let pictures;
-      try {
+    const graphs: PictureSet[][] = [];
+    try {
+      for (const group of near) {
         signal?.throwIfAborted();
-        pictures = await this.#pictureGraph(group, contentOf, evidence, signal);
-      } catch (error) {
-        this.#save(); // what was checked is kept
-        throw error;
+        graphs.push(await this.#pictureGraph(group, contentOf, evidence, signal));
       }
+      if (options.links) await this.#joinAcross(near, graphs, options.links, signal);
+    } catch (error) {
+      this.#save(); // what was checked is kept
+      throw error;
+    }
+    near.forEach((group, g) => {
+      const pictures = graphs[g] ?? [];
       // Each set of pictures the check joined is a duplicate group (one picture alone is the byte
-      // or pixel group's business); when the check left more than one set, they are similar shots.
-      for (const members of pictures) if (members.pictures > 1) duplicates.push({ kind: 'near', files: members.files });
+      // or pixel group's business; a set joined to another group's is listed there); when the
+      // check left more than one set, they are similar shots.
+      for (const members of pictures) {
+        if (members.pictures.length < 2 || members.listed) continue;
+        members.listed = true;
+        duplicates.push({ kind: 'near', files: members.files });
+      }
       if (pictures.length > 1) {
         const sets = pictures.map((members) => ({ files: members.first, pictures: members.nodes }));
         const grouping = group.pictures?.grouping;
         shots.push({ kind: 'near', files: sets.flatMap((set) => set.files), sets, ...(grouping ? { grouping } : {}) });
       }
-    }
+    });
     // The best shot needs each shot's sharpness, also where the verdicts were known already
     // (about 5 ms a thumbnail: left to the listing of shots when only verdicts are wanted).
     if (measureShots) {
@@ -230,7 +258,7 @@ export class NearVerifier {
     contentOf: (file: string) => CopyDetails | undefined,
     evidence: Map<string, PairEvidence>,
     signal: AbortSignal | undefined,
-  ): Promise<{ files: string[]; first: string[]; pictures: number; nodes: number[] }[]> {
+  ): Promise<PictureSet[]> {
     const byPicture = new Map<string, { copy: CopyDetails; files: string[] }>();
     for (const file of files) {
       const copy = contentOf(file);
@@ -331,16 +359,60 @@ export class NearVerifier {
     // A set stands in similar shots for its original: the picture the keeper rules would keep.
     const nodeOf = new Map<string, number>();
     numbered?.numbers.forEach((node, i) => nodeOf.set(files[i] ?? '', node));
-    return [...sets.values()].map(({ files, pictures }) => {
-      const [original] = orderByKeeperRule(
-        pictures.map((entry) => entry.copy),
+    return [...sets.values()].map(({ files, pictures }) =>
+      this.#pictureSet(
+        files,
+        pictures,
+        pictures.flatMap((entry) => nodeOf.get(entry.files[0] ?? '') ?? []),
+      ),
+    );
+  }
+
+  #pictureSet(files: string[], pictures: PictureSet['pictures'], nodes: number[]): PictureSet {
+    const [original] = orderByKeeperRule(
+      pictures.map((entry) => entry.copy),
+      undefined,
+      { derivedFrom: this.derivedFrom },
+    );
+    const first = pictures.find((entry) => entry.copy === original)?.files ?? pictures[0]?.files ?? [];
+    return { files, first, pictures, nodes, listed: false };
+  }
+
+  /**
+   * Joins the sets of different groups along `links` where their largest pictures (the likeliest
+   * originals) are one picture: star clustering can put two crops of a photo, which match each
+   * other through their middles, in a star apart from the photo, and each star is checked within
+   * itself only. One check a link, strongest first; a link between sets already joined costs none.
+   */
+  async #joinAcross(
+    near: readonly CandidateGroup[],
+    graphs: PictureSet[][],
+    links: CrossLinks,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const found = links(
+      near.map((group, g) => ({ grouping: group.pictures?.grouping, sets: (graphs[g] ?? []).map((set) => ({ pictures: set.nodes })) })),
+    );
+    if (found.length === 0) return;
+    const reader = this.#reader();
+    const largest = (set: PictureSet): CopyDetails | undefined =>
+      set.pictures.reduce<CopyDetails | undefined>(
+        (best, entry) => (!best || area(entry.copy) > area(best) ? entry.copy : best),
         undefined,
-        { derivedFrom: this.derivedFrom },
       );
-      const first = pictures.find((entry) => entry.copy === original)?.files ?? pictures[0]?.files ?? [];
-      const grouped = pictures.flatMap((entry) => nodeOf.get(entry.files[0] ?? '') ?? []);
-      return { files, first, pictures: pictures.length, nodes: grouped };
-    });
+    for (const [gx, sx, gy, sy] of found) {
+      const x = graphs[gx]?.[sx];
+      const y = graphs[gy]?.[sy];
+      if (!x || !y || x === y) continue;
+      const [a, b] = [largest(x), largest(y)];
+      if (!a || !b) continue;
+      signal?.throwIfAborted();
+      if ((await this.#evidence(a, b, reader)).verdict !== 'same') continue;
+      const joined = this.#pictureSet([...x.files, ...y.files], [...x.pictures, ...y.pictures], [...x.nodes, ...y.nodes]);
+      for (const sets of graphs) for (let k = 0; k < sets.length; k++) if (sets[k] === x || sets[k] === y) sets[k] = joined;
+    }
+    // A group whose two sets joined the same set elsewhere holds it once.
+    graphs.forEach((sets, g) => (graphs[g] = [...new Set(sets)]));
   }
 
   /**
