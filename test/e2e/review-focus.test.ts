@@ -306,9 +306,9 @@ describe.skipIf(!chromiumAvailable())('focus mode and keyboard-only review in th
       await expect.poll(() => help.count()).toBe(0);
     });
 
-    it('should open the same Keys dialog from the bulk bar, which lists no keys of its own', async () => {
+    it("should open the same Keys dialog from the header's Keys button; the bulk bar lists no keys of its own", async () => {
       expect(await page.locator('.bulk-bar').textContent()).not.toContain('Keys:');
-      await page.getByTestId('bulk-keys').click();
+      await page.getByTestId('keys-button').click();
       const help = page.getByTestId('keys-help');
       await help.waitFor();
       expect(await help.textContent()).toContain('Focus mode: one group at a time');
