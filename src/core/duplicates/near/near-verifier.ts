@@ -395,6 +395,9 @@ export class NearVerifier {
     );
     if (found.length === 0) return;
     const reader = this.#reader();
+    // Where each set sits ([group, position]): a join moves both sets' places to the joined one.
+    const places = new Map<PictureSet, [number, number][]>();
+    graphs.forEach((sets, g) => sets.forEach((set, k) => places.set(set, [[g, k]])));
     const largest = (set: PictureSet): CopyDetails | undefined =>
       set.pictures.reduce<CopyDetails | undefined>(
         (best, entry) => (!best || area(entry.copy) > area(best) ? entry.copy : best),
@@ -409,7 +412,11 @@ export class NearVerifier {
       signal?.throwIfAborted();
       if ((await this.#evidence(a, b, reader)).verdict !== 'same') continue;
       const joined = this.#pictureSet([...x.files, ...y.files], [...x.pictures, ...y.pictures], [...x.nodes, ...y.nodes]);
-      for (const sets of graphs) for (let k = 0; k < sets.length; k++) if (sets[k] === x || sets[k] === y) sets[k] = joined;
+      const moved = [...(places.get(x) ?? []), ...(places.get(y) ?? [])];
+      for (const [g, k] of moved) (graphs[g] ?? [])[k] = joined;
+      places.delete(x);
+      places.delete(y);
+      places.set(joined, moved);
     }
     // A group whose two sets joined the same set elsewhere holds it once.
     graphs.forEach((sets, g) => (graphs[g] = [...new Set(sets)]));
