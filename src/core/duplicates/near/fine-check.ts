@@ -66,8 +66,8 @@ const MOVED_TEXTURE = 4;
 /**
  * Another moment: at least this many cells moved against the rest of the picture. Measured at the
  * thumbnails on the non-geometric copies of both eval halves and the hard negatives' copies (379
- * pairs): at most 1 cell (a brightened copy whose highlights clipped), 0 in all but 3. Frames of
- * the moving-camera burst that passed as copies without capture times: 2 to 25.
+ * pairs): 0 cells in all but one, a brightened copy whose highlights clipped (1). Frames of the
+ * moving-camera burst that passed as copies without capture times: 4 to 25.
  */
 export const FINE_MOVED_CELLS = 2;
 /** Levels of the tone curve. */
