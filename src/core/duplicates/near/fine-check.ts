@@ -84,7 +84,7 @@ export interface FineComparison {
   readonly state: Uint8Array;
   /** Cells compared (not skipped). */
   readonly cells: number;
-  /** Per cell: 1 where part of the picture moved against the rest (see `localMotion`). */
+  /** Per cell: 1 where part of the picture moved against the rest (see `movedCells`). */
   readonly moved: Uint8Array;
 }
 
@@ -123,35 +123,32 @@ export function fineCompare(a: GrayGrid, b: GrayGrid, skip: (fx: number, fy: num
   );
   // Fitted twice: the second time without the cells the first fit left too much in (a caption
   // band darkens its part of the picture, which would bend the tone curve everywhere else).
-  let left = new Uint8Array(columns * rows);
-  let fit: Fit | null = null;
-  for (let pass = 0; pass < 2; pass++) {
-    const excluded = new Uint8Array(columns * rows);
-    for (let cell = 0; cell < excluded.length; cell++) excluded[cell] = skipped[cell] || left[cell] ? 1 : 0;
+  const fitWithout = (left: Uint8Array): { fit: Fit; left: Uint8Array } => {
     const use = new Uint8Array(width * height);
-    for (let i = 0; i < use.length; i++) use[i] = excluded[cellOfPixel[i] ?? 0] ? 0 : 1;
-    fit = fittedResidual(sharp.gray, soft.gray, width, height, use);
-    const { residual } = fit;
-    left = new Uint8Array(columns * rows);
+    for (let i = 0; i < use.length; i++) {
+      const cell = cellOfPixel[i] ?? 0;
+      use[i] = skipped[cell] || left[cell] ? 0 : 1;
+    }
+    const fit = fittedResidual(sharp.gray, soft.gray, width, height, use);
+    const leftNow = new Uint8Array(columns * rows);
     bounds.forEach(({ x0, y0, x1, y1 }, cell) => {
-      if (!skipped[cell] && rms(residual, width, x0, y0, x1, y1) > (noise[cell] ?? 0)) left[cell] = 1;
+      if (!skipped[cell] && rms(fit.residual, width, x0, y0, x1, y1) > (noise[cell] ?? 0)) leftNow[cell] = 1;
     });
-  }
+    return { fit, left: leftNow };
+  };
+  const { fit, left } = fitWithout(fitWithout(new Uint8Array(columns * rows)).left);
   let cells = 0;
   for (let cell = 0; cell < state.length; cell++) {
     if (skipped[cell]) continue;
     cells += 1;
     state[cell] = left[cell] ?? 0;
   }
-  const final = fit;
-  const moved = final
-    ? movedCells(
-        bounds.map((box) => localShift(final, width, height, box)),
-        columns,
-        rows,
-        skipped,
-      )
-    : new Uint8Array(columns * rows);
+  const moved = movedCells(
+    bounds.map((box) => localShift(fit, width, height, box)),
+    columns,
+    rows,
+    skipped,
+  );
   return { columns, rows, state, cells, moved };
 }
 
@@ -238,14 +235,12 @@ function localShift(fit: Fit, width: number, height: number, box: { x0: number; 
       squares += r * r;
     }
   }
-  const products = Float64Array.of(n, sl, sx, sy, sl, ll, lx, ly, sx, lx, xx0, xy0, sy, ly, xy0, yy0);
-  const vector = Float64Array.of(r1, rl, rx, ry);
   if (n === 0) return null;
-  const xx = (products[10] ?? 0) / n;
-  const xy = (products[11] ?? 0) / n;
-  const yy = (products[15] ?? 0) / n;
+  const [xx, xy, yy] = [xx0 / n, xy0 / n, yy0 / n];
   const weakest = (xx + yy) / 2 - Math.sqrt(Math.max(0, ((xx - yy) / 2) ** 2 + xy * xy));
   if (weakest < MOVED_TEXTURE) return null;
+  const products = Float64Array.of(n, sl, sx, sy, sl, ll, lx, ly, sx, lx, xx0, xy0, sy, ly, xy0, yy0);
+  const vector = Float64Array.of(r1, rl, rx, ry);
   const matrix = (size: number): Float64Array[] =>
     Array.from({ length: size }, (_, k) => Float64Array.from({ length: size }, (_, l) => products[k * 4 + l] ?? 0));
   // What is left with the level and the blur only, then with the shift too (Σ r² − wᵀv at the optimum).
@@ -277,7 +272,6 @@ function movedCells(shifts: readonly (CellShift | null)[], columns: number, rows
     (Math.floor(cell / columns) + 0.5) / rows - 0.5,
   ];
   let off = new Uint8Array(shifts.length);
-  let field = (_cell: number): [number, number] => [0, 0];
   for (let pass = 0; pass < 2; pass++) {
     const products = new Float64Array(9);
     const alongX = new Float64Array(3);
@@ -295,7 +289,7 @@ function movedCells(shifts: readonly (CellShift | null)[], columns: number, rows
     const matrix = (): Float64Array[] => [0, 1, 2].map((k) => products.slice(k * 3, k * 3 + 3));
     const fx = solve(matrix(), alongX);
     const fy = solve(matrix(), alongY);
-    field = (cell) => {
+    const field = (cell: number): [number, number] => {
       const [u, v] = at(cell);
       return [(fx[0] ?? 0) + (fx[1] ?? 0) * u + (fx[2] ?? 0) * v, (fy[0] ?? 0) + (fy[1] ?? 0) * u + (fy[2] ?? 0) * v];
     };

@@ -325,9 +325,18 @@ export class NearVerifier {
     }
     const parent = entries.map((_, i) => i);
     const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i] ?? i)));
-    // The picture of a set most likely the one the others were made from: the largest.
-    const largestOf = (set: number): number =>
-      entries.reduce((best, entry, k) => (root(k) === set && area(entry.copy) > area(entries[best]?.copy ?? entry.copy) ? k : best), set);
+    // The picture of a set most likely the one the others were made from: the largest (its root on a tie).
+    const largestOf = (set: number): number => {
+      const first = entries[set];
+      return first
+        ? entries.indexOf(
+            largest(
+              entries.filter((_, k) => root(k) === set),
+              first,
+            ),
+          )
+        : set;
+    };
     /** Whether joining the sets of `i` and `j` would make two moments one picture. */
     const apart = async (i: number, j: number): Promise<boolean> => {
       const [x, y] = [root(i), root(j)];
@@ -398,19 +407,14 @@ export class NearVerifier {
     // Where each set sits ([group, position]): a join moves both sets' places to the joined one.
     const places = new Map<PictureSet, [number, number][]>();
     graphs.forEach((sets, g) => sets.forEach((set, k) => places.set(set, [[g, k]])));
-    const largest = (set: PictureSet): CopyDetails | undefined =>
-      set.pictures.reduce<CopyDetails | undefined>(
-        (best, entry) => (!best || area(entry.copy) > area(best) ? entry.copy : best),
-        undefined,
-      );
     for (const [gx, sx, gy, sy] of found) {
       const x = graphs[gx]?.[sx];
       const y = graphs[gy]?.[sy];
       if (!x || !y || x === y) continue;
-      const [a, b] = [largest(x), largest(y)];
+      const [a, b] = [x.pictures[0], y.pictures[0]];
       if (!a || !b) continue;
       signal?.throwIfAborted();
-      if ((await this.#evidence(a, b, reader)).verdict !== 'same') continue;
+      if ((await this.#evidence(largest(x.pictures, a).copy, largest(y.pictures, b).copy, reader)).verdict !== 'same') continue;
       const joined = this.#pictureSet([...x.files, ...y.files], [...x.pictures, ...y.pictures], [...x.nodes, ...y.nodes]);
       const moved = [...(places.get(x) ?? []), ...(places.get(y) ?? [])];
       for (const [g, k] of moved) (graphs[g] ?? [])[k] = joined;
@@ -495,6 +499,11 @@ export class NearVerifier {
 
 function area(copy: CopyDetails): number {
   return copy.width * copy.height;
+}
+
+/** The picture of `pictures` with the most pixels; `first` unless another has more. */
+function largest<T extends { readonly copy: CopyDetails }>(pictures: readonly T[], first: T): T {
+  return pictures.reduce((best, entry) => (area(entry.copy) > area(best.copy) ? entry : best), first);
 }
 
 function pairKey(a: CopyDetails, b: CopyDetails): string {
