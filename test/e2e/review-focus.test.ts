@@ -11,14 +11,14 @@ import fs from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bridge } from '../../src/bridge/index.js';
 import { DARKNET_DATA_DIR } from '../fixtures/real-photos.js';
 import { chromiumAvailable } from './support/browser.js';
 import { openIndexedApp } from './support/indexed-app.js';
-import type { PageElement } from './support/page-checks.js';
+import { callBridge, waitForJob, type PageElement } from './support/page-checks.js';
 import { REPO_ROOT, ensureRendererBuilt } from './support/renderer-build.js';
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'test-results');
@@ -28,6 +28,7 @@ const EXPORTED = ['dog', 'giraffe', 'kite'];
 const GROUPS = BYTE_COPIED.length + EXPORTED.length;
 
 let tempDir: string;
+let photos: string;
 let bridge: Bridge;
 let browser: Browser;
 let page: Page;
@@ -87,7 +88,7 @@ describe.skipIf(!chromiumAvailable())('focus mode and keyboard-only review in th
     const rendererDir = ensureRendererBuilt();
     tempDir = fs.realpathSync(await mkdtemp(path.join(os.tmpdir(), 'doppel-focus-')));
     process.env.XDG_DATA_HOME = path.join(tempDir, 'xdg'); // the bridge's trash: never the real one
-    const photos = path.join(tempDir, 'Photos');
+    photos = path.join(tempDir, 'Photos');
     for (const folder of ['Camera', 'Backup', 'Exports']) fs.mkdirSync(path.join(photos, folder), { recursive: true });
     for (const name of [...BYTE_COPIED, ...EXPORTED]) {
       fs.copyFileSync(path.join(DARKNET_DATA_DIR, `${name}.jpg`), path.join(photos, 'Camera', `${name}.jpg`));
@@ -354,6 +355,40 @@ describe.skipIf(!chromiumAvailable())('focus mode and keyboard-only review in th
 
       await nav('Settings');
       await page.getByTestId('single-key-shortcuts').check();
+    });
+
+    it('should stay on the group the keyboard went to while a refreshed list was on its way', async () => {
+      await nav('Duplicates');
+      await allGroupsShown();
+      await page.getByRole('heading', { name: 'Duplicates', level: 1 }).click();
+      await tabIntoList();
+      await page.keyboard.press('Home');
+      await expect.poll(async () => (await focused()).label).toMatch(new RegExp(`^Group 1 of ${GROUPS}: `));
+      // The list's answers are held, so that the keyboard moves while one is on its way.
+      const held: Route[] = [];
+      await page.route('**/api/duplicates:list', (route) => {
+        held.push(route);
+      });
+      // A new pair of byte copies and an index: the finished job asks for the list again, from group 1.
+      for (const folder of ['Camera', 'Backup'])
+        fs.copyFileSync(path.join(DARKNET_DATA_DIR, 'person.jpg'), path.join(photos, folder, 'person.jpg'));
+      const { jobId } = await callBridge<{ jobId: string }>(bridge.url, 'library:index', { roots: [photos] });
+      await waitForJob(bridge.url, jobId, { stallMs: 30_000, timeoutMs: 150_000, intervalMs: 50 });
+      await expect.poll(() => held.length).toBeGreaterThan(0);
+
+      await page.keyboard.press('ArrowDown');
+      await expect.poll(async () => (await focused()).label).toMatch(new RegExp(`^Group 2 of ${GROUPS}: `));
+      const keeper = /suggested keeper (.+)$/.exec((await focused()).label ?? '')?.[1];
+      for (const route of held) await route.continue();
+      await page.unroute('**/api/duplicates:list');
+      await expect.poll(summary).toContain(`${GROUPS + 1} groups`);
+      // Two frames after the answer came, Vue has placed it; then the keyboard goes on from where it is.
+      await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.press('ArrowLeft');
+      await expect.poll(async () => (await focused()).label).toMatch(new RegExp(`^Group \\d of ${GROUPS + 1}: `));
+      expect((await focused()).label).toMatch(new RegExp(`suggested keeper ${keeper}$`));
     });
 
     it('should run without page errors', () => {

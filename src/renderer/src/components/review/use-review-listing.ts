@@ -19,7 +19,7 @@ import {
 } from '../../state/duplicate-review.js';
 import { library } from '../../state/library-state.js';
 import { nearSensitivity } from '../../state/near-settings.js';
-import { groupAt, reviewList } from '../../state/review-list.js';
+import { groupAt, loadedGroups, reviewList } from '../../state/review-list.js';
 import type { ReviewListHandle } from './review-list-handle.js';
 
 export function useReviewListing(listView: Ref<ReviewListHandle | null>) {
@@ -53,12 +53,14 @@ export function useReviewListing(listView: Ref<ReviewListHandle | null>) {
     () => reviewList.placed,
     (placed) => {
       if (!placed) return;
-      const index = placed.index ?? Math.min(review.focusGroup, Math.max(0, count.value - 1));
       const photo = awaitingPhoto;
+      // The keyboard may have moved on while the list was on its way: the group it is on now, where the answer holds it.
+      const current = photo ? undefined : loadedGroups().find(({ group }) => group.id === review.focusId)?.index;
+      const index = current ?? placed.index ?? Math.min(review.focusGroup, Math.max(0, count.value - 1));
       awaitingPhoto = null;
       if (photo) askedPhotoMissing.value = placed.index === null;
       const photoCopy = photo ? (groupAt(index)?.copies.findIndex((copy) => copy.path === photo) ?? 0) : 0;
-      setFocus(index, photo ? Math.max(0, photoCopy) : placed.index === null ? 0 : review.focusCopy);
+      setFocus(index, photo ? Math.max(0, photoCopy) : current === undefined && placed.index === null ? 0 : review.focusCopy);
       void nextTick(() => listView.value?.scrollToIndex(index, photo ? 'center' : 'auto'));
     },
   );
