@@ -4,12 +4,15 @@
  * logo); frames with a subject that moved, screenshots of other text and other scenes are not.
  * Each picture goes through what the library keeps of it: the 256 px WebP thumbnail.
  */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fineCompare, FINE_DIFFERING_SHARE, type GrayGrid } from '../../src/core/duplicates/near/fine-check';
 import { comparePictures, layoutGridOf, reversed, unexplainedCells, type LayoutGrid } from '../../src/core/duplicates/near/picture-check';
 import { EDITS } from '../../src/eval/edits';
 import { glyphGroups, slideGroups } from '../../src/eval/hard-negative-pictures';
+import { DARKNET_DATA_DIR } from '../fixtures/real-photos';
 import { drawScene, sharpOf } from '../fixtures/scene';
 
 /** A picture decoded as the eval's edits take it. */
@@ -91,6 +94,42 @@ describe('comparePictures on edited copies', () => {
     const result = comparePictures(await gridOf(sharp(landscape)), await gridOf(sharp(copy)));
     expect(result.verdict, result.reason).toBe('same');
     expect(result.reason).toBe('same picture, with an overlay');
+  });
+
+  it('should call a real photo brightened until its white sky clipped the same picture, and its contrast-edited copy', async () => {
+    // Darknet's kite beach: a sky of pale clouds that a brightening clips to white. The brightened
+    // copy, its contrast higher everywhere else, reads as the sharper picture, which cannot
+    // explain the clouds it lost: the other picture explains it.
+    const kite = await readFile(path.join(DARKNET_DATA_DIR, 'kite.jpg'));
+    const photo = await decodePhoto(kite);
+    for (const id of ['bright+20', 'contrast+30']) {
+      const edit = EDITS.find((candidate) => candidate.id === id);
+      if (!edit) throw new Error(`the eval has no ${id} edit`);
+      const result = comparePictures(await gridOf(sharp(kite)), await gridOf(sharp(await edit.apply(photo))));
+      expect(result.verdict, `${id}: ${result.reason}`).toBe('same');
+    }
+  });
+
+  it('should find the mirrored copy of a picture nearly symmetric, which lines up with itself unmirrored', async () => {
+    // A symmetric scene with one textured patch left of the middle: unmirrored, the copy matches
+    // everywhere but there (and where the patch went), well enough that the turns were not searched.
+    const half = await sharpOf(await drawScene(11, 320, 480))
+      .png()
+      .toBuffer();
+    const patch = await sharpOf(await drawScene(4, 60, 60))
+      .png()
+      .toBuffer();
+    const symmetric = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#000' } })
+      .composite([
+        { input: half, left: 0, top: 0 },
+        { input: await sharp(half).flop().toBuffer(), left: 320, top: 0 },
+        { input: patch, left: 190, top: 200 },
+      ])
+      .png()
+      .toBuffer();
+    const result = comparePictures(await gridOf(sharp(symmetric)), await gridOf(sharp(symmetric).flop()));
+    expect(result.verdict, result.reason).toBe('same');
+    expect(result.reason).toBe('same picture, mirrored');
   });
 
   it('should say how a turned copy was turned, as it was turned', async () => {

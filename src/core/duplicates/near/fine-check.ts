@@ -70,6 +70,12 @@ const MOVED_TEXTURE = 4;
  * moving-camera burst that passed as copies without capture times: 4 to 25.
  */
 export const FINE_MOVED_CELLS = 2;
+/**
+ * A picture clipped more than another when this larger a share of its pixels sits at white or
+ * black: re-compression moves a few pixels across those levels (0.2 % in the eval's copies); a
+ * brightened copy that whitened a sky, a tenth of the picture and more.
+ */
+const CLIPPED_MORE = 0.01;
 /** Levels of the tone curve. */
 const TONE_BINS = 32;
 /** A tone level needs this many pixels to count (fewer: noise). */
@@ -86,6 +92,8 @@ export interface FineComparison {
   readonly cells: number;
   /** Per cell: 1 where part of the picture moved against the rest (see `movedCells`). */
   readonly moved: Uint8Array;
+  /** The picture that explained the other clipped more of its pixels to white or black than it. */
+  readonly clippedMore: boolean;
 }
 
 /**
@@ -93,15 +101,22 @@ export interface FineComparison {
  * says, for a cell's centre given as shares of the width and height, whether to leave it out (an
  * overlay the coarse check found).
  */
-export function fineCompare(a: GrayGrid, b: GrayGrid, skip: (fx: number, fy: number) => boolean = () => false): FineComparison {
+export function fineCompare(
+  a: GrayGrid,
+  b: GrayGrid,
+  skip: (fx: number, fy: number) => boolean = () => false,
+  reverse = false,
+): FineComparison {
   const { width, height } = a;
   const columns = Math.max(1, Math.round(width / FINE_CELL));
   const rows = Math.max(1, Math.round(height / FINE_CELL));
   const state = new Uint8Array(columns * rows);
   if (b.width !== width || b.height !== height || width < 4 * MARGIN || height < 4 * MARGIN)
-    return { columns, rows, state, cells: 0, moved: new Uint8Array(columns * rows) };
-  // The blurrier picture is explained by the sharper one (a blur can be fitted, detail cannot).
-  const [sharp, soft] = detailEnergy(a) >= detailEnergy(b) ? [a, b] : [b, a];
+    return { columns, rows, state, cells: 0, moved: new Uint8Array(columns * rows), clippedMore: false };
+  // The blurrier picture is explained by the sharper one (a blur can be fitted, detail cannot),
+  // unless the caller asks for the other way (`reverse`: see picture-check.ts).
+  const aFirst = detailEnergy(a) >= detailEnergy(b) !== reverse;
+  const [sharp, soft] = aFirst ? [a, b] : [b, a];
   const cellOfPixel = new Int32Array(width * height);
   const skipped = new Uint8Array(columns * rows);
   const bounds: { x0: number; y0: number; x1: number; y1: number }[] = [];
@@ -149,7 +164,7 @@ export function fineCompare(a: GrayGrid, b: GrayGrid, skip: (fx: number, fy: num
     rows,
     skipped,
   );
-  return { columns, rows, state, cells, moved };
+  return { columns, rows, state, cells, moved, clippedMore: clippedShare(sharp.gray) > clippedShare(soft.gray) + CLIPPED_MORE };
 }
 
 /** What is left of `soft` once explained by `sharp`, and the explanation's detail (for the local shifts). */
@@ -307,6 +322,13 @@ function movedCells(shifts: readonly (CellShift | null)[], columns: number, rows
   return moved;
 }
 
+/** Share of the pixels at white or black. */
+function clippedShare(gray: Float32Array): number {
+  let clipped = 0;
+  for (const value of gray) if (value >= 250 || value <= 5) clipped += 1;
+  return gray.length > 0 ? clipped / gray.length : 0;
+}
+
 /** Mean squared Laplacian: how much fine detail a picture holds. */
 function detailEnergy(grid: GrayGrid): number {
   const lap = laplacian(grid.gray, grid.width, grid.height);
@@ -320,7 +342,7 @@ function detailEnergy(grid: GrayGrid): number {
 }
 
 /** `from` through the tone curve that maps it best onto `to`: the mean of `to` at each level of `from`, interpolated. */
-function toneMapped(from: Float32Array, to: Float32Array, use: Uint8Array): Float32Array {
+export function toneMapped(from: Float32Array, to: Float32Array, use: Uint8Array): Float32Array {
   const sums = new Float64Array(TONE_BINS);
   const levels = new Float64Array(TONE_BINS);
   const counts = new Float64Array(TONE_BINS);

@@ -93,13 +93,19 @@ interface PictureSet {
 }
 
 /** Names the check's rules: verdicts kept by another version are checked again (picture-check.store.ts). */
-export const PICTURE_CHECK_VERSION = 'grid128-fine256-8';
+export const PICTURE_CHECK_VERSION = 'grid128-fine256-9';
 
 const UNCHECKED: PairEvidence = { verdict: 'different', reason: 'not verified (no thumbnail to compare): reviewed as a similar shot' };
 /** The check lets the event loop run at least this often (ms). */
 const SLICE_MS = 20;
 /** Pictures read at once while checking (thumbnails decode on libuv threads). */
 const READ_CONCURRENCY = 4;
+/**
+ * A join goes through a smaller picture when the smaller of its pair has under this share of the
+ * pixels of both sets' largest pictures: a 95 % crop has 90 %; two exports of one size differ by
+ * a pixel of rounding.
+ */
+const VALLEY_AREA = 0.98;
 
 /** Reads each content's picture once while a group is checked, a few at a time; forgets them after. */
 class PictureReader {
@@ -346,9 +352,17 @@ export class NearVerifier {
       const [a, b] = [entries[p], entries[q]];
       if (!a || !b || (p === Math.min(i, j) && q === Math.max(i, j))) return false;
       signal?.throwIfAborted();
-      if ((await this.#evidence(a.copy, b.copy, reader)).moment !== true) return false;
-      moments.push([p, q]);
-      return true;
+      const found = await this.#evidence(a.copy, b.copy, reader);
+      if (found.moment) {
+        moments.push([p, q]);
+        return true;
+      }
+      // Through a smaller picture (a downscale, a crop) to larger ones on both sides, the larger
+      // ones must be one picture themselves: a downscale of one tree frame blurs away the leaves
+      // that tell it from the next and passes for a copy of both; a crop of one frame lines up on
+      // the next. A chain that only goes down (an original, its half, its quarter) is not asked.
+      const through = Math.min(area(entries[i]?.copy ?? a.copy), area(entries[j]?.copy ?? b.copy));
+      return through < VALLEY_AREA * Math.min(area(a.copy), area(b.copy)) && found.verdict !== 'same';
     };
     // Closest first: of a crop lined up on the subject that moved and the frame it was cut from,
     // the frame matches it closer (0.998 against 0.996 in the eval's moving-camera burst).

@@ -10,7 +10,10 @@
  *    refined (64 px, then 128 px). A resize or a re-compression aligns at the full frame.
  * 2. Compare cell by cell (16 x 16 px cells of the 128 px grid) after the alignment. A cell matches
  *    when its structure correlates (local NCC: brightness, contrast and colour changes do not
- *    matter) or both are flat at the same level.
+ *    matter) or what a tone curve over the whole picture leaves there is what blur and compression
+ *    leave (a brightened copy clips its highlights: no straight line maps one onto the other).
+ *    A picture nearly symmetric lines up unmirrored almost as well as mirrored: when nothing
+ *    matched, the turns and mirrors are searched too.
  * 3. Decide. The same picture differs at most in a small overlay: cells in a wide band along the
  *    bottom edge (a caption) or in a corner box (a logo, a stamp). Another picture differs inside
  *    the frame (a walking person, a waving branch), along the top or a side (other text in a
@@ -23,14 +26,16 @@
  * 4. Look again at the thumbnails' own 256 px (fine-check.ts): other text, other leaves, a
  *    person who barely moved differ there in many cells once the edits a copy may carry (tone,
  *    blur, a sub-pixel shift) are fitted away; a face that turned a little moved against the rest
- *    of the picture, which no copy does (another moment, `moment`). A window under 60 % of a side
- *    is a shared detail.
+ *    of the picture, which no copy does (another moment, `moment`). The sharper picture explains
+ *    the other; failing that, the other way round (a brightened copy lost the clouds of a white
+ *    sky, and reads as the sharper for its contrast). A window under 60 % of a side is a shared
+ *    detail.
  *
  * Why each threshold is where it is: see the constants, measured on the hard-negatives eval set
  * (src/eval) and the Copydays-style edits of the eval's tuning half.
  */
 
-import { FINE_DIFFERING_SHARE, FINE_MOVED_CELLS, fineCompare, type GrayGrid } from './fine-check';
+import { FINE_DIFFERING_SHARE, FINE_MOVED_CELLS, fineCompare, toneMapped, type GrayGrid } from './fine-check';
 
 /** A picture as the check sees it: gray levels 0..255, row-major, long side GRID_LONG_SIDE. */
 export interface LayoutGrid {
@@ -158,6 +163,15 @@ export function comparePictures(a: LayoutGrid, b: LayoutGrid): PictureComparison
     const cropped = judge(a, b, other);
     if (cropped.verdict === 'same' && cropped.differingCells === 0) return cropped;
   }
+  // A picture nearly symmetric (an eye's fundus, a round dish) lines up with its own mirror image
+  // almost as well as with itself, and the turns were not searched: they are, once nothing else matched.
+  if (alignment.turn === 0 && !alignment.mirror && turnsLineUp(a, b)) {
+    const turned = alignments(a, b, true).next().value;
+    if (turned && (turned.turn !== 0 || turned.mirror)) {
+      const judged = judge(a, b, turned);
+      if (judged.verdict === 'same') return judged;
+    }
+  }
   if (alignment.scale >= WHOLE_FRAME_SCALE) return found;
   // A window that leaves a caption out can correlate better than the whole frame that has it:
   // the whole frame is judged too, when both pictures have its shape.
@@ -165,6 +179,14 @@ export function comparePictures(a: LayoutGrid, b: LayoutGrid): PictureComparison
   if (whole.correlation < 0) return found;
   const judged = judge(a, b, whole);
   return judged.verdict === 'same' ? judged : found;
+}
+
+/** Whether a turn or a mirror of `b` lines up with `a` at 16 px at least as well as `b` as it is (a mirrored copy does). */
+function turnsLineUp(a: LayoutGrid, b: LayoutGrid): boolean {
+  const levelsA = levelsOf(a);
+  const levelsB = levelsOf(b);
+  const [turned] = coarseCandidates(levelsA, levelsB, true);
+  return turned !== undefined && turned.window.correlation >= fullFrameCorrelation(levelsA.coarse, levelsB.coarse);
 }
 
 /** The alignment of the whole frames, as they are (correlation -1 when their shapes differ). */
@@ -221,17 +243,33 @@ function judge(a: LayoutGrid, b: LayoutGrid, alignment: Alignment): PictureCompa
       for (let x = Math.max(0, c - 1); x <= Math.min(columns - 1, c + 1); x++) if ((state[y * columns + x] ?? 0) !== 0) return true;
     return false;
   };
-  const second = fineCompare(fine.big, fine.small, overlay);
-  // A part that moved against the rest is another moment, whatever else differs: said first, as
-  // it is the stronger word (near-verifier.ts never joins two moments through a chain of copies).
-  // Whole frames only: a crop's window, found on the 128 px grid, can be off by more than a pixel
-  // of the thumbnail (a 95 % crop of a chessboard seemed to move in 3 cells); its frame can still
-  // be told apart from the next by the frames themselves.
-  const moved = alignment.scale >= WHOLE_FRAME_SCALE ? second.moved.reduce((sum, cell) => sum + cell, 0) : 0;
-  if (moved >= FINE_MOVED_CELLS) return { ...result, verdict: 'different', moment: true, reason: `another moment: ${moved} areas moved` };
-  const differing = second.cells > 0 ? unexplainedCells(second.state, second.columns, second.rows) / second.cells : 0;
-  if (differing < FINE_DIFFERING_SHARE) return result;
-  return { ...result, verdict: 'different', reason: `different picture: ${Math.round(differing * 100)} % of its detail differs` };
+  const looked = (reverse: boolean): PictureComparison & { clippedMore: boolean } => {
+    const second = fineCompare(fine.big, fine.small, overlay, reverse);
+    const { clippedMore } = second;
+    // A part that moved against the rest is another moment, whatever else differs: said first, as
+    // it is the stronger word (near-verifier.ts never joins two moments through a chain of copies).
+    // Whole frames only: a crop's window, found on the 128 px grid, can be off by more than a pixel
+    // of the thumbnail (a 95 % crop of a chessboard seemed to move in 3 cells); its frame can still
+    // be told apart from the next by the frames themselves.
+    const moved = alignment.scale >= WHOLE_FRAME_SCALE ? second.moved.reduce((sum, cell) => sum + cell, 0) : 0;
+    if (moved >= FINE_MOVED_CELLS)
+      return { ...result, verdict: 'different', moment: true, reason: `another moment: ${moved} areas moved`, clippedMore };
+    const differing = second.cells > 0 ? unexplainedCells(second.state, second.columns, second.rows) / second.cells : 0;
+    if (differing < FINE_DIFFERING_SHARE) return { ...result, clippedMore };
+    return {
+      ...result,
+      verdict: 'different',
+      reason: `different picture: ${Math.round(differing * 100)} % of its detail differs`,
+      clippedMore,
+    };
+  };
+  // The sharper picture explains the other (a blur can be fitted, detail cannot); failing that, and
+  // where the sharper one clipped more, the other way round: a brightened copy clipped a white sky
+  // that held clouds, and its contrast, higher everywhere else, makes it the sharper picture.
+  const { clippedMore, ...first } = looked(false);
+  if (first.verdict === 'same' || !clippedMore) return first;
+  const { clippedMore: _, ...second } = looked(true);
+  return second.verdict === 'same' ? second : first;
 }
 
 /** `alignedPair` on the pictures as given (the thumbnails), when both grids carry them. */
@@ -422,7 +460,7 @@ interface CoarseCandidate {
  * grids, and the turns and mirrors of the whole frame when nothing lines up well. Best first (ties:
  * the first found).
  */
-function coarseCandidates(a: Levels, b: Levels): CoarseCandidate[] {
+function coarseCandidates(a: Levels, b: Levels, turnsOnly = false): CoarseCandidate[] {
   const candidates: CoarseCandidate[] = [];
   const search = (turn: 0 | 1 | 2 | 3, mirror: boolean, scales: readonly number[]): void => {
     const coarseB = orient(b.coarse, turn, mirror);
@@ -431,9 +469,9 @@ function coarseCandidates(a: Levels, b: Levels): CoarseCandidate[] {
       for (const scale of scales) candidates.push({ turn, mirror, direction, scale, window: bestWindow(outer, inner, scale, 1) });
     }
   };
-  search(0, false, COARSE_SCALES);
+  if (!turnsOnly) search(0, false, COARSE_SCALES);
   const found = (): number => Math.max(-1, ...candidates.map((candidate) => candidate.window.correlation));
-  if (found() < TURN_SEARCH_BELOW) {
+  if (turnsOnly || found() < TURN_SEARCH_BELOW) {
     for (const turn of [0, 1, 2, 3] as const) for (const mirror of [false, true]) if (turn !== 0 || mirror) search(turn, mirror, [1]);
   }
   const ranked = candidates.map((candidate, i) => ({ candidate, i }));
@@ -447,16 +485,16 @@ function coarseCandidates(a: Levels, b: Levels): CoarseCandidate[] {
  * coarse candidate is refined on the full grids, the next REFINED_CANDIDATES - 1 only when the
  * caller asks for them (a generator: a pair that matches costs one refinement).
  */
-function* alignments(a: LayoutGrid, b: LayoutGrid): Generator<Alignment, void, undefined> {
+function* alignments(a: LayoutGrid, b: LayoutGrid, turnsOnly = false): Generator<Alignment, void, undefined> {
   const whole = fullFrame(a, b);
-  const plain = whole.correlation;
+  const plain = turnsOnly ? -1 : whole.correlation;
   if (plain >= FULL_FRAME_ENOUGH) {
     yield whole;
     return;
   }
   const levelsA = levelsOf(a);
   const levelsB = levelsOf(b);
-  const ranked = coarseCandidates(levelsA, levelsB);
+  const ranked = coarseCandidates(levelsA, levelsB, turnsOnly);
   if (ranked.length === 0) yield whole;
   for (const candidate of ranked.slice(0, REFINED_CANDIDATES)) {
     const { turn, mirror, direction } = candidate;
@@ -695,42 +733,59 @@ function correlation(a: Float32Array, b: Float32Array): number {
 /** Cell-by-cell comparison of two aligned grids of one size. */
 function compareCells(a: LayoutGrid, b: LayoutGrid): CellStats {
   const { width, height } = a;
-  // Global brightness and contrast: b ≈ gain·a + bias, fitted over the whole picture.
+  // Global contrast (b ≈ gain·a + bias over the whole picture) scales what a cell may keep of its own.
   const whole = new PairMoments();
   for (let i = 0; i < width * height; i++) whole.add(a.gray[i] ?? 0, b.gray[i] ?? 0);
-  const { gain, bias } = whole.fit();
+  const { gain } = whole.fit();
   const columns = Math.max(1, Math.round(width / CELL));
   const rows = Math.max(1, Math.round(height / CELL));
-  const state = new Uint8Array(columns * rows);
+  const bounds: { x0: number; y0: number; x1: number; y1: number }[] = [];
   for (let r = 0; r < rows; r++) {
-    const y0 = Math.floor((r * height) / rows);
-    const y1 = Math.floor(((r + 1) * height) / rows);
     for (let c = 0; c < columns; c++) {
-      const x0 = Math.floor((c * width) / columns);
-      const x1 = Math.floor(((c + 1) * width) / columns);
+      bounds.push({
+        x0: Math.floor((c * width) / columns),
+        y0: Math.floor((r * height) / rows),
+        x1: Math.floor(((c + 1) * width) / columns),
+        y1: Math.floor(((r + 1) * height) / rows),
+      });
+    }
+  }
+  // The brightness is a tone curve (a brightened copy clips its highlights, which no line fits),
+  // fitted twice: the second time without the cells the first left differing (a white caption band
+  // on a dark photo would bend the curve at its level everywhere else).
+  const cellsAfter = (use: Uint8Array): Uint8Array => {
+    const toned = toneMapped(a.gray, b.gray, use);
+    const state = new Uint8Array(columns * rows);
+    bounds.forEach(({ x0, y0, x1, y1 }, cell) => {
       const ca = cellOf(a.gray, width, x0, y0, x1, y1);
       const cb = cellOf(b.gray, width, x0, y0, x1, y1);
       const local = correlation(ca, cb);
       const stdA = std(ca);
       const stdB = std(cb);
-      const flatA = stdA < FLAT_STD;
-      const flatB = stdB < FLAT_STD;
-      // What is left after the global brightness fit, against what blur and compression leave.
-      const residual = rmsResidual(ca, cb, gain, bias);
+      // What is left after the brightness fit, against what blur and compression leave.
+      const residual = rmsResidual(cellOf(toned, width, x0, y0, x1, y1), cb);
       const matches =
         local >= CELL_MATCH_CORRELATION || residual <= RESIDUAL_FLOOR + RESIDUAL_SHARE * Math.max(stdA, stdB / Math.max(gain, 0.1));
-      if (matches) continue;
-      const graphicA = flatA || clippedShare(ca) >= CLIPPED_SHARE;
-      const graphicB = flatB || clippedShare(cb) >= CLIPPED_SHARE;
-      state[r * columns + c] = graphicA !== graphicB ? 2 : 1;
-    }
-  }
-  return { columns, rows, state };
+      if (matches) return;
+      const graphicA = stdA < FLAT_STD || clippedShare(ca) >= CLIPPED_SHARE;
+      const graphicB = stdB < FLAT_STD || clippedShare(cb) >= CLIPPED_SHARE;
+      state[cell] = graphicA !== graphicB ? 2 : 1;
+    });
+    return state;
+  };
+  const first = cellsAfter(new Uint8Array(width * height).fill(1));
+  if (!first.some((cell) => cell !== 0)) return { columns, rows, state: first };
+  const use = new Uint8Array(width * height);
+  bounds.forEach(({ x0, y0, x1, y1 }, cell) => {
+    if (first[cell]) return;
+    for (let y = y0; y < y1; y++) use.fill(1, y * width + x0, y * width + x1);
+  });
+  return { columns, rows, state: cellsAfter(use) };
 }
 
-function rmsResidual(a: Float32Array, b: Float32Array, gain: number, bias: number): number {
+function rmsResidual(a: Float32Array, b: Float32Array): number {
   let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += ((b[i] ?? 0) - (gain * (a[i] ?? 0) + bias)) ** 2;
+  for (let i = 0; i < a.length; i++) sum += ((b[i] ?? 0) - (a[i] ?? 0)) ** 2;
   return a.length > 0 ? Math.sqrt(sum / a.length) : 0;
 }
 
