@@ -329,8 +329,12 @@ describe('bestShotOrder', () => {
 });
 
 describe('NearVerifier on a chain through a smaller copy', () => {
-  /** A verifier that knows the verdicts given (both ways round) and has no thumbnail to check more. */
-  function knowing(copies: Map<string, CopyDetails>, known: Record<string, StoredVerdict>): NearVerifier {
+  /**
+   * One near group of the pictures `widths` names (name → width), split by a verifier that knows
+   * the verdicts given (both ways round) and has no thumbnail to check more.
+   */
+  async function splitKnowing(widths: Record<string, number>, known: Record<string, StoredVerdict>) {
+    const copies = new Map(Object.entries(widths).map(([name, width]) => [`/photos/${name}.jpg`, details(`${name}.jpg`, name, width)]));
     const verdicts = new Map<string, StoredVerdict>();
     for (const [pair, verdict] of Object.entries(known)) {
       const [a = '', b = ''] = pair.split(':');
@@ -338,7 +342,9 @@ describe('NearVerifier on a chain through a smaller copy', () => {
       verdicts.set(`${b}:${a}`, verdict);
     }
     const store = { load: () => ({ verdicts, sharpness: new Map(), clipped: new Map() }), save: () => true };
-    return new NearVerifier({ details: () => copies, thumbnails: { pathOf: (hash) => path.join(dir, `${hash}.webp`) }, store });
+    const verifier = new NearVerifier({ details: () => copies, thumbnails: { pathOf: (hash) => path.join(dir, `${hash}.webp`) }, store });
+    const split = await verifier.split([{ kind: 'near', files: [...copies.keys()] }]);
+    return { ...split, compared: verifier.compared };
   }
   const same = (closeness: number): StoredVerdict => ({ verdict: 'same', reason: 'same picture', closeness });
   const different: StoredVerdict = { verdict: 'different', reason: 'different picture: 40 % of its detail differs' };
@@ -346,32 +352,22 @@ describe('NearVerifier on a chain through a smaller copy', () => {
   it('should not join two full frames through a downscale of one that passes for both', async () => {
     // Two frames of a waving tree: a half-size copy of the first blurs away the leaves that tell
     // it from the second, and passes for a copy of both; the frames themselves differ.
-    const copies = new Map([
-      ['/photos/first.jpg', details('first.jpg', 'first', 1024)],
-      ['/photos/second.jpg', details('second.jpg', 'second', 1024)],
-      ['/photos/half.jpg', details('half.jpg', 'half', 512)],
-    ]);
-    const verifier = knowing(copies, { 'half:first': same(0.995), 'half:second': same(0.988), 'first:second': different });
-    const { duplicates, shots } = await verifier.split([
-      { kind: 'near', files: ['/photos/half.jpg', '/photos/first.jpg', '/photos/second.jpg'] },
-    ]);
+    const { duplicates, shots, compared } = await splitKnowing(
+      { half: 512, first: 1024, second: 1024 },
+      { 'half:first': same(0.995), 'half:second': same(0.988), 'first:second': different },
+    );
     expect(duplicates.map((group) => group.files)).toEqual([['/photos/half.jpg', '/photos/first.jpg']]);
     expect(shots).toHaveLength(1);
-    expect(verifier.compared).toBe(0);
+    expect(compared).toBe(0);
   });
 
   it('should still join a copy to its original through a chain that only goes down in size', async () => {
     // An original, its half and its quarter: the quarter fails against the original (too much
     // detail lost) and passes against the half, which passes against the original.
-    const copies = new Map([
-      ['/photos/original.jpg', details('original.jpg', 'original', 1024)],
-      ['/photos/half.jpg', details('half.jpg', 'half', 512)],
-      ['/photos/quarter.jpg', details('quarter.jpg', 'quarter', 256)],
-    ]);
-    const verifier = knowing(copies, { 'original:half': same(0.995), 'half:quarter': same(0.99), 'original:quarter': different });
-    const { duplicates, shots } = await verifier.split([
-      { kind: 'near', files: ['/photos/original.jpg', '/photos/half.jpg', '/photos/quarter.jpg'] },
-    ]);
+    const { duplicates, shots } = await splitKnowing(
+      { original: 1024, half: 512, quarter: 256 },
+      { 'original:half': same(0.995), 'half:quarter': same(0.99), 'original:quarter': different },
+    );
     expect(duplicates.map((group) => [...group.files].sort())).toEqual([
       ['/photos/half.jpg', '/photos/original.jpg', '/photos/quarter.jpg'],
     ]);
