@@ -96,17 +96,18 @@ export interface FineComparison {
   readonly clippedMore: boolean;
 }
 
-/**
- * Compares two aligned pictures of one size (`a` the window cut out of the bigger one). `skip`
- * says, for a cell's centre given as shares of the width and height, whether to leave it out (an
- * overlay the coarse check found).
- */
-export function fineCompare(
-  a: GrayGrid,
-  b: GrayGrid,
-  skip: (fx: number, fy: number) => boolean = () => false,
-  reverse = false,
-): FineComparison {
+export interface FineOptions {
+  /** For a cell's centre given as shares of the width and height, whether to leave it out (an overlay the coarse check found). */
+  readonly skip?: (fx: number, fy: number) => boolean;
+  /** Explain the sharper picture by the blurrier one instead (see picture-check.ts). */
+  readonly reverse?: boolean;
+  /** Measure what moved against the rest (`moved`); off, `moved` is all zeros (a crop's window is not placed finely enough). */
+  readonly motion?: boolean;
+}
+
+/** Compares two aligned pictures of one size (`a` the window cut out of the bigger one). */
+export function fineCompare(a: GrayGrid, b: GrayGrid, options: FineOptions = {}): FineComparison {
+  const { skip = () => false, reverse = false, motion = true } = options;
   const { width, height } = a;
   const columns = Math.max(1, Math.round(width / FINE_CELL));
   const rows = Math.max(1, Math.round(height / FINE_CELL));
@@ -114,7 +115,7 @@ export function fineCompare(
   if (b.width !== width || b.height !== height || width < 4 * MARGIN || height < 4 * MARGIN)
     return { columns, rows, state, cells: 0, moved: new Uint8Array(columns * rows), clippedMore: false };
   // The blurrier picture is explained by the sharper one (a blur can be fitted, detail cannot),
-  // unless the caller asks for the other way (`reverse`: see picture-check.ts).
+  // unless the caller asks for the other way (`reverse`).
   const aFirst = detailEnergy(a) >= detailEnergy(b) !== reverse;
   const [sharp, soft] = aFirst ? [a, b] : [b, a];
   const cellOfPixel = new Int32Array(width * height);
@@ -158,12 +159,14 @@ export function fineCompare(
     cells += 1;
     state[cell] = left[cell] ?? 0;
   }
-  const moved = movedCells(
-    bounds.map((box) => localShift(fit, width, height, box)),
-    columns,
-    rows,
-    skipped,
-  );
+  const moved = motion
+    ? movedCells(
+        bounds.map((box) => localShift(fit, width, height, box)),
+        columns,
+        rows,
+        skipped,
+      )
+    : new Uint8Array(columns * rows);
   return { columns, rows, state, cells, moved, clippedMore: clippedShare(sharp.gray) > clippedShare(soft.gray) + CLIPPED_MORE };
 }
 

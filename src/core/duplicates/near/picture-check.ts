@@ -243,15 +243,16 @@ function judge(a: LayoutGrid, b: LayoutGrid, alignment: Alignment): PictureCompa
       for (let x = Math.max(0, c - 1); x <= Math.min(columns - 1, c + 1); x++) if ((state[y * columns + x] ?? 0) !== 0) return true;
     return false;
   };
+  // Motion is measured on whole frames only: a crop's window, found on the 128 px grid, can be off
+  // by more than a pixel of the thumbnail (a 95 % crop of a chessboard seemed to move in 3 cells);
+  // its frame can still be told apart from the next by the frames themselves.
+  const wholeFrame = alignment.scale >= WHOLE_FRAME_SCALE;
   const looked = (reverse: boolean): PictureComparison & { clippedMore: boolean } => {
-    const second = fineCompare(fine.big, fine.small, overlay, reverse);
+    const second = fineCompare(fine.big, fine.small, { skip: overlay, reverse, motion: wholeFrame });
     const { clippedMore } = second;
     // A part that moved against the rest is another moment, whatever else differs: said first, as
     // it is the stronger word (near-verifier.ts never joins two moments through a chain of copies).
-    // Whole frames only: a crop's window, found on the 128 px grid, can be off by more than a pixel
-    // of the thumbnail (a 95 % crop of a chessboard seemed to move in 3 cells); its frame can still
-    // be told apart from the next by the frames themselves.
-    const moved = alignment.scale >= WHOLE_FRAME_SCALE ? second.moved.reduce((sum, cell) => sum + cell, 0) : 0;
+    const moved = second.moved.reduce((sum, cell) => sum + cell, 0);
     if (moved >= FINE_MOVED_CELLS)
       return { ...result, verdict: 'different', moment: true, reason: `another moment: ${moved} areas moved`, clippedMore };
     const differing = second.cells > 0 ? unexplainedCells(second.state, second.columns, second.rows) / second.cells : 0;
