@@ -35,7 +35,7 @@
  * (src/eval) and the Copydays-style edits of the eval's tuning half.
  */
 
-import { FINE_DIFFERING_SHARE, FINE_MOVED_CELLS, fineCompare, toneMapped, type GrayGrid } from './fine-check';
+import { FINE_DIFFERING_SHARE, FINE_MOVED_CELLS, fineCompare, toneMapped, type FineComparison, type GrayGrid } from './fine-check';
 
 /** A picture as the check sees it: gray levels 0..255, row-major, long side GRID_LONG_SIDE. */
 export interface LayoutGrid {
@@ -247,29 +247,22 @@ function judge(a: LayoutGrid, b: LayoutGrid, alignment: Alignment): PictureCompa
   // by more than a pixel of the thumbnail (a 95 % crop of a chessboard seemed to move in 3 cells);
   // its frame can still be told apart from the next by the frames themselves.
   const wholeFrame = alignment.scale >= WHOLE_FRAME_SCALE;
-  const looked = (reverse: boolean): PictureComparison & { clippedMore: boolean } => {
-    const second = fineCompare(fine.big, fine.small, { skip: overlay, reverse, motion: wholeFrame });
-    const { clippedMore } = second;
+  const verdictOf = (second: FineComparison): PictureComparison => {
     // A part that moved against the rest is another moment, whatever else differs: said first, as
     // it is the stronger word (near-verifier.ts never joins two moments through a chain of copies).
     const moved = second.moved.reduce((sum, cell) => sum + cell, 0);
-    if (moved >= FINE_MOVED_CELLS)
-      return { ...result, verdict: 'different', moment: true, reason: `another moment: ${moved} areas moved`, clippedMore };
+    if (moved >= FINE_MOVED_CELLS) return { ...result, verdict: 'different', moment: true, reason: `another moment: ${moved} areas moved` };
     const differing = second.cells > 0 ? unexplainedCells(second.state, second.columns, second.rows) / second.cells : 0;
-    if (differing < FINE_DIFFERING_SHARE) return { ...result, clippedMore };
-    return {
-      ...result,
-      verdict: 'different',
-      reason: `different picture: ${Math.round(differing * 100)} % of its detail differs`,
-      clippedMore,
-    };
+    if (differing < FINE_DIFFERING_SHARE) return result;
+    return { ...result, verdict: 'different', reason: `different picture: ${Math.round(differing * 100)} % of its detail differs` };
   };
   // The sharper picture explains the other (a blur can be fitted, detail cannot); failing that, and
   // where the sharper one clipped more, the other way round: a brightened copy clipped a white sky
   // that held clouds, and its contrast, higher everywhere else, makes it the sharper picture.
-  const { clippedMore, ...first } = looked(false);
-  if (first.verdict === 'same' || !clippedMore) return first;
-  const { clippedMore: _, ...second } = looked(true);
+  const ahead = fineCompare(fine.big, fine.small, { skip: overlay, motion: wholeFrame });
+  const first = verdictOf(ahead);
+  if (first.verdict === 'same' || !ahead.clippedMore) return first;
+  const second = verdictOf(fineCompare(fine.big, fine.small, { skip: overlay, motion: wholeFrame, reverse: true }));
   return second.verdict === 'same' ? second : first;
 }
 
