@@ -165,7 +165,7 @@ export function comparePictures(a: LayoutGrid, b: LayoutGrid): PictureComparison
   }
   // A picture nearly symmetric (an eye's fundus, a round dish) lines up with its own mirror image
   // almost as well as with itself, and the turns were not searched: they are, once nothing else matched.
-  if (alignment.turn === 0 && !alignment.mirror && turnsLineUp(a, b)) {
+  if (alignment.turn === 0 && !alignment.mirror) {
     const turned = alignments(a, b, true).next().value;
     if (turned && (turned.turn !== 0 || turned.mirror)) {
       const judged = judge(a, b, turned);
@@ -179,14 +179,6 @@ export function comparePictures(a: LayoutGrid, b: LayoutGrid): PictureComparison
   if (whole.correlation < 0) return found;
   const judged = judge(a, b, whole);
   return judged.verdict === 'same' ? judged : found;
-}
-
-/** Whether a turn or a mirror of `b` lines up with `a` at 16 px at least as well as `b` as it is (a mirrored copy does). */
-function turnsLineUp(a: LayoutGrid, b: LayoutGrid): boolean {
-  const levelsA = levelsOf(a);
-  const levelsB = levelsOf(b);
-  const [turned] = coarseCandidates(levelsA, levelsB, true);
-  return turned !== undefined && turned.window.correlation >= fullFrameCorrelation(levelsA.coarse, levelsB.coarse);
 }
 
 /** The alignment of the whole frames, as they are (correlation -1 when their shapes differ). */
@@ -489,6 +481,9 @@ function* alignments(a: LayoutGrid, b: LayoutGrid, turnsOnly = false): Generator
   const levelsA = levelsOf(a);
   const levelsB = levelsOf(b);
   const ranked = coarseCandidates(levelsA, levelsB, turnsOnly);
+  // Asked for the turns only, they are refined where one lines up at 16 px at least as well as
+  // the picture as it is (a mirrored copy does); else there is none to give.
+  if (turnsOnly && (ranked[0]?.window.correlation ?? -1) < fullFrameCorrelation(levelsA.coarse, levelsB.coarse)) return;
   if (ranked.length === 0) yield whole;
   for (const candidate of ranked.slice(0, REFINED_CANDIDATES)) {
     const { turn, mirror, direction } = candidate;
@@ -733,14 +728,29 @@ function compareCells(a: LayoutGrid, b: LayoutGrid): CellStats {
   const { gain } = whole.fit();
   const columns = Math.max(1, Math.round(width / CELL));
   const rows = Math.max(1, Math.round(height / CELL));
-  const bounds: { x0: number; y0: number; x1: number; y1: number }[] = [];
+  // What each cell is, whatever the brightness fit: its box, its pixels, their local correlation,
+  // the share of its own contrast a copy may leave, and what a differing cell would be.
+  const cells: { x0: number; y0: number; x1: number; y1: number; cb: Float32Array; local: number; allowed: number; overlay: boolean }[] =
+    [];
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < columns; c++) {
-      bounds.push({
-        x0: Math.floor((c * width) / columns),
-        y0: Math.floor((r * height) / rows),
-        x1: Math.floor(((c + 1) * width) / columns),
-        y1: Math.floor(((r + 1) * height) / rows),
+      const [x0, y0] = [Math.floor((c * width) / columns), Math.floor((r * height) / rows)];
+      const [x1, y1] = [Math.floor(((c + 1) * width) / columns), Math.floor(((r + 1) * height) / rows)];
+      const ca = cellOf(a.gray, width, x0, y0, x1, y1);
+      const cb = cellOf(b.gray, width, x0, y0, x1, y1);
+      const stdA = std(ca);
+      const stdB = std(cb);
+      const graphicA = stdA < FLAT_STD || clippedShare(ca) >= CLIPPED_SHARE;
+      const graphicB = stdB < FLAT_STD || clippedShare(cb) >= CLIPPED_SHARE;
+      cells.push({
+        x0,
+        y0,
+        x1,
+        y1,
+        cb,
+        local: correlation(ca, cb),
+        allowed: RESIDUAL_FLOOR + RESIDUAL_SHARE * Math.max(stdA, stdB / Math.max(gain, 0.1)),
+        overlay: graphicA !== graphicB,
       });
     }
   }
@@ -750,27 +760,17 @@ function compareCells(a: LayoutGrid, b: LayoutGrid): CellStats {
   const cellsAfter = (use: Uint8Array): Uint8Array => {
     const toned = toneMapped(a.gray, b.gray, use);
     const state = new Uint8Array(columns * rows);
-    bounds.forEach(({ x0, y0, x1, y1 }, cell) => {
-      const ca = cellOf(a.gray, width, x0, y0, x1, y1);
-      const cb = cellOf(b.gray, width, x0, y0, x1, y1);
-      const local = correlation(ca, cb);
-      const stdA = std(ca);
-      const stdB = std(cb);
+    cells.forEach(({ x0, y0, x1, y1, cb, local, allowed, overlay }, cell) => {
       // What is left after the brightness fit, against what blur and compression leave.
-      const residual = rmsResidual(cellOf(toned, width, x0, y0, x1, y1), cb);
-      const matches =
-        local >= CELL_MATCH_CORRELATION || residual <= RESIDUAL_FLOOR + RESIDUAL_SHARE * Math.max(stdA, stdB / Math.max(gain, 0.1));
-      if (matches) return;
-      const graphicA = stdA < FLAT_STD || clippedShare(ca) >= CLIPPED_SHARE;
-      const graphicB = stdB < FLAT_STD || clippedShare(cb) >= CLIPPED_SHARE;
-      state[cell] = graphicA !== graphicB ? 2 : 1;
+      if (local >= CELL_MATCH_CORRELATION || rmsResidual(cellOf(toned, width, x0, y0, x1, y1), cb) <= allowed) return;
+      state[cell] = overlay ? 2 : 1;
     });
     return state;
   };
   const first = cellsAfter(new Uint8Array(width * height).fill(1));
   if (!first.some((cell) => cell !== 0)) return { columns, rows, state: first };
   const use = new Uint8Array(width * height);
-  bounds.forEach(({ x0, y0, x1, y1 }, cell) => {
+  cells.forEach(({ x0, y0, x1, y1 }, cell) => {
     if (first[cell]) return;
     for (let y = y0; y < y1; y++) use.fill(1, y * width + x0, y * width + x1);
   });
